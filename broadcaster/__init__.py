@@ -1,0 +1,6 @@
+"""broadcaster: unattended automation for Vietnamese ward/commune loudspeaker radio stations.
+
+A bulletin travels ``inbox -> text -> speech -> program -> air``; each stage is a subpackage.
+"""
+
+__version__ = "0.1.0"

@@ -1,0 +1,9 @@
+"""CLI subcommands, one module each; ``broadcaster.cli`` registers those listed in COMMANDS.
+
+A subcommand is listed only once it works (the CLI contract: no placeholder commands).
+"""
+
+# module name in this package -> name of the click command object in it
+COMMANDS: list[tuple[str, str]] = [
+    ("station_cmds", "init"),
+]

@@ -1,0 +1,265 @@
+"""Station settings: shipped defaults layered with the station's ``station.yaml``, validated.
+
+Every problem names file:line:column, the key, what is wrong and, for a typo, a "did you mean".
+"""
+
+from __future__ import annotations
+
+import copy
+import datetime as dt
+import re
+from dataclasses import dataclass
+from importlib import resources
+from pathlib import Path
+from typing import Any, Literal
+from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
+
+from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator
+
+from broadcaster import yamlpos
+from broadcaster.errors import ConfigError
+from broadcaster.messages import t
+
+ENGINES = ("gtts", "edge", "espeak")
+STATION_FILE = "station.yaml"
+
+
+class _Section(BaseModel):
+    model_config = ConfigDict(extra="forbid", frozen=True)
+
+
+class AudioSettings(_Section):
+    output_device: str | int | None
+    sample_rate: int = Field(ge=8000, le=192000)
+    channels: Literal[1, 2]
+    volume: float = Field(ge=0.0, le=1.0)
+    file_sink_when_no_device: bool
+
+
+class TextSettings(_Section):
+    headings: Literal["read", "drop"]
+    lexicon: str | None
+
+
+class PauseSettings(_Section):
+    segment: int = Field(ge=0, le=5000)
+    sentence: int = Field(ge=0, le=5000)
+    paragraph: int = Field(ge=0, le=10000)
+    heading: int = Field(ge=0, le=10000)
+
+
+class SpeechSettings(_Section):
+    engines: tuple[Literal["gtts", "edge", "espeak"], ...] = Field(min_length=1)
+    rate: float = Field(ge=0.5, le=2.0)
+    espeak_voice: Literal["vi", "vi-vn-x-central", "vi-vn-x-south"]
+    espeak_pitch: int = Field(ge=0, le=99)
+    espeak_wpm: int = Field(ge=80, le=450)
+    gtts_tld: str
+    edge_voice: str
+    timeout_s: float = Field(gt=0, le=120)
+    concurrency: int = Field(ge=1, le=16)
+    retries: int = Field(ge=0, le=10)
+    pauses_ms: PauseSettings
+    cache_max_mb: int = Field(ge=10)
+
+
+class Jingles(_Section):
+    open: str | None
+    close: str | None
+    between: str | None
+
+
+class ProgramSettings(_Section):
+    loudness_lufs: float = Field(ge=-40, le=-5)
+    true_peak_dbtp: float = Field(ge=-12, le=0)
+    highpass_hz: float = Field(ge=0, le=500)
+    compression: bool
+    gap_ms: int = Field(ge=0, le=10000)
+    jingles: Jingles
+    archive_format: Literal["flac", "wav"]
+    archive_days: int = Field(ge=1)
+
+
+_HOURS = re.compile(r"^([01]\d|2[0-3]):[0-5]\d-([01]\d|2[0-3]):[0-5]\d$")
+
+
+class PolicySettings(_Section):
+    max_session_minutes: float = Field(gt=0, le=240)
+    quiet_hours: tuple[str, ...]
+    overlong: Literal["drop_bulletins", "trim_music"]
+
+    @field_validator("quiet_hours")
+    @classmethod
+    def _hours(cls, v: tuple[str, ...]) -> tuple[str, ...]:
+        for item in v:
+            if not _HOURS.match(item):
+                raise ValueError(f"'{item}' is not HH:MM-HH:MM")
+        return v
+
+    def quiet_ranges(self) -> list[tuple[dt.time, dt.time]]:
+        out = []
+        for item in self.quiet_hours:
+            a, b = item.split("-")
+            out.append((dt.time.fromisoformat(a), dt.time.fromisoformat(b)))
+        return out
+
+    def is_quiet(self, when: dt.time) -> bool:
+        for a, b in self.quiet_ranges():
+            if (a <= when < b) if a <= b else (when >= a or when < b):
+                return True
+        return False
+
+
+class PlayoutSettings(_Section):
+    preroll_minutes: float = Field(ge=0, le=240)
+    grace_minutes: float = Field(ge=0, le=240)
+
+
+class StationSettings(_Section):
+    name: str = Field(min_length=1)
+    language: Literal["vi", "en"]
+    timezone: str
+    dialect: Literal["north", "south"]
+    approval: Literal["none", "required"]
+    audio: AudioSettings
+    text: TextSettings
+    speech: SpeechSettings
+    program: ProgramSettings
+    policy: PolicySettings
+    playout: PlayoutSettings
+
+    @field_validator("timezone")
+    @classmethod
+    def _tz(cls, v: str) -> str:
+        try:
+            ZoneInfo(v)
+        except (ZoneInfoNotFoundError, ValueError):
+            raise ValueError(t("config.bad_timezone", value=v)) from None
+        return v
+
+    @property
+    def tz(self) -> ZoneInfo:
+        return ZoneInfo(self.timezone)
+
+
+def _merge(base: Any, over: Any) -> Any:
+    if isinstance(base, dict) and isinstance(over, dict):
+        out = dict(base)
+        for k, v in over.items():
+            out[k] = _merge(base[k], v) if k in base else v
+        return out
+    return copy.deepcopy(over)
+
+
+def _defaults() -> yamlpos.Located:
+    text = resources.files("broadcaster").joinpath("defaults.yaml").read_text(encoding="utf-8")
+    return yamlpos.load(text, "broadcaster/defaults.yaml")
+
+
+def _model_at(path: tuple[str | int, ...]) -> type[BaseModel] | None:
+    model: Any = StationSettings
+    for part in path:
+        field = model.model_fields.get(part) if isinstance(part, str) else None
+        if field is None:
+            return None
+        ann = field.annotation
+        if not (isinstance(ann, type) and issubclass(ann, BaseModel)):
+            return None
+        model = ann
+    return model
+
+
+def explain(exc: ValidationError, loc: yamlpos.Located) -> list[str]:
+    """Turn pydantic errors into ``file:line:col: message (hint)`` lines."""
+    problems = []
+    for err in exc.errors():
+        path = tuple(p for p in err["loc"] if not (isinstance(p, str) and p.startswith("function-")))
+        key = ".".join(str(p) for p in path)
+        where = loc.where(path, key=err["type"] == "extra_forbidden")
+        if err["type"] == "extra_forbidden":
+            parent = _model_at(path[:-1])
+            known = list(parent.model_fields) if parent else []
+            guess = yamlpos.did_you_mean(str(path[-1]), known)
+            hint = (
+                t("config.did_you_mean", suggestion=guess)
+                if guess
+                else t("config.allowed_keys", keys=", ".join(known))
+            )
+            problems.append(f"{where}: {t('config.unknown_key', key=key)} ({hint})")
+        elif err["type"] == "missing":
+            problems.append(f"{where}: {t('config.missing', key=key)}")
+        else:
+            detail = err["msg"].removeprefix("Value error, ")
+            problems.append(f"{where}: {t('config.bad_value', key=key, detail=detail)}")
+    return problems
+
+
+@dataclass(frozen=True)
+class Station:
+    """A station folder and its validated settings; every path the station uses lives here."""
+
+    root: Path
+    settings: StationSettings
+
+    @property
+    def config_file(self) -> Path:
+        return self.root / STATION_FILE
+
+    @property
+    def schedules_dir(self) -> Path:
+        return self.root / "schedules"
+
+    @property
+    def audio_dir(self) -> Path:
+        return self.root / "audio"
+
+    @property
+    def inbox_dir(self) -> Path:
+        return self.root / "inbox"
+
+    @property
+    def var_dir(self) -> Path:
+        return self.root / "var"
+
+    def var(self, *parts: str) -> Path:
+        """A folder under ``var/`` (cache, db, logs, archive ...), created on demand."""
+        path = self.var_dir.joinpath(*parts)
+        path.mkdir(parents=True, exist_ok=True)
+        return path
+
+    def resolve(self, relative: str | Path) -> Path:
+        p = Path(relative)
+        return p if p.is_absolute() else self.root / p
+
+    @property
+    def tz(self) -> ZoneInfo:
+        return self.settings.tz
+
+
+def parse_settings(text: str, source: str) -> StationSettings:
+    """Validate station YAML text layered over the shipped defaults."""
+    try:
+        loc = yamlpos.load(text, source)
+    except yamlpos.YamlSyntaxError as exc:
+        raise ConfigError(
+            f"{exc.source}:{exc.line}:{exc.column}: {t('config.yaml_syntax', detail=exc.detail)}",
+            hint=t("config.yaml_syntax.hint"),
+        ) from None
+    data = loc.data if loc.data is not None else {}
+    if not isinstance(data, dict):
+        raise ConfigError(f"{source}:1:1: {t('config.not_mapping')}")
+    merged = _merge(_defaults().data, data)
+    try:
+        return StationSettings.model_validate(merged)
+    except ValidationError as exc:
+        raise ConfigError(explain(exc, loc)) from None
+
+
+def load_station(root: Path | str = ".") -> Station:
+    """Open the station folder ``root`` (default: the current folder)."""
+    root = Path(root).resolve()
+    cfg = root / STATION_FILE
+    if not cfg.is_file():
+        raise ConfigError(t("station.not_found", path=root), hint=t("station.not_found.hint"))
+    settings = parse_settings(cfg.read_text(encoding="utf-8-sig"), str(cfg))
+    return Station(root, settings)

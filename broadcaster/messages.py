@@ -1,0 +1,108 @@
+"""Every operator-facing sentence, in Vietnamese (default) and English, in one catalog.
+
+Language: ``BROADCASTER_LANG`` (``vi``/``en``) wins, then the station's ``language`` setting.
+Use ``t("key", name=value)``; a missing key falls back to English, then to the key itself.
+"""
+
+from __future__ import annotations
+
+import os
+
+_language: str | None = None
+
+CATALOG: dict[str, dict[str, str]] = {
+    # --- CLI and start-up -------------------------------------------------------------------
+    "cli.error": {"vi": "Lỗi: {error}", "en": "Error: {error}"},
+    "cli.interrupted": {"vi": "Đã dừng theo yêu cầu (Ctrl-C).", "en": "Stopped on request (Ctrl-C)."},
+    "station.not_found": {
+        "vi": "Không tìm thấy đài tại {path}: thiếu tệp station.yaml",
+        "en": "No station at {path}: station.yaml is missing",
+    },
+    "station.not_found.hint": {
+        "vi": "chạy lệnh trong thư mục của đài, dùng --station THƯ_MỤC, hoặc tạo đài mới bằng 'broadcaster init THƯ_MỤC'",
+        "en": "run from the station folder, pass --station DIR, or create one with 'broadcaster init DIR'",
+    },
+    "init.created": {"vi": "Đã tạo đài mới tại {path}", "en": "Created a new station at {path}"},
+    "init.exists": {
+        "vi": "{path} đã có station.yaml; không ghi đè",
+        "en": "{path} already has a station.yaml; not overwriting",
+    },
+    "init.exists.hint": {"vi": "chọn thư mục khác", "en": "choose another folder"},
+    # --- configuration ----------------------------------------------------------------------
+    "config.unknown_key": {"vi": "khóa không hợp lệ '{key}'", "en": "unknown key '{key}'"},
+    "config.did_you_mean": {"vi": "có phải ý bạn là '{suggestion}'?", "en": "did you mean '{suggestion}'?"},
+    "config.allowed_keys": {"vi": "các khóa hợp lệ: {keys}", "en": "valid keys: {keys}"},
+    "config.bad_value": {"vi": "giá trị không hợp lệ cho '{key}': {detail}", "en": "invalid value for '{key}': {detail}"},
+    "config.missing": {"vi": "thiếu khóa bắt buộc '{key}'", "en": "required key '{key}' is missing"},
+    "config.yaml_syntax": {"vi": "lỗi cú pháp YAML: {detail}", "en": "YAML syntax error: {detail}"},
+    "config.yaml_syntax.hint": {
+        "vi": "kiểm tra thụt lề (dùng dấu cách, không dùng tab) và dấu hai chấm sau mỗi khóa",
+        "en": "check indentation (spaces, not tabs) and the colon after each key",
+    },
+    "config.not_mapping": {"vi": "tệp phải là một bảng khóa: giá trị", "en": "the file must be a mapping of key: value"},
+    "config.bad_timezone": {"vi": "múi giờ không tồn tại: {value}", "en": "unknown time zone: {value}"},
+    "config.bad_timezone.hint": {"vi": "ví dụ: Asia/Ho_Chi_Minh", "en": "for example Asia/Ho_Chi_Minh"},
+    "config.bad_engine": {"vi": "bộ đọc không có: {value}", "en": "unknown speech engine: {value}"},
+    # --- air ----------------------------------------------------------------------------------
+    "air.no_device": {
+        "vi": "Không có thiết bị âm thanh đầu ra ({reason}). Đài vẫn chạy và phát ra tệp WAV trong {path}.",
+        "en": "No sound output device ({reason}). The station keeps running and airs to WAV files in {path}.",
+    },
+    "air.device": {"vi": "Phát qua thiết bị âm thanh: {device}", "en": "Playing on sound device: {device}"},
+    "air.on_air": {"vi": "ĐANG PHÁT: {slot} ({duration})", "en": "ON AIR: {slot} ({duration})"},
+    "air.done": {
+        "vi": "Đã phát xong {slot}: bắt đầu {started} (lệch {offset_ms} ms), lưu trữ {archive}",
+        "en": "Finished {slot}: started {started} (offset {offset_ms} ms), archived {archive}",
+    },
+    "air.failed": {"vi": "Phát {slot} thất bại: {reason}", "en": "Airing {slot} failed: {reason}"},
+    "air.missed": {"vi": "Bỏ lỡ {slot} (lịch {scheduled}): {reason}", "en": "Missed {slot} (scheduled {scheduled}): {reason}"},
+    "air.preparing": {"vi": "Đang chuẩn bị chương trình {slot}…", "en": "Preparing program {slot}…"},
+    "air.prepared": {
+        "vi": "Chương trình {slot} đã sẵn sàng: {duration}, {items} mục",
+        "en": "Program {slot} ready: {duration}, {items} items",
+    },
+    # --- station run --------------------------------------------------------------------------
+    "run.started": {
+        "vi": "Đài '{name}' đang chạy (múi giờ {tz}). Nhấn Ctrl-C để dừng.",
+        "en": "Station '{name}' is running (time zone {tz}). Press Ctrl-C to stop.",
+    },
+    "run.next": {"vi": "  Sắp phát: {when}  {slot}", "en": "  Next: {when}  {slot}"},
+    "run.no_slots": {"vi": "  Hôm nay không còn buổi phát nào theo lịch.", "en": "  No more slots scheduled today."},
+    "run.stopping": {"vi": "Đang dừng đài…", "en": "Stopping the station…"},
+    "run.stopped": {"vi": "Đài đã dừng.", "en": "Station stopped."},
+    "demo.slot": {
+        "vi": "Chế độ trình diễn: thêm buổi phát '{slot}' lúc {when} (sau {seconds} giây) với bản tin {bulletin}",
+        "en": "Demo mode: added slot '{slot}' at {when} ({seconds} s from now) with bulletin {bulletin}",
+    },
+    # --- as-run log ---------------------------------------------------------------------------
+    "log.empty": {"vi": "Chưa có lượt phát nào trong nhật ký {date}.", "en": "No airings logged for {date}."},
+    # --- text stage ---------------------------------------------------------------------------
+    "text.unreadable": {"vi": "Không đọc được tệp {path}: {reason}", "en": "Cannot read {path}: {reason}"},
+    "text.empty": {"vi": "Tệp {path} không có nội dung để đọc", "en": "{path} has nothing to read on air"},
+    "text.empty.hint": {"vi": "kiểm tra lại tệp có chữ hay không", "en": "check that the file contains text"},
+}
+
+
+def set_language(lang: str | None) -> None:
+    """Set the default language (the station setting); the environment still wins."""
+    global _language
+    _language = lang
+
+
+def language() -> str:
+    env = os.environ.get("BROADCASTER_LANG", "").strip().lower()[:2]
+    if env in ("vi", "en"):
+        return env
+    return _language if _language in ("vi", "en") else "vi"
+
+
+def t(msg_id: str, /, **params: object) -> str:
+    """The message ``key`` in the current language, formatted with ``params``."""
+    entry = CATALOG.get(msg_id)
+    if entry is None:
+        return msg_id
+    template = entry.get(language()) or entry.get("en") or msg_id
+    try:
+        return template.format(**params)
+    except (KeyError, IndexError):
+        return template

@@ -1,0 +1,145 @@
+"""Frozen domain objects shared by every stage: Bulletin, Script, Clip, Slot, Airing.
+
+Units are in the names: ``*_ms`` milliseconds, ``sample_rate`` in Hz, loudness in LUFS.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import enum
+from dataclasses import dataclass, field
+from pathlib import Path
+
+import numpy as np
+
+
+class Priority(enum.StrEnum):
+    """National model for commune radio: normal, priority (first in next slot), emergency (now)."""
+
+    NORMAL = "normal"
+    PRIORITY = "priority"
+    EMERGENCY = "emergency"
+
+
+@dataclass(frozen=True)
+class BulletinMeta:
+    """What the optional YAML front matter of a bulletin file says."""
+
+    title: str | None = None
+    tags: tuple[str, ...] = ()
+    priority: Priority = Priority.NORMAL
+    air_from: dt.datetime | None = None
+    air_until: dt.datetime | None = None
+    slots: tuple[str, ...] = ()
+    repeat: int = 1
+    voice: str | None = None
+    engine: str | None = None
+
+
+@dataclass(frozen=True)
+class Bulletin:
+    """A decoded editor file: Unicode NFC body text plus its metadata."""
+
+    id: str
+    source: Path
+    body: str
+    meta: BulletinMeta = field(default_factory=BulletinMeta)
+    content_hash: str = ""
+    version: int = 1
+
+    @property
+    def title(self) -> str:
+        return self.meta.title or self.source.stem
+
+
+class Pause(enum.StrEnum):
+    """The boundary after a segment; the speech stage turns it into silence."""
+
+    SEGMENT = "segment"  # a clause cut inside a long sentence
+    SENTENCE = "sentence"
+    PARAGRAPH = "paragraph"
+    HEADING = "heading"
+
+
+@dataclass(frozen=True)
+class Segment:
+    """One piece of spoken text (no digits, NFC) and the pause that follows it."""
+
+    text: str
+    pause: Pause = Pause.SENTENCE
+
+
+@dataclass(frozen=True)
+class Script:
+    """The speakable script of a bulletin, as ordered segments."""
+
+    segments: tuple[Segment, ...]
+
+    @property
+    def text(self) -> str:
+        return " ".join(s.text for s in self.segments)
+
+    def lines(self) -> list[str]:
+        """One sentence per line: segments joined until a sentence-or-larger pause."""
+        out: list[str] = []
+        cur: list[str] = []
+        for seg in self.segments:
+            cur.append(seg.text)
+            if seg.pause is not Pause.SEGMENT:
+                out.append(" ".join(cur))
+                cur = []
+        if cur:
+            out.append(" ".join(cur))
+        return out
+
+
+@dataclass(frozen=True)
+class Voice:
+    """Which engine and voice speaks, and how."""
+
+    engine: str
+    name: str
+    rate: float = 1.0  # 1.0 = engine's normal pace; 0.9 = 10 % slower
+    pitch: int = 50  # espeak-style 0..99; ignored by engines that cannot change it
+
+
+@dataclass(frozen=True, eq=False)
+class Clip:
+    """Mono float32 PCM in [-1, 1] at ``sample_rate``."""
+
+    samples: np.ndarray
+    sample_rate: int
+    engine: str = ""
+    voice: str = ""
+    note: str = ""  # e.g. "fallback from gtts: timeout"
+
+    @property
+    def duration_ms(self) -> int:
+        return int(round(len(self.samples) * 1000 / self.sample_rate))
+
+
+class Outcome(enum.StrEnum):
+    """What became of a scheduled airing (as-run log)."""
+
+    AIRED = "aired"
+    LATE = "late"
+    MISSED = "missed"
+    INTERRUPTED = "interrupted"
+    FAILED = "failed"
+    EMERGENCY = "emergency"
+
+
+@dataclass(frozen=True)
+class Airing:
+    """One row of the as-run log."""
+
+    slot_id: str
+    scheduled: dt.datetime
+    outcome: Outcome
+    started: dt.datetime | None = None
+    ended: dt.datetime | None = None
+    program_hash: str = ""
+    items: tuple[str, ...] = ()
+    archive: str = ""
+    sink: str = ""
+    reason: str = ""

@@ -1,0 +1,1 @@
+"""Program stage: clips and jingles -> one finished program at the station rate."""

@@ -1,0 +1,1 @@
+"""Speech stage: Script -> Clip, through TTS engines behind one protocol."""
