@@ -49,7 +49,8 @@ CATALOG: dict[str, dict[str, str]] = {
         "en": "No sound output device ({reason}). The station keeps running and airs to WAV files in {path}.",
     },
     "air.device": {"vi": "Phát qua thiết bị âm thanh: {device}", "en": "Playing on sound device: {device}"},
-    "air.on_air": {"vi": "ĐANG PHÁT: {slot} ({duration})", "en": "ON AIR: {slot} ({duration})"},
+    "air.on_air": {"vi": "LÊN SÓNG lúc {when}: {slot} ({duration})", "en": "ON AIR at {when}: {slot} ({duration})"},
+    "air.interrupted": {"vi": "Ngừng phát {slot}: {reason}", "en": "Airing of {slot} interrupted: {reason}"},
     "air.done": {
         "vi": "Đã phát xong {slot}: bắt đầu {started} (lệch {offset_ms} ms), lưu trữ {archive}",
         "en": "Finished {slot}: started {started} (offset {offset_ms} ms), archived {archive}",
@@ -74,7 +75,12 @@ CATALOG: dict[str, dict[str, str]] = {
         "vi": "Chế độ trình diễn: thêm buổi phát '{slot}' lúc {when} (sau {seconds} giây) với bản tin {bulletin}",
         "en": "Demo mode: added slot '{slot}' at {when} ({seconds} s from now) with bulletin {bulletin}",
     },
+    "devices.none": {
+        "vi": "Không có thiết bị âm thanh đầu ra: {reason}",
+        "en": "No sound output device: {reason}",
+    },
     # --- as-run log ---------------------------------------------------------------------------
+    "log.bad_date": {"vi": "ngày không hợp lệ '{value}' (dạng YYYY-MM-DD)", "en": "invalid date '{value}' (use YYYY-MM-DD)"},
     "log.empty": {"vi": "Chưa có lượt phát nào trong nhật ký {date}.", "en": "No airings logged for {date}."},
     # --- text stage ---------------------------------------------------------------------------
     "text.unreadable": {"vi": "Không đọc được tệp {path}: {reason}", "en": "Cannot read {path}: {reason}"},

@@ -6,4 +6,8 @@ A subcommand is listed only once it works (the CLI contract: no placeholder comm
 # module name in this package -> name of the click command object in it
 COMMANDS: list[tuple[str, str]] = [
     ("station_cmds", "init"),
+    ("station_cmds", "run"),
+    ("station_cmds", "demo"),
+    ("station_cmds", "devices"),
+    ("station_cmds", "log_cmd"),
 ]

@@ -2,16 +2,26 @@
 
 from __future__ import annotations
 
+import csv
+import datetime as dt
+import io
+import json
 import shutil
+from collections.abc import Callable
 from importlib import resources
 from pathlib import Path
 
 import click
 
-from broadcaster.config import STATION_FILE
+from broadcaster.air.asrun import AsRunLog, AsRunRow
+from broadcaster.air.player import probe_outputs
+from broadcaster.air.schedule import Slot
+from broadcaster.clock import SystemClock
+from broadcaster.config import STATION_FILE, Station, load_station
 from broadcaster.errors import ConfigError
-from broadcaster.messages import t
+from broadcaster.messages import set_language, t
 from broadcaster.program.jingles import write_chimes
+from broadcaster.station import StationService, asrun_path
 
 
 @click.command()
@@ -32,3 +42,120 @@ def init(directory: str) -> None:
                 shutil.copyfile(src, dst)
     write_chimes(root / "audio")
     click.echo(t("init.created", path=root.resolve()))
+
+
+def _open(ctx: click.Context) -> Station:
+    station = load_station(ctx.obj["station_dir"])
+    set_language(station.settings.language)
+    return station
+
+
+def _echo_with_time(clock: SystemClock) -> Callable[[str], None]:
+    def notify(message: str) -> None:
+        click.echo(f"[{clock.now():%H:%M:%S}] {message}")
+
+    return notify
+
+
+def _serve(station: Station, setup: Callable[[StationService], None] | None = None) -> None:
+    clock = SystemClock(station.tz)
+    service = StationService(station, clock, notify=_echo_with_time(clock))
+    try:
+        service.start()
+        click.echo(t("run.started", name=station.settings.name, tz=station.settings.timezone))
+        if setup is not None:
+            setup(service)
+        service.print_upcoming()
+        service.wait()
+    except KeyboardInterrupt:
+        pass
+    finally:
+        service.stop()
+
+
+@click.command()
+@click.pass_context
+def run(ctx: click.Context) -> None:
+    """Run the station: air the schedule on time until stopped (production)."""
+    _serve(_open(ctx))
+
+
+DEMO_BULLETIN = "samples/ke-hoach-tuyen-truyen-nq57.txt"
+
+
+@click.command()
+@click.option("--in", "delay", default=10, show_default=True, type=click.IntRange(3, 3600),
+              help="Seconds from now to the demo slot.")
+@click.option("--bulletin", default=DEMO_BULLETIN, show_default=True,
+              help="Bulletin file the demo slot airs (relative to the station folder).")
+@click.pass_context
+def demo(ctx: click.Context, delay: int, bulletin: str) -> None:
+    """Run the station with a one-off demo slot a few seconds ahead."""
+    station = _open(ctx)
+    if not station.resolve(bulletin).is_file():
+        raise ConfigError(t("text.unreadable", path=station.resolve(bulletin), reason="not found"))
+
+    def add_demo(service: StationService) -> None:
+        when = (service.clock.now() + dt.timedelta(seconds=delay)).replace(microsecond=0)
+        slot = Slot.model_validate({
+            "id": f"demo-{when:%H%M%S}", "name": "Trình diễn / Demo", "at": f"{when:%H:%M:%S}",
+            "program": [{"jingle": "open"}, {"bulletin": bulletin}, {"jingle": "close"}],
+        })
+        click.echo(t("demo.slot", slot=slot.label, when=f"{when:%H:%M:%S}", seconds=delay,
+                     bulletin=bulletin))
+        service.add_one_off(slot, when)
+
+    _serve(station, add_demo)
+
+
+@click.command()
+def devices() -> None:
+    """List the sound outputs PortAudio sees (the station plays on one of them)."""
+    found, why = probe_outputs()
+    if not found:
+        click.echo(t("devices.none", reason=why))
+        return
+    for d in found:
+        mark = "*" if d["default"] else " "
+        click.echo(f"{mark} {d['index']:>3}  {d['name']}  ({d['hostapi']}, {d['channels']} ch,"
+                   f" {d['default_samplerate']:.0f} Hz)")
+
+
+@click.command(name="log")
+@click.option("--date", "day", default=None, help="Day YYYY-MM-DD (default: today).")
+@click.option("--format", "fmt", type=click.Choice(["table", "csv", "json"]), default="table",
+              show_default=True)
+@click.pass_context
+def log_cmd(ctx: click.Context, day: str | None, fmt: str) -> None:
+    """Show the as-run log: what aired, when, and what became of each slot."""
+    station = _open(ctx)
+    try:
+        when = dt.date.fromisoformat(day) if day else SystemClock(station.tz).now().date()
+    except ValueError:
+        raise click.BadParameter(t("log.bad_date", value=day), param_hint="--date") from None
+    asrun = AsRunLog(asrun_path(station))
+    try:
+        rows = asrun.rows(day=when)
+    finally:
+        asrun.close()
+    if fmt == "json":
+        click.echo(json.dumps([r.as_dict() for r in rows], ensure_ascii=False, indent=2))
+    elif fmt == "csv":
+        out = io.StringIO()
+        writer = csv.writer(out)
+        fields = list(AsRunRow.__dataclass_fields__)
+        writer.writerow(fields)
+        for r in rows:
+            writer.writerow([json.dumps(v, ensure_ascii=False) if isinstance(v, list) else v
+                             for v in r.as_dict().values()])
+        click.echo(out.getvalue(), nl=False)
+    elif not rows:
+        click.echo(t("log.empty", date=when))
+    else:
+        click.echo(f"{'scheduled':<8}  {'started':<12}  {'offset':>8}  {'outcome':<11}  slot / reason")
+        for r in rows:
+            started = r.started[11:23] if r.started else "-"
+            offset = f"{r.offset_ms:.0f} ms" if r.offset_ms is not None else "-"
+            extra = f"  ({r.reason})" if r.reason else ""
+            click.echo(f"{r.scheduled[11:19]:<8}  {started:<12}  {offset:>8}  {r.outcome:<11}"
+                       f"  {r.slot_name}{extra}")

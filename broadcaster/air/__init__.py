@@ -1,0 +1,1 @@
+"""Air stage: schedule model, scheduler adapter, players (sound card / file), as-run log."""

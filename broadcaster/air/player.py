@@ -1,0 +1,240 @@
+"""Players put a finished local WAV on air at an exact time: sound card (child process) or file.
+
+Every player returns a ``PlayResult`` and never raises for an audio failure: the playout logs
+the outcome and carries on. The sound-card player watches its child and kills it on a stall.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import json
+import logging
+import os
+import shutil
+import signal
+import subprocess
+import sys
+import threading
+import time
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Protocol
+
+import soundfile as sf
+
+from broadcaster.clock import Clock
+
+log = logging.getLogger(__name__)
+
+STALL_S = 2.0  # no progress this long: the child is killed and the airing reported
+
+
+@dataclass(frozen=True)
+class PlayResult:
+    outcome: str  # aired | interrupted | failed
+    started: dt.datetime | None
+    ended: dt.datetime | None
+    reason: str = ""
+    sink: str = ""
+
+
+class Player(Protocol):
+    """Something that airs a WAV file with its first sample at ``start_at``."""
+
+    description: str
+
+    def play(self, wav: Path, start_at: dt.datetime, name: str = "") -> PlayResult: ...
+
+    def stop(self) -> None:
+        """Fade out and end the current airing (from another thread)."""
+        ...
+
+
+def _subprocess_env() -> dict[str, str]:
+    env = dict(os.environ)
+    env.setdefault("PYTHONUNBUFFERED", "1")
+    return env
+
+
+def probe_outputs(timeout: float = 15.0) -> tuple[list[dict], str]:
+    """Output devices seen by a fresh PortAudio process, and why there are none if so."""
+    try:
+        proc = subprocess.run([sys.executable, "-m", "broadcaster.air.soundcard", "devices"],
+                              capture_output=True, text=True, timeout=timeout,
+                              env=_subprocess_env(), check=False)
+    except subprocess.TimeoutExpired:
+        return [], "sound system did not answer"
+    for line in proc.stdout.splitlines():
+        try:
+            msg = json.loads(line)
+        except json.JSONDecodeError:
+            continue
+        if msg.get("event") == "devices":
+            devs = msg["devices"]
+            return devs, "" if devs else "PortAudio sees no output device"
+        if msg.get("event") == "error":
+            return [], msg.get("message", "PortAudio unavailable")
+    return [], (proc.stderr.strip().splitlines() or ["PortAudio unavailable"])[-1]
+
+
+class SoundCardPlayer:
+    """Plays through ``broadcaster.air.soundcard`` in a child process it can kill."""
+
+    def __init__(self, clock: Clock, *, device: str | int | None, sample_rate: int,
+                 channels: int = 1, volume: float = 1.0, lead_s: float = 3.0) -> None:
+        self.clock = clock
+        self.device = device
+        self.sample_rate = sample_rate
+        self.channels = channels
+        self.volume = volume
+        self.lead_s = lead_s  # child start-up time budget before the first sample
+        self.description = f"sound card {device if device is not None else '(default)'}"
+        self._proc: subprocess.Popen[str] | None = None
+        self._lock = threading.Lock()
+        self._stopping = False
+
+    def play(self, wav: Path, start_at: dt.datetime, name: str = "") -> PlayResult:
+        self._stopping = False
+        # Start the child ahead of time; it positions the first sample itself.
+        wait = (start_at - self.clock.now()).total_seconds() - self.lead_s
+        self.clock.sleep(wait)
+        start_epoch = start_at.timestamp()
+        now_epoch = self.clock.now().timestamp()
+        if start_epoch < now_epoch:
+            start_epoch = now_epoch + 0.5  # late: as soon as the stream is up
+        args = [sys.executable, "-m", "broadcaster.air.soundcard", "play", str(wav),
+                "--start", f"{start_epoch:.6f}", "--channels", str(self.channels),
+                "--volume", str(self.volume), "--rate", str(self.sample_rate)]
+        if self.device is not None:
+            args += ["--device", str(self.device)]
+        with self._lock:
+            self._proc = subprocess.Popen(args, stdout=subprocess.PIPE, stderr=subprocess.PIPE,
+                                          text=True, env=_subprocess_env())
+        try:
+            return self._watch(self._proc, start_epoch)
+        finally:
+            with self._lock:
+                self._proc = None
+
+    def _watch(self, proc: subprocess.Popen[str], start_epoch: float) -> PlayResult:
+        events: list[dict] = []
+        lines: list[str] = []
+        last_change = [time.monotonic()]
+        progress = [-1]
+
+        def reader() -> None:
+            assert proc.stdout is not None
+            for line in proc.stdout:
+                try:
+                    msg = json.loads(line)
+                except json.JSONDecodeError:
+                    lines.append(line.strip())
+                    continue
+                events.append(msg)
+                if msg.get("event") == "progress":
+                    if msg["frames"] != progress[0] or time.time() < start_epoch:
+                        progress[0] = msg["frames"]
+                        last_change[0] = time.monotonic()
+                else:
+                    last_change[0] = time.monotonic()
+
+        thread = threading.Thread(target=reader, name="player-watch", daemon=True)
+        thread.start()
+        stalled = ""
+        deadline_ready = time.monotonic() + max(15.0, start_epoch - time.time() + 15.0)
+        while proc.poll() is None:
+            time.sleep(0.05)
+            now = time.monotonic()
+            ready = any(e.get("event") == "ready" for e in events)
+            if not ready and now > deadline_ready:
+                stalled = "sound output did not open within 15 s"
+            elif ready and now - last_change[0] > STALL_S:
+                stalled = f"sound output stalled (no progress for {STALL_S:.0f} s)"
+            if stalled:
+                log.error("%s: killing player process %s", stalled, proc.pid)
+                proc.kill()
+                break
+        proc.wait()
+        thread.join(timeout=2)
+        started = next((e["first_sample_epoch"] for e in events if e.get("event") == "started"),
+                       None)
+        tz = self.clock.now().tzinfo
+        started_dt = dt.datetime.fromtimestamp(started, tz) if started else None
+        ended_dt = self.clock.now()
+        err = next((e.get("message", "") for e in events if e.get("event") == "error"), "")
+        if stalled:
+            return PlayResult("interrupted" if started else "failed", started_dt, ended_dt,
+                              stalled, self.description)
+        if any(e.get("event") == "done" for e in events):
+            return PlayResult("aired", started_dt, ended_dt, "", self.description)
+        if any(e.get("event") == "stopped" for e in events) or self._stopping:
+            return PlayResult("interrupted", started_dt, ended_dt, "stopped by operator",
+                              self.description)
+        stderr = (proc.stderr.read() if proc.stderr else "").strip().splitlines()
+        reason = err or (stderr[-1] if stderr else f"player exited with {proc.returncode}")
+        return PlayResult("interrupted" if started else "failed", started_dt, ended_dt, reason,
+                          self.description)
+
+    def stop(self) -> None:
+        self._stopping = True
+        with self._lock:
+            if self._proc and self._proc.poll() is None:
+                self._proc.send_signal(signal.SIGTERM)  # the child fades out
+
+
+class FilePlayer:
+    """No sound card: 'airs' by writing the program WAV under ``out_dir/DATE/`` in real time."""
+
+    def __init__(self, clock: Clock, out_dir: Path) -> None:
+        self.clock = clock
+        self.out_dir = out_dir
+        self.description = f"WAV file sink {out_dir}"
+        self._stop = threading.Event()
+
+    def play(self, wav: Path, start_at: dt.datetime, name: str = "") -> PlayResult:
+        self._stop.clear()
+        self.clock.sleep((start_at - self.clock.now()).total_seconds())
+        started = self.clock.now()
+        folder = self.out_dir / f"{started:%Y-%m-%d}"
+        folder.mkdir(parents=True, exist_ok=True)
+        target = folder / f"{started:%H%M%S}-{name or wav.stem}.wav"
+        tmp = target.with_suffix(".part")
+        try:
+            shutil.copyfile(wav, tmp)
+            os.replace(tmp, target)
+            duration = sf.info(str(target)).duration
+        except (OSError, RuntimeError) as exc:
+            return PlayResult("failed", None, self.clock.now(), f"file sink: {exc}", str(target))
+        end = started + dt.timedelta(seconds=duration)
+        while not self._stop.is_set() and self.clock.now() < end:
+            self.clock.sleep(min(0.2, (end - self.clock.now()).total_seconds()))
+        ended = self.clock.now()
+        if self._stop.is_set():
+            return PlayResult("interrupted", started, ended, "stopped by operator", str(target))
+        return PlayResult("aired", started, ended, "", str(target))
+
+    def stop(self) -> None:
+        self._stop.set()
+
+
+class FakePlayer:
+    """Test double: records what it was asked to play, airing instantly on the given clock."""
+
+    def __init__(self, clock: Clock, *, fail: str = "") -> None:
+        self.clock = clock
+        self.fail = fail
+        self.description = "fake"
+        self.played: list[tuple[Path, dt.datetime, dt.datetime]] = []
+
+    def play(self, wav: Path, start_at: dt.datetime, name: str = "") -> PlayResult:
+        self.clock.sleep((start_at - self.clock.now()).total_seconds())
+        started = self.clock.now()
+        if self.fail:
+            return PlayResult("failed", None, started, self.fail, "fake")
+        duration = sf.info(str(wav)).duration
+        self.clock.sleep(duration)
+        self.played.append((wav, start_at, started))
+        return PlayResult("aired", started, self.clock.now(), "", "fake")
+
+    def stop(self) -> None:
+        pass

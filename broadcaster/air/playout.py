@@ -1,0 +1,182 @@
+"""Playout core: prepare each planned slot ahead, air it on time, log what became of it.
+
+Time comes from the injected clock; the scheduler adapter (APScheduler) or a test driver calls
+``prepare`` and ``air`` at the right moments. One airing at a time: the output is exclusive.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import logging
+import threading
+from collections.abc import Callable
+from dataclasses import dataclass
+from pathlib import Path
+
+import soundfile as sf
+
+from broadcaster.air.asrun import AsRunLog
+from broadcaster.air.player import Player, PlayResult
+from broadcaster.air.prepare import PreparedProgram, verify_wav
+from broadcaster.air.schedule import PlannedSlot
+from broadcaster.clock import Clock
+from broadcaster.errors import BroadcasterError
+from broadcaster.messages import t
+
+log = logging.getLogger(__name__)
+
+ON_TIME_S = 1.0  # started within this of the slot time: "aired"; later: "late"
+
+
+@dataclass(frozen=True)
+class AirReport:
+    key: str
+    outcome: str
+    reason: str = ""
+    started: dt.datetime | None = None
+    archive: str = ""
+
+
+class Playout:
+    """Prepares and airs planned slots; every outcome lands in the as-run log."""
+
+    def __init__(self, *, clock: Clock, player: Player, asrun: AsRunLog,
+                 prepare: Callable[[PlannedSlot], PreparedProgram], archive_dir: Path,
+                 grace: dt.timedelta, archive_format: str = "flac",
+                 player_archives: bool = False,
+                 notify: Callable[[str], None] | None = None) -> None:
+        self.clock = clock
+        self.player = player
+        self.asrun = asrun
+        self._prepare = prepare
+        self.archive_dir = archive_dir
+        self.grace = grace
+        self.archive_format = archive_format
+        self.player_archives = player_archives  # the file sink already writes the archive copy
+        self.notify = notify or (lambda msg: log.info("%s", msg))
+        self._prepared: dict[str, PreparedProgram] = {}
+        self._errors: dict[str, str] = {}
+        self._air_lock = threading.Lock()
+        self._prep_lock = threading.Lock()
+        self.now_playing: PlannedSlot | None = None
+
+    # --- preparation ------------------------------------------------------------------------
+    def prepare(self, planned: PlannedSlot) -> PreparedProgram | None:
+        """Build the slot's program now (idempotent); None and a logged reason if it fails."""
+        with self._prep_lock:
+            ready = self._prepared.get(planned.key)
+            if ready and verify_wav(ready.wav):
+                return ready
+            self.notify(t("air.preparing", slot=planned.slot.label))
+            try:
+                ready = self._prepare(planned)
+            except BroadcasterError as exc:
+                self._errors[planned.key] = str(exc)
+                log.error("preparing %s failed: %s", planned.key, exc)
+                return None
+            self._prepared[planned.key] = ready
+            self._errors.pop(planned.key, None)
+            for warning in ready.warnings:
+                log.warning("%s: %s", planned.key, warning)
+            self.notify(t("air.prepared", slot=planned.slot.label,
+                          duration=_mmss(ready.duration_ms), items=len(ready.items)))
+            return ready
+
+    def forget(self, keys_to_keep: set[str]) -> None:
+        """Drop prepared programs of slots no longer planned."""
+        with self._prep_lock:
+            for key in list(self._prepared):
+                if key not in keys_to_keep:
+                    del self._prepared[key]
+
+    # --- air --------------------------------------------------------------------------------
+    def air(self, planned: PlannedSlot) -> AirReport:
+        """Air ``planned`` at its start time (or now, if late within grace); log the outcome."""
+        with self._air_lock:
+            return self._air(planned)
+
+    def _air(self, planned: PlannedSlot) -> AirReport:
+        key, slot = planned.key, planned.slot
+        if self.asrun.has_final(key):
+            log.info("%s already has an as-run entry: not airing it twice", key)
+            return AirReport(key, "skipped", "already aired or logged")
+        now = self.clock.now()
+        if now - planned.start > self.grace:
+            return self._missed(planned, f"station was not running at {planned.start:%H:%M:%S}"
+                                f" (late by {(now - planned.start).total_seconds():.0f} s,"
+                                f" grace {self.grace.total_seconds():.0f} s)")
+        prepared = self.prepare(planned)
+        if prepared is None:
+            reason = self._errors.get(key, "program could not be prepared")
+            self.asrun.record(slot_key=key, slot_id=slot.id, slot_name=slot.label,
+                              scheduled=planned.start, outcome="failed", now=self.clock.now(),
+                              reason=reason)
+            self.notify(t("air.failed", slot=slot.label, reason=reason))
+            return AirReport(key, "failed", reason)
+        now = self.clock.now()
+        if now - planned.start > self.grace:
+            return self._missed(planned, "program was not ready within the grace period")
+        start_at = max(planned.start, now)
+        row = self.asrun.begin(slot_key=key, slot_id=slot.id, slot_name=slot.label,
+                               scheduled=planned.start, now=now, program_hash=prepared.digest,
+                               items=prepared.items, sink=self.player.description)
+        self.now_playing = planned
+        self.notify(t("air.on_air", slot=slot.label, duration=_mmss(prepared.duration_ms),
+                      when=f"{start_at:%H:%M:%S}"))
+        try:
+            result = self.player.play(prepared.wav, start_at, name=slot.id)
+        except Exception as exc:  # noqa: BLE001 - an audio error never kills the station
+            log.exception("player crashed")
+            result = PlayResult("failed", None, self.clock.now(), f"player error: {exc}")
+        finally:
+            self.now_playing = None
+        outcome, reason = result.outcome, result.reason
+        if outcome == "aired" and result.started is not None:
+            late_s = (result.started - planned.start).total_seconds()
+            if late_s > ON_TIME_S:
+                outcome, reason = "late", f"started {late_s:.1f} s late"
+        archive = result.sink if self.player_archives else self._archive(prepared, planned)
+        self.asrun.finish(row, outcome=outcome, started=result.started, ended=result.ended,
+                          scheduled=planned.start, reason=reason, archive=archive)
+        if outcome in ("aired", "late"):
+            offset = (result.started - planned.start).total_seconds() * 1000 if result.started else 0
+            self.notify(t("air.done", slot=slot.label,
+                          started=f"{result.started:%H:%M:%S.%f}"[:-3] if result.started else "-",
+                          offset_ms=f"{offset:.0f}", archive=archive))
+        elif outcome == "interrupted":
+            self.notify(t("air.interrupted", slot=slot.label, reason=reason))
+        else:
+            self.notify(t("air.failed", slot=slot.label, reason=reason))
+        return AirReport(key, outcome, reason, result.started, archive)
+
+    def _missed(self, planned: PlannedSlot, reason: str) -> AirReport:
+        self.asrun.record(slot_key=planned.key, slot_id=planned.slot.id,
+                          slot_name=planned.slot.label, scheduled=planned.start,
+                          outcome="missed", now=self.clock.now(), reason=reason)
+        self.notify(t("air.missed", slot=planned.slot.label,
+                      scheduled=f"{planned.start:%H:%M:%S}", reason=reason))
+        return AirReport(planned.key, "missed", reason)
+
+    def _archive(self, prepared: PreparedProgram, planned: PlannedSlot) -> str:
+        """A compact copy of what aired, under var/archive/YYYY-MM-DD/."""
+        folder = self.archive_dir / planned.day.isoformat()
+        folder.mkdir(parents=True, exist_ok=True)
+        ext = "flac" if self.archive_format == "flac" else "wav"
+        target = folder / f"{planned.start:%H%M%S}-{planned.slot.id}.{ext}"
+        tmp = target.with_name(f".{target.name}.tmp")
+        try:
+            data, rate = sf.read(str(prepared.wav), dtype="int16")
+            sf.write(str(tmp), data, rate, format=ext.upper(), subtype="PCM_16")
+            tmp.replace(target)
+        except (OSError, RuntimeError) as exc:
+            log.error("archiving %s failed: %s", planned.key, exc)
+            return ""
+        return str(target)
+
+    def stop_current(self) -> None:
+        self.player.stop()
+
+
+def _mmss(ms: int) -> str:
+    s = ms // 1000
+    return f"{s // 60}:{s % 60:02d}"

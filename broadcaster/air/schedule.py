@@ -1,0 +1,337 @@
+"""The operator's schedule: a weekly template plus dated files that override it for a day.
+
+``schedules/week.yaml`` lists named slots per weekday; ``schedules/YYYY-MM-DD.yaml`` adds one-off
+slots, cancels template slots, or declares a no-broadcast day. Pure: ``plan(day)`` takes the
+date; nothing here reads the clock.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import re
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Annotated, Any, Literal
+from zoneinfo import ZoneInfo
+
+from pydantic import (
+    BaseModel,
+    ConfigDict,
+    Discriminator,
+    Field,
+    Tag,
+    ValidationError,
+    field_validator,
+    model_validator,
+)
+
+from broadcaster import yamlpos
+from broadcaster.errors import ScheduleError
+
+WEEK_FILE = "week.yaml"
+DAYS = ("mon", "tue", "wed", "thu", "fri", "sat", "sun")
+# Vietnamese day names operators write: thứ hai (t2) .. chủ nhật (cn)
+DAY_ALIASES = {"t2": "mon", "t3": "tue", "t4": "wed", "t5": "thu", "t6": "fri", "t7": "sat",
+               "cn": "sun"}
+_TIME = re.compile(r"^([01]?\d|2[0-3]):([0-5]\d)(?::([0-5]\d))?$")
+_ID = re.compile(r"^[a-z0-9][a-z0-9_-]*$")
+
+
+class _Strict(BaseModel):
+    model_config = ConfigDict(extra="forbid", frozen=True)
+
+
+class JingleItem(_Strict):
+    jingle: str  # open | close | between | a file path
+    gain_db: float = 0.0
+
+
+class AudioItem(_Strict):
+    audio: str
+    gain_db: float = 0.0
+    fade_in_ms: int = Field(0, ge=0)
+    fade_out_ms: int = Field(0, ge=0)
+
+
+class MusicItem(_Strict):
+    music: str
+    gain_db: float = 0.0
+    fade_in_ms: int = Field(1000, ge=0)
+    fade_out_ms: int = Field(2000, ge=0)
+    max_seconds: float | None = Field(None, gt=0)
+
+
+class SayItem(_Strict):
+    say: str = Field(min_length=1)
+
+
+class BulletinItem(_Strict):
+    bulletin: str  # a file, relative to the station folder
+
+
+class SilenceItem(_Strict):
+    silence_ms: int = Field(ge=0, le=600000)
+
+
+class Selection(_Strict):
+    tags: tuple[str, ...] = ()
+    priority: tuple[Literal["normal", "priority", "emergency"], ...] = ()
+    max_count: int | None = Field(None, ge=1)
+    max_minutes: float | None = Field(None, gt=0)
+
+
+class BulletinsItem(_Strict):
+    bulletins: Selection
+
+
+ITEM_KEYS = ("jingle", "audio", "music", "say", "bulletin", "silence_ms", "bulletins")
+
+
+def _item_kind(value: Any) -> str | None:
+    """A program item's kind is the one item key it has (``jingle: open`` is a jingle)."""
+    if isinstance(value, BaseModel):
+        return next(k for k in ITEM_KEYS if k in type(value).model_fields)
+    if isinstance(value, dict):
+        return next((k for k in ITEM_KEYS if k in value), None)
+    return None
+
+
+Item = Annotated[
+    Annotated[JingleItem, Tag("jingle")] | Annotated[AudioItem, Tag("audio")]
+    | Annotated[MusicItem, Tag("music")] | Annotated[SayItem, Tag("say")]
+    | Annotated[BulletinItem, Tag("bulletin")] | Annotated[SilenceItem, Tag("silence_ms")]
+    | Annotated[BulletinsItem, Tag("bulletins")],
+    Discriminator(_item_kind),
+]
+
+
+def parse_time(value: str) -> dt.time:
+    m = _TIME.match(value.strip())
+    if not m:
+        raise ValueError(f"'{value}' is not a time of day HH:MM or HH:MM:SS (e.g. 06:00)")
+    return dt.time(int(m.group(1)), int(m.group(2)), int(m.group(3) or 0))
+
+
+class Slot(_Strict):
+    id: str
+    name: str = ""
+    at: str
+    days: tuple[str, ...] = DAYS
+    max_minutes: float | None = Field(None, gt=0)
+    program: tuple[Item, ...] = Field(min_length=1)
+
+    @field_validator("id")
+    @classmethod
+    def _id(cls, v: str) -> str:
+        if not _ID.match(v):
+            raise ValueError(f"'{v}' must be lower-case letters, digits, '-' or '_' (e.g. sang)")
+        return v
+
+    @field_validator("at", mode="before")
+    @classmethod
+    def _at(cls, v: Any) -> str:
+        if isinstance(v, int):  # YAML 1.1 reads 06:00 unquoted as sexagesimal 360
+            v = f"{v // 60:02d}:{v % 60:02d}"
+        parse_time(str(v))
+        return str(v)
+
+    @field_validator("days", mode="before")
+    @classmethod
+    def _days(cls, v: Any) -> tuple[str, ...]:
+        items = [v] if isinstance(v, str) else list(v)
+        out = []
+        for d in items:
+            key = DAY_ALIASES.get(str(d).lower().strip(), str(d).lower().strip())
+            if key not in DAYS:
+                guess = yamlpos.did_you_mean(key, DAYS + tuple(DAY_ALIASES))
+                hint = f" (did you mean '{guess}'?)" if guess else ""
+                raise ValueError(f"'{d}' is not a day: use mon..sun or t2..t7, cn{hint}")
+            out.append(key)
+        return tuple(out)
+
+    @property
+    def time(self) -> dt.time:
+        return parse_time(self.at)
+
+    @property
+    def label(self) -> str:
+        return self.name or self.id
+
+
+class WeekFile(_Strict):
+    slots: tuple[Slot, ...] = ()
+
+
+class DayFile(_Strict):
+    no_broadcast: bool = False
+    replace_week: bool = False
+    cancel: tuple[str, ...] = ()
+    slots: tuple[Slot, ...] = ()
+    note: str = ""
+
+    @model_validator(mode="after")
+    def _unique(self) -> DayFile:
+        ids = [s.id for s in self.slots]
+        dup = {i for i in ids if ids.count(i) > 1}
+        if dup:
+            raise ValueError(f"slot id used twice: {', '.join(sorted(dup))}")
+        return self
+
+
+@dataclass(frozen=True)
+class PlannedSlot:
+    """One slot on one date: the unit the playout prepares, airs and logs."""
+
+    day: dt.date
+    slot: Slot
+    start: dt.datetime  # aware, station time zone
+
+    @property
+    def key(self) -> str:
+        return f"{self.day.isoformat()}/{self.slot.id}"
+
+
+def _fields_of(model: type[BaseModel]) -> list[str]:
+    return list(model.model_fields)
+
+
+def _strip_tags(loc: tuple[Any, ...]) -> tuple[Any, ...]:
+    """Drop the union tag pydantic puts after a program item's index."""
+    out: list[Any] = []
+    for i, part in enumerate(loc):
+        if (i >= 2 and loc[i - 2] == "program" and isinstance(loc[i - 1], int)
+                and part in ITEM_KEYS):
+            continue
+        out.append(part)
+    return tuple(out)
+
+
+def explain(exc: ValidationError, loc: yamlpos.Located, model: type[BaseModel]) -> list[str]:
+    """pydantic errors as ``file:line:col: message (hint)`` lines, one per problem."""
+    problems = []
+    for err in exc.errors():
+        path = _strip_tags(tuple(err["loc"]))
+        if err["type"] == "extra_forbidden":
+            key = path[-1]
+            in_item = len(path) >= 3 and path[-3] == "program"
+            choices = _item_fields(loc.data, path[:-1]) if in_item else _guess_fields(model, path[:-1])
+            guess = yamlpos.did_you_mean(str(key), choices)
+            hint = f"did you mean '{guess}'?" if guess else f"valid keys: {', '.join(choices)}"
+            problems.append(f"{loc.where(path)}: unknown key '{key}' ({hint})")
+        elif err["type"] == "union_tag_not_found" or err["type"] == "union_tag_invalid":
+            item = _get(loc.data, path)
+            keys = [str(k) for k in item] if isinstance(item, dict) else []
+            guess = next((g for g in (yamlpos.did_you_mean(k, ITEM_KEYS) for k in keys) if g), None)
+            hint = f"did you mean '{guess}'?" if guess else "one of: " + ", ".join(ITEM_KEYS)
+            problems.append(f"{loc.where(path)}: program item has no known kind ({hint})")
+        else:
+            msg = err["msg"].removeprefix("Value error, ")
+            field = ".".join(str(p) for p in path) or "file"
+            problems.append(f"{loc.where(path, key=False)}: {field}: {msg}")
+    return problems
+
+
+def _item_fields(data: Any, item_path: tuple[Any, ...]) -> list[str]:
+    kind = _item_kind(_get(data, item_path))
+    models = {"jingle": JingleItem, "audio": AudioItem, "music": MusicItem, "say": SayItem,
+              "bulletin": BulletinItem, "silence_ms": SilenceItem, "bulletins": BulletinsItem}
+    return list(models[kind].model_fields) if kind else list(ITEM_KEYS)
+
+
+def _get(data: Any, path: tuple[Any, ...]) -> Any:
+    for p in path:
+        try:
+            data = data[p]
+        except (KeyError, IndexError, TypeError):
+            return None
+    return data
+
+
+def _guess_fields(model: type[BaseModel], path: tuple[Any, ...]) -> list[str]:
+    current: Any = model
+    for p in path:
+        if isinstance(p, int):
+            continue
+        field = current.model_fields.get(p) if hasattr(current, "model_fields") else None
+        if field is None:
+            break
+        ann = field.annotation
+        inner = getattr(ann, "__args__", (ann,))[0] if hasattr(ann, "__args__") else ann
+        if isinstance(inner, type) and issubclass(inner, BaseModel):
+            current = inner
+        elif isinstance(ann, type) and issubclass(ann, BaseModel):
+            current = ann
+    return _fields_of(current) if hasattr(current, "model_fields") else []
+
+
+def parse_file(path: Path, model: type[BaseModel]) -> Any:
+    """Parse and validate one schedule file; ScheduleError lists every problem with position."""
+    try:
+        text = path.read_text(encoding="utf-8-sig")
+    except (OSError, UnicodeDecodeError) as exc:
+        raise ScheduleError(f"{path}:1:1: cannot read: {exc}") from None
+    try:
+        loc = yamlpos.load(text, str(path))
+    except yamlpos.YamlSyntaxError as exc:
+        raise ScheduleError(f"{exc}", hint="check indentation (spaces) and 'key: value'") from None
+    data = loc.data if loc.data is not None else {}
+    if not isinstance(data, dict):
+        raise ScheduleError(f"{path}:1:1: a schedule file must be a mapping (slots: ...)")
+    try:
+        return model.model_validate(data)
+    except ValidationError as exc:
+        raise ScheduleError(explain(exc, loc, model)) from None
+
+
+@dataclass
+class Schedule:
+    """The week template plus dated files found in a station's ``schedules/`` folder."""
+
+    folder: Path
+    tz: ZoneInfo
+    week: WeekFile
+    days: dict[dt.date, DayFile]
+    extra: dict[dt.date, list[Slot]]  # one-off slots added at run time (demo, load)
+
+    @classmethod
+    def load(cls, folder: Path, tz: ZoneInfo) -> Schedule:
+        week_path = folder / WEEK_FILE
+        week = parse_file(week_path, WeekFile) if week_path.is_file() else WeekFile()
+        days: dict[dt.date, DayFile] = {}
+        problems: list[str] = []
+        for path in sorted(folder.glob("*.yaml")) if folder.is_dir() else []:
+            day = date_of(path)
+            if day is None:
+                continue
+            try:
+                days[day] = parse_file(path, DayFile)
+            except ScheduleError as exc:
+                problems.extend(exc.problems)
+        if problems:
+            raise ScheduleError(problems)
+        return cls(folder, tz, week, days, {})
+
+    def add_one_off(self, day: dt.date, slot: Slot) -> None:
+        self.extra.setdefault(day, []).append(slot)
+
+    def plan(self, day: dt.date) -> list[PlannedSlot]:
+        """The slots that air on ``day``, in time order."""
+        override = self.days.get(day)
+        slots: list[Slot] = []
+        if override is None or not (override.no_broadcast or override.replace_week):
+            weekday = DAYS[day.weekday()]
+            cancelled = set(override.cancel) if override else set()
+            slots += [s for s in self.week.slots if weekday in s.days and s.id not in cancelled]
+        if override is not None and not override.no_broadcast:
+            ids = {s.id for s in override.slots}
+            slots = [s for s in slots if s.id not in ids] + list(override.slots)
+        slots += self.extra.get(day, [])
+        planned = [PlannedSlot(day, s, dt.datetime.combine(day, s.time, self.tz)) for s in slots]
+        return sorted(planned, key=lambda p: (p.start, p.slot.id))
+
+
+def date_of(path: Path) -> dt.date | None:
+    try:
+        return dt.date.fromisoformat(path.stem)
+    except ValueError:
+        return None
