@@ -61,6 +61,11 @@ class SpeechSettings(_Section):
     retries: int = Field(ge=0, le=10)
     pauses_ms: PauseSettings
     cache_max_mb: int = Field(ge=10)
+    backoff_s: float = Field(ge=0, le=60)
+    backoff_max_s: float = Field(ge=0, le=600)
+    breaker_failures: int = Field(ge=1, le=100)
+    breaker_cooldown_s: float = Field(ge=1, le=3600)
+    retry_later_s: float = Field(ge=1, le=86400)
 
 
 class Jingles(_Section):
