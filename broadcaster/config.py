@@ -83,6 +83,13 @@ class ProgramSettings(_Section):
     jingles: Jingles
     archive_format: Literal["flac", "wav"]
     archive_days: int = Field(ge=1)
+    highpass_order: int = Field(ge=1, le=8)
+    compression_threshold_lu: float = Field(ge=-30, le=20)
+    compression_ratio: float = Field(ge=1, le=20)
+    bed_gain_db: float = Field(ge=-40, le=0)
+    duck_db: float = Field(ge=0, le=40)
+    duck_attack_ms: int = Field(ge=0, le=5000)
+    duck_release_ms: int = Field(ge=0, le=10000)
 
 
 _HOURS = re.compile(r"^([01]\d|2[0-3]):[0-5]\d-([01]\d|2[0-3]):[0-5]\d$")

@@ -86,6 +86,43 @@ CATALOG: dict[str, dict[str, str]] = {
     "text.unreadable": {"vi": "Không đọc được tệp {path}: {reason}", "en": "Cannot read {path}: {reason}"},
     "text.empty": {"vi": "Tệp {path} không có nội dung để đọc", "en": "{path} has nothing to read on air"},
     "text.empty.hint": {"vi": "kiểm tra lại tệp có chữ hay không", "en": "check that the file contains text"},
+    # --- speech stage -------------------------------------------------------------------------
+    "speech.rendering": {"vi": "Đang đọc {file}", "en": "Speaking {file}"},
+    "speech.rendered": {
+        "vi": "Đã ghi {path} ({seconds} giây, bộ đọc {engine}, giọng {voice})",
+        "en": "Wrote {path} ({seconds} s, engine {engine}, voice {voice})",
+    },
+    "speech.fallback": {
+        "vi": "Chú ý: bản tin do bộ đọc dự phòng {engine} đọc ({note})",
+        "en": "Note: the bulletin was spoken by fallback engine {engine} ({note})",
+    },
+    "engines.ok": {"vi": "đã cài", "en": "installed"},
+    "engines.missing": {"vi": "CHƯA CÀI", "en": "NOT INSTALLED"},
+    "engines.local": {"vi": "ngoại tuyến", "en": "offline"},
+    "engines.reachable": {"vi": "kết nối được", "en": "reachable"},
+    "engines.unreachable": {"vi": "KHÔNG KẾT NỐI ĐƯỢC", "en": "UNREACHABLE"},
+    "engines.voices": {"vi": "giọng", "en": "voices"},
+    "engines.last_error": {"vi": "lỗi gần nhất", "en": "last error"},
+    # --- program stage ------------------------------------------------------------------------
+    "program.audio_missing": {"vi": "không có tệp âm thanh", "en": "audio file not found"},
+    "program.audio_corrupt": {"vi": "tệp âm thanh hỏng hoặc không đọc được ({reason})", "en": "audio file is corrupt or unreadable ({reason})"},
+    "program.item_skipped": {"vi": "Bỏ qua '{item}' trong chương trình: {reason}", "en": "Left '{item}' out of the program: {reason}"},
+    "program.truncated": {"vi": "tệp âm thanh bị cụt ({got} / {want} mẫu)", "en": "audio file is truncated ({got} of {want} samples)"},
+    "program.no_speech": {"vi": "không có giọng đọc cho '{item}'", "en": "no speech for '{item}'"},
+    "program.overlong": {
+        "vi": "Chương trình dài {minutes} phút, vượt giới hạn {limit} phút",
+        "en": "The program runs {minutes} min, over the {limit} min limit",
+    },
+    "program.dropped": {"vi": "Chuyển bản tin '{item}' sang buổi sau (chương trình quá dài)", "en": "Moved bulletin '{item}' to the next slot (program too long)"},
+    "program.trimmed": {"vi": "Cắt nhạc '{item}' còn {seconds} giây (chương trình quá dài)", "en": "Cut music '{item}' to {seconds} s (program too long)"},
+    "program.still_overlong": {
+        "vi": "Chương trình vẫn dài {minutes} phút sau khi xử lý; bản tin khẩn cấp không bị bỏ",
+        "en": "The program still runs {minutes} min after the policy; emergency bulletins are never dropped",
+    },
+    "program.loudness_off": {
+        "vi": "Độ to chương trình {measured} LUFS, lệch mục tiêu {target} LUFS",
+        "en": "Program loudness {measured} LUFS is off the {target} LUFS target",
+    },
 }
 
 

@@ -1,0 +1,263 @@
+"""Broadcast DSP on mono float32: horn high-pass, speech compressor, BS.1770 loudness, true peak
+and a look-ahead true-peak limiter. Vectorised numpy/scipy; every function is pure.
+
+Loudness uses pyloudnorm's K-weighting filters (its ``Meter``) with the BS.1770-4 gating done
+on 100 ms sub-block energies, so a program can be measured in chunks and per rundown entry;
+``tests/program/test_dsp.py`` holds it to ``pyloudnorm.Meter.integrated_loudness``.
+"""
+
+from __future__ import annotations
+
+from functools import lru_cache
+
+import numpy as np
+import pyloudnorm
+import scipy.ndimage as ndi
+import scipy.signal as ss
+
+ABS_GATE = -70.0
+REL_GATE = -10.0
+OVERSAMPLE = 4
+_TAPS_PER_PHASE = 24
+
+
+def db_to_lin(db: float) -> float:
+    return float(10.0 ** (db / 20.0))
+
+
+def lin_to_db(x: float) -> float:
+    return float(20.0 * np.log10(x)) if x > 0 else float("-inf")
+
+
+# --- filters -------------------------------------------------------------------------------
+
+
+@lru_cache(maxsize=32)
+def highpass_sos(cutoff_hz: float, order: int, rate: int) -> np.ndarray | None:
+    """Butterworth high-pass sections, or None when disabled (cutoff 0)."""
+    if cutoff_hz <= 0 or order <= 0:
+        return None
+    return ss.butter(order, cutoff_hz, btype="highpass", fs=rate, output="sos")
+
+
+def highpass_attenuation_db(cutoff_hz: float, order: int, freq_hz: float) -> float:
+    """Designed attenuation (positive dB) of the Butterworth high-pass at ``freq_hz``."""
+    if cutoff_hz <= 0:
+        return 0.0
+    return float(10 * np.log10(1 + (cutoff_hz / freq_hz) ** (2 * order)))
+
+
+def sosfilt_inplace(sos: np.ndarray, x: np.ndarray, block: int = 1 << 20) -> None:
+    """Filter ``x`` in place, block by block (bounded temporary memory)."""
+    zi = np.zeros((sos.shape[0], 2), dtype=np.float64)
+    s32 = sos.astype(np.float32) if x.dtype == np.float32 else sos
+    zi = zi.astype(x.dtype)
+    for a in range(0, len(x), block):
+        y, zi = ss.sosfilt(s32, x[a : a + block], zi=zi)
+        x[a : a + block] = y
+
+
+@lru_cache(maxsize=32)
+def k_weighting_sos(rate: int) -> np.ndarray:
+    """BS.1770 K-weighting (pre-filter shelf + RLB high-pass) as pyloudnorm defines it."""
+    meter = pyloudnorm.Meter(rate)
+    sections = []
+    gain = 1.0
+    for stage in meter._filters.values():
+        b = np.asarray(stage.b, dtype=np.float64)
+        a = np.asarray(stage.a, dtype=np.float64)
+        sections.append(np.concatenate([b / a[0], a / a[0]]))
+        gain *= stage.passband_gain
+    sos = np.array(sections)
+    sos[0, :3] *= gain
+    return sos
+
+
+class KMeter:
+    """Streaming BS.1770 meter: feed chunks, get mean-square energies of 100 ms sub-blocks."""
+
+    def __init__(self, rate: int) -> None:
+        self.rate = rate
+        self.hop = rate // 10
+        self.sos = k_weighting_sos(rate).astype(np.float32)
+        self._zi = np.zeros((self.sos.shape[0], 2), np.float32)
+        self._rest = np.zeros(0, np.float32)
+        self._energies: list[np.ndarray] = []
+
+    def feed(self, x: np.ndarray) -> None:
+        y, self._zi = ss.sosfilt(self.sos, x.astype(np.float32, copy=False), zi=self._zi)
+        y = np.concatenate([self._rest, y]) if len(self._rest) else y
+        n = len(y) // self.hop * self.hop
+        if n:
+            sq = np.square(y[:n], dtype=np.float32).reshape(-1, self.hop)
+            self._energies.append(sq.mean(axis=1, dtype=np.float64))
+        self._rest = y[n:].copy()
+
+    def energies(self) -> np.ndarray:
+        return np.concatenate(self._energies) if self._energies else np.zeros(0)
+
+
+def subblock_energies(x: np.ndarray, rate: int, weight: np.ndarray | None = None) -> np.ndarray:
+    """K-weighted 100 ms sub-block energies of ``x`` (optionally times a gain curve)."""
+    m = KMeter(rate)
+    if weight is None:
+        m.feed(x)
+        return m.energies()
+    y, _ = ss.sosfilt(m.sos, x.astype(np.float32, copy=False), zi=m._zi)
+    y *= weight
+    n = len(y) // m.hop * m.hop
+    return np.square(y[:n]).reshape(-1, m.hop).mean(axis=1, dtype=np.float64)
+
+
+def gated_loudness(sub: np.ndarray) -> float | None:
+    """BS.1770-4 integrated loudness from 100 ms sub-block energies (None: shorter than 400 ms
+    or silent below the absolute gate)."""
+    if len(sub) < 4:
+        return None
+    c = np.concatenate([[0.0], np.cumsum(sub)])
+    z = (c[4:] - c[:-4]) / 4.0  # 400 ms blocks, 75 % overlap
+    with np.errstate(divide="ignore"):
+        lb = -0.691 + 10 * np.log10(z)
+    keep = lb >= ABS_GATE
+    if not keep.any():
+        return None
+    rel = -0.691 + 10 * np.log10(z[keep].mean()) + REL_GATE
+    keep &= lb > rel
+    if not keep.any():
+        return None
+    return float(-0.691 + 10 * np.log10(z[keep].mean()))
+
+
+def integrated_loudness(x: np.ndarray, rate: int) -> float | None:
+    return gated_loudness(subblock_energies(x, rate))
+
+
+# --- true peak -----------------------------------------------------------------------------
+
+
+@lru_cache(maxsize=1)
+def _os_filter() -> np.ndarray:
+    n = OVERSAMPLE * _TAPS_PER_PHASE
+    return (ss.firwin(n, 1.0 / OVERSAMPLE, window=("kaiser", 7.0)) * OVERSAMPLE).astype(np.float32)
+
+
+def oversampled_abs(x: np.ndarray) -> np.ndarray:
+    """Per input sample, the largest |value| among its 4x-oversampled points (BS.1770 Annex 2)."""
+    h = _os_filter()
+    y = ss.upfirdn(h, x.astype(np.float32, copy=False), up=OVERSAMPLE)
+    d = (len(h) - 1) // 2  # group delay in oversampled points
+    y = np.abs(y[d : d + len(x) * OVERSAMPLE])
+    y = np.pad(y, (0, len(x) * OVERSAMPLE - len(y)))
+    return y.reshape(-1, OVERSAMPLE).max(axis=1)
+
+
+def true_peak(x: np.ndarray) -> float:
+    """True peak in dBTP of the whole signal (4x oversampling)."""
+    if len(x) == 0:
+        return float("-inf")
+    m = max(float(oversampled_abs(x).max()), float(np.abs(x).max()))
+    return lin_to_db(m)
+
+
+def true_peak_sparse(x: np.ndarray, floor_db: float) -> float:
+    """True peak, oversampling only around samples within 6 dB of ``floor_db`` or of the sample
+    peak (an inter-sample overshoot above 6 dB needs a pathological signal)."""
+    if len(x) == 0:
+        return float("-inf")
+    a = np.abs(x)
+    sp = float(a.max())
+    thr = min(db_to_lin(floor_db), sp) * db_to_lin(-6.0)
+    best = sp
+    for s, e in _segments(np.flatnonzero(a > thr), len(x), pad=_TAPS_PER_PHASE * 2):
+        best = max(best, float(oversampled_abs(x[s:e]).max()))
+    return lin_to_db(best)
+
+
+def _segments(idx: np.ndarray, n: int, pad: int) -> list[tuple[int, int]]:
+    """Merge sample indexes into [start, end) runs padded by ``pad`` on each side."""
+    if len(idx) == 0:
+        return []
+    breaks = np.flatnonzero(np.diff(idx) > 2 * pad)
+    starts = np.concatenate([[idx[0]], idx[breaks + 1]])
+    ends = np.concatenate([idx[breaks], [idx[-1]]])
+    return [(max(0, int(s) - pad), min(n, int(e) + pad + 1)) for s, e in zip(starts, ends, strict=True)]
+
+
+# --- dynamics ------------------------------------------------------------------------------
+
+
+def compressor_gain(x: np.ndarray, rate: int, threshold_db: float, ratio: float,
+                    attack_ms: float = 5.0, release_ms: float = 150.0,
+                    knee_db: float = 6.0) -> np.ndarray:
+    """Per-sample linear gain of a soft-knee RMS compressor (5 ms detector blocks, fast attack,
+    held release). ``threshold_db`` is an RMS level in dBFS."""
+    hop = max(1, rate // 200)
+    nb = -(-len(x) // hop)
+    pad = np.zeros(nb * hop, np.float32)
+    pad[: len(x)] = x
+    rms = np.sqrt(np.square(pad).reshape(nb, hop).mean(axis=1) + 1e-12)
+    level = 20 * np.log10(rms)
+    over = level - threshold_db
+    slope = 1.0 - 1.0 / ratio
+    gr = np.where(over <= -knee_db / 2, 0.0,
+                  np.where(over >= knee_db / 2, slope * over,
+                           slope * (over + knee_db / 2) ** 2 / (2 * knee_db)))
+    rel = max(1, int(round(release_ms / 5.0)))
+    att = max(1, int(round(attack_ms / 5.0)))
+    # hold each reduction for the release time (trailing window), then smooth over the attack
+    held = ndi.maximum_filter1d(gr, size=rel, origin=(rel - 1) // 2, mode="nearest")
+    sm = ndi.uniform_filter1d(held, size=att + 1, mode="nearest")
+    g = (10 ** (-sm / 20)).astype(np.float32)
+    # linear interpolation from block centres to samples, block by block
+    nxt = np.append(g[1:], g[-1])
+    ramp = (np.arange(hop, dtype=np.float32) / hop)[None, :]
+    out = (g[:, None] + (nxt - g)[:, None] * ramp).reshape(-1)
+    return out[: len(x)]
+
+
+class Limiter:
+    """Look-ahead true-peak limiter: gain reduction ramps in over ``lookahead_ms`` before an
+    over-ceiling (4x oversampled) peak, holds ``hold_ms`` and ramps out over the look-ahead."""
+
+    def __init__(self, rate: int, ceiling_dbtp: float, margin_db: float = 0.3,
+                 lookahead_ms: float = 2.0, hold_ms: float = 40.0) -> None:
+        self.ceiling_db = ceiling_dbtp
+        self.limit_db = ceiling_dbtp - margin_db
+        self.a = max(2, int(rate * lookahead_ms / 1000) // 2 * 2)
+        self.r = max(self.a // 2 + 2, int(rate * hold_ms / 1000) // 2 * 2)
+        if (self.a + self.r) % 2:
+            self.r += 1
+        self.pad = _TAPS_PER_PHASE * 2
+        # how far a sample's gain depends on other samples (for chunked processing)
+        self.context = 4 * (self.a + self.r + 2 * self.pad)
+
+    def process(self, x: np.ndarray, passes: int = 3) -> int:
+        """Limit ``x`` in place; returns how many samples were turned down."""
+        lim = db_to_lin(self.limit_db)
+        thr = db_to_lin(self.limit_db - 6.0)
+        touched = np.zeros(0, dtype=np.int64)
+        for _ in range(passes):
+            cand = np.flatnonzero(np.abs(x) > thr)
+            segs = _segments(cand, len(x), self.pad)
+            need = []
+            for s, e in segs:
+                tp = oversampled_abs(x[s:e])
+                over = np.flatnonzero(tp > lim)
+                if len(over):
+                    need.append((s + over, 20 * np.log10(tp[over] / lim) + 0.02))
+            if not need:
+                break
+            idx = np.concatenate([i for i, _ in need])
+            red = np.concatenate([r for _, r in need]).astype(np.float32)
+            reach = self.a + self.r + 2
+            for s, e in _segments(idx, len(x), reach):
+                seg = np.zeros(e - s, np.float32)
+                m = (idx >= s) & (idx < e)
+                np.maximum.at(seg, idx[m] - s, red[m])
+                size = self.a + self.r + 1
+                origin = (self.r - self.a) // 2
+                held = ndi.maximum_filter1d(seg, size=size, origin=origin, mode="nearest")
+                sm = ndi.uniform_filter1d(held, size=self.a + 1, mode="nearest")
+                x[s:e] *= (10 ** (-sm / 20)).astype(np.float32)
+            touched = np.union1d(touched, idx)
+        return len(touched)
