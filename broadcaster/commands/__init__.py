@@ -10,4 +10,6 @@ COMMANDS: list[tuple[str, str]] = [
     ("station_cmds", "demo"),
     ("station_cmds", "devices"),
     ("station_cmds", "log_cmd"),
+    ("speech_cmds", "render"),
+    ("speech_cmds", "engines"),
 ]
