@@ -103,23 +103,6 @@ CATALOG: dict[str, dict[str, str]] = {
     "engines.unreachable": {"vi": "KHÔNG KẾT NỐI ĐƯỢC", "en": "UNREACHABLE"},
     "engines.voices": {"vi": "giọng", "en": "voices"},
     "engines.last_error": {"vi": "lỗi gần nhất", "en": "last error"},
-    # --- speech stage -------------------------------------------------------------------------
-    "speech.rendering": {"vi": "Đang đọc {file}", "en": "Speaking {file}"},
-    "speech.rendered": {
-        "vi": "Đã ghi {path} ({seconds} giây, bộ đọc {engine}, giọng {voice})",
-        "en": "Wrote {path} ({seconds} s, engine {engine}, voice {voice})",
-    },
-    "speech.fallback": {
-        "vi": "Chú ý: bản tin do bộ đọc dự phòng {engine} đọc ({note})",
-        "en": "Note: the bulletin was spoken by fallback engine {engine} ({note})",
-    },
-    "engines.ok": {"vi": "đã cài", "en": "installed"},
-    "engines.missing": {"vi": "CHƯA CÀI", "en": "NOT INSTALLED"},
-    "engines.local": {"vi": "ngoại tuyến", "en": "offline"},
-    "engines.reachable": {"vi": "kết nối được", "en": "reachable"},
-    "engines.unreachable": {"vi": "KHÔNG KẾT NỐI ĐƯỢC", "en": "UNREACHABLE"},
-    "engines.voices": {"vi": "giọng", "en": "voices"},
-    "engines.last_error": {"vi": "lỗi gần nhất", "en": "last error"},
     # --- program stage ------------------------------------------------------------------------
     "program.audio_missing": {"vi": "không có tệp âm thanh", "en": "audio file not found"},
     "program.audio_corrupt": {"vi": "tệp âm thanh hỏng hoặc không đọc được ({reason})", "en": "audio file is corrupt or unreadable ({reason})"},
