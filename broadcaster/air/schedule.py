@@ -208,27 +208,37 @@ def _strip_tags(loc: tuple[Any, ...]) -> tuple[Any, ...]:
 
 def explain(exc: ValidationError, loc: yamlpos.Located, model: type[BaseModel]) -> list[str]:
     """pydantic errors as ``file:line:col: message (hint)`` lines, one per problem."""
-    problems = []
-    for err in exc.errors():
-        path = _strip_tags(tuple(err["loc"]))
+    problems: list[tuple[int, int, str]] = []
+    errors = exc.errors()
+    paths = [_strip_tags(tuple(e["loc"])) for e in errors]
+    for err, path in zip(errors, paths, strict=True):
+        if err["type"] == "too_short" and any(len(p) > len(path) and p[:len(path)] == path
+                                              for p in paths):
+            continue  # a list "too short" only because one of its items was invalid
         if err["type"] == "extra_forbidden":
             key = path[-1]
             in_item = len(path) >= 3 and path[-3] == "program"
             choices = _item_fields(loc.data, path[:-1]) if in_item else _guess_fields(model, path[:-1])
             guess = yamlpos.did_you_mean(str(key), choices)
             hint = f"did you mean '{guess}'?" if guess else f"valid keys: {', '.join(choices)}"
-            problems.append(f"{loc.where(path)}: unknown key '{key}' ({hint})")
+            problems.append(_at(loc, path, True, f"unknown key '{key}' ({hint})"))
         elif err["type"] == "union_tag_not_found" or err["type"] == "union_tag_invalid":
             item = _get(loc.data, path)
             keys = [str(k) for k in item] if isinstance(item, dict) else []
             guess = next((g for g in (yamlpos.did_you_mean(k, ITEM_KEYS) for k in keys) if g), None)
             hint = f"did you mean '{guess}'?" if guess else "one of: " + ", ".join(ITEM_KEYS)
-            problems.append(f"{loc.where(path)}: program item has no known kind ({hint})")
+            problems.append(_at(loc, path, True, f"program item has no known kind ({hint})"))
         else:
             msg = err["msg"].removeprefix("Value error, ")
             field = ".".join(str(p) for p in path) or "file"
-            problems.append(f"{loc.where(path, key=False)}: {field}: {msg}")
-    return problems
+            problems.append(_at(loc, path, False, f"{field}: {msg}"))
+    return [text for _, _, text in sorted(problems, key=lambda p: (p[0], p[1]))]
+
+
+def _at(loc: yamlpos.Located, path: tuple[Any, ...], key: bool, message: str) -> tuple[int, int, str]:
+    where = loc.where(path, key=key)
+    line, col = (int(x) for x in where.rsplit(":", 2)[1:])
+    return line, col, f"{where}: {message}"
 
 
 def _item_fields(data: Any, item_path: tuple[Any, ...]) -> list[str]:

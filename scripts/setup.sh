@@ -1,0 +1,61 @@
+#!/usr/bin/env bash
+# One-step set-up on Debian/Ubuntu: system packages, a virtual environment, the package.
+# Usage: scripts/setup.sh [runtime|test|bench]   (idempotent: a second run is quick)
+set -euo pipefail
+cd "$(dirname "$0")/.."
+profile="${1:-runtime}"
+
+say() { printf '\033[1m==> %s\033[0m\n' "$*"; }
+
+# --- system packages ---------------------------------------------------------------------
+# espeak-ng: offline Vietnamese speech. libportaudio2: sound card. libsndfile1: audio files.
+# pulseaudio + utils + ALSA plugin: the sound server (tests play to a null sink through it).
+pkgs=(espeak-ng libportaudio2 libsndfile1 pulseaudio pulseaudio-utils libasound2-plugins
+      python3 python3-venv python3-pip ca-certificates)
+if command -v dpkg-query >/dev/null 2>&1; then
+  missing=()
+  for p in "${pkgs[@]}"; do
+    dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "install ok installed" || missing+=("$p")
+  done
+  if [ ${#missing[@]} -gt 0 ]; then
+    SUDO=""
+    [ "$(id -u)" -eq 0 ] || SUDO="sudo"
+    say "Installing system packages: ${missing[*]}"
+    $SUDO env DEBIAN_FRONTEND=noninteractive apt-get update -q
+    $SUDO env DEBIAN_FRONTEND=noninteractive apt-get install -y -q --no-install-recommends "${missing[@]}"
+  fi
+else
+  echo "Not a Debian/Ubuntu system: install espeak-ng, PortAudio, libsndfile and PulseAudio yourself." >&2
+fi
+
+# --- Python >= 3.11 ----------------------------------------------------------------------
+PY=""
+for cand in python3 python3.13 python3.12 python3.11; do
+  if command -v "$cand" >/dev/null 2>&1 && "$cand" -c 'import sys; sys.exit(sys.version_info < (3, 11))'; then
+    PY="$cand"; break
+  fi
+done
+if [ -z "$PY" ]; then
+  say "Python 3.11+ not found; installing python3.11"
+  SUDO=""; [ "$(id -u)" -eq 0 ] || SUDO="sudo"
+  $SUDO env DEBIAN_FRONTEND=noninteractive apt-get install -y -q python3.11 python3.11-venv
+  PY=python3.11
+fi
+
+# --- virtual environment and the package -------------------------------------------------
+if [ ! -x .venv/bin/python ]; then
+  say "Creating virtual environment .venv ($($PY --version))"
+  "$PY" -m venv .venv
+fi
+extras=""
+case "$profile" in
+  test) extras="[test]" ;;
+  bench) extras="[test,bench]" ;;
+esac
+stamp=".venv/.installed-$(cat pyproject.toml | sha256sum | cut -c1-16)-${profile}"
+if [ ! -f "$stamp" ]; then
+  say "Installing broadcaster${extras} into .venv"
+  .venv/bin/python -m pip install -q --upgrade pip
+  .venv/bin/python -m pip install -q -e ".${extras}"
+  touch "$stamp"
+fi

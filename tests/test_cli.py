@@ -1,0 +1,77 @@
+"""CLI contract: help lists working subcommands, version, exit codes 0/1/2, init."""
+
+from __future__ import annotations
+
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+from broadcaster import __version__
+from broadcaster.cli import main
+from broadcaster.commands import COMMANDS
+from broadcaster.config import load_station
+
+
+def run(*args: str, cwd: Path | None = None, env: dict[str, str] | None = None) -> subprocess.CompletedProcess[str]:
+    return subprocess.run([sys.executable, "-m", "broadcaster", *args], capture_output=True,
+                          text=True, cwd=cwd, env=env, timeout=60)
+
+
+def test_help_lists_every_registered_subcommand_with_one_line() -> None:
+    out = run("--help")
+    assert out.returncode == 0
+    section = out.stdout.split("Commands:")[1]
+    listed = {line.split()[0] for line in section.strip("\n").splitlines() if line.startswith("  ")
+              and not line.startswith("   ")}
+    import broadcaster.cli as cli_mod
+
+    assert listed == set(cli_mod.cli.commands)
+    assert len(listed) == len(COMMANDS)
+    for name in ("init", "run", "demo", "devices", "log"):
+        assert name in listed
+
+
+def test_version() -> None:
+    out = run("--version")
+    assert out.returncode == 0 and __version__ in out.stdout
+
+
+def test_usage_error_exits_2() -> None:
+    assert run("no-such-command").returncode == 2
+    assert run("log", "--format", "xml").returncode == 2
+
+
+def test_bad_input_exits_1_with_clear_message(tmp_path: Path) -> None:
+    out = run("--station", str(tmp_path), "log")
+    assert out.returncode == 1
+    assert "station.yaml" in out.stderr
+
+
+def test_init_creates_a_loadable_station_and_refuses_to_overwrite(tmp_path: Path) -> None:
+    root = tmp_path / "phuong-a"
+    assert main(["init", str(root)]) == 0
+    for sub in ("schedules", "audio", "inbox"):
+        assert (root / sub).is_dir()
+    station = load_station(root)
+    assert station.settings.timezone == "Asia/Ho_Chi_Minh"
+    assert (root / "audio" / "chime-open.flac").is_file()
+    assert main(["init", str(root)]) == 1
+
+
+def test_english_messages_with_env(tmp_path: Path) -> None:
+    import os
+
+    env = {**os.environ, "BROADCASTER_LANG": "en"}
+    out = run("--station", str(tmp_path), "log", env=env)
+    assert "No station at" in out.stderr
+    env["BROADCASTER_LANG"] = "vi"
+    out = run("--station", str(tmp_path), "log", env=env)
+    assert "Không tìm thấy đài" in out.stderr
+
+
+@pytest.mark.parametrize("fmt", ["table", "csv", "json"])
+def test_log_formats_on_empty_station(station_dir: Path, fmt: str) -> None:
+    out = run("--station", str(station_dir), "log", "--format", fmt, "--date", "2026-01-01")
+    assert out.returncode == 0
