@@ -1,1 +1,29 @@
-"""Program stage: clips and jingles -> one finished program at the station rate."""
+"""Program stage: clips and jingles -> one finished program at the station rate.
+
+Public API: the item model (``Program``, ``Jingle``, ``Music``, ``Recording``, ``Say``,
+``BulletinItem``, ``Silence``, ``Bed``), ``render_program``, ``fit_duration``,
+``archive_program`` and the results (``RenderedProgram``, ``RundownEntry``).
+"""
+
+from broadcaster.program.archive import Archived, archive_program, prune_archive
+from broadcaster.program.duration import Fit, fit_duration, layout
+from broadcaster.program.model import (
+    Bed,
+    BulletinItem,
+    Item,
+    Jingle,
+    Music,
+    Program,
+    Recording,
+    RenderedProgram,
+    RundownEntry,
+    Say,
+    Silence,
+)
+from broadcaster.program.render import render_program
+
+__all__ = [
+    "Archived", "Fit", "archive_program", "fit_duration", "layout", "prune_archive",
+    "render_program", "Bed", "BulletinItem", "Item", "Jingle", "Music", "Program", "Recording", "RenderedProgram",
+    "RundownEntry", "Say", "Silence",
+]

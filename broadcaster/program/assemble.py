@@ -1,37 +1,17 @@
-"""Assemble a program: ordered items (jingles, speech, silence) into one mono PCM buffer."""
+"""The first, minimal assembler (concatenate parts, peak-normalize), kept for callers that have
+not moved to ``render_program``; new code uses ``broadcaster.program.render``."""
 
 from __future__ import annotations
 
 import hashlib
-from dataclasses import dataclass, field
 
 import numpy as np
 
 from broadcaster.models import Clip
 from broadcaster.program.audio import resample, silence
+from broadcaster.program.model import RenderedProgram, RundownEntry
 
-
-@dataclass(frozen=True)
-class RundownEntry:
-    kind: str  # jingle | speech | silence | music
-    label: str
-    offset_ms: int
-    duration_ms: int
-
-
-@dataclass(frozen=True, eq=False)
-class RenderedProgram:
-    """A finished program: samples at ``sample_rate``, its rundown and a content hash."""
-
-    samples: np.ndarray
-    sample_rate: int
-    rundown: tuple[RundownEntry, ...]
-    digest: str
-    warnings: tuple[str, ...] = field(default_factory=tuple)
-
-    @property
-    def duration_ms(self) -> int:
-        return int(round(len(self.samples) * 1000 / self.sample_rate))
+__all__ = ["RenderedProgram", "RundownEntry", "assemble"]
 
 
 def assemble(parts: list[tuple[str, str, np.ndarray | Clip]], sample_rate: int,

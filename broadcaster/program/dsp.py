@@ -168,8 +168,10 @@ def true_peak_sparse(x: np.ndarray, floor_db: float) -> float:
     sp = float(a.max())
     thr = min(db_to_lin(floor_db), sp) * db_to_lin(-6.0)
     best = sp
-    for s, e in _segments(np.flatnonzero(a > thr), len(x), pad=_TAPS_PER_PHASE * 2):
-        best = max(best, float(oversampled_abs(x[s:e]).max()))
+    pad = _TAPS_PER_PHASE * 2
+    for s, e in _segments(np.flatnonzero(a > thr), len(x), pad=pad):
+        lo, hi = max(0, s - pad), min(len(x), e + pad)
+        best = max(best, float(oversampled_abs(x[lo:hi])[s - lo : e - lo].max()))
     return lin_to_db(best)
 
 
@@ -241,7 +243,8 @@ class Limiter:
             segs = _segments(cand, len(x), self.pad)
             need = []
             for s, e in segs:
-                tp = oversampled_abs(x[s:e])
+                lo, hi = max(0, s - self.pad), min(len(x), e + self.pad)
+                tp = oversampled_abs(x[lo:hi])[s - lo : e - lo]
                 over = np.flatnonzero(tp > lim)
                 if len(over):
                     need.append((s + over, 20 * np.log10(tp[over] / lim) + 0.02))

@@ -1,0 +1,597 @@
+"""Render a Program: resolve each item's audio, apply the duration policy, process items for horn
+speakers (high-pass, speech compression, per-item loudness), mix with ducked beds, then master
+(program gain to the loudness target, true-peak limiter) into a WAV plus a JSON rundown.
+
+Memory stays bounded by streaming: items are processed two at a time, the mix is flushed to a
+float32 scratch file as soon as no later item can reach it, and the master pass runs in chunks.
+Speech comes only through the caller's callables; this module never calls TTS or the network.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import dataclasses
+import hashlib
+import json
+import logging
+import os
+import tempfile
+from collections.abc import Callable
+from concurrent.futures import Future, ThreadPoolExecutor
+from dataclasses import dataclass
+from pathlib import Path
+
+import numpy as np
+import soundfile as sf
+
+from broadcaster.config import ProgramSettings
+from broadcaster.errors import BroadcasterError, ProgramError
+from broadcaster.messages import t
+from broadcaster.models import Clip
+from broadcaster.program import dsp
+from broadcaster.program.audio import (
+    AudioCorrupt,
+    AudioInfo,
+    AudioMissing,
+    decode,
+    probe,
+    resample,
+    resampled_length,
+)
+from broadcaster.program.duration import fit_duration, layout
+from broadcaster.program.model import (
+    Bed,
+    BulletinItem,
+    Item,
+    Music,
+    Program,
+    RenderedProgram,
+    RundownEntry,
+    Say,
+    Silence,
+    _FileItem,
+)
+
+log = logging.getLogger(__name__)
+
+RENDER_VERSION = "program-render-1"  # bump when the processing changes: invalidates caches
+CHUNK_S = 10.0
+SpeechFn = Callable[[str], Clip | None]
+PathFn = Callable[[str], Path]
+
+
+@dataclass
+class _Source:
+    """An item with its audio located (not yet decoded) and its length at the station rate."""
+
+    item: Item | Bed
+    n: int = 0
+    path: Path | None = None
+    info: AudioInfo | None = None
+    clip: Clip | None = None
+    digest: str = ""
+    flags: tuple[str, ...] = ()
+    detail: str = ""
+    source: str = ""
+
+
+@dataclass
+class _Processed:
+    samples: np.ndarray  # station rate, exactly the planned length
+    energies: np.ndarray  # K-weighted 100 ms sub-block energies at the item's native rate
+    hop_s: float
+    flags: tuple[str, ...] = ()
+    detail: str = ""
+
+
+def _hash_file(path: Path) -> str:
+    h = hashlib.blake2b(digest_size=16)
+    with path.open("rb") as f:
+        for block in iter(lambda: f.read(1 << 20), b""):
+            h.update(block)
+    return h.hexdigest()
+
+
+def _hash_clip(clip: Clip) -> str:
+    h = hashlib.blake2b(digest_size=16)
+    h.update(str(clip.sample_rate).encode())
+    h.update(np.ascontiguousarray(clip.samples, dtype=np.float32).tobytes())
+    return h.hexdigest()
+
+
+def _resolve(item: Item | Bed, sr: int, resolve_path: PathFn, speech_for: SpeechFn,
+             say: SpeechFn) -> _Source:
+    src = _Source(item)
+    if isinstance(item, Silence):
+        src.n = int(round(item.ms * sr / 1000))
+        return src
+    if isinstance(item, (_FileItem, Bed)):
+        src.source = item.path
+        path = resolve_path(item.path)
+        src.path = path
+        try:
+            src.info = probe(path)
+        except AudioMissing as exc:
+            src.flags, src.detail = ("missing",), str(exc)
+            return src
+        except AudioCorrupt as exc:
+            src.flags, src.detail = ("corrupt",), str(exc)
+            return src
+        src.digest = _hash_file(path)
+        src.n = resampled_length(src.info.frames, src.info.sample_rate, sr)
+        if isinstance(item, Music) and item.max_ms is not None:
+            src.n = min(src.n, int(round(item.max_ms * sr / 1000)))
+        return src
+    if isinstance(item, (Say, BulletinItem)):
+        key = item.text if isinstance(item, Say) else item.bulletin_id
+        src.source = key if isinstance(item, BulletinItem) else ""
+        try:
+            clip = say(key) if isinstance(item, Say) else speech_for(key)
+        except BroadcasterError as exc:
+            clip, src.detail = None, str(exc)
+        if clip is None or len(clip.samples) == 0:
+            src.flags = ("missing",)
+            src.detail = src.detail or t("program.no_speech", item=item.name)
+            return src
+        src.clip = clip
+        src.digest = _hash_clip(clip)
+        src.n = resampled_length(len(clip.samples), clip.sample_rate, sr)
+        return src
+    raise ProgramError(f"unknown program item {type(item).__name__}")
+
+
+def _cache_key(program: Program, settings: ProgramSettings, sr: int, srcs: list[_Source],
+               bed_srcs: list[_Source]) -> str:
+    def desc(x: Item | Bed) -> dict:
+        d = dataclasses.asdict(x)
+        d["type"] = type(x).__name__
+        return d
+
+    payload = {
+        "v": RENDER_VERSION,
+        "sr": sr,
+        "settings": settings.model_dump(mode="json"),
+        "items": [desc(s.item) | {"_d": s.digest, "_f": s.flags} for s in srcs],
+        "beds": [desc(s.item) | {"_d": s.digest, "_f": s.flags} for s in bed_srcs],
+        "max_ms": program.max_ms,
+        "overlong": program.overlong,
+    }
+    blob = json.dumps(payload, sort_keys=True, default=str).encode()
+    return hashlib.sha256(blob).hexdigest()[:24]
+
+
+# --- per-item processing -------------------------------------------------------------------------
+
+
+def _fade(y: np.ndarray, n_in: int, n_out: int) -> None:
+    """Raised-cosine fades in place."""
+    if n_in > 0:
+        n_in = min(n_in, len(y))
+        y[:n_in] *= (0.5 - 0.5 * np.cos(np.linspace(0, np.pi, n_in))).astype(np.float32)
+    if n_out > 0:
+        n_out = min(n_out, len(y))
+        y[len(y) - n_out :] *= (0.5 + 0.5 * np.cos(np.linspace(0, np.pi, n_out))).astype(np.float32)
+
+
+def _process(src: _Source, s: ProgramSettings, sr: int, target_db: float,
+             fade_in_ms: int, fade_out_ms: int, speech: bool) -> _Processed:
+    flags: list[str] = []
+    detail = ""
+    if src.clip is not None:
+        x = np.array(src.clip.samples, dtype=np.float32)  # a copy: the caller's clip is not ours
+        rate = src.clip.sample_rate
+    else:
+        assert src.path is not None and src.info is not None
+        try:
+            x, rate = decode(src.path, src.info)
+        except AudioCorrupt as exc:
+            return _Processed(np.zeros(src.n, np.float32), np.zeros(0), 0.1, ("corrupt",), str(exc))
+        if len(x) < src.info.frames * 0.98:
+            flags.append("truncated")
+            detail = t("program.truncated", got=len(x), want=src.info.frames)
+        want = int(np.ceil(src.n * rate / sr)) + 1
+        x = x[:want]
+    sos = dsp.highpass_sos(s.highpass_hz, s.highpass_order, rate)
+    if sos is not None:
+        dsp.sosfilt_inplace(sos, x)
+    meter = dsp.KMeter(rate)
+    kx, _ = dsp.ss.sosfilt(meter.sos, x, zi=meter._zi)
+    hop = meter.hop
+    nb = len(kx) // hop
+
+    def energies(k: np.ndarray) -> np.ndarray:
+        return np.square(k[: nb * hop]).reshape(nb, hop).mean(axis=1, dtype=np.float64)
+
+    sub = energies(kx)
+    loud = dsp.gated_loudness(sub)
+    if speech and s.compression and loud is not None:
+        g = dsp.compressor_gain(x, rate, loud + s.compression_threshold_lu, s.compression_ratio)
+        kx *= g
+        sub = energies(kx)
+        x *= g
+        loud = dsp.gated_loudness(sub)
+    del kx
+    if loud is None:
+        flags.append("silent")  # nothing to measure (silent or under 400 ms): level as is
+        gain_db = 0.0
+    else:
+        gain_db = target_db - loud
+    gain = dsp.db_to_lin(gain_db)
+    x *= gain
+    sub *= gain * gain
+    y = resample(x, rate, sr, length=src.n)
+    del x
+    _fade(y, int(fade_in_ms * sr / 1000), int(fade_out_ms * sr / 1000))
+    return _Processed(y, sub, hop / rate, tuple(flags), detail)
+
+
+# --- mixing --------------------------------------------------------------------------------------
+
+
+class _Bus:
+    """The part of the mix that later items can still reach; the rest goes to the scratch file."""
+
+    def __init__(self, f, beds: list[_BedPlan]) -> None:
+        self.f = f
+        self.base = 0
+        self.buf = np.zeros(0, np.float32)
+        self.beds = beds
+
+    def add(self, start: int, y: np.ndarray) -> None:
+        end = start + len(y)
+        need = end - self.base
+        if need > len(self.buf):
+            grown = np.zeros(need, np.float32)
+            grown[: len(self.buf)] = self.buf
+            self.buf = grown
+        self.buf[start - self.base : end - self.base] += y
+
+    def flush(self, upto: int) -> None:
+        step = int(CHUNK_S * 48000)
+        while self.base < upto:
+            b = min(upto, self.base + step)
+            n = b - self.base
+            chunk = np.zeros(n, np.float32)
+            m = min(n, len(self.buf))
+            chunk[:m] = self.buf[:m]
+            self.buf = self.buf[n:] if len(self.buf) > n else np.zeros(0, np.float32)
+            for bed in self.beds:
+                bed.add_to(chunk, self.base)
+            self.f.write(chunk.tobytes())
+            self.base = b
+
+
+@dataclass
+class _BedPlan:
+    signal: np.ndarray  # processed bed at station rate (looped)
+    start: int
+    end: int
+    xp: np.ndarray  # duck breakpoints (samples) and their gains (dB)
+    fp: np.ndarray
+    fade_in: int
+    fade_out: int
+    mean_energy: float  # K-weighted mean square of the processed bed
+
+    def gain_db(self, pos: np.ndarray) -> np.ndarray:
+        g = np.interp(pos, self.xp, self.fp) if len(self.xp) else np.zeros(len(pos))
+        with np.errstate(divide="ignore"):
+            if self.fade_in > 0:
+                g = g + 20 * np.log10(np.clip((pos - self.start) / self.fade_in, 1e-6, 1.0))
+            if self.fade_out > 0:
+                g = g + 20 * np.log10(np.clip((self.end - pos) / self.fade_out, 1e-6, 1.0))
+        return g
+
+    def add_to(self, chunk: np.ndarray, base: int) -> None:
+        a, b = max(base, self.start), min(base + len(chunk), self.end)
+        if a >= b or len(self.signal) == 0:
+            return
+        # the gain curve changes slowly: compute it every 1 ms, hold it in between
+        step = 48
+        coarse = np.arange(a, b, step)
+        g = np.repeat((10 ** (self.gain_db(coarse) / 20)).astype(np.float32), step)[: b - a]
+        idx = (np.arange(a, b) - self.start) % len(self.signal)
+        chunk[a - base : b - base] += self.signal[idx] * g
+
+
+def _duck_curve(spans: list[tuple[int, int]], duck_db: float, att: int, rel: int
+                ) -> tuple[np.ndarray, np.ndarray]:
+    merged: list[list[int]] = []
+    for s, e in sorted(spans):
+        if merged and s - att <= merged[-1][1] + rel:
+            merged[-1][1] = max(merged[-1][1], e)
+        else:
+            merged.append([s, e])
+    xp: list[float] = []
+    fp: list[float] = []
+    for s, e in merged:
+        xp += [s - att - 1e-3, s, e, e + rel + 1e-3]
+        fp += [0.0, -duck_db, -duck_db, 0.0]
+    return np.array(xp, dtype=np.float64), np.array(fp, dtype=np.float64)
+
+
+# --- master --------------------------------------------------------------------------------------
+
+
+@dataclass
+class _MasterResult:
+    energies: np.ndarray
+    peaks: np.ndarray  # sample peak per 10 ms
+    limited: int
+
+
+def _master(pre: Path, n: int, sr: int, gain_db: float, ceiling: float, out: Path) -> _MasterResult:
+    lim = dsp.Limiter(sr, ceiling)
+    meter = dsp.KMeter(sr)
+    ctx = lim.context
+    step = int(CHUNK_S * sr)
+    g = np.float32(dsp.db_to_lin(gain_db))
+    peak_hop = sr // 100
+    peaks: list[np.ndarray] = []
+    limited = 0
+    with out.open("wb") as raw, sf.SoundFile(raw, "w", sr, 1, "PCM_16", format="WAV") as wav:
+        for a in range(0, n, step):
+            b = min(n, a + step)
+            lo, hi = max(0, a - ctx), min(n, b + ctx)
+            xe = np.fromfile(pre, dtype=np.float32, count=hi - lo, offset=lo * 4)
+            xe *= g
+            limited += lim.process(xe)
+            core = np.clip(xe[a - lo : b - lo], -1.0, 32767 / 32768)
+            wav.write(core)
+            meter.feed(core)
+            m = -(-len(core) // peak_hop)
+            pc = np.zeros(m * peak_hop, np.float32)
+            pc[: len(core)] = np.abs(core)
+            peaks.append(pc.reshape(m, peak_hop).max(axis=1))
+        raw.flush()
+        os.fsync(raw.fileno())
+    return _MasterResult(meter.energies(), np.concatenate(peaks) if peaks else np.zeros(0), limited)
+
+
+def _span_true_peak(wav: Path, peaks: np.ndarray, sr: int, a: int, b: int, top: int = 48) -> float | None:
+    """True peak of samples [a, b) of the rendered WAV: 4x oversampling of the ``top`` 10 ms
+    blocks with the highest sample peaks (elsewhere the sample peak is lower by a margin no
+    real signal's inter-sample overshoot reaches)."""
+    hop = sr // 100
+    ka, kb = a // hop, min(len(peaks), -(-b // hop))
+    if kb <= ka:
+        return None
+    blk = peaks[ka:kb]
+    if float(blk.max()) <= 0:
+        return None
+    order = np.argsort(blk)[::-1][:top] + ka
+    best = float(blk.max())
+    pad = 64
+    with sf.SoundFile(str(wav)) as f:
+        for k in sorted(order):
+            # oversample with real signal on both sides; keep only the block itself, since a
+            # window cut out of loud audio rings at its edges
+            s, e = max(a, k * hop), min(b, (k + 1) * hop)
+            lo, hi = max(0, s - pad), min(f.frames, e + pad)
+            f.seek(lo)
+            x = f.read(hi - lo, dtype="float32")
+            if e > s and len(x) >= e - lo:
+                best = max(best, float(dsp.oversampled_abs(x)[s - lo : e - lo].max()))
+    return round(dsp.lin_to_db(best), 2)
+
+
+def _atomic_json(path: Path, data: dict) -> None:
+    tmp = path.with_name(f".{path.name}.{os.getpid()}.tmp")
+    with tmp.open("w", encoding="utf-8") as f:
+        json.dump(data, f, ensure_ascii=False, indent=2)
+        f.flush()
+        os.fsync(f.fileno())
+    os.replace(tmp, path)
+
+
+def _load_cached(cache_dir: Path, key: str) -> RenderedProgram | None:
+    wav, js = cache_dir / f"{key}.wav", cache_dir / f"{key}.json"
+    if not (wav.is_file() and js.is_file()):
+        return None
+    try:
+        data = json.loads(js.read_text(encoding="utf-8"))
+        info = sf.info(str(wav))
+    except (OSError, ValueError, sf.LibsndfileError, RuntimeError):
+        return None
+    if data.get("digest") != key or info.frames != data.get("frames"):
+        return None
+    return RenderedProgram(
+        None, int(data["sample_rate"]), tuple(RundownEntry.from_json(e) for e in data["rundown"]),
+        key, tuple(data.get("warnings", ())), data.get("loudness_lufs"),
+        data.get("true_peak_dbtp"), int(data["frames"]), wav, js, tuple(data.get("dropped", ())),
+        cached=True,
+    )
+
+
+# --- the entry point -----------------------------------------------------------------------------
+
+
+def render_program(program: Program, settings: ProgramSettings, *, sample_rate: int,
+                   resolve_path: PathFn, speech_for: SpeechFn, say: SpeechFn,
+                   cache_dir: Path | None = None) -> RenderedProgram:
+    """Render ``program`` to a WAV (16-bit, mono, ``sample_rate``) and a rundown.
+
+    With ``cache_dir`` the result is ``cache_dir/<digest>.wav`` + ``.json``, written atomically
+    and reused when the inputs (file contents, speech samples, items, settings) hash the same;
+    ``samples`` then loads lazily. Without it the samples are returned in memory. Missing or
+    corrupt audio is left out and flagged in the rundown and ``warnings``; the program still
+    renders. ``program.max_ms`` applies the duration policy; ``dropped`` lists bulletin ids to
+    carry to the next slot.
+    """
+    sr = sample_rate
+    srcs = [_resolve(it, sr, resolve_path, speech_for, say) for it in program.items]
+    bed_srcs = [_resolve(b, sr, resolve_path, speech_for, say) for b in program.beds]
+    key = _cache_key(program, settings, sr, srcs, bed_srcs)
+    if cache_dir is not None:
+        cache_dir.mkdir(parents=True, exist_ok=True)
+        hit = _load_cached(cache_dir, key)
+        if hit is not None:
+            log.info("program %s: cache hit", key)
+            return hit
+
+    fit = fit_duration(program, [round(s.n * 1000 / sr) for s in srcs], program.max_ms,
+                       program.overlong, settings.gap_ms)
+    items = list(fit.program.items)
+    use = [srcs[i] for i in fit.origin]
+    for k, it in enumerate(items):  # trimmed music: shorter planned length
+        if isinstance(it, Music) and it.max_ms is not None and use[k].n:
+            use[k] = dataclasses.replace(use[k], item=it,
+                                         n=min(use[k].n, int(round(it.max_ms * sr / 1000))))
+    lengths = [s.n for s in use]
+    starts, total = layout(items, lengths, int(round(settings.gap_ms * sr / 1000)), sr / 1000)
+    warnings = list(fit.warnings)
+    target = settings.loudness_lufs
+
+    if cache_dir is not None:
+        work_dir = cache_dir
+        tmpctx: contextlib.AbstractContextManager = contextlib.nullcontext()
+    else:
+        tmpctx = tempfile.TemporaryDirectory(prefix="program-")
+    with tmpctx as tmpname:
+        if cache_dir is None:
+            work_dir = Path(tmpname)
+        pre = work_dir / f".{key}.{os.getpid()}.pre.f32"
+        wav_tmp = work_dir / f".{key}.{os.getpid()}.wav.tmp"
+        try:
+            result = _render(items, use, starts, total, fit.program.beds, bed_srcs, settings,
+                             sr, target, pre, wav_tmp, warnings, key, fit)
+        finally:
+            with contextlib.suppress(FileNotFoundError):
+                pre.unlink()
+        if cache_dir is None:
+            data, _ = sf.read(str(wav_tmp), dtype="float32", always_2d=False)
+            wav_tmp.unlink()
+            return dataclasses.replace(result, pcm=np.asarray(data, np.float32))
+        wav = cache_dir / f"{key}.wav"
+        js = cache_dir / f"{key}.json"
+        os.replace(wav_tmp, wav)
+        result = dataclasses.replace(result, wav_path=wav, rundown_path=js)
+        _atomic_json(js, result.to_json())
+        return result
+
+
+def _render(items: list[Item], srcs: list[_Source], starts: list[int], total: int,
+            beds: tuple[Bed, ...], bed_srcs_all: list[_Source], s: ProgramSettings, sr: int,
+            target: float, pre: Path, wav_tmp: Path, warnings: list[str], key: str,
+            fit) -> RenderedProgram:
+    # beds: process the source once, plan its span and duck curve
+    bed_plans: list[_BedPlan] = []
+    bed_entries: list[RundownEntry] = []
+    speech_spans = [(st, st + src.n) for it, src, st in zip(items, srcs, starts, strict=True)
+                    if it.is_speech and src.n > 0]
+    bed_by_item = {id(b.item): b for b in bed_srcs_all}
+    for bed in beds:
+        bsrc = bed_by_item.get(id(bed)) or next(
+            (b for b in bed_srcs_all if getattr(b.item, "path", None) == bed.path), None)
+        first = min(max(bed.first, 0), max(len(items) - 1, 0))
+        last = len(items) - 1 if bed.last is None else min(bed.last, len(items) - 1)
+        a = starts[first] if items else 0
+        b = max((starts[i] + srcs[i].n for i in range(first, last + 1)), default=a)
+        entry = RundownEntry("bed", bed.name, round(a * 1000 / sr), round((b - a) * 1000 / sr),
+                             source=bed.path)
+        if bsrc is None or bsrc.flags or b <= a:
+            flags = bsrc.flags if bsrc is not None else ("missing",)
+            detail = bsrc.detail if bsrc is not None else ""
+            bed_entries.append(dataclasses.replace(entry, flags=flags, detail=detail))
+            if flags:
+                warnings.append(t("program.item_skipped", item=bed.name, reason=detail))
+            continue
+        gain = s.bed_gain_db if bed.gain_db is None else bed.gain_db
+        p = _process(dataclasses.replace(bsrc, n=bsrc.n), s, sr, target + gain, 0, 0, False)
+        duck = s.duck_db if bed.duck_db is None else bed.duck_db
+        spans = [(x, y) for x, y in speech_spans if y > a and x < b]
+        xp, fp = _duck_curve(spans, duck, int(s.duck_attack_ms * sr / 1000),
+                             int(s.duck_release_ms * sr / 1000))
+        me = float(p.energies.mean()) if len(p.energies) else 0.0
+        bed_plans.append(_BedPlan(p.samples, a, b, xp, fp, int(bed.fade_in_ms * sr / 1000),
+                                  int(bed.fade_out_ms * sr / 1000), me))
+        bed_entries.append(dataclasses.replace(entry, flags=p.flags, detail=p.detail))
+
+    # items: process two at a time, mix in order, flush what no later item can reach
+    hop = sr // 10
+    predicted = np.zeros(total // hop + 2)
+    suffix_min = [total] * (len(items) + 1)
+    for i in reversed(range(len(items))):
+        suffix_min[i] = min(suffix_min[i + 1], starts[i] if srcs[i].n > 0 else total)
+    processed_flags: dict[int, tuple[tuple[str, ...], str]] = {}
+
+    def job(i: int) -> _Processed | None:
+        src, it = srcs[i], items[i]
+        if src.n <= 0 or src.flags or isinstance(it, Silence):
+            return None
+        return _process(src, s, sr, target + it.gain_db, it.fade_in_ms, it.fade_out_ms,
+                        it.is_speech)
+
+    with pre.open("wb") as f, ThreadPoolExecutor(max_workers=2) as pool:
+        bus = _Bus(f, bed_plans)
+        pending: dict[int, Future] = {}
+        for i in range(min(2, len(items))):
+            pending[i] = pool.submit(job, i)
+        for i in range(len(items)):
+            p = pending.pop(i).result()
+            if i + 2 < len(items):
+                pending[i + 2] = pool.submit(job, i + 2)
+            if p is not None:
+                bus.add(starts[i], p.samples)
+                k0 = int(round(starts[i] / hop))
+                e = p.energies
+                # re-grid the item's 100 ms energies (native rate) onto the program grid
+                if abs(p.hop_s - 0.1) > 1e-6 and len(e):
+                    pos = np.arange(int(len(e) * p.hop_s * 10)) / (p.hop_s * 10)
+                    e = e[np.minimum(pos.astype(int), len(e) - 1)]
+                e = e[: max(0, len(predicted) - k0)]
+                predicted[k0 : k0 + len(e)] += e
+                processed_flags[i] = (p.flags, p.detail)
+                srcs[i].clip = None  # release the speech as soon as it is mixed
+            bus.flush(suffix_min[i + 1])
+        bus.flush(total)
+    for bp in bed_plans:
+        ks = np.arange(bp.start // hop, min(len(predicted), bp.end // hop))
+        g = 10 ** (bp.gain_db(ks * hop + hop / 2) / 10)
+        predicted[ks] += bp.mean_energy * g
+
+    pred = dsp.gated_loudness(predicted)
+    gain_db = target - pred if pred is not None else 0.0
+    result = _master(pre, total, sr, gain_db, s.true_peak_dbtp, wav_tmp)
+    loud = dsp.gated_loudness(result.energies)
+    for _ in range(2):  # the prediction ignores overlaps and the limiter: correct if it missed
+        if loud is None or abs(loud - target) <= 0.2:
+            break
+        gain_db += target - loud
+        result = _master(pre, total, sr, gain_db, s.true_peak_dbtp, wav_tmp)
+        loud = dsp.gated_loudness(result.energies)
+    if loud is not None and abs(loud - target) > 0.5:
+        warnings.append(t("program.loudness_off", measured=f"{loud:.1f}", target=f"{target:.1f}"))
+
+    def measure(a: int, b: int) -> tuple[float | None, float | None]:
+        ka, kb = -(-a // hop), b // hop
+        lu = dsp.gated_loudness(result.energies[ka:kb]) if kb - ka >= 4 else None
+        tp = _span_true_peak(wav_tmp, result.peaks, sr, a, b) if b > a else None
+        return (round(lu, 2) if lu is not None else None), tp
+
+    rundown: list[RundownEntry] = []
+    for i, (it, src, st) in enumerate(zip(items, srcs, starts, strict=True)):
+        flags, detail = src.flags, src.detail
+        if i in processed_flags and processed_flags[i][0]:
+            flags, detail = flags + processed_flags[i][0], processed_flags[i][1] or detail
+        if isinstance(it, Music) and i in fit.trimmed:
+            flags += ("trimmed",)
+        lu, tp = measure(st, st + src.n) if src.n > 0 and not src.flags else (None, None)
+        rundown.append(RundownEntry(it.kind, it.name, round(st * 1000 / sr),
+                                    round(src.n * 1000 / sr) if not src.flags else 0,
+                                    lu, tp, flags, src.source, detail))
+        if {"missing", "corrupt", "truncated"} & set(flags):
+            warnings.append(t("program.item_skipped", item=it.name, reason=detail))
+    for entry in bed_entries:
+        if not entry.flags:
+            a = entry.offset_ms * sr // 1000
+            lu, tp = measure(a, a + entry.duration_ms * sr // 1000)
+            entry = dataclasses.replace(entry, loudness_lufs=lu, true_peak_dbtp=tp)
+        rundown.append(entry)
+    tp_all = _span_true_peak(wav_tmp, result.peaks, sr, 0, total, top=256) if total else None
+    for w in warnings:
+        log.warning("program %s: %s", key, w)
+    return RenderedProgram(
+        None, sr, tuple(rundown), key, tuple(warnings),
+        round(loud, 2) if loud is not None else None, tp_all, total,
+        dropped=tuple(b.bulletin_id for b in fit.dropped),
+    )
