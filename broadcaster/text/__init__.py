@@ -1,26 +1,127 @@
-"""Text stage: Bulletin body -> speakable Script (pure functions, no I/O).
+"""Text stage: Bulletin body -> speakable Script (pure functions; I/O only for its data tables).
 
-Thin first version: rejoin hard-wrapped lines, split paragraphs and sentences.
+The pipeline is one visible list, printable with ``plan()``:
+cleanup (line rules, rejoin wrapped lines) -> spoken form (rules.build_rules) -> segmentation.
 """
 
 from __future__ import annotations
 
 import re
-import unicodedata
+from functools import lru_cache
 
 from broadcaster.models import Pause, Script, Segment
+from broadcaster.text import cleanup, numbers, segment
+from broadcaster.text.lexicon import Lexicon, load_lexicon
+from broadcaster.text.record import Change, record
+from broadcaster.text.record import start as _start
+from broadcaster.text.record import stop as _stop
+from broadcaster.text.rules import NB, Rule, build_rules, tables
 
-_SENTENCE_END = re.compile(r"(?<=[.!?…;])\s+(?=\S)")
+__all__ = ["Change", "Lexicon", "explain", "load_lexicon", "plan", "spoken_text", "to_script"]
+
+_ROMAN = {"I": 1, "V": 5, "X": 10, "L": 50, "C": 100}
 
 
-def to_script(text: str, *, dialect: str = "north", headings: str = "read") -> Script:
-    """The speakable script for ``text``."""
-    text = unicodedata.normalize("NFC", text).replace("\r\n", "\n").replace("\r", "\n")
+def _roman(s: str) -> int:
+    total = 0
+    for a, b in zip(s, s[1:] + " ", strict=True):
+        v = _ROMAN[a]
+        total += -v if b != " " and _ROMAN.get(b, 0) > v else v
+    return total
+
+
+@lru_cache(maxsize=8)
+def _rules(dialect: str, lexicon: Lexicon) -> list[Rule]:
+    return build_rules(dialect, lexicon)
+
+
+def _label(block: cleanup.Block, dialect: str) -> str:
+    """How a heading number is said: "I" -> "Phần một", "1.1" -> "Một chấm một", "b" -> "Bê"."""
+    if block.label_kind == "roman":
+        return "Phần " + numbers.read_int(_roman(block.label), dialect)
+    if block.label_kind == "number":
+        return " chấm ".join(numbers.read_int(int(p), dialect) for p in block.label.split("."))
+    letters = tables()["letters"]
+    return letters.get(block.label.upper(), block.label)
+
+
+def _capitalize(s: str) -> str:
+    for i, c in enumerate(s):
+        if c.isalpha():
+            return s[:i] + c.upper() + s[i + 1 :]
+    return s
+
+
+def _speakable(s: str) -> bool:
+    return any(c.isalpha() for c in s)
+
+
+def to_script(
+    text: str,
+    *,
+    dialect: str = "north",
+    headings: str = "read",
+    lexicon: Lexicon | None = None,
+    max_chars: int | None = None,
+) -> Script:
+    """The speakable script for ``text``: no digits, NFC, segments with pause hints."""
+    lex = lexicon if lexicon is not None else load_lexicon()
+    rules = _rules(dialect if dialect in ("north", "south") else "north", lex)
+    limit = max(8, max_chars) if max_chars else None
     segments: list[Segment] = []
-    for para in re.split(r"\n\s*\n", text):
-        joined = " ".join(line.strip() for line in para.splitlines() if line.strip())
-        sentences = [s.strip() for s in _SENTENCE_END.split(joined) if s.strip()]
-        for i, sentence in enumerate(sentences):
-            last = i == len(sentences) - 1
-            segments.append(Segment(sentence, Pause.PARAGRAPH if last else Pause.SENTENCE))
+    for block in cleanup.to_blocks(text):
+        body = block.text
+        for rule in rules:
+            body = rule(body)
+        body = body.strip(" ,;:")
+        if block.label and headings == "read":
+            label = _label(block, dialect)
+            record("heading", block.label, label)
+            body = f"{label}: {_capitalize(body)}" if _speakable(body) else label
+        elif block.label:
+            record("heading", block.label, "")
+        if not _speakable(body):
+            continue
+        if not re.search(r"[.!?]$", body):
+            body += "."
+        parts = segment.sentences(body)
+        last_pause = Pause.HEADING if block.heading else Pause.PARAGRAPH
+        for i, sentence in enumerate(parts):
+            sentence = _capitalize(sentence)
+            pieces = segment.cut(sentence, limit) if limit else [sentence]
+            pieces = [p for p in pieces if _speakable(p)]
+            for j, piece in enumerate(pieces):
+                if j < len(pieces) - 1:
+                    pause = Pause.SEGMENT
+                else:
+                    pause = last_pause if i == len(parts) - 1 else Pause.SENTENCE
+                segments.append(Segment(piece.replace(NB, " "), pause))
     return Script(tuple(segments))
+
+
+def spoken_text(text: str, **kwargs: object) -> str:
+    """The script as text, one sentence per line (what ``broadcaster text`` prints)."""
+    return "\n".join(to_script(text, **kwargs).lines())  # type: ignore[arg-type]
+
+
+def explain(text: str, **kwargs: object) -> list[Change]:
+    """Every change the pipeline makes to ``text``: rule name, original and spoken form."""
+    token = _start()
+    try:
+        to_script(text, **kwargs)  # type: ignore[arg-type]
+    finally:
+        changes = _stop(token)
+    return changes
+
+
+def plan(dialect: str = "north", lexicon: Lexicon | None = None) -> list[tuple[str, str]]:
+    """The pipeline's steps in order, (name, what it does), without running it."""
+    steps = [("clean_characters", (cleanup.clean_characters.__doc__ or "").strip())]
+    steps += [(f.__name__, (f.__doc__ or "").strip()) for f in cleanup.LINE_RULES]
+    steps.append(("join_lines", (cleanup.join_lines.__doc__ or "").strip()))
+    lex = lexicon if lexicon is not None else load_lexicon()
+    steps += [(r.name, r.doc) for r in _rules(dialect, lex)]
+    steps.append(("heading", (_label.__doc__ or "").strip()))
+    steps.append(("sentences", (segment.sentences.__doc__ or "").strip()))
+    steps.append(("cut", (segment.cut.__doc__ or "").strip()))
+    return steps

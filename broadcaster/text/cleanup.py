@@ -1,0 +1,236 @@
+"""Cleanup of text pasted from PDF or Word: drop what is not read on air, rejoin wrapped lines.
+
+Works on lines; the result is a list of blocks (a heading or a paragraph), in reading order.
+Each step is a named ``list[str] -> list[str]`` function listed in ``LINE_RULES``.
+"""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+from collections import Counter
+from collections.abc import Callable
+from dataclasses import dataclass
+
+from broadcaster.text.record import record
+
+UPPER = "A-ZĐÀ-ỸÁÉÍÓÚÝ"
+
+
+@dataclass(frozen=True)
+class Block:
+    """A heading or a paragraph of running text; ``label`` is a heading number ("I", "1.1", "a")."""
+
+    text: str
+    heading: bool = False
+    label: str = ""
+    label_kind: str = ""  # roman | number | letter
+
+
+# --- characters -------------------------------------------------------------------------------
+
+_INVISIBLE = dict.fromkeys(map(ord, "\u200b\u200c\u200d\u2060\ufeff\u00ad"), None)
+_SPACES = dict.fromkeys(map(ord, "\u00a0\u2007\u202f\u2009\u2002\u2003\t\v\f"), " ")
+
+
+def clean_characters(text: str) -> str:
+    """NFC, one kind of newline, no invisible or control characters, plain spaces."""
+    text = unicodedata.normalize("NFC", text)
+    text = text.replace("\r\n", "\n").replace("\r", "\n").replace("\u2028", "\n").replace("\u2029", "\n")
+    text = text.translate(_INVISIBLE).translate(_SPACES)
+    if any(ord(c) < 32 and c != "\n" for c in text):
+        text = "".join(c if c == "\n" or ord(c) >= 32 else " " for c in text)
+    return text
+
+
+# --- header and footer ------------------------------------------------------------------------
+
+_MOTTO = re.compile(r"CỘNG\s+H[ÒO]A\s+X[ÃA]\s+H[ỘO]I|Độc\s+lập\s*[-–—]\s*Tự\s+do|ĐỘC\s+LẬP\s*[-–—]\s*TỰ\s+DO",
+                    re.IGNORECASE)
+_DOC_NUMBER = re.compile(r"^\s*Số\s*:\s*\S*\d", re.IGNORECASE)
+_PLACE_DATE = re.compile(r"^\s*[\w .]{2,40},\s*ngày\s+\S+\s+tháng\s+\S+\s+năm\s+\d{4}\s*\.?\s*$", re.IGNORECASE)
+_RULER = re.compile(r"^\s*[-_=*~.–—]{3,}\s*$")
+_HEADER_ZONE = 14  # the header block of an official document sits in its first lines
+
+
+def drop_header(lines: list[str]) -> list[str]:
+    """Drop the national motto, the agency/number header and the place-date line above the title."""
+    nonblank = [i for i, line in enumerate(lines) if line.strip()][:_HEADER_ZONE]
+    last = -1
+    for i in nonblank:
+        line = lines[i]
+        if _MOTTO.search(line) or _DOC_NUMBER.match(line) or _PLACE_DATE.match(line):
+            last = i
+    if last < 0:
+        return [line for line in lines if not _RULER.match(line)]
+    for line in lines[: last + 1]:
+        if line.strip():
+            record("drop_header", line.strip(), "")
+    return [line for line in lines[last + 1 :] if not _RULER.match(line)]
+
+
+_RECIPIENTS = re.compile(r"^\s*Nơi\s+nhận\s*:\s*(?:$|[-–•+]|Như\s+trên)", re.IGNORECASE)
+_SIGNATURE = re.compile(
+    rf"^\s*(?:(?:TM|KT|TL|TUQ|Q)\s*\.\s*[{UPPER}]|\(?\s*đã\s+ký|CHỦ\s+TỊCH\s*$|PHÓ\s+CHỦ\s+TỊCH\s*$|"
+    r"BÍ\s+THƯ\s*$|TRƯỞNG\s+BAN\s*$|GIÁM\s+ĐỐC\s*$)",
+    re.IGNORECASE,
+)
+
+
+def drop_footer(lines: list[str]) -> list[str]:
+    """Drop the "Nơi nhận:" list and the signature block (TM./KT./titles, names) at the end."""
+    nonblank = [i for i, line in enumerate(lines) if line.strip()]
+    if not nonblank:
+        return lines
+    tail_start = nonblank[max(0, len(nonblank) - 40)] if len(nonblank) > 4 else nonblank[0]
+    cut = None
+    for i in nonblank:
+        if i < tail_start:
+            continue
+        line = lines[i]
+        if _RECIPIENTS.match(line) or (_SIGNATURE.match(line) and line.strip() == line.strip().upper()
+                                       or _SIGNATURE.match(line) and re.match(r"^\s*\(?\s*đã\s+ký", line)):
+            cut = i
+            break
+    if cut is None:
+        return lines
+    for line in lines[cut:]:
+        if line.strip():
+            record("drop_footer", line.strip(), "")
+    return lines[:cut]
+
+
+_PAGE_NUMBER = re.compile(r"^\s*(?:[-–—]?\s*\d{1,3}\s*[-–—]?|Trang\s+\d{1,3}(?:\s*/\s*\d{1,3})?|\d{1,3}\s*/\s*\d{1,3})\s*$",
+                          re.IGNORECASE)
+
+
+def drop_page_numbers(lines: list[str]) -> list[str]:
+    """Drop lines that are only a page number ("2", "- 2 -", "Trang 2/5")."""
+    out = []
+    for line in lines:
+        if _PAGE_NUMBER.match(line):
+            record("drop_page_numbers", line.strip(), "")
+            continue
+        out.append(line)
+    return out
+
+
+def drop_running_headers(lines: list[str]) -> list[str]:
+    """Drop a short line repeated on every page (a running header or footer)."""
+    counts = Counter(line.strip() for line in lines if line.strip())
+    repeated = {
+        text for text, n in counts.items()
+        if n >= 3 and len(text) < 90 and not text.endswith((".", ";", ":", ",")) and not _LABEL.match(text)
+    }
+    if not repeated:
+        return lines
+    out = []
+    for line in lines:
+        if line.strip() in repeated:
+            record("drop_running_headers", line.strip(), "")
+            continue
+        out.append(line)
+    return out
+
+
+# --- rejoining wrapped lines ------------------------------------------------------------------
+
+_LABEL = re.compile(
+    rf"^\s*(?:(?P<roman>[IVX]{{1,6}})\s*[.)]|(?P<number>\d{{1,2}}(?:\.\d{{1,2}}){{0,3}})\s*[.)]|(?P<letter>[a-zđ])\s*\))"
+    rf"\s+(?=[\"“(]?[{UPPER}a-zđà-ỹ])"
+)
+_BULLET = re.compile(r"^\s*[-–•+*▪●○◦]\s+")
+_END = re.compile(r"[.!?:;…]\s*[\"”’)]*\s*$|\./\.?\s*$")
+_CODE_SPLIT = re.compile(r"\w[-/]$")
+_CODE_START = re.compile(rf"^[{UPPER}]{{1,8}}[\w&]*(?:[-/][{UPPER}\w&]+)*")
+
+
+def _is_caps_line(text: str) -> bool:
+    letters = [c for c in text if c.isalpha()]
+    return len(letters) >= 2 and all(c.isupper() for c in letters) and len(text) < 120
+
+
+def _starts_block(text: str) -> bool:
+    s = text.lstrip("\"“'(")
+    return bool(s) and (s[0].isupper() or s[0].isdigit() or bool(_BULLET.match(text)))
+
+
+def _width(lines: list[str]) -> int:
+    lengths = sorted(len(line.strip()) for line in lines if line.strip())
+    if len(lengths) < 6:
+        return 0
+    return lengths[int(len(lengths) * 0.8)]
+
+
+def join_lines(lines: list[str]) -> list[Block]:
+    """Rejoin hard-wrapped lines and page-break splits into blocks (headings and paragraphs)."""
+    stripped = [line.strip() for line in lines]
+    width = _width(lines)
+    transitions = sum(1 for a, b in zip(stripped, stripped[1:], strict=False) if a and b)
+    blank_sep = sum(1 for i in range(1, len(stripped) - 1) if not stripped[i] and stripped[i - 1])
+    # PDF pastes put a blank line after every wrapped line: then blank lines mean nothing
+    trust_blanks = transitions >= blank_sep
+    blocks: list[list[str]] = []
+    prev = ""
+    gap = False
+    for line in stripped:
+        if not line:
+            gap = True
+            continue
+        new = True
+        if prev and blocks:
+            prev_done = bool(_END.search(prev)) or _is_caps_line(prev) or bool(_LABEL.match(blocks[-1][0]) and len(" ".join(blocks[-1])) < 100 and width and len(prev) < 0.75 * width)
+            short = bool(width) and len(prev) < 0.7 * width
+            if _CODE_SPLIT.search(prev) and _CODE_START.match(line):
+                new = False  # "57-" | "NQ/TW": a document code split by a line or page break
+            elif trust_blanks and gap:
+                new = True
+            elif _is_caps_line(line) and not _is_caps_line(prev):
+                new = True
+            elif _is_caps_line(line) and _is_caps_line(prev):
+                new = bool(_LABEL.match(line)) or _is_caps_line(prev) and prev_done
+            elif _LABEL.match(line) and (prev_done or short):
+                new = True
+            elif _starts_block(line) and (prev_done or short):
+                new = True
+            else:
+                new = False
+        if new or not blocks:
+            blocks.append([line])
+        else:
+            last = blocks[-1][-1]
+            if _CODE_SPLIT.search(last) and _CODE_START.match(line):
+                blocks[-1][-1] = last + line
+            else:
+                blocks[-1].append(line)
+        prev = line
+        gap = False
+    return [_make_block(" ".join(parts)) for parts in blocks]
+
+
+def _make_block(text: str) -> Block:
+    text = re.sub(r" {2,}", " ", text).strip()
+    m = _LABEL.match(text)
+    if m:
+        kind = "roman" if m.group("roman") else "number" if m.group("number") else "letter"
+        label = m.group(kind)
+        rest = text[m.end() :].strip()
+        heading = len(rest) < 160 and not re.search(r"[.!?]\s*$", rest) or _is_caps_line(rest)
+        return Block(rest, heading=heading, label=label, label_kind=kind)
+    return Block(text, heading=_is_caps_line(text))
+
+
+LINE_RULES: list[Callable[[list[str]], list[str]]] = [
+    drop_header,
+    drop_footer,
+    drop_page_numbers,
+    drop_running_headers,
+]
+
+
+def to_blocks(text: str) -> list[Block]:
+    """Cleaned text as blocks: header/footer/page furniture dropped, wrapped lines rejoined."""
+    lines = clean_characters(text).split("\n")
+    for rule in LINE_RULES:
+        lines = rule(lines)
+    return [b for b in join_lines(lines) if b.text or b.label]

@@ -1,0 +1,94 @@
+"""Abbreviation lexicon: the shipped table (data/lexicon.yaml) layered with a station's own file."""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+from collections.abc import Mapping
+from dataclasses import dataclass, field
+from functools import cached_property, lru_cache
+from importlib import resources
+from pathlib import Path
+from typing import Any
+
+import yaml
+
+from broadcaster import yamlpos
+from broadcaster.errors import TextError
+from broadcaster.messages import t
+
+
+@dataclass(frozen=True, eq=False)
+class Lexicon:
+    """Abbreviation -> spoken form; keys match case-sensitively as whole tokens, longest first."""
+
+    entries: Mapping[str, str] = field(default_factory=dict)
+
+    def __len__(self) -> int:
+        return len(self.entries)
+
+    def get(self, key: str) -> str | None:
+        return self.entries.get(key)
+
+    def layered(self, overrides: Mapping[str, str]) -> Lexicon:
+        """A new lexicon with ``overrides`` added or replacing entries."""
+        merged = dict(self.entries)
+        merged.update(overrides)
+        return Lexicon(merged)
+
+    @cached_property
+    def pattern(self) -> re.Pattern[str] | None:
+        """One alternation of every key, longest first, bounded by non-word characters."""
+        if not self.entries:
+            return None
+        keys = sorted(self.entries, key=len, reverse=True)
+        alt = "|".join(re.escape(k).replace(r"\ ", r"\s+") for k in keys)
+        return re.compile(rf"(?<![\w&/.])(?:{alt})(?![\w&])")
+
+
+def _clean_entries(raw: Any, source: str, loc: yamlpos.Located | None) -> dict[str, str]:
+    if raw is None:
+        return {}
+    if isinstance(raw, dict) and "abbreviations" in raw:
+        raw = raw["abbreviations"] or {}
+    if not isinstance(raw, dict):
+        raise TextError(t("lexicon.bad", path=source, detail=t("lexicon.not_mapping")),
+                        where=f"{source}:1", hint=t("lexicon.hint"))
+    out: dict[str, str] = {}
+    for key, value in raw.items():
+        where = loc.where(("abbreviations", key)) if loc and ("abbreviations", key) in loc.keys else (
+            loc.where((key,)) if loc else source)
+        if not isinstance(key, str) or not key.strip() or not isinstance(value, str) or not value.strip():
+            raise TextError(t("lexicon.bad", path=source, detail=t("lexicon.bad_entry", key=key)),
+                            where=where, hint=t("lexicon.hint"))
+        spoken = unicodedata.normalize("NFC", " ".join(value.split()))
+        if any(c.isdigit() for c in spoken):
+            raise TextError(t("lexicon.bad", path=source, detail=t("lexicon.digits", key=key)),
+                            where=where, hint=t("lexicon.hint"))
+        out[unicodedata.normalize("NFC", key.strip())] = spoken
+    return out
+
+
+@lru_cache(maxsize=1)
+def _shipped() -> Lexicon:
+    text = resources.files("broadcaster.text").joinpath("data/lexicon.yaml").read_text("utf-8")
+    return Lexicon(_clean_entries(yaml.safe_load(text), "broadcaster/text/data/lexicon.yaml", None))
+
+
+def load_lexicon(station_file: Path | None = None) -> Lexicon:
+    """The shipped abbreviation table, extended/overridden by ``station_file`` (YAML) if given."""
+    base = _shipped()
+    if station_file is None:
+        return base
+    path = Path(station_file)
+    try:
+        text = path.read_text(encoding="utf-8-sig")
+    except OSError as exc:
+        raise TextError(t("lexicon.unreadable", path=path, reason=exc.strerror or exc),
+                        where=str(path), hint=t("lexicon.hint")) from None
+    try:
+        loc = yamlpos.load(text, str(path))
+    except yamlpos.YamlSyntaxError as exc:
+        raise TextError(t("lexicon.bad", path=path, detail=exc.detail),
+                        where=f"{exc.source}:{exc.line}:{exc.column}", hint=t("lexicon.hint")) from None
+    return base.layered(_clean_entries(loc.data, str(path), loc))
