@@ -41,7 +41,13 @@ def _read(path: Path) -> Bulletin:
 def render(ctx: click.Context, file: Path, output: Path, engine: str | None, voice: str | None,
            no_cache: bool) -> None:
     """Speak a bulletin FILE into a WAV file, with the station's engines and settings."""
-    from broadcaster.speech import SpeechCache, build_engines, order_engines, render_script, voices_for
+    from broadcaster.speech import (
+        SpeechCache,
+        build_engines,
+        order_engines,
+        render_script,
+        voices_for,
+    )
     from broadcaster.speech.audio import write_wav_atomic
     from broadcaster.speech.service import script_for
 

@@ -114,7 +114,7 @@ class EdgeEngine:
             async with aiohttp.ClientSession(timeout=timeout) as session, session.ws_connect(
                 url, headers=DRM.headers_with_muid(edge_constants.WSS_HEADERS),
                 ssl=_SSL if url.startswith("wss:") else False,
-                receive_timeout=self.timeout_s,
+                timeout=aiohttp.ClientWSTimeout(ws_receive=self.timeout_s, ws_close=self.timeout_s),
             ) as ws:
                 await ws.send_str(
                     f"X-Timestamp:{date_to_string()}\r\n"
