@@ -10,6 +10,7 @@ from __future__ import annotations
 import datetime as dt
 import logging
 from collections.abc import Callable
+from typing import Any
 
 from apscheduler.events import EVENT_JOB_ERROR, EVENT_JOB_MISSED, JobExecutionEvent
 from apscheduler.executors.pool import ThreadPoolExecutor
@@ -27,7 +28,7 @@ class SlotScheduler:
 
     def __init__(self, playout: Playout, schedule: Callable[[], Schedule], clock: Clock, *,
                  tz: dt.tzinfo, preroll: dt.timedelta, grace: dt.timedelta,
-                 lead: dt.timedelta = dt.timedelta(seconds=4)) -> None:
+                 lead: dt.timedelta = dt.timedelta(seconds=4), scheduler: Any = None) -> None:
         self.playout = playout
         self.schedule = schedule
         self.clock = clock
@@ -35,7 +36,8 @@ class SlotScheduler:
         self.grace = grace
         self.lead = lead
         self.planned: dict[str, PlannedSlot] = {}
-        self.scheduler = BackgroundScheduler(
+        # ``scheduler`` is injectable: tests pass a FakeJobScheduler driven by a fake clock.
+        self.scheduler = scheduler or BackgroundScheduler(
             timezone=tz,
             executors={"default": ThreadPoolExecutor(4)},
             job_defaults={"coalesce": True, "max_instances": 1,
