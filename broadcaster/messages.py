@@ -43,6 +43,60 @@ CATALOG: dict[str, dict[str, str]] = {
     "config.bad_timezone": {"vi": "múi giờ không tồn tại: {value}", "en": "unknown time zone: {value}"},
     "config.bad_timezone.hint": {"vi": "ví dụ: Asia/Ho_Chi_Minh", "en": "for example Asia/Ho_Chi_Minh"},
     "config.bad_engine": {"vi": "bộ đọc không có: {value}", "en": "unknown speech engine: {value}"},
+    # --- validation (pydantic error types, schedule checks) ---------------------------------
+    "v.missing": {"vi": "thiếu giá trị bắt buộc", "en": "a value is required"},
+    "v.literal_error": {"vi": "phải là một trong: {expected}", "en": "must be one of: {expected}"},
+    "v.greater_than_equal": {"vi": "phải lớn hơn hoặc bằng {ge}", "en": "must be at least {ge}"},
+    "v.greater_than": {"vi": "phải lớn hơn {gt}", "en": "must be greater than {gt}"},
+    "v.less_than_equal": {"vi": "phải nhỏ hơn hoặc bằng {le}", "en": "must be at most {le}"},
+    "v.less_than": {"vi": "phải nhỏ hơn {lt}", "en": "must be less than {lt}"},
+    "v.int_parsing": {"vi": "phải là số nguyên", "en": "must be a whole number"},
+    "v.int_type": {"vi": "phải là số nguyên", "en": "must be a whole number"},
+    "v.float_parsing": {"vi": "phải là một số", "en": "must be a number"},
+    "v.float_type": {"vi": "phải là một số", "en": "must be a number"},
+    "v.bool_parsing": {"vi": "phải là true hoặc false", "en": "must be true or false"},
+    "v.bool_type": {"vi": "phải là true hoặc false", "en": "must be true or false"},
+    "v.string_type": {"vi": "phải là chuỗi chữ", "en": "must be text"},
+    "v.too_short": {"vi": "cần ít nhất {min_length} mục", "en": "needs at least {min_length} item(s)"},
+    "v.string_too_short": {"vi": "không được để trống", "en": "must not be empty"},
+    "v.tuple_type": {"vi": "phải là một danh sách [..]", "en": "must be a list [..]"},
+    "v.list_type": {"vi": "phải là một danh sách [..]", "en": "must be a list [..]"},
+    "v.model_type": {"vi": "phải là một bảng khóa: giá trị", "en": "must be a mapping of key: value"},
+    "v.dict_type": {"vi": "phải là một bảng khóa: giá trị", "en": "must be a mapping of key: value"},
+    "v.unknown_key": {"vi": "khóa không hợp lệ '{key}' ({hint})", "en": "unknown key '{key}' ({hint})"},
+    "v.did_you_mean": {"vi": "có phải ý bạn là '{guess}'?", "en": "did you mean '{guess}'?"},
+    "v.valid_keys": {"vi": "các khóa hợp lệ: {keys}", "en": "valid keys: {keys}"},
+    "v.item_kind": {"vi": "mục chương trình không rõ loại ({hint})", "en": "program item has no known kind ({hint})"},
+    "v.item_kinds": {"vi": "một trong: {kinds}", "en": "one of: {kinds}"},
+    "v.bad_time": {"vi": "'{value}' không phải giờ dạng HH:MM hoặc HH:MM:SS (ví dụ 06:00)",
+                   "en": "'{value}' is not a time of day HH:MM or HH:MM:SS (e.g. 06:00)"},
+    "v.bad_id": {"vi": "'{value}' chỉ được gồm chữ thường không dấu, số, '-' hoặc '_' (ví dụ sang)",
+                 "en": "'{value}' must be lower-case letters, digits, '-' or '_' (e.g. sang)"},
+    "v.bad_day": {"vi": "'{value}' không phải ngày trong tuần: dùng t2..t7, cn hoặc mon..sun{hint}",
+                  "en": "'{value}' is not a day: use mon..sun or t2..t7, cn{hint}"},
+    "v.dup_ids": {"vi": "mã buổi phát bị trùng: {ids}", "en": "slot id used twice: {ids}"},
+    "v.yaml": {"vi": "lỗi cú pháp YAML: {detail} (kiểm tra thụt lề bằng dấu cách và 'khóa: giá trị')",
+               "en": "YAML syntax error: {detail} (check indentation: spaces, and 'key: value')"},
+    "v.unreadable": {"vi": "không đọc được tệp: {detail}", "en": "cannot read the file: {detail}"},
+    "v.not_mapping": {"vi": "tệp lịch phải là bảng khóa: giá trị (slots: ...)",
+                      "en": "a schedule file must be a mapping (slots: ...)"},
+    "v.file_name": {"vi": "tệp lịch phải tên week.yaml hoặc YYYY-MM-DD.yaml",
+                    "en": "schedule files are named week.yaml or YYYY-MM-DD.yaml"},
+    "v.quiet": {"vi": "buổi '{slot}' bắt đầu lúc {at}, trong giờ không phát {hours} (đổi giờ, hoặc sửa policy.quiet_hours trong station.yaml)",
+                "en": "slot '{slot}' starts at {at}, inside quiet hours {hours} (move it, or change policy.quiet_hours in station.yaml)"},
+    "v.day_banned": {"vi": "buổi '{slot}' phát vào {days}, không phải ngày phát sóng (policy.broadcast_days trong station.yaml)",
+                     "en": "slot '{slot}' airs on {days}, not a broadcast day (policy.broadcast_days in station.yaml)"},
+    "v.too_long": {"vi": "buổi '{slot}' dài tới {minutes} phút, quá thời lượng tối đa {limit} phút của đài (rút ngắn lại)",
+                   "en": "slot '{slot}' may run {minutes} min, longer than the station's maximum session of {limit} min (shorten it)"},
+    "v.file_missing": {"vi": "không tìm thấy tệp {kind}: {path} (kiểm tra tên tệp; đường dẫn tính từ thư mục của đài)",
+                       "en": "{kind} file not found: {path} (check the name; paths are relative to the station folder)"},
+    "v.dup_slot": {"vi": "mã buổi '{slot}' bị dùng hai lần (mỗi buổi một mã riêng)",
+                   "en": "slot id '{slot}' is used twice (ids must be unique)"},
+    "v.overlap": {"vi": "buổi '{slot}' lúc {at} trùng với buổi '{other}' ({other_at} + tối đa {minutes} phút; dời một buổi hoặc đặt max_minutes)",
+                  "en": "slot '{slot}' at {at} overlaps slot '{other}' ({other_at} + up to {minutes} min; move one or set max_minutes)"},
+    "v.cancel_unknown": {"vi": "cancel: '{slot}' không có trong week.yaml ({hint})",
+                         "en": "cancel: '{slot}' is not a slot of week.yaml ({hint})"},
+    "v.see_week": {"vi": "xem mã buổi trong week.yaml", "en": "see week.yaml for slot ids"},
     # --- air ----------------------------------------------------------------------------------
     "air.no_device": {
         "vi": "Không có thiết bị âm thanh đầu ra ({reason}). Đài vẫn chạy và phát ra tệp WAV trong {path}.",
@@ -79,6 +133,7 @@ CATALOG: dict[str, dict[str, str]] = {
         "vi": "Không có thiết bị âm thanh đầu ra: {reason}",
         "en": "No sound output device: {reason}",
     },
+    "validate.ok": {"vi": "{path}: hợp lệ", "en": "{path}: valid"},
     # --- as-run log ---------------------------------------------------------------------------
     "log.bad_date": {"vi": "ngày không hợp lệ '{value}' (dạng YYYY-MM-DD)", "en": "invalid date '{value}' (use YYYY-MM-DD)"},
     "log.empty": {"vi": "Chưa có lượt phát nào trong nhật ký {date}.", "en": "No airings logged for {date}."},
@@ -86,6 +141,65 @@ CATALOG: dict[str, dict[str, str]] = {
     "text.unreadable": {"vi": "Không đọc được tệp {path}: {reason}", "en": "Cannot read {path}: {reason}"},
     "text.empty": {"vi": "Tệp {path} không có nội dung để đọc", "en": "{path} has nothing to read on air"},
     "text.empty.hint": {"vi": "kiểm tra lại tệp có chữ hay không", "en": "check that the file contains text"},
+    "text.unreadable.hint": {
+        "vi": "lưu lại tệp dạng văn bản (.txt, mã UTF-8) hoặc Word (.docx) rồi thả lại vào hộp thư",
+        "en": "save the file again as text (.txt, UTF-8) or Word (.docx) and drop it in the inbox again",
+    },
+    "text.dropped": {"vi": "(bỏ, không đọc)", "en": "(dropped, not read)"},
+    "text.binary": {"vi": "tệp không phải văn bản (có dữ liệu nhị phân)", "en": "not a text file (binary data)"},
+    "text.too_large": {
+        "vi": "tệp quá lớn ({size} MB, tối đa {limit} MB) cho một bản tin",
+        "en": "file too large ({size} MB, at most {limit} MB) for a bulletin",
+    },
+    "text.bad_docx": {"vi": "tệp Word hỏng hoặc không phải .docx", "en": "damaged Word file or not a .docx"},
+    "text.old_doc": {
+        "vi": "tệp Word cũ (.doc) chưa được hỗ trợ",
+        "en": "old Word files (.doc) are not supported",
+    },
+    "text.old_doc.hint": {
+        "vi": "mở tệp trong Word và chọn Lưu thành .docx",
+        "en": "open it in Word and Save As .docx",
+    },
+    "frontmatter.unclosed": {
+        "vi": "phần khai báo đầu tệp mở bằng '---' nhưng không có dòng '---' đóng lại",
+        "en": "front matter opened with '---' but never closed with a '---' line",
+    },
+    "frontmatter.unclosed.hint": {
+        "vi": "thêm một dòng chỉ có '---' sau phần khai báo",
+        "en": "add a line containing only '---' after the front matter",
+    },
+    "frontmatter.syntax": {"vi": "lỗi cú pháp phần khai báo: {detail}", "en": "front matter syntax error: {detail}"},
+    "frontmatter.not_mapping": {
+        "vi": "phần khai báo phải là các dòng 'khóa: giá trị'",
+        "en": "front matter must be 'key: value' lines",
+    },
+    "frontmatter.unknown_key": {"vi": "khóa không hợp lệ '{key}'", "en": "unknown key '{key}'"},
+    "frontmatter.bad_value": {"vi": "giá trị không hợp lệ cho '{key}': {detail}", "en": "invalid value for '{key}': {detail}"},
+    "frontmatter.hint": {
+        "vi": "các khóa hợp lệ: title, tags, priority (normal/priority/emergency), from, until, slots, repeat, voice, engine",
+        "en": "valid keys: title, tags, priority (normal/priority/emergency), from, until, slots, repeat, voice, engine",
+    },
+    "frontmatter.expect_text": {"vi": "cần một dòng chữ", "en": "expected text"},
+    "frontmatter.expect_list": {"vi": "cần một danh sách chữ", "en": "expected a list of text"},
+    "frontmatter.expect_priority": {
+        "vi": "chỉ nhận normal, priority hoặc emergency (thường, ưu tiên, khẩn cấp)",
+        "en": "must be normal, priority or emergency",
+    },
+    "frontmatter.expect_datetime": {
+        "vi": "cần ngày giờ dạng 2025-06-01 06:30",
+        "en": "expected a date and time like 2025-06-01 06:30",
+    },
+    "frontmatter.expect_repeat": {"vi": "cần số nguyên từ 1 đến 50", "en": "expected a whole number from 1 to 50"},
+    "frontmatter.window": {"vi": "'until' phải sau 'from'", "en": "'until' must be after 'from'"},
+    "lexicon.bad": {"vi": "tệp từ viết tắt {path} không hợp lệ: {detail}", "en": "abbreviation file {path} is invalid: {detail}"},
+    "lexicon.unreadable": {"vi": "không đọc được tệp từ viết tắt {path}: {reason}", "en": "cannot read abbreviation file {path}: {reason}"},
+    "lexicon.not_mapping": {"vi": "phải là các dòng 'VIẾT_TẮT: cách đọc'", "en": "must be 'ABBREVIATION: spoken form' lines"},
+    "lexicon.bad_entry": {"vi": "mục '{key}' phải có cách đọc là chữ", "en": "entry '{key}' needs a spoken form in words"},
+    "lexicon.digits": {"vi": "cách đọc của '{key}' có chữ số; hãy viết bằng chữ", "en": "the spoken form of '{key}' has digits; write them in words"},
+    "lexicon.hint": {
+        "vi": "ví dụ một dòng: 'UBND: Ủy ban nhân dân'",
+        "en": "for example one line: 'UBND: Ủy ban nhân dân'",
+    },
     # --- speech stage -------------------------------------------------------------------------
     "speech.rendering": {"vi": "Đang đọc {file}", "en": "Speaking {file}"},
     "speech.rendered": {
@@ -124,6 +238,17 @@ CATALOG: dict[str, dict[str, str]] = {
         "en": "Program loudness {measured} LUFS is off the {target} LUFS target",
     },
 }
+
+
+def describe_error(err: dict) -> str:
+    """A pydantic error in the operator's language (our own validators' text is kept)."""
+    kind = err.get("type", "")
+    if kind == "value_error":
+        return str(err.get("msg", "")).removeprefix("Value error, ")
+    ctx = {k: v for k, v in (err.get("ctx") or {}).items()}
+    if f"v.{kind}" in CATALOG:
+        return t(f"v.{kind}", **ctx)
+    return str(err.get("msg", kind))
 
 
 def set_language(lang: str | None) -> None:

@@ -10,6 +10,8 @@ COMMANDS: list[tuple[str, str]] = [
     ("station_cmds", "demo"),
     ("station_cmds", "devices"),
     ("station_cmds", "log_cmd"),
+    ("schedule_cmds", "validate"),
     ("speech_cmds", "render"),
     ("speech_cmds", "engines"),
+    ("text_cmd", "text"),
 ]

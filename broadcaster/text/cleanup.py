@@ -183,15 +183,11 @@ def join_lines(lines: list[str]) -> list[Block]:
             short = bool(width) and len(prev) < 0.7 * width
             if _CODE_SPLIT.search(prev) and _CODE_START.match(line):
                 new = False  # "57-" | "NQ/TW": a document code split by a line or page break
-            elif trust_blanks and gap:
-                new = True
-            elif _is_caps_line(line) and not _is_caps_line(prev):
+            elif trust_blanks and gap or _is_caps_line(line) and not _is_caps_line(prev):
                 new = True
             elif _is_caps_line(line) and _is_caps_line(prev):
                 new = bool(_LABEL.match(line)) or _is_caps_line(prev) and prev_done
-            elif _LABEL.match(line) and (prev_done or short):
-                new = True
-            elif _starts_block(line) and (prev_done or short):
+            elif _LABEL.match(line) and (prev_done or short) or _starts_block(line) and (prev_done or short):
                 new = True
             else:
                 new = False

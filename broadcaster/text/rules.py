@@ -218,7 +218,7 @@ def build_rules(dialect: str = "north", lexicon: Lexicon | None = None) -> list[
             out += " " + N(mins) + " phút"
         return out
 
-    @rule("time", rf"(?<![\d.,/:])" + clock.format(1, LOW) + r"(?:\s?-\s?" + clock.format(2, LOW) + r")?(?![\d])")
+    @rule("time", r"(?<![\d.,/:])" + clock.format(1, LOW) + r"(?:\s?-\s?" + clock.format(2, LOW) + r")?(?![\d])")
     def time(m: re.Match[str]) -> str:
         """Clock times and their ranges: 6h30 -> sáu giờ ba mươi phút, 7h30-10h00 -> ... đến mười giờ."""
         out = read_clock(m, 1)
@@ -243,8 +243,8 @@ def build_rules(dialect: str = "north", lexicon: Lexicon | None = None) -> list[
         return ("" if said else "ngày ") + day(d)
 
     ds = r"\s?[/.-]\s?"
-    @rule("date_range", rf"(?<![\d.,/])(\d{{1,2}})\s?(?:-|đến|và)\s?(\d{{1,2}})/(\d{{1,2}})(?:/(\d{{4}}))?(?![\d/])"
-                        rf"|(?<![\d.,/])(\d{{1,2}})/(\d{{1,2}})\s?-\s?(\d{{1,2}})/(\d{{1,2}})(?:/(\d{{4}}))?(?![\d/])")
+    @rule("date_range", r"(?<![\d.,/])(\d{1,2})\s?(?:-|đến|và)\s?(\d{1,2})/(\d{1,2})(?:/(\d{4}))?(?![\d/])"
+                        r"|(?<![\d.,/])(\d{1,2})/(\d{1,2})\s?-\s?(\d{1,2})/(\d{1,2})(?:/(\d{4}))?(?![\d/])")
     def date_range(m: re.Match[str]) -> str:
         """"ngày 5-6/9", "28/10-3/11/2024": both days read, joined by "đến"."""
         g = m.groups()
@@ -291,7 +291,7 @@ def build_rules(dialect: str = "north", lexicon: Lexicon | None = None) -> list[
         """"tháng 4" -> tháng tư."""
         return month(m.group(1))
 
-    @rule("weekday", rf"(?<=\b[tT]hứ )(\d{{1,2}})(?![\d.,/])|(?<![\w])T([2-7])(?![\w])")
+    @rule("weekday", r"(?<=\b[tT]hứ )(\d{1,2})(?![\d.,/])|(?<![\w])T([2-7])(?![\w])")
     def weekday(m: re.Match[str]) -> str:
         """"thứ 2" -> thứ hai, "T7" -> thứ bảy, "thứ 1" -> thứ nhất."""
         if m.group(2):
@@ -357,9 +357,9 @@ def build_rules(dialect: str = "north", lexicon: Lexicon | None = None) -> list[
         after = [w.strip(",;:.!?\"'()") for w in m.string[m.end() : m.end() + 20].lower().split()]
         for i in (1, 2, 3):
             for j in (1, 2, 3):
-                if len(before) >= i and len(after) >= j:
-                    if " ".join(before[-i:]) + "-" + " ".join(after[:j]) in compounds:
-                        return " "
+                if (len(before) >= i and len(after) >= j
+                        and " ".join(before[-i:]) + "-" + " ".join(after[:j]) in compounds):
+                    return " "
         return ", "
 
     @rule("ellipsis", rf"\s*,?\s*…\s*(?P<next>[{UP}])?")

@@ -1,0 +1,79 @@
+"""``broadcaster text FILE|-``: print the spoken script (one sentence per line) or, with
+``--explain``, every change the text stage makes, for an editor to review before air."""
+
+from __future__ import annotations
+
+import sys
+from pathlib import Path
+
+import click
+
+from broadcaster.config import STATION_FILE, load_station, parse_settings
+from broadcaster.errors import TextError
+from broadcaster.inbox import frontmatter
+from broadcaster.inbox.reader import MAX_BYTES, decode_bytes, read_bulletin
+from broadcaster.messages import t
+
+
+def _settings(station_dir: str):  # -> StationSettings, plus the station root for the lexicon path
+    root = Path(station_dir)
+    if (root / STATION_FILE).is_file():
+        station = load_station(root)
+        return station.settings, station.root
+    return parse_settings("", "<defaults>"), root
+
+
+def _out(line: str) -> None:
+    sys.stdout.buffer.write((line + "\n").encode("utf-8"))
+
+
+@click.command("text")
+@click.argument("source", type=str)
+@click.option("--explain", is_flag=True, help="Show each change: rule, original -> spoken.")
+@click.option("--plan", "show_plan", is_flag=True, help="Print the pipeline's steps and exit.")
+@click.option("--dialect", type=click.Choice(["north", "south"]), default=None,
+              help="Number words: north (linh, nghìn) or south (lẻ, ngàn); default: station setting.")
+@click.option("--headings", type=click.Choice(["read", "drop"]), default=None,
+              help="Read heading numbers (I., 1.1.) or drop them; default: station setting.")
+@click.option("--max-chars", type=click.IntRange(8, 5000), default=None,
+              help="Cut long sentences into clauses of at most this many characters.")
+@click.pass_context
+def text(ctx: click.Context, source: str, explain: bool, show_plan: bool, dialect: str | None,
+         headings: str | None, max_chars: int | None) -> None:
+    """Print the spoken script of FILE (or - for standard input), one sentence per line."""
+    from broadcaster import text as textstage
+
+    settings, root = _settings((ctx.obj or {}).get("station_dir", "."))
+    lexicon_file = root / settings.text.lexicon if settings.text.lexicon else None
+    lexicon = textstage.load_lexicon(lexicon_file)
+    opts = {
+        "dialect": dialect or settings.dialect,
+        "headings": headings or settings.text.headings,
+        "lexicon": lexicon,
+        "max_chars": max_chars,
+    }
+    if show_plan:
+        for i, (name, doc) in enumerate(textstage.plan(opts["dialect"], lexicon), 1):
+            _out(f"{i:2}. {name}: {doc.splitlines()[0] if doc else ''}")
+        return
+    if source == "-":
+        data = sys.stdin.buffer.read(MAX_BYTES + 1)
+        body = decode_bytes(data[:MAX_BYTES], "<stdin>").replace("\r\n", "\n")
+        fm, body, _ = frontmatter.split(body, "<stdin>")
+        if fm is not None:
+            frontmatter.parse(fm, "<stdin>")
+        name = "<stdin>"
+    else:
+        path = Path(source)
+        bulletin = read_bulletin(path)
+        body, name = bulletin.body, str(path)
+    if explain:
+        for change in textstage.explain(body, **opts):
+            spoken = change.spoken or t("text.dropped")
+            _out(f"{change.rule}: {change.original} -> {spoken}")
+        return
+    script = textstage.to_script(body, **opts)
+    if not script.segments:
+        raise TextError(t("text.empty", path=name), where=name, hint=t("text.empty.hint"))
+    for line in script.lines():
+        _out(line)
