@@ -18,7 +18,7 @@ from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_valida
 
 from broadcaster import yamlpos
 from broadcaster.errors import ConfigError
-from broadcaster.messages import t
+from broadcaster.messages import describe_error, t
 
 ENGINES = ("gtts", "edge", "espeak")
 STATION_FILE = "station.yaml"
@@ -98,6 +98,7 @@ _HOURS = re.compile(r"^([01]\d|2[0-3]):[0-5]\d-([01]\d|2[0-3]):[0-5]\d$")
 class PolicySettings(_Section):
     max_session_minutes: float = Field(gt=0, le=240)
     quiet_hours: tuple[str, ...]
+    broadcast_days: tuple[Literal["mon", "tue", "wed", "thu", "fri", "sat", "sun"], ...]
     overlong: Literal["drop_bulletins", "trim_music"]
 
     @field_validator("quiet_hours")
@@ -201,7 +202,7 @@ def explain(exc: ValidationError, loc: yamlpos.Located) -> list[str]:
         elif err["type"] == "missing":
             problems.append(f"{where}: {t('config.missing', key=key)}")
         else:
-            detail = err["msg"].removeprefix("Value error, ")
+            detail = describe_error(err)
             problems.append(f"{where}: {t('config.bad_value', key=key, detail=detail)}")
     return problems
 

@@ -27,6 +27,7 @@ from pydantic import (
 
 from broadcaster import yamlpos
 from broadcaster.errors import ScheduleError
+from broadcaster.messages import describe_error, t
 
 WEEK_FILE = "week.yaml"
 DAYS = ("mon", "tue", "wed", "thu", "fri", "sat", "sun")
@@ -108,23 +109,25 @@ Item = Annotated[
 def parse_time(value: str) -> dt.time:
     m = _TIME.match(value.strip())
     if not m:
-        raise ValueError(f"'{value}' is not a time of day HH:MM or HH:MM:SS (e.g. 06:00)")
+        raise ValueError(t("v.bad_time", value=value))
     return dt.time(int(m.group(1)), int(m.group(2)), int(m.group(3) or 0))
 
 
 class Slot(_Strict):
-    id: str
-    name: str = ""
-    at: str
-    days: tuple[str, ...] = DAYS
-    max_minutes: float | None = Field(None, gt=0)
-    program: tuple[Item, ...] = Field(min_length=1)
+    id: str = Field(description="Stable slot id: lower-case letters, digits, '-', '_' (e.g. sang)",
+                    json_schema_extra={"pattern": _ID.pattern})
+    name: str = Field("", description="Name the operator sees (e.g. Chương trình buổi sáng)")
+    at: str = Field(description="Start time in station time, HH:MM or HH:MM:SS (quote it)",
+                    json_schema_extra={"pattern": _TIME.pattern})
+    days: tuple[str, ...] = Field(DAYS, description="Weekdays: mon..sun or t2..t7, cn")
+    max_minutes: float | None = Field(None, gt=0, description="Longest this slot may run")
+    program: tuple[Item, ...] = Field(min_length=1, description="Items aired in order")
 
     @field_validator("id")
     @classmethod
     def _id(cls, v: str) -> str:
         if not _ID.match(v):
-            raise ValueError(f"'{v}' must be lower-case letters, digits, '-' or '_' (e.g. sang)")
+            raise ValueError(t("v.bad_id", value=v))
         return v
 
     @field_validator("at", mode="before")
@@ -144,8 +147,8 @@ class Slot(_Strict):
             key = DAY_ALIASES.get(str(d).lower().strip(), str(d).lower().strip())
             if key not in DAYS:
                 guess = yamlpos.did_you_mean(key, DAYS + tuple(DAY_ALIASES))
-                hint = f" (did you mean '{guess}'?)" if guess else ""
-                raise ValueError(f"'{d}' is not a day: use mon..sun or t2..t7, cn{hint}")
+                hint = f" ({t('v.did_you_mean', guess=guess)})" if guess else ""
+                raise ValueError(t("v.bad_day", value=d, hint=hint))
             out.append(key)
         return tuple(out)
 
@@ -159,14 +162,18 @@ class Slot(_Strict):
 
 
 class WeekFile(_Strict):
+    """schedules/week.yaml: the slots that air every week."""
+
     slots: tuple[Slot, ...] = ()
 
 
 class DayFile(_Strict):
-    no_broadcast: bool = False
-    replace_week: bool = False
-    cancel: tuple[str, ...] = ()
-    slots: tuple[Slot, ...] = ()
+    """schedules/YYYY-MM-DD.yaml: changes to the week template for one date."""
+
+    no_broadcast: bool = Field(False, description="Nothing airs on this date")
+    replace_week: bool = Field(False, description="Only this file's slots air on this date")
+    cancel: tuple[str, ...] = Field((), description="Week slots (by id) that do not air")
+    slots: tuple[Slot, ...] = Field((), description="One-off slots for this date")
     note: str = ""
 
     @model_validator(mode="after")
@@ -174,7 +181,7 @@ class DayFile(_Strict):
         ids = [s.id for s in self.slots]
         dup = {i for i in ids if ids.count(i) > 1}
         if dup:
-            raise ValueError(f"slot id used twice: {', '.join(sorted(dup))}")
+            raise ValueError(t("v.dup_ids", ids=", ".join(sorted(dup))))
         return self
 
 
@@ -220,18 +227,19 @@ def explain(exc: ValidationError, loc: yamlpos.Located, model: type[BaseModel]) 
             in_item = len(path) >= 3 and path[-3] == "program"
             choices = _item_fields(loc.data, path[:-1]) if in_item else _guess_fields(model, path[:-1])
             guess = yamlpos.did_you_mean(str(key), choices)
-            hint = f"did you mean '{guess}'?" if guess else f"valid keys: {', '.join(choices)}"
-            problems.append(_at(loc, path, True, f"unknown key '{key}' ({hint})"))
+            hint = (t("v.did_you_mean", guess=guess) if guess
+                    else t("v.valid_keys", keys=", ".join(choices)))
+            problems.append(_at(loc, path, True, t("v.unknown_key", key=key, hint=hint)))
         elif err["type"] == "union_tag_not_found" or err["type"] == "union_tag_invalid":
             item = _get(loc.data, path)
             keys = [str(k) for k in item] if isinstance(item, dict) else []
             guess = next((g for g in (yamlpos.did_you_mean(k, ITEM_KEYS) for k in keys) if g), None)
-            hint = f"did you mean '{guess}'?" if guess else "one of: " + ", ".join(ITEM_KEYS)
-            problems.append(_at(loc, path, True, f"program item has no known kind ({hint})"))
+            hint = (t("v.did_you_mean", guess=guess) if guess
+                    else t("v.item_kinds", kinds=", ".join(ITEM_KEYS)))
+            problems.append(_at(loc, path, True, t("v.item_kind", hint=hint)))
         else:
-            msg = err["msg"].removeprefix("Value error, ")
             field = ".".join(str(p) for p in path) or "file"
-            problems.append(_at(loc, path, False, f"{field}: {msg}"))
+            problems.append(_at(loc, path, False, f"{field}: {describe_error(err)}"))
     return [text for _, _, text in sorted(problems, key=lambda p: (p[0], p[1]))]
 
 
@@ -279,14 +287,14 @@ def parse_file(path: Path, model: type[BaseModel]) -> Any:
     try:
         text = path.read_text(encoding="utf-8-sig")
     except (OSError, UnicodeDecodeError) as exc:
-        raise ScheduleError(f"{path}:1:1: cannot read: {exc}") from None
+        raise ScheduleError(f"{path}:1:1: {t('v.unreadable', detail=exc)}") from None
     try:
         loc = yamlpos.load(text, str(path))
     except yamlpos.YamlSyntaxError as exc:
-        raise ScheduleError(f"{exc}", hint="check indentation (spaces) and 'key: value'") from None
+        raise ScheduleError(f"{exc.source}:{exc.line}:{exc.column}: {t('v.yaml', detail=exc.detail)}") from None
     data = loc.data if loc.data is not None else {}
     if not isinstance(data, dict):
-        raise ScheduleError(f"{path}:1:1: a schedule file must be a mapping (slots: ...)")
+        raise ScheduleError(f"{path}:1:1: {t('v.not_mapping')}")
     try:
         return model.model_validate(data)
     except ValidationError as exc:

@@ -64,7 +64,8 @@ def test_one_off_slot(tmp_path: Path) -> None:
     assert [p.slot.id for p in s.plan(dt.date(2026, 12, 1))] == ["sang", "demo"]
 
 
-def test_errors_name_file_line_column_with_hints(tmp_path: Path) -> None:
+def test_errors_name_file_line_column_with_hints(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setenv("BROADCASTER_LANG", "en")
     bad = """slots:
   - id: sang
     at: "25:00"
@@ -93,3 +94,12 @@ def test_unquoted_time_is_understood(tmp_path: Path) -> None:
     s = _schedule(tmp_path, {"week.yaml": "slots:\n  - id: a\n    at: 06:30\n    program:\n"
                                           "      - jingle: open\n"})
     assert s.plan(dt.date(2026, 12, 1))[0].start.time() == dt.time(6, 30)
+
+
+def test_errors_in_vietnamese_by_default(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.delenv("BROADCASTER_LANG", raising=False)
+    with pytest.raises(ScheduleError) as err:
+        _schedule(tmp_path, {"week.yaml": "slots:\n  - id: a\n    at: '6h'\n    dayz: [t2]\n"
+                                          "    program: [{jingle: open}]\n"})
+    text = "\n".join(err.value.problems)
+    assert "không phải giờ" in text and "có phải ý bạn là 'days'" in text
