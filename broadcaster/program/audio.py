@@ -60,6 +60,31 @@ def resampled_length(frames: int, rate: int, target: int) -> int:
     return int(round(frames * target / rate))
 
 
+def wav_declared_frames(path: Path) -> int | None:
+    """Frames the RIFF header of a WAV file declares (libsndfile quietly trusts the file size
+    instead, so a truncated upload would otherwise go unnoticed); None if not a plain WAV."""
+    try:
+        with path.open("rb") as f:
+            head = f.read(12)
+            if len(head) < 12 or head[:4] != b"RIFF" or head[8:12] != b"WAVE":
+                return None
+            block_align = 0
+            while True:
+                hdr = f.read(8)
+                if len(hdr) < 8:
+                    return None
+                cid, size = hdr[:4], int.from_bytes(hdr[4:], "little")
+                if cid == b"fmt ":
+                    fmt = f.read(size)
+                    block_align = int.from_bytes(fmt[12:14], "little")
+                    continue
+                if cid == b"data":
+                    return size // block_align if block_align and size < 0xFFFFFFFF else None
+                f.seek(size + (size & 1), 1)
+    except OSError:
+        return None
+
+
 def probe(path: Path) -> AudioInfo:
     """Read only the header; AudioMissing / AudioCorrupt name the file."""
     if not path.is_file():

@@ -222,7 +222,7 @@ class Limiter:
     over-ceiling (4x oversampled) peak, holds ``hold_ms`` and ramps out over the look-ahead."""
 
     def __init__(self, rate: int, ceiling_dbtp: float, margin_db: float = 0.3,
-                 lookahead_ms: float = 2.0, hold_ms: float = 40.0) -> None:
+                 lookahead_ms: float = 2.0, hold_ms: float = 15.0) -> None:
         self.ceiling_db = ceiling_dbtp
         self.limit_db = ceiling_dbtp - margin_db
         self.a = max(2, int(rate * lookahead_ms / 1000) // 2 * 2)

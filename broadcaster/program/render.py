@@ -37,6 +37,7 @@ from broadcaster.program.audio import (
     probe,
     resample,
     resampled_length,
+    wav_declared_frames,
 )
 from broadcaster.program.duration import fit_duration, layout
 from broadcaster.program.model import (
@@ -164,13 +165,13 @@ def _cache_key(program: Program, settings: ProgramSettings, sr: int, srcs: list[
 
 
 def _fade(y: np.ndarray, n_in: int, n_out: int) -> None:
-    """Raised-cosine fades in place."""
+    """Equal-power (quarter-sine) fades in place: two overlapping items keep a steady level."""
     if n_in > 0:
         n_in = min(n_in, len(y))
-        y[:n_in] *= (0.5 - 0.5 * np.cos(np.linspace(0, np.pi, n_in))).astype(np.float32)
+        y[:n_in] *= np.sin(np.linspace(0, np.pi / 2, n_in)).astype(np.float32)
     if n_out > 0:
         n_out = min(n_out, len(y))
-        y[len(y) - n_out :] *= (0.5 + 0.5 * np.cos(np.linspace(0, np.pi, n_out))).astype(np.float32)
+        y[len(y) - n_out :] *= np.cos(np.linspace(0, np.pi / 2, n_out)).astype(np.float32)
 
 
 def _process(src: _Source, s: ProgramSettings, sr: int, target_db: float,
@@ -186,9 +187,10 @@ def _process(src: _Source, s: ProgramSettings, sr: int, target_db: float,
             x, rate = decode(src.path, src.info)
         except AudioCorrupt as exc:
             return _Processed(np.zeros(src.n, np.float32), np.zeros(0), 0.1, ("corrupt",), str(exc))
-        if len(x) < src.info.frames * 0.98:
+        declared = wav_declared_frames(src.path) or src.info.frames
+        if len(x) < declared * 0.98:
             flags.append("truncated")
-            detail = t("program.truncated", got=len(x), want=src.info.frames)
+            detail = t("program.truncated", got=len(x), want=declared)
         want = int(np.ceil(src.n * rate / sr)) + 1
         x = x[:want]
     sos = dsp.highpass_sos(s.highpass_hz, s.highpass_order, rate)
