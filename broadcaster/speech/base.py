@@ -68,22 +68,38 @@ def _split_long(text: str, max_chars: int) -> list[str]:
         if len(clause) <= max_chars:
             parts.append(clause)
             continue
-        words, cur = clause.split(), ""
-        for word in words:
-            while len(word) > max_chars:  # pathological: a "word" longer than a request
-                if cur:
-                    parts.append(cur)
-                    cur = ""
-                parts.append(word[:max_chars])
-                word = word[max_chars:]
-            if cur and len(cur) + 1 + len(word) > max_chars:
-                parts.append(cur)
-                cur = word
-            else:
-                cur = f"{cur} {word}" if cur else word
-        if cur:
-            parts.append(cur)
+        parts.extend(_split_words(clause, max_chars))
     return _pack(parts, max_chars)
+
+
+def _split_words(clause: str, max_chars: int) -> list[str]:
+    """Cut a clause with no punctuation into as few, roughly equal parts as fit (not 100 + 7)."""
+    n = -(-len(clause) // max_chars)
+    for limit in range(-(-len(clause) // n) + 8, max_chars + 1):
+        parts = _greedy_words(clause, limit)
+        if len(parts) <= n:
+            return parts
+    return _greedy_words(clause, max_chars)
+
+
+def _greedy_words(clause: str, max_chars: int) -> list[str]:
+    parts: list[str] = []
+    words, cur = clause.split(), ""
+    for word in words:
+        while len(word) > max_chars:  # pathological: a "word" longer than a request
+            if cur:
+                parts.append(cur)
+                cur = ""
+            parts.append(word[:max_chars])
+            word = word[max_chars:]
+        if cur and len(cur) + 1 + len(word) > max_chars:
+            parts.append(cur)
+            cur = word
+        else:
+            cur = f"{cur} {word}" if cur else word
+    if cur:
+        parts.append(cur)
+    return parts
 
 
 def _pack(parts: list[str], max_chars: int) -> list[str]:

@@ -20,7 +20,8 @@ def build_engine(name: str, settings: SpeechSettings, *,
                         cap_s=settings.backoff_max_s)
 
     def breaker() -> CircuitBreaker:
-        return CircuitBreaker(settings.breaker_failures, settings.breaker_cooldown_s, monotonic)
+        return CircuitBreaker(settings.breaker_failures, settings.breaker_cooldown_s, monotonic,
+                              trial_wait_s=2 * settings.timeout_s)
 
     if name == "espeak":
         return EspeakEngine(voice=settings.espeak_voice, wpm=settings.espeak_wpm,

@@ -121,9 +121,11 @@ class GttsEngine:
         except requests.exceptions.ReadTimeout:
             raise TransientError("read timed out", kind="timeout") from None
         except requests.exceptions.ConnectionError as exc:
-            text_exc = str(exc)
-            kind = "refused" if "refused" in text_exc.lower() else "network"
-            raise TransientError(f"connection failed: {text_exc[:200]}", kind=kind) from None
+            host = urlsplit(self.url).netloc
+            if "refused" in str(exc).lower():
+                raise TransientError(f"connection refused by {host}", kind="refused") from None
+            reason = str(exc).rsplit(": ", 1)[-1].strip(" ')\"")[:120]
+            raise TransientError(f"cannot reach {host}: {reason}", kind="network") from None
         except (requests.exceptions.ChunkedEncodingError,
                 requests.exceptions.ContentDecodingError) as exc:
             raise TransientError(f"answer cut short: {str(exc)[:200]}", kind="truncated") from None

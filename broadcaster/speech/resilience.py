@@ -60,7 +60,8 @@ class CircuitBreaker:
     """
 
     def __init__(self, threshold: int = 5, cooldown_s: float = 60.0,
-                 monotonic: Callable[[], float] = time.monotonic) -> None:
+                 monotonic: Callable[[], float] = time.monotonic,
+                 trial_wait_s: float = 30.0) -> None:
         self.threshold = threshold
         self.cooldown_s = cooldown_s
         self._monotonic = monotonic
@@ -68,6 +69,9 @@ class CircuitBreaker:
         self._opened_at: float | None = None
         self._trial_running = False
         self._lock = threading.Lock()
+        self._trial_done = threading.Condition(self._lock)
+        self._monotonic_real = time.monotonic  # waiting for a trial is real time, not clock time
+        self.trial_wait_s = trial_wait_s
         self.last_error = ""
 
     @property
@@ -90,20 +94,29 @@ class CircuitBreaker:
                 left = self.cooldown_s - (self._monotonic() - (self._opened_at or 0.0))
                 raise CircuitOpen(f"circuit open for {left:.0f} s more after: {self.last_error}")
             if state == "half-open":
-                if self._trial_running:
-                    raise CircuitOpen(f"circuit half-open, trial call running; last: {self.last_error}")
-                self._trial_running = True
+                # One trial call at a time; parallel callers wait for its outcome instead of
+                # failing the whole bulletin on "half-open".
+                deadline = self._monotonic_real() + self.trial_wait_s
+                while self._trial_running and self._monotonic_real() < deadline:
+                    self._trial_done.wait(timeout=max(0.0, deadline - self._monotonic_real()))
+                state = self._state()
+                if state == "open" or self._trial_running:
+                    raise CircuitOpen(f"circuit open after: {self.last_error}")
+                if state == "half-open":
+                    self._trial_running = True
 
     def success(self) -> None:
         with self._lock:
             self._failures = 0
             self._opened_at = None
             self._trial_running = False
+            self._trial_done.notify_all()
 
     def failure(self, reason: str) -> None:
         with self._lock:
             self.last_error = reason
             self._trial_running = False
+            self._trial_done.notify_all()
             self._failures += 1
             if self._opened_at is not None or self._failures >= self.threshold:
                 if self._opened_at is None:

@@ -8,7 +8,6 @@ tried again later; the last good speech stays ready meanwhile.
 from __future__ import annotations
 
 import hashlib
-import inspect
 import json
 import logging
 import os
@@ -56,14 +55,11 @@ class _Job:
 
 def script_for(bulletin: Bulletin, station: Station) -> Script:
     """The text stage's script for ``bulletin`` with the station's text settings."""
-    from broadcaster.text import to_script
+    from broadcaster.text import load_lexicon, to_script
 
     s = station.settings
-    kwargs: dict[str, object] = {"dialect": s.dialect, "headings": s.text.headings}
-    params = inspect.signature(to_script).parameters
-    if "lexicon" in params and s.text.lexicon:
-        kwargs["lexicon"] = station.resolve(s.text.lexicon)
-    return to_script(bulletin.body, **{k: v for k, v in kwargs.items() if k in params})
+    lexicon = load_lexicon(station.resolve(s.text.lexicon)) if s.text.lexicon else None
+    return to_script(bulletin.body, dialect=s.dialect, headings=s.text.headings, lexicon=lexicon)
 
 
 def _safe(name: str) -> str:

@@ -66,7 +66,7 @@ def test_permanent_errors_are_not_retried() -> None:
 
 def test_breaker_opens_fails_fast_half_opens_and_closes() -> None:
     mono = Mono()
-    br = CircuitBreaker(threshold=3, cooldown_s=30, monotonic=mono)
+    br = CircuitBreaker(threshold=3, cooldown_s=30, monotonic=mono, trial_wait_s=0.05)
     for _ in range(3):
         br.before_call()
         br.failure("refused")
@@ -77,7 +77,7 @@ def test_breaker_opens_fails_fast_half_opens_and_closes() -> None:
     assert br.state == "half-open"
     br.before_call()  # one trial goes through ...
     with pytest.raises(CircuitOpen):
-        br.before_call()  # ... and only one
+        br.before_call()  # ... and only one (others wait for it, then give up)
     br.failure("still down")
     assert br.state == "open"
     mono.t = 62
@@ -85,3 +85,25 @@ def test_breaker_opens_fails_fast_half_opens_and_closes() -> None:
     br.success()
     assert br.state == "closed"
     assert br.last_error == "still down"
+
+
+def test_parallel_callers_wait_for_the_half_open_trial() -> None:
+    import threading
+
+    mono = Mono()
+    br = CircuitBreaker(threshold=1, cooldown_s=10, monotonic=mono, trial_wait_s=5)
+    br.failure("down")
+    mono.t = 11
+    br.before_call()  # the trial
+    passed = threading.Event()
+
+    def other() -> None:
+        br.before_call()
+        passed.set()
+
+    th = threading.Thread(target=other)
+    th.start()
+    assert not passed.wait(0.1)  # waits while the trial runs
+    br.success()
+    assert passed.wait(2)  # trial succeeded: the waiting call goes through
+    th.join()
