@@ -1,0 +1,56 @@
+"""`broadcaster render` and `broadcaster engines`, through the real CLI entry point."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+import soundfile as sf
+
+from broadcaster.cli import main
+
+
+@pytest.fixture
+def station_root(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
+    monkeypatch.setenv("BROADCASTER_LANG", "en")
+    root = tmp_path / "station"
+    root.mkdir()
+    (root / "station.yaml").write_text("name: Test\nspeech:\n  engines: [espeak]\n", encoding="utf-8")
+    return root
+
+
+def test_render_writes_a_wav_with_progress(station_root: Path, tmp_path: Path, capsys) -> None:
+    src = tmp_path / "thong-bao.txt"
+    src.write_text("THÔNG BÁO\n\nSáng mai 7 giờ phường tổ chức tổng vệ sinh. Đề nghị bà con tham gia.\n",
+                   encoding="utf-8")
+    out = tmp_path / "out.wav"
+    rc = main(["-s", str(station_root), "render", str(src), "-o", str(out),
+               "--engine", "espeak", "--voice", "vi-vn-x-south"])
+    captured = capsys.readouterr()
+    assert rc == 0, captured.err
+    info = sf.info(str(out))
+    assert info.duration > 3 and info.samplerate == 22050
+    assert "engine espeak" in captured.out and "vi-vn-x-south" in captured.out
+    assert "Speaking thong-bao.txt" in captured.err  # the progress bar's label
+    assert list((station_root / "var" / "cache" / "speech").rglob("*.pcm"))
+
+
+def test_render_unknown_voice_fails_with_a_hint(station_root: Path, tmp_path: Path, capsys) -> None:
+    src = tmp_path / "a.txt"
+    src.write_text("Xin chào bà con.", encoding="utf-8")
+    rc = main(["-s", str(station_root), "render", str(src), "-o", str(tmp_path / "a.wav"),
+               "--voice", "en-US-Nobody"])
+    err = capsys.readouterr().err
+    assert rc == 1 and "en-US-Nobody" in err and "vi-vn-x-south" in err
+    assert not (tmp_path / "a.wav").exists()
+
+
+def test_engines_lists_order_voices_and_health(station_root: Path, capsys) -> None:
+    rc = main(["-s", str(station_root), "engines", "--no-probe"])
+    out = capsys.readouterr().out
+    assert rc == 0
+    lines = out.splitlines()
+    assert lines[0].split()[:2] == ["1", "espeak"] and "offline" in lines[0]
+    assert "vi*" in lines[1] and "vi-vn-x-south" in lines[1]
+    assert any("gtts" in ln and "breaker=closed" in ln for ln in lines)
+    assert any("vi-VN-NamMinhNeural" in ln for ln in lines)
