@@ -201,9 +201,11 @@ def compressor_gain(x: np.ndarray, rate: int, threshold_db: float, ratio: float,
     level = 20 * np.log10(rms)
     over = level - threshold_db
     slope = 1.0 - 1.0 / ratio
-    gr = np.where(over <= -knee_db / 2, 0.0,
-                  np.where(over >= knee_db / 2, slope * over,
-                           slope * (over + knee_db / 2) ** 2 / (2 * knee_db)))
+    if knee_db > 0:
+        in_knee = slope * (over + knee_db / 2) ** 2 / (2 * knee_db)
+        gr = np.where(over <= -knee_db / 2, 0.0, np.where(over >= knee_db / 2, slope * over, in_knee))
+    else:
+        gr = np.maximum(over, 0.0) * slope
     rel = max(1, int(round(release_ms / 5.0)))
     att = max(1, int(round(attack_ms / 5.0)))
     # hold each reduction for the release time (trailing window), then smooth over the attack

@@ -120,8 +120,8 @@ def fit_duration(program: Program, lengths_ms: Sequence[int], max_ms: int | None
         warnings.append(t("program.still_overlong", minutes=f"{total() / 60000:.1f}"))
     new = dataclasses.replace(program, items=tuple(items), beds=tuple(beds))
     trimmed_idx = tuple(i for i, it in enumerate(items) if any(it is x for x in trimmed))
-    return Fit(new, tuple(lengths), total(), tuple(dropped), trimmed_idx, tuple(warnings),
-               tuple(origin))
+    return Fit(new, tuple(lengths), total(), dropped=tuple(dropped), trimmed=trimmed_idx,
+               origin=tuple(origin), warnings=tuple(warnings))
 
 
 def _remove(items: list[Item], lengths: list[int], beds: list, origin: list[int],

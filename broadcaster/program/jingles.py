@@ -57,3 +57,13 @@ def write_chimes(out: Path) -> list[Path]:
         sf.write(out / name, pcm, RATE, format="FLAC", subtype="PCM_16")
         written.append(out / name)
     return written
+
+
+def alert_tone(rate: int = RATE, cycles: int = 3) -> np.ndarray:
+    """Attention signal before an emergency message: alternating 960/1200 Hz, peak -3 dBFS."""
+    part = int(0.35 * rate)
+    t = np.arange(part) / rate
+    edge = np.minimum(1.0, np.minimum(t, t[::-1]) / 0.01)  # 10 ms ramps: no clicks
+    tones = [np.sin(2 * np.pi * f * t) * edge for f in (960.0, 1200.0)]
+    out = np.concatenate([tones[i % 2] for i in range(2 * cycles)])
+    return (out * 10 ** (-3 / 20)).astype(np.float32)

@@ -1,0 +1,35 @@
+"""render_program applies the duration policy with real lengths and reports what it dropped."""
+
+from __future__ import annotations
+
+from program_measure import SR
+
+from broadcaster.models import Priority
+from broadcaster.program.model import BulletinItem, Jingle, Music, Program
+
+
+def test_overlong_program_drops_a_bulletin_and_reports_it(render, speech) -> None:
+    items = (Jingle(path="audio/chime-open.flac"),
+             BulletinItem(bulletin_id="b1", priority=Priority.PRIORITY),
+             Jingle(path="audio/chime-between.flac", belongs_to="b2"),
+             BulletinItem(bulletin_id="b2"),
+             Jingle(path="audio/chime-close.flac"))
+    full = render(Program(items))
+    limit = full.duration_ms - 1000
+    out = render(Program(items, max_ms=limit, overlong="drop_bulletins"))
+    assert out.dropped == ("b2",)
+    assert out.duration_ms <= limit
+    assert [e.label for e in out.rundown] == ["chime-open.flac", "b1", "chime-close.flac"]
+    assert any("b2" in w for w in out.warnings)
+    assert len(out.samples) == out.frames
+    assert abs(out.duration_ms - out.frames * 1000 / SR) <= 0.5
+
+
+def test_overlong_program_trims_music(render) -> None:
+    items = (Jingle(path="audio/chime-open.flac"), Music(path="music.flac"),
+             BulletinItem(bulletin_id="b1"))
+    full = render(Program(items))
+    out = render(Program(items, max_ms=full.duration_ms - 1500, overlong="trim_music"))
+    music = next(e for e in out.rundown if e.kind == "music")
+    assert "trimmed" in music.flags and music.duration_ms == 12000 - 1500
+    assert out.dropped == () and out.duration_ms <= full.duration_ms - 1500
