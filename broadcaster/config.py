@@ -128,6 +128,43 @@ class PlayoutSettings(_Section):
     grace_minutes: float = Field(ge=0, le=240)
 
 
+class InboxSettings(_Section):
+    stable_seconds: float = Field(ge=0, le=600)
+    poll_seconds: float = Field(gt=0, le=600)
+    watch_events: bool
+    max_file_mb: float = Field(gt=0, le=1024)
+    withdraw_on_delete: bool
+    retry_seconds: float = Field(gt=0, le=86400)
+
+
+class AlertSettings(_Section):
+    urls: tuple[str, ...]
+    min_interval_minutes: float = Field(ge=0, le=10080)
+    disk_low_mb: int = Field(ge=0)
+    schedule_check_at: str
+    approval_warn_minutes: float = Field(ge=0, le=10080)
+    check_seconds: float = Field(gt=0, le=3600)
+    timeout_s: float = Field(gt=0, le=300)
+
+    @field_validator("schedule_check_at")
+    @classmethod
+    def _at(cls, v: str) -> str:
+        if not re.match(r"^([01]\d|2[0-3]):[0-5]\d$", v):
+            raise ValueError(f"'{v}' is not HH:MM")
+        return v
+
+
+class HousekeepingSettings(_Section):
+    every_hours: float = Field(gt=0, le=168)
+    heartbeat_seconds: float = Field(gt=0, le=3600)
+    log_max_mb: float = Field(gt=0, le=1024)
+    log_backups: int = Field(ge=1, le=100)
+    programs_days: int = Field(ge=1)
+    rejected_days: int = Field(ge=1)
+    originals_days: int = Field(ge=1)
+    speech_days: int = Field(ge=1)
+
+
 class StationSettings(_Section):
     name: str = Field(min_length=1)
     language: Literal["vi", "en"]
@@ -140,6 +177,9 @@ class StationSettings(_Section):
     program: ProgramSettings
     policy: PolicySettings
     playout: PlayoutSettings
+    inbox: InboxSettings
+    alerts: AlertSettings
+    housekeeping: HousekeepingSettings
 
     @field_validator("timezone")
     @classmethod

@@ -259,6 +259,98 @@ def set_language(lang: str | None) -> None:
 
 def language() -> str:
     env = os.environ.get("BROADCASTER_LANG", "").strip().lower()[:2]
+    # --- inbox, bulletin store, approval (issue 7) ---------------------------------------------
+    "store.unknown_id": {"vi": "Không có bản tin mã '{id}'", "en": "No bulletin with id '{id}'"},
+    "store.did_you_mean": {"vi": "có phải ý bạn là '{suggestion}'?", "en": "did you mean '{suggestion}'?"},
+    "store.list_hint": {"vi": "xem danh sách bằng 'broadcaster bulletins'", "en": "list them with 'broadcaster bulletins'"},
+    "store.changed_since": {
+        "vi": "Bản tin '{id}' vừa có phiên bản mới; hãy xem lại rồi duyệt lại",
+        "en": "Bulletin '{id}' has just changed; review it and approve again",
+    },
+    "store.not_approvable": {
+        "vi": "Bản tin '{id}' đang ở trạng thái {state}, không duyệt được",
+        "en": "Bulletin '{id}' is {state} and cannot be approved",
+    },
+    "store.reason_needed": {"vi": "Cần ghi lý do từ chối (--reason)", "en": "A reason is required (--reason)"},
+    "store.aired_enough": {"vi": "đã phát đủ {n} lần", "en": "aired {n} times as asked"},
+    "store.window_over": {"vi": "hết thời hạn phát ({until})", "en": "air window ended ({until})"},
+    "store.approved": {"vi": "Đã duyệt bản tin '{id}' phiên bản {version} ({title})", "en": "Approved bulletin '{id}' version {version} ({title})"},
+    "store.rejected": {"vi": "Đã từ chối bản tin '{id}': {reason}", "en": "Rejected bulletin '{id}': {reason}"},
+    "store.withdrawn": {"vi": "Đã rút bản tin '{id}': {reason}", "en": "Withdrawn bulletin '{id}': {reason}"},
+    "store.none": {"vi": "Chưa có bản tin nào.", "en": "No bulletins yet."},
+    "inbox.deleted": {"vi": "tệp {source} đã bị xóa khỏi hộp thư", "en": "file {source} was deleted from the inbox"},
+    "inbox.bad_type": {
+        "vi": "Tệp {name} có đuôi {ext}: đài chỉ đọc được tệp văn bản .txt và tệp Word .docx",
+        "en": "{name} has extension {ext}: only .txt text and .docx Word files can be read",
+    },
+    "inbox.bad_type.fix": {
+        "vi": "Mở tệp, chọn Lưu thành (Save As) kiểu 'Plain Text (.txt)' hoặc 'Word Document (.docx)', rồi thả lại vào thư mục inbox",
+        "en": "Open the file, Save As 'Plain Text (.txt)' or 'Word Document (.docx)' and drop it into inbox again",
+    },
+    "inbox.empty": {"vi": "Tệp {name} trống (0 byte)", "en": "{name} is empty (0 bytes)"},
+    "inbox.empty.fix": {
+        "vi": "Có thể tệp chưa được lưu xong. Lưu lại nội dung bản tin rồi thả lại vào thư mục inbox",
+        "en": "It may not have been saved completely. Save the bulletin again and drop it into inbox",
+    },
+    "inbox.too_big": {
+        "vi": "Tệp {name} quá lớn ({mb} MB; tối đa {limit} MB)",
+        "en": "{name} is too large ({mb} MB; at most {limit} MB)",
+    },
+    "inbox.too_big.fix": {
+        "vi": "Bản tin chỉ nên là văn bản vài trang: bỏ hình ảnh, hoặc chép phần chữ sang tệp .txt mới",
+        "en": "A bulletin is a few pages of text: remove pictures, or copy the text into a new .txt file",
+    },
+    "inbox.nothing": {"vi": "Tệp {name} không có chữ nào để đọc lên loa", "en": "{name} has nothing to read on air"},
+    "inbox.nothing.fix": {
+        "vi": "Kiểm tra tệp có nội dung bản tin (không chỉ có phần đầu --- ... ---) rồi thả lại",
+        "en": "Check that the file has the bulletin text (not only the --- ... --- header) and drop it again",
+    },
+    "inbox.crash": {
+        "vi": "Không đọc được tệp {name} do lỗi của chương trình ({error})",
+        "en": "{name} could not be read because of a program error ({error})",
+    },
+    "inbox.generic.fix": {
+        "vi": "Lưu lại tệp dạng .txt (UTF-8) hoặc .docx rồi thả lại vào thư mục inbox; nếu vẫn lỗi, báo cho kỹ thuật viên của đài",
+        "en": "Save the file again as .txt (UTF-8) or .docx and drop it into inbox; if it still fails, tell the station's technician",
+    },
+    "inbox.previous_kept": {
+        "vi": "Bản tin cũ (mã {id}, phiên bản {version}) vẫn được giữ nguyên và phát như trước.",
+        "en": "The previous bulletin ({id}, version {version}) is kept and airs as before.",
+    },
+    "inbox.loi": {
+        "vi": "TỆP BỊ TỪ CHỐI: {source}\nThời gian: {when}\n\nLỗi: {problem}\n\nCách sửa: {fix}\n\n{kept}\nTệp gốc được giữ nguyên ở thư mục này (inbox/rejected). Sau khi sửa, hãy thả tệp vào thư mục inbox; có thể xóa tệp này.\n",
+        "en": "FILE REJECTED: {source}\nTime: {when}\n\nProblem: {problem}\n\nHow to fix: {fix}\n\n{kept}\nThe original file is kept in this folder (inbox/rejected). When fixed, drop it into inbox; this note can be deleted.\n",
+    },
+    "inbox.watching": {"vi": "Đang theo dõi hộp thư {path}", "en": "Watching the inbox {path}"},
+    "inbox.ingested": {"vi": "Nhận bản tin {id} phiên bản {version} từ {source} ({state})", "en": "Received bulletin {id} version {version} from {source} ({state})"},
+    "inbox.rejected_file": {"vi": "Từ chối tệp {source}: {problem}", "en": "Rejected file {source}: {problem}"},
+    # --- operations: lock, doctor, alerts, reports (issue 7) ------------------------------------
+    "lock.busy": {
+        "vi": "Đài đã đang chạy ở tiến trình khác (khóa {path})",
+        "en": "The station is already running in another process (lock {path})",
+    },
+    "lock.busy.hint": {
+        "vi": "dừng tiến trình đang chạy (hoặc dịch vụ broadcaster) trước khi chạy lại",
+        "en": "stop the running process (or the broadcaster service) first",
+    },
+    "doctor.ok": {"vi": "ĐẠT", "en": "OK"},
+    "doctor.warn": {"vi": "CẢNH BÁO", "en": "WARN"},
+    "doctor.fail": {"vi": "LỖI", "en": "FAIL"},
+    "doctor.summary": {
+        "vi": "Kết luận: {ok} đạt, {warn} cảnh báo, {fail} lỗi",
+        "en": "Verdict: {ok} OK, {warn} warnings, {fail} failures",
+    },
+    "alert.slot": {"vi": "[{station}] Buổi phát {slot} lúc {scheduled}: {outcome} — {reason}", "en": "[{station}] Slot {slot} at {scheduled}: {outcome} — {reason}"},
+    "alert.disk": {"vi": "[{station}] Sắp hết dung lượng đĩa: còn {free} MB tại {path}", "en": "[{station}] Disk almost full: {free} MB left at {path}"},
+    "alert.engines": {"vi": "[{station}] Tất cả bộ đọc trực tuyến đều lỗi: {detail}", "en": "[{station}] All online speech engines are down: {detail}"},
+    "alert.device": {"vi": "[{station}] Mất thiết bị âm thanh: {detail}", "en": "[{station}] Sound device lost: {detail}"},
+    "alert.no_schedule": {"vi": "[{station}] Chưa có lịch phát cho ngày mai {day}", "en": "[{station}] No schedule for tomorrow {day}"},
+    "alert.approval": {
+        "vi": "[{station}] Bản tin '{id}' ({title}) vẫn chờ duyệt, sắp đến giờ phát {when}",
+        "en": "[{station}] Bulletin '{id}' ({title}) still awaits approval; it is due on air {when}",
+    },
+    "alert.ingest": {"vi": "[{station}] Không nhận được tệp vào hộp thư: {detail}", "en": "[{station}] Inbox intake failing: {detail}"},
+    "report.bad_month": {"vi": "Tháng không hợp lệ: {value} (dạng YYYY-MM, ví dụ 2026-11)", "en": "Invalid month: {value} (YYYY-MM, e.g. 2026-11)"},
     if env in ("vi", "en"):
         return env
     return _language if _language in ("vi", "en") else "vi"

@@ -1,0 +1,609 @@
+"""Ingest: turn files dropped into ``inbox/`` into stored bulletins, or into rejections.
+
+Every file goes through the intake journal in the bulletin store, so nothing vanishes:
+
+1. journal the claim (token, source), then claim the file by renaming it to
+   ``var/inbox/claimed/<token>/<source>`` (editors can no longer change it under us);
+2. decode it (``broadcaster.inbox.reader``), make the spoken script (text stage);
+3. copy it durably to ``var/originals/<id>/v<N>-<name>``, then store the version and close the
+   journal entry in one transaction;
+4. put the file back where the editor dropped it (deleting it later withdraws the bulletin),
+   and ask the speech service to render it ahead.
+
+A file that cannot be used goes to ``inbox/rejected/`` with ``<name>.loi.txt`` beside it, in
+Vietnamese, saying what is wrong and how to fix it. After a crash (SIGKILL) ``recover`` finishes
+or redoes whatever the journal and the claim folder show was under way; when the disk is full
+the claimed file stays where it is and is tried again later.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import errno
+import logging
+import os
+import shutil
+import sqlite3
+import uuid
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Protocol
+
+from broadcaster.clock import Clock
+from broadcaster.config import Station
+from broadcaster.errors import BroadcasterError
+from broadcaster.inbox.store import BulletinRecord, BulletinStore
+from broadcaster.messages import CATALOG
+from broadcaster.models import Bulletin, Script
+
+log = logging.getLogger(__name__)
+
+SUPPORTED = (".txt", ".docx", ".doc")
+REJECTED_DIR = "rejected"
+ERROR_SUFFIX = ".loi.txt"
+# editors' programs leave these while saving; they are not drops
+_TEMP_PREFIXES = ("~$", ".~lock", ".")
+_TEMP_SUFFIXES = (".tmp", ".part", ".crdownload", ".partial", ".swp", "~")
+_DISK_ERRNOS = {errno.ENOSPC, errno.EDQUOT, errno.EFBIG, errno.EROFS}
+
+
+def vi(key: str, **params: object) -> str:
+    """A catalog message in Vietnamese (the .loi.txt is always for the ward's editors)."""
+    entry = CATALOG.get(key, {})
+    template = entry.get("vi") or entry.get("en") or key
+    try:
+        return template.format(**params)
+    except (KeyError, IndexError):
+        return template
+
+
+def is_candidate(rel: Path) -> bool:
+    """Whether a path under inbox/ is an editor's drop (not a rejection, temp or lock file)."""
+    if not rel.parts or rel.parts[0] == REJECTED_DIR:
+        return False
+    if any(p.startswith(".") for p in rel.parts[:-1]):
+        return False
+    name = rel.name
+    if name.endswith(ERROR_SUFFIX):
+        return False
+    return not (name.startswith(_TEMP_PREFIXES) or name.lower().endswith(_TEMP_SUFFIXES))
+
+
+def is_disk_error(exc: BaseException) -> bool:
+    if isinstance(exc, OSError) and exc.errno in _DISK_ERRNOS:
+        return True
+    return isinstance(exc, sqlite3.OperationalError) and (
+        "disk is full" in str(exc) or "disk I/O" in str(exc))
+
+
+def fsync_dir(path: Path) -> None:
+    if os.name != "posix":
+        return
+    try:
+        fd = os.open(path, os.O_RDONLY)
+    except OSError:
+        return
+    try:
+        os.fsync(fd)
+    except OSError:
+        pass
+    finally:
+        os.close(fd)
+
+
+def copy_durable(src: Path, dst: Path) -> None:
+    """Copy ``src`` to ``dst`` via a temp file, fsync and rename: ``dst`` is whole or absent."""
+    dst.parent.mkdir(parents=True, exist_ok=True)
+    tmp = dst.with_name(f".{dst.name}.{os.getpid()}.tmp")
+    try:
+        with src.open("rb") as fi, tmp.open("wb") as fo:
+            shutil.copyfileobj(fi, fo, 1 << 20)
+            fo.flush()
+            os.fsync(fo.fileno())
+        shutil.copystat(src, tmp)
+        os.replace(tmp, dst)
+    except BaseException:
+        tmp.unlink(missing_ok=True)
+        raise
+    fsync_dir(dst.parent)
+
+
+def write_text_durable(path: Path, text: str) -> None:
+    path.parent.mkdir(parents=True, exist_ok=True)
+    tmp = path.with_name(f".{path.name}.{os.getpid()}.tmp")
+    try:
+        with tmp.open("w", encoding="utf-8", newline="\r\n") as fh:  # Notepad-friendly
+            fh.write(text)
+            fh.flush()
+            os.fsync(fh.fileno())
+        os.replace(tmp, path)
+    except BaseException:
+        tmp.unlink(missing_ok=True)
+        raise
+
+
+class SpeechSink(Protocol):
+    """What the ingester needs of the speech service (``broadcaster.speech.service``)."""
+
+    def submit(self, bulletin: Bulletin) -> None: ...
+
+    def ready(self, bulletin: Bulletin) -> Path | None: ...
+
+
+Reader = Callable[..., Bulletin]
+Scripter = Callable[[Bulletin], Script]
+
+
+class Rejection(Exception):
+    """A file cannot become a bulletin: what is wrong and how to fix it (Vietnamese)."""
+
+    def __init__(self, problem: str, fix: str) -> None:
+        super().__init__(problem)
+        self.problem = problem
+        self.fix = fix
+
+
+@dataclass
+class Outcome:
+    source: str
+    state: str  # ingested | unchanged | rejected | deferred | gone
+    bulletin_id: str | None = None
+    version: int | None = None
+    detail: str = ""
+
+
+@dataclass
+class _Seen:
+    size: int
+    mtime_ns: int
+    since: float  # clock.monotonic() when this size/mtime was first seen
+
+
+@dataclass
+class IngestStats:
+    ingested: int = 0
+    unchanged: int = 0
+    rejected: int = 0
+    deferred: int = 0
+    withdrawn: int = 0
+    last_error: str = ""
+    outcomes: list[Outcome] = field(default_factory=list)
+
+
+class Ingester:
+    """Scans ``inbox/``, waits until files are complete, ingests or rejects each one."""
+
+    def __init__(self, station: Station, store: BulletinStore, clock: Clock, *,
+                 reader: Reader | None = None, scripter: Scripter | None = None,
+                 speech: SpeechSink | None = None, stable_seconds: float | None = None,
+                 max_bytes: int | None = None, withdraw_on_delete: bool | None = None,
+                 keep_outcomes: bool = False) -> None:
+        self.station = station
+        self.store = store
+        self.clock = clock
+        settings = station.settings.inbox
+        self.stable_seconds = settings.stable_seconds if stable_seconds is None else stable_seconds
+        self.max_bytes = (settings.max_file_mb * 1024 * 1024) if max_bytes is None else max_bytes
+        self.withdraw_on_delete = (settings.withdraw_on_delete if withdraw_on_delete is None
+                                   else withdraw_on_delete)
+        self.retry_seconds = settings.retry_seconds
+        self._reader = reader
+        self._scripter = scripter
+        self.speech = speech
+        self.inbox = station.inbox_dir
+        self.claim_root = station.var("inbox", "claimed")
+        self.originals = station.var("originals")
+        self._seen: dict[str, _Seen] = {}
+        self._missing: dict[str, int] = {}  # source -> consecutive scans it was missing
+        self._retry_at: dict[str, float] = {}  # token -> monotonic time of the next try
+        self._speech_done: set[tuple[str, int]] = set()
+        self.stats = IngestStats()
+        self.keep_outcomes = keep_outcomes
+        self.on_disk_error: Callable[[str], None] | None = None
+
+    # --- collaborators -----------------------------------------------------------------------
+    def _read(self, path: Path, bulletin_id: str) -> Bulletin:
+        if self._reader is None:
+            from broadcaster.inbox.reader import read_bulletin
+
+            self._reader = read_bulletin
+        return self._reader(path, bulletin_id=bulletin_id)
+
+    def _script(self, bulletin: Bulletin) -> Script:
+        if self._scripter is None:
+            from broadcaster.speech.service import script_for
+
+            station = self.station
+            self._scripter = lambda b: script_for(b, station)
+        return self._scripter(bulletin)
+
+    def _now(self) -> dt.datetime:
+        return self.clock.now()
+
+    # --- scanning ----------------------------------------------------------------------------
+    def _walk(self) -> dict[str, os.stat_result] | None:
+        """Every candidate file under inbox/ with its stat; None if the folder is unreachable."""
+        if not self.inbox.is_dir():
+            return None
+        found: dict[str, os.stat_result] = {}
+        stack = [self.inbox]
+        try:
+            while stack:
+                folder = stack.pop()
+                with os.scandir(folder) as it:
+                    for entry in it:
+                        path = Path(entry.path)
+                        rel = path.relative_to(self.inbox)
+                        if entry.is_dir(follow_symlinks=False):
+                            if rel.parts[0] != REJECTED_DIR and not entry.name.startswith("."):
+                                stack.append(path)
+                        elif entry.is_file() and is_candidate(rel):
+                            try:
+                                found[rel.as_posix()] = entry.stat()
+                            except FileNotFoundError:
+                                continue
+        except OSError as exc:
+            log.warning("inbox scan failed: %s", exc)
+            return None
+        return found
+
+    def scan(self) -> list[str]:
+        """Sources that are complete (size and time unchanged for ``stable_seconds``) and new
+        or changed; also withdraws bulletins whose file the editor deleted."""
+        found = self._walk()
+        if found is None:
+            return []
+        mono = self.clock.monotonic()
+        every = {r.source: r for r in self.store.all()}
+        known = {s: r for s, r in every.items() if r.state in ("received", "awaiting_approval",
+                                                                  "approved")}
+        ready: list[str] = []
+        for source, st in found.items():
+            rec = every.get(source)
+            if rec is not None and rec.extra.get("file_size") == st.st_size and \
+                    rec.extra.get("file_mtime_ns") == st.st_mtime_ns:
+                self._seen.pop(source, None)
+                continue  # the file we put back after ingesting it
+            seen = self._seen.get(source)
+            if seen is None or (seen.size, seen.mtime_ns) != (st.st_size, st.st_mtime_ns):
+                self._seen[source] = _Seen(st.st_size, st.st_mtime_ns, mono)
+                if self.stable_seconds > 0:
+                    continue
+            if mono - self._seen[source].since >= self.stable_seconds:
+                ready.append(source)
+        for source in list(self._seen):
+            if source not in found:
+                del self._seen[source]
+        if self.withdraw_on_delete:
+            self._withdraw_deleted(found, known)
+        return sorted(ready)
+
+    def next_ready_in(self) -> float | None:
+        """Seconds until the earliest file seen may be stable (for the watcher's wait)."""
+        if not self._seen:
+            return None
+        mono = self.clock.monotonic()
+        return max(0.0, min(s.since + self.stable_seconds - mono for s in self._seen.values()))
+
+    def _withdraw_deleted(self, found: dict[str, os.stat_result],
+                          known: dict[str, BulletinRecord]) -> None:
+        busy = {r.source for r in self.store.intake(pending=True)}
+        for source, rec in known.items():
+            if source in found or source in busy:
+                self._missing.pop(source, None)
+                continue
+            if rec.extra.get("file_size") is None:
+                continue  # never put back (another copy took its place): not the editor's doing
+            self._missing[source] = self._missing.get(source, 0) + 1
+            if self._missing[source] >= 2:  # seen missing twice: not a share's hiccup
+                self.store.withdraw(rec.id, vi("inbox.deleted", source=source), now=self._now())
+                self.stats.withdrawn += 1
+                self._missing.pop(source, None)
+                log.info("bulletin %s withdrawn: %s was deleted from the inbox", rec.id, source)
+
+    # --- one file ----------------------------------------------------------------------------
+    def ingest(self, source: str) -> Outcome:
+        """Claim ``source`` (relative to inbox/) and ingest or reject it."""
+        path = self.inbox / source
+        token = uuid.uuid4().hex[:16]
+        claim = self.claim_root / token / source
+        try:
+            size: int | None = path.stat().st_size
+        except OSError:
+            return Outcome(source, "gone")
+        try:
+            intake_id = self.store.claim(token, source, claim, size, self._now())
+        except sqlite3.OperationalError as exc:
+            return self._deferred(source, None, exc)
+        try:
+            claim.parent.mkdir(parents=True, exist_ok=True)
+            os.rename(path, claim)
+        except OSError as exc:
+            self.store.unclaim(intake_id)
+            shutil.rmtree(self.claim_root / token, ignore_errors=True)
+            if is_disk_error(exc):
+                return self._deferred(source, None, exc)
+            # gone meanwhile, or still open in the editor's program (Windows): next scan
+            log.info("could not claim %s yet: %s", source, exc)
+            return Outcome(source, "gone", detail=str(exc))
+        self._seen.pop(source, None)
+        fsync_dir(claim.parent)
+        return self._process(intake_id, token, source, claim)
+
+    def _process(self, intake_id: int, token: str, source: str, claim: Path) -> Outcome:
+        try:
+            try:
+                bulletin, script_text = self._decode(source, claim)
+            except Rejection as why:
+                return self._reject(intake_id, token, source, claim, why)
+            return self._commit(intake_id, token, source, claim, bulletin, script_text)
+        except (OSError, sqlite3.OperationalError) as exc:
+            if is_disk_error(exc) or isinstance(exc, sqlite3.OperationalError):
+                return self._deferred(source, token, exc)
+            raise
+
+    def _decode(self, source: str, claim: Path) -> tuple[Bulletin, str]:
+        ext = claim.suffix.lower()
+        if ext not in SUPPORTED:
+            raise Rejection(vi("inbox.bad_type", name=claim.name, ext=ext or "(không có)"),
+                            vi("inbox.bad_type.fix"))
+        size = claim.stat().st_size
+        if size == 0:
+            raise Rejection(vi("inbox.empty", name=claim.name), vi("inbox.empty.fix"))
+        if size > self.max_bytes:
+            raise Rejection(vi("inbox.too_big", name=claim.name, mb=round(size / 2**20, 1),
+                               limit=round(self.max_bytes / 2**20, 1)), vi("inbox.too_big.fix"))
+        bulletin_id, version = self.store.plan_version(source)
+        try:
+            bulletin = self._read(claim, bulletin_id)
+        except BroadcasterError as exc:
+            raise Rejection(self._own_words(exc.message, claim, source),
+                            self._own_words(exc.hint, claim, source) or vi("inbox.generic.fix")
+                            ) from None
+        except Exception as exc:  # noqa: BLE001 - stage boundary: a reader bug rejects, never loses
+            log.exception("reading %s crashed", source)
+            raise Rejection(vi("inbox.crash", name=claim.name, error=f"{type(exc).__name__}: {exc}"),
+                            vi("inbox.generic.fix")) from None
+        bulletin = self._localize(bulletin, version)
+        try:
+            script = self._script(bulletin)
+        except BroadcasterError as exc:
+            raise Rejection(self._own_words(exc.message, claim, source),
+                            self._own_words(exc.hint, claim, source) or vi("inbox.generic.fix")
+                            ) from None
+        text = "\n".join(script.lines()).strip()
+        if not text:
+            raise Rejection(vi("inbox.nothing", name=claim.name), vi("inbox.nothing.fix"))
+        return bulletin, text
+
+    def _own_words(self, text: str, claim: Path, source: str) -> str:
+        """Name the file as the editor knows it, not by its claim path."""
+        return (text or "").replace(str(claim), source).replace(claim.as_posix(), source)
+
+    def _localize(self, bulletin: Bulletin, version: int) -> Bulletin:
+        """Air windows without a time zone are in the station's; the version is the store's."""
+        import dataclasses
+
+        meta = bulletin.meta
+        tz = self.station.tz
+        fixes = {k: getattr(meta, k).replace(tzinfo=tz) for k in ("air_from", "air_until")
+                 if getattr(meta, k) is not None and getattr(meta, k).tzinfo is None}
+        if fixes:
+            meta = dataclasses.replace(meta, **fixes)
+        return dataclasses.replace(bulletin, meta=meta, version=version)
+
+    def _commit(self, intake_id: int, token: str, source: str, claim: Path, bulletin: Bulletin,
+                script_text: str) -> Outcome:
+        bid, version = bulletin.id, bulletin.version
+        original = self.originals / bid / f"v{version}-{claim.name}"
+        copy_durable(claim, original)
+        st = claim.stat()
+        rec, changed = self.store.add_version(
+            intake_id, bulletin, source=source, script_text=script_text, original=original,
+            now=self._now(), file_size=st.st_size, file_mtime_ns=st.st_mtime_ns)
+        if not changed and original != rec.original:
+            original.unlink(missing_ok=True)  # same content as the stored version
+        self._put_back(intake_id, token, source, claim, rec.id, "ingested" if changed else "unchanged")
+        if changed and self.speech is not None:
+            try:
+                self.speech.submit(rec.bulletin())
+            except Exception:  # noqa: BLE001 - speech is retried by the sync loop
+                log.exception("speech submit for %s failed", rec.id)
+        out = Outcome(source, "ingested" if changed else "unchanged", rec.id, rec.version)
+        if changed:
+            self.stats.ingested += 1
+            log.info("ingested %s as %s v%d (%s)", source, rec.id, rec.version, rec.state)
+        else:
+            self.stats.unchanged += 1
+        return self._note(out)
+
+    def _put_back(self, intake_id: int, token: str, source: str, claim: Path, bulletin_id: str,
+                  final: str) -> None:
+        """Return the editor's file to where it was dropped, unless a newer one is there."""
+        target = self.inbox / source
+        if claim.exists():
+            if target.exists() or not target.parent.is_dir():
+                claim.unlink()
+                self.store.set_file_stat(bulletin_id, None, None)
+            else:
+                os.rename(claim, target)
+        self.store.intake_state(intake_id, final, now=self._now())
+        shutil.rmtree(self.claim_root / token, ignore_errors=True)
+
+    def _reject(self, intake_id: int, token: str, source: str, claim: Path,
+                why: Rejection) -> Outcome:
+        rel = Path(source)
+        folder = self.inbox / REJECTED_DIR / rel.parent
+        target = folder / rel.name
+        if target.exists() or target.with_name(target.name + ERROR_SUFFIX).exists():
+            stamp = f"{self._now():%Y%m%d-%H%M%S}"
+            n = 0
+            while True:
+                suffix = f"-{stamp}" + (f"-{n}" if n else "")
+                target = folder / f"{rel.stem}{suffix}{rel.suffix}"
+                if not target.exists():
+                    break
+                n += 1
+        self.store.intake_state(intake_id, "rejecting", now=self._now(),
+                                detail=f"{why.problem}\x1f{why.fix}", rejected=target)
+        return self._finish_reject(intake_id, token, source, claim, target, why.problem, why.fix)
+
+    def _finish_reject(self, intake_id: int, token: str, source: str, claim: Path, target: Path,
+                       problem: str, fix: str) -> Outcome:
+        previous = self.store.by_source(source)
+        kept = ""
+        if previous is not None and previous.original is not None:
+            kept = vi("inbox.previous_kept", version=previous.version, id=previous.id)
+        note = vi("inbox.loi", source=source, when=f"{self._now():%Y-%m-%d %H:%M:%S}",
+                  problem=problem, fix=fix, kept=kept)
+        write_text_durable(target.with_name(target.name + ERROR_SUFFIX), note)
+        if claim.exists():
+            target.parent.mkdir(parents=True, exist_ok=True)
+            os.rename(claim, target)
+            fsync_dir(target.parent)
+        if previous is not None and previous.original is not None and previous.original.is_file() \
+                and previous.state in ("approved", "awaiting_approval", "received") \
+                and not (self.inbox / source).exists():
+            # the old version stays on air: its file goes back so deleting it still withdraws
+            copy_durable(previous.original, self.inbox / source)
+            st = (self.inbox / source).stat()
+            self.store.set_file_stat(previous.id, st.st_size, st.st_mtime_ns)
+        self.store.intake_state(intake_id, "rejected", now=self._now(), detail=problem)
+        shutil.rmtree(self.claim_root / token, ignore_errors=True)
+        self.stats.rejected += 1
+        log.warning("rejected %s: %s", source, problem)
+        return self._note(Outcome(source, "rejected", detail=problem))
+
+    def _deferred(self, source: str, token: str | None, exc: BaseException) -> Outcome:
+        """Disk full or the database busy: the file stays claimed (or in the inbox); try later."""
+        self.stats.deferred += 1
+        self.stats.last_error = str(exc)
+        if token is not None:
+            self._retry_at[token] = self.clock.monotonic() + self.retry_seconds
+        log.error("cannot ingest %s now (%s); it is kept and tried again in %.0f s", source, exc,
+                  self.retry_seconds)
+        if self.on_disk_error is not None and is_disk_error(exc):
+            try:
+                self.on_disk_error(str(exc))
+            except Exception:  # noqa: BLE001 - an alert must never stop intake
+                log.exception("disk alert failed")
+        return Outcome(source, "deferred", detail=str(exc))
+
+    def _note(self, out: Outcome) -> Outcome:
+        if self.keep_outcomes:
+            self.stats.outcomes.append(out)
+        return out
+
+    # --- after a crash -----------------------------------------------------------------------
+    def recover(self, *, force: bool = False) -> list[Outcome]:
+        """Finish or redo every intake the journal or the claim folder shows was under way."""
+        outs: list[Outcome] = []
+        mono = self.clock.monotonic()
+        for row in self.store.intake(pending=True):
+            if not force and self._retry_at.get(row.token, 0.0) > mono:
+                continue
+            self._retry_at.pop(row.token, None)
+            try:
+                outs.append(self._recover_row(row))
+            except (OSError, sqlite3.OperationalError) as exc:
+                if is_disk_error(exc) or isinstance(exc, sqlite3.OperationalError):
+                    outs.append(self._deferred(row.source, row.token, exc))
+                else:
+                    raise
+        known = self.store.intake_tokens()
+        if self.claim_root.is_dir():
+            for folder in sorted(self.claim_root.iterdir()):
+                if folder.name in known or not folder.is_dir():
+                    continue
+                files = [p for p in folder.rglob("*") if p.is_file() and not p.name.endswith(".tmp")]
+                if not files:
+                    shutil.rmtree(folder, ignore_errors=True)
+                    continue
+                for f in files:  # journal lost (e.g. power cut): take it in afresh
+                    source = f.relative_to(folder).as_posix()
+                    token = uuid.uuid4().hex[:16]
+                    claim = self.claim_root / token / source
+                    claim.parent.mkdir(parents=True, exist_ok=True)
+                    intake_id = self.store.claim(token, source, claim, f.stat().st_size,
+                                                 self._now())
+                    os.rename(f, claim)
+                    outs.append(self._process(intake_id, token, source, claim))
+                shutil.rmtree(folder, ignore_errors=True)
+        return outs
+
+    def _recover_row(self, row) -> Outcome:  # type: ignore[no-untyped-def]
+        claim = row.claim
+        if row.state == "claimed":
+            if claim.exists():
+                log.warning("finishing the intake of %s interrupted by a stop", row.source)
+                return self._process(row.id, row.token, row.source, claim)
+            if (self.inbox / row.source).exists():
+                self.store.unclaim(row.id)  # the rename never happened: the scan takes it
+                return Outcome(row.source, "gone")
+            self.store.intake_state(row.id, "lost", now=self._now(),
+                                    detail="claimed file missing (removed by hand?)")
+            log.error("intake %s: the claimed file %s is missing", row.source, claim)
+            return Outcome(row.source, "gone", detail="claimed file missing")
+        if row.state == "committed":
+            final = "unchanged" if row.detail == "unchanged" else "ingested"
+            self._put_back(row.id, row.token, row.source, claim, row.bulletin_id or "", final)
+            rec = self.store.get(row.bulletin_id or "")
+            if rec is not None and self.speech is not None and final == "ingested":
+                self.speech.submit(rec.bulletin())
+            return Outcome(row.source, final, row.bulletin_id, row.version)
+        if row.state == "rejecting":
+            target = row.rejected or (self.inbox / REJECTED_DIR / row.source)
+            problem, _, fix = row.detail.partition("\x1f")
+            return self._finish_reject(row.id, row.token, row.source, claim, target, problem,
+                                       fix or vi("inbox.generic.fix"))
+        return Outcome(row.source, row.state)
+
+    # --- speech and expiry -------------------------------------------------------------------
+    def sync_speech(self) -> int:
+        """Record finished speech files of active bulletins; (re)submit those without one."""
+        if self.speech is None:
+            return 0
+        found = 0
+        for rec in self.store.active():
+            if rec.speech_path is not None:
+                continue
+            bulletin = rec.bulletin()
+            path = self.speech.ready(bulletin)
+            if path is not None:
+                self.store.set_speech(rec.id, rec.version, path)
+                found += 1
+            elif (rec.id, rec.version) not in self._speech_done:
+                self.speech.submit(bulletin)
+                self._speech_done.add((rec.id, rec.version))
+        return found
+
+    def poll_once(self) -> list[Outcome]:
+        """One pass: unfinished intakes, then complete new files, speech, expiry."""
+        outs = self.recover()
+        for source in self.scan():
+            outs.append(self.ingest(source))
+        try:
+            self.sync_speech()
+        except Exception:  # noqa: BLE001 - speech bookkeeping must not stop intake
+            log.exception("speech sync failed")
+        self.store.expire(self._now())
+        return outs
+
+    def drain(self, *, max_passes: int = 1000) -> list[Outcome]:
+        """Ingest everything now, ignoring the stability wait (tests, ``broadcaster ingest``)."""
+        saved, self.stable_seconds = self.stable_seconds, 0.0
+        outs: list[Outcome] = []
+        try:
+            for _ in range(max_passes):
+                batch = self.poll_once()
+                outs.extend(batch)
+                if not [o for o in batch if o.state != "gone"]:
+                    break
+        finally:
+            self.stable_seconds = saved
+        return outs
+
+
+__all__ = ["Ingester", "IngestStats", "Outcome", "Rejection", "copy_durable", "is_candidate",
+           "vi"]
