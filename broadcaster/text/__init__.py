@@ -48,7 +48,13 @@ def _label(block: cleanup.Block, dialect: str) -> str:
 def _capitalize(s: str) -> str:
     for i, c in enumerate(s):
         if c.isalpha():
-            return s[:i] + c.upper() + s[i + 1 :]
+            # a one-letter first word stays as it is: "X" would read as a spelled letter
+            # and so does a word that would become all capitals ("xUBND"): it would then be spelled
+            word = re.match(r"[^\W\d_]+", s[i:])
+            rest = word.group(0)[1:] if word else ""
+            if rest and any(ch.islower() for ch in rest):
+                return s[:i] + c.upper() + s[i + 1 :]
+            return s
     return s
 
 

@@ -169,7 +169,8 @@ def join_lines(lines: list[str]) -> list[Block]:
     transitions = sum(1 for a, b in zip(stripped, stripped[1:], strict=False) if a and b)
     blank_sep = sum(1 for i in range(1, len(stripped) - 1) if not stripped[i] and stripped[i - 1])
     # PDF pastes put a blank line after every wrapped line: then blank lines mean nothing
-    trust_blanks = transitions >= blank_sep
+    # typed files (long lines, or only a few) mark paragraphs with blank lines
+    trust_blanks = transitions >= blank_sep or width == 0 or width > 110
     blocks: list[list[str]] = []
     prev = ""
     gap = False

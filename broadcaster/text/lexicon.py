@@ -23,6 +23,7 @@ class Lexicon:
     """Abbreviation -> spoken form; keys match case-sensitively as whole tokens, longest first."""
 
     entries: Mapping[str, str] = field(default_factory=dict)
+    code_parts: Mapping[str, str] = field(default_factory=dict)  # meanings inside document codes
 
     def __len__(self) -> int:
         return len(self.entries)
@@ -30,11 +31,15 @@ class Lexicon:
     def get(self, key: str) -> str | None:
         return self.entries.get(key)
 
+    def code_part(self, key: str) -> str | None:
+        """Meaning of ``key`` inside a document code ("BTC" there is Bộ Tài chính)."""
+        return self.code_parts.get(key) or self.entries.get(key)
+
     def layered(self, overrides: Mapping[str, str]) -> Lexicon:
         """A new lexicon with ``overrides`` added or replacing entries."""
         merged = dict(self.entries)
         merged.update(overrides)
-        return Lexicon(merged)
+        return Lexicon(merged, self.code_parts)
 
     @cached_property
     def pattern(self) -> re.Pattern[str] | None:
@@ -72,7 +77,9 @@ def _clean_entries(raw: Any, source: str, loc: yamlpos.Located | None) -> dict[s
 @lru_cache(maxsize=1)
 def _shipped() -> Lexicon:
     text = resources.files("broadcaster.text").joinpath("data/lexicon.yaml").read_text("utf-8")
-    return Lexicon(_clean_entries(yaml.safe_load(text), "broadcaster/text/data/lexicon.yaml", None))
+    data = yaml.safe_load(text)
+    source = "broadcaster/text/data/lexicon.yaml"
+    return Lexicon(_clean_entries(data, source, None), _clean_entries(data.get("code_parts"), source, None))
 
 
 def load_lexicon(station_file: Path | None = None) -> Lexicon:

@@ -20,6 +20,9 @@ from broadcaster.text.lexicon import Lexicon
 from broadcaster.text.record import listening, record
 from broadcaster.text.syllable import is_syllable
 
+_PER = {"đồng", "hộ", "người", "tháng", "năm", "ngày", "lít", "tấn", "gam", "mét", "khối", "vuông",
+        "liều", "lượt", "suất", "xuất", "con", "cái", "chiếc", "lần", "buổi", "giờ", "ca", "gói", "bao",
+        "phòng", "khẩu", "ha", "sào", "mẫu", "tuần", "kg"}
 NB = "\u00a0"  # glue inside one reading (a number, a spelled acronym)
 _VOWELS = "àáảãạăằắẳẵặâầấẩẫậèéẻẽẹêềếểễệìíỉĩịòóỏõọôồốổỗộơờớởỡợùúủũụưừứửữựỳýỷỹỵ"
 UP = "A-ZĐ" + _VOWELS.upper()
@@ -72,6 +75,22 @@ def _spell(token: str) -> str:
         elif ch.isdigit():
             out.append(num.DIGITS[int(ch)])
     return glue(" ".join(out))
+
+
+_ROMAN = {"I": 1, "V": 5, "X": 10}
+
+
+def _roman(s: str) -> int | None:
+    total = 0
+    for a, b in zip(s, s[1:] + " ", strict=True):
+        v = _ROMAN[a]
+        total += -v if _ROMAN.get(b, 0) > v else v
+    return total if total > 0 else None
+
+
+def is_syllable_run(word: str) -> bool:
+    """A lower-case word that reads as Vietnamese syllables or a common English word."""
+    return len(word) <= 12
 
 
 def _valid_date(d: str, m: str, y: str | None = None) -> bool:
@@ -139,7 +158,7 @@ def build_rules(dialect: str = "north", lexicon: Lexicon | None = None) -> list[
     )
 
     def expand_part(p: str) -> str:
-        hit = lex.get(p)
+        hit = lex.code_part(p)
         if hit:
             return hit
         m = re.fullmatch(rf"([{UP}{LOW}]+?)(\d+)", p)
@@ -166,7 +185,10 @@ def build_rules(dialect: str = "north", lexicon: Lexicon | None = None) -> list[
         if m.group("year"):
             head += ", năm " + N(m.group("year"))
         before = _before(m, 40).lower()
-        after = re.split(r"[,;.:!?]", m.string[m.end() : m.end() + 60].lower())[0]
+        after = re.split(r"[,;.:!?]", m.string[m.end() : m.end() + 60])[0]
+        if lex.pattern is not None:  # "... của Ban CHQS": compare meanings, not spellings
+            after = lex.pattern.sub(lambda a: lex.get(re.sub(r"\s+", " ", a.group(0))) or a.group(0), after)
+        after = after.lower()
         kept = list(spoken)
         dropped_type = False
         # "Nghị quyết số 57-NQ/TW": the type was just said; "... của Chính phủ" follows: so was the issuer
@@ -189,7 +211,9 @@ def build_rules(dialect: str = "north", lexicon: Lexicon | None = None) -> list[
 
     # 4. phone numbers ---------------------------------------------------------------------------
     @rule("phone", r"(?<![\d.,])(?:\+84\s?|\(0\d{2,3}\)\s?|0)\d{1,4}(?:[ .-]?\d{2,4}){1,3}(?![\d,]|\.\d)"
-                   r"|(?P<kw>(?<!\w)(?:thoại|ĐT|SĐT|nóng|[hH]otline|gọi|máy)\s?:?\s)(?P<short>[1-9]\d{2,4})(?!\d|[.,]\d|\s\d)")
+                   r"|(?<![\d.,])1[89]00[ .]?\d{2,4}(?:[ .]?\d{2,4})?(?![\d,]|\.\d)"
+                   r"|(?P<kw>(?:(?<!\w)(?:thoại|ĐT|SĐT|nóng|[hH]otline|gọi|gọi số|máy|đài|hoặc)|(?<=\d),)\s?:?\s)"
+                   r"(?P<short>11[1-6](?!\d)|(?<=[iTaóy] )[1-9]\d{3,4}|(?<=[iTaóy]: )[1-9]\d{3,4})(?!\d|[.,]\d|\s\d)")
     def phone(m: re.Match[str]) -> str:
         """Phone numbers digit by digit in their groups (0912 345 678, hotline 115)."""
         if m.group("short"):
@@ -201,6 +225,8 @@ def build_rules(dialect: str = "north", lexicon: Lexicon | None = None) -> list[
         if raw.startswith("0") and len(digits) < 9:
             return raw
         groups = [g for g in re.split(r"[ .\-()]+", raw.replace("+84", "")) if g]
+        if raw.startswith("1") and len(groups) == 1:  # 18001234: a service number, 4 + 4
+            groups = [digits[:4], digits[4:]]
         if len(groups) == 1 and len(digits) >= 9:
             g = digits
             groups = [g[:4], g[4:7], g[7:]] if len(g) == 10 else [g[:3], g[3:6], g[6:]] if len(g) == 9 else [g[:4], g[4:7], g[7:]]
@@ -298,6 +324,29 @@ def build_rules(dialect: str = "north", lexicon: Lexicon | None = None) -> list[
             return "thứ " + num.read_ordinal(int(m.group(2)), dialect)
         return glue(num.read_ordinal(int(m.group(1)), dialect))
 
+    @rule("dimension", r"(?<=\d)\s?[xX×]\s?(?=\d)")
+    def dimension(m: re.Match[str]) -> str:
+        """"ảnh 4x6" -> bốn nhân sáu."""
+        return " nhân "
+
+    @rule("roman_numeral", r"(?P<ctx>\b(?:[qQ]uý|[kK]hóa|[kK]hoá|[tT]hứ|[kK]ỷ|[đĐ]ợt|[cC]hương|[pP]hần|[hH]ội|[mM]ục) )(?P<rn>[IVX]{1,6})(?![\w])")
+    def roman_numeral(m: re.Match[str]) -> str:
+        """Roman numerals after "quý", "khóa", "thế kỷ", "Đại hội" ...: quý III -> quý ba."""
+        value = _roman(m.group("rn"))
+        if value is None:
+            return m.group(0)
+        if m.group("ctx").lower() == "thứ ":
+            return m.group("ctx") + glue(num.read_ordinal(value, dialect))
+        return m.group("ctx") + N(str(value))
+
+    @rule("web_address", rf"(?<![\w@.])[{LOW}\d-]+(?:\.[{LOW}\d-]+)*\.(?:vn|com|net|org|gov|edu)(?:\.vn)?(?![\w.])")
+    def web_address(m: re.Match[str]) -> str:
+        """Web addresses: parts read (or spelled when they have no vowel), dots read "chấm"."""
+        parts = []
+        for p in m.group(0).split("."):
+            parts.append(p if re.search(r"[aeiouyăâêôơư]", p) and is_syllable_run(p) else _spell(p))
+        return " chấm ".join(parts)
+
     # 7. ranges --------------------------------------------------------------------------------
     @rule("range", r"(?<=\d)\s?-\s?(?=\d)")
     def range_(m: re.Match[str]) -> str:
@@ -369,7 +418,7 @@ def build_rules(dialect: str = "north", lexicon: Lexicon | None = None) -> list[
 
     symbols = tab["symbols"]
 
-    @rule("symbol", r"[&@+=§№%]|(?<=\w)/(?=\w)|[()\[\]{}\"*#•▪●○◦_|~^<>\\]|(?:^|(?<=\s))[-–]\s|…")
+    @rule("symbol", r"[&@+=§№%]|(?<=\w)/(?=\w)|[()\[\]{}\"*#•▪●○◦_|~^<>\\]|-(?!\w)|(?<!\w)-|…")
     def symbol(m: re.Match[str]) -> str:
         """Symbols read as words (& và, % phần trăm); brackets, quotes, bullets and slashes to pauses."""
         c = m.group(0)
@@ -378,7 +427,8 @@ def build_rules(dialect: str = "north", lexicon: Lexicon | None = None) -> list[
         if c == "%":
             return " phần trăm "
         if c == "/":
-            return ", "
+            prev = m.string[max(0, m.start() - 12) : m.start()].split()
+            return " một " if prev and prev[-1].lower() in _PER else ", "
         if c in "()[]{}":
             return ", "
         if c == "…":

@@ -20,20 +20,31 @@ def sentences(text: str) -> list[str]:
 
 def cut(sentence: str, max_chars: int) -> list[str]:
     """Pieces of ``sentence`` none longer than ``max_chars`` (measured with plain spaces)."""
-    if len(sentence) <= max_chars:
-        return [sentence]
-    window = sentence[: max_chars + 1]
+    pieces: list[str] = []
+    rest = sentence.strip()
+    while len(rest) > max_chars:
+        at, skip = _cut_point(rest, max_chars)
+        head = rest[:at].strip(NB + " ")
+        if head:
+            pieces.append(head)
+        rest = rest[at + skip :].strip(NB + " ")
+    if rest:
+        pieces.append(rest)
+    return pieces
+
+
+def _cut_point(text: str, max_chars: int) -> tuple[int, int]:
+    """Where to cut ``text``: (index, characters to skip there)."""
+    window = text[: max_chars + 1]
     for level in _CUTS:
         points = [m.start() for m in level.finditer(window) if 0 < m.start() <= max_chars]
         # prefer a cut that leaves a reasonably long first piece
         good = [p for p in points if p >= max_chars * 0.35] or points
         if good:
-            at = good[-1]
-            return [sentence[:at].strip(), *cut(sentence[at:].strip(), max_chars)]
+            return good[-1], 1
     # one reading longer than the limit: break it at its own word boundaries
     nb = [i for i, c in enumerate(window) if c == NB and 0 < i <= max_chars]
     if nb:
-        at = nb[-1]
-        return [sentence[:at].strip(NB + " "), *cut(sentence[at + 1 :].strip(NB + " "), max_chars)]
+        return nb[-1], 1
     # a single word longer than the limit (a URL): cut it, there is no better place
-    return [sentence[:max_chars], *cut(sentence[max_chars:], max_chars)]
+    return max_chars, 0
