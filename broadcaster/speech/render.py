@@ -84,11 +84,10 @@ def render_with(engine: Engine, script: Script, *, voice: Voice, cache: SpeechCa
     def job(i: int) -> None:
         nonlocal done
         results[i] = _render_unit(engine, voice, units[i], cache, stop)
-        with lock:
+        with lock:  # one caller at a time: progress bars are not thread-safe
             done += 1
-            n = done
-        if progress is not None:
-            progress(n, total)
+            if progress is not None:
+                progress(done, total)
 
     workers = max(1, min(engine.concurrency, total))
     with ThreadPoolExecutor(max_workers=workers, thread_name_prefix=f"tts-{engine.name}") as pool:
