@@ -134,6 +134,28 @@ CATALOG: dict[str, dict[str, str]] = {
         "en": "No sound output device: {reason}",
     },
     "validate.ok": {"vi": "{path}: hợp lệ", "en": "{path}: valid"},
+    # --- control channel -------------------------------------------------------------------
+    "control.not_running": {"vi": "Đài chưa chạy (không kết nối được)", "en": "The station is not running (cannot connect)"},
+    "control.not_running.hint": {"vi": "khởi động bằng 'broadcaster run' trong thư mục của đài",
+                                 "en": "start it with 'broadcaster run' in the station folder"},
+    "control.bad_token": {"vi": "mã truy cập không đúng", "en": "wrong access token"},
+    "control.bad_reply": {"vi": "đài trả lời không hợp lệ", "en": "invalid reply from the station"},
+    "control.unknown": {"vi": "lệnh không có: {cmd}", "en": "unknown command: {cmd}"},
+    "control.skipped": {"vi": "Đã dừng chương trình đang phát: {slot}", "en": "Skipped the program on air: {slot}"},
+    "control.nothing_on_air": {"vi": "Không có chương trình nào đang phát", "en": "Nothing is on air"},
+    "control.stopping": {"vi": "Đài đang dừng theo yêu cầu", "en": "The station is stopping on request"},
+    "control.loaded": {"vi": "Đã nạp lịch {path}: {slots} buổi phát", "en": "Loaded schedule {path}: {slots} slot(s)"},
+    "control.load_refused": {"vi": "Lịch {path} không hợp lệ, vẫn giữ lịch cũ:\n{problems}",
+                             "en": "Schedule {path} is invalid; the previous schedule keeps running:\n{problems}"},
+    "emergency.queued": {"vi": "Bản tin khẩn cấp lên sóng lúc {when} (lặp {repeat} lần)",
+                         "en": "Emergency message on air at {when} (repeated {repeat} times)"},
+    "emergency.sent": {"vi": "Đài đã nhận bản tin khẩn cấp: lên sóng ngay, lặp {repeat} lần ({seconds} giây)",
+                       "en": "The station took the emergency message: on air now, {repeat} time(s) ({seconds} s)"},
+    "emergency.need_text": {"vi": "cần tệp bản tin hoặc --text", "en": "a bulletin file or --text is needed"},
+    "status.on_air": {"vi": "Đang phát: {slot} (từ {since})", "en": "On air: {slot} (since {since})"},
+    "status.idle": {"vi": "Đang phát: không", "en": "On air: nothing"},
+    "status.next": {"vi": "Sắp phát:", "en": "Next:"},
+    "status.output": {"vi": "Đầu ra: {output}", "en": "Output: {output}"},
     # --- as-run log ---------------------------------------------------------------------------
     "log.bad_date": {"vi": "ngày không hợp lệ '{value}' (dạng YYYY-MM-DD)", "en": "invalid date '{value}' (use YYYY-MM-DD)"},
     "log.empty": {"vi": "Chưa có lượt phát nào trong nhật ký {date}.", "en": "No airings logged for {date}."},
@@ -237,28 +259,6 @@ CATALOG: dict[str, dict[str, str]] = {
         "vi": "Độ to chương trình {measured} LUFS, lệch mục tiêu {target} LUFS",
         "en": "Program loudness {measured} LUFS is off the {target} LUFS target",
     },
-}
-
-
-def describe_error(err: dict) -> str:
-    """A pydantic error in the operator's language (our own validators' text is kept)."""
-    kind = err.get("type", "")
-    if kind == "value_error":
-        return str(err.get("msg", "")).removeprefix("Value error, ")
-    ctx = {k: v for k, v in (err.get("ctx") or {}).items()}
-    if f"v.{kind}" in CATALOG:
-        return t(f"v.{kind}", **ctx)
-    return str(err.get("msg", kind))
-
-
-def set_language(lang: str | None) -> None:
-    """Set the default language (the station setting); the environment still wins."""
-    global _language
-    _language = lang
-
-
-def language() -> str:
-    env = os.environ.get("BROADCASTER_LANG", "").strip().lower()[:2]
     # --- inbox, bulletin store, approval (issue 7) ---------------------------------------------
     "store.unknown_id": {"vi": "Không có bản tin mã '{id}'", "en": "No bulletin with id '{id}'"},
     "store.did_you_mean": {"vi": "có phải ý bạn là '{suggestion}'?", "en": "did you mean '{suggestion}'?"},
@@ -351,6 +351,28 @@ def language() -> str:
     },
     "alert.ingest": {"vi": "[{station}] Không nhận được tệp vào hộp thư: {detail}", "en": "[{station}] Inbox intake failing: {detail}"},
     "report.bad_month": {"vi": "Tháng không hợp lệ: {value} (dạng YYYY-MM, ví dụ 2026-11)", "en": "Invalid month: {value} (YYYY-MM, e.g. 2026-11)"},
+}
+
+
+def describe_error(err: dict) -> str:
+    """A pydantic error in the operator's language (our own validators' text is kept)."""
+    kind = err.get("type", "")
+    if kind == "value_error":
+        return str(err.get("msg", "")).removeprefix("Value error, ")
+    ctx = {k: v for k, v in (err.get("ctx") or {}).items()}
+    if f"v.{kind}" in CATALOG:
+        return t(f"v.{kind}", **ctx)
+    return str(err.get("msg", kind))
+
+
+def set_language(lang: str | None) -> None:
+    """Set the default language (the station setting); the environment still wins."""
+    global _language
+    _language = lang
+
+
+def language() -> str:
+    env = os.environ.get("BROADCASTER_LANG", "").strip().lower()[:2]
     if env in ("vi", "en"):
         return env
     return _language if _language in ("vi", "en") else "vi"

@@ -4,16 +4,23 @@ from __future__ import annotations
 
 import datetime as dt
 import logging
+import os
+import shutil
 import threading
 from collections.abc import Callable
 from pathlib import Path
 
+from watchdog.events import FileSystemEvent, FileSystemEventHandler
+from watchdog.observers import Observer
+
 from broadcaster.air.asrun import AsRunLog
+from broadcaster.air.control import ControlServer
 from broadcaster.air.player import FilePlayer, Player, SoundCardPlayer, probe_outputs
 from broadcaster.air.playout import Playout
 from broadcaster.air.prepare import Preparer
 from broadcaster.air.schedule import Schedule, Slot
 from broadcaster.air.scheduler import SlotScheduler
+from broadcaster.air.validate import validate_file
 from broadcaster.clock import Clock, SystemClock
 from broadcaster.config import Station
 from broadcaster.messages import set_language, t
@@ -53,7 +60,12 @@ class StationService:
         self.playout: Playout | None = None
         self.scheduler: SlotScheduler | None = None
         self.schedule: Schedule | None = None
+        self.preparer: Preparer | None = None
+        self.control: ControlServer | None = None
+        self._watcher: ScheduleWatcher | None = None
         self._stopped = threading.Event()
+        self._stop_requested = threading.Event()
+        self._reload_lock = threading.Lock()
 
     def start(self) -> None:
         s = self.station.settings
@@ -67,7 +79,7 @@ class StationService:
             player, player_archives = choose_player(self.station, self.clock, self.notify)
         else:
             player, player_archives = self._player, False
-        preparer = Preparer(self.station)
+        self.preparer = preparer = Preparer(self.station)
         grace = dt.timedelta(minutes=s.playout.grace_minutes)
         self.playout = Playout(clock=self.clock, player=player, asrun=self.asrun,
                                prepare=preparer.prepare, archive_dir=self.station.var("archive"),
@@ -78,6 +90,10 @@ class StationService:
                                        preroll=dt.timedelta(minutes=s.playout.preroll_minutes),
                                        grace=grace)
         self.scheduler.start()
+        self.control = ControlServer(self.station.var_dir, self.handle)
+        self.control.start()
+        self._watcher = ScheduleWatcher(self.station.schedules_dir, self.reload_schedules)
+        self._watcher.start()
 
     def _schedule(self) -> Schedule:
         assert self.schedule is not None
@@ -92,14 +108,107 @@ class StationService:
     def stop(self) -> None:
         """Fade out what is on air, let the air job log it, then close in reverse order."""
         self.notify(t("run.stopping"))
+        if self._watcher is not None:
+            self._watcher.stop()
+        if self.control is not None:
+            self.control.stop()
         if self.playout is not None:
-            self.playout.stop_current()
+            self.playout.stop_current("station stopped")
         if self.scheduler is not None:
             self.scheduler.shutdown()
         if self.asrun is not None:
             self.asrun.close()
         self._stopped.set()
+        self._stop_requested.set()
         self.notify(t("run.stopped"))
+
+    # --- operator actions (also reached through the control channel) ----------------------
+    def reload_schedules(self, new_file: Path | None = None) -> list[str]:
+        """Validate every schedule file and install them; on any problem keep the old ones."""
+        with self._reload_lock:
+            files = sorted(self.station.schedules_dir.glob("*.yaml"))
+            if new_file is not None and new_file.resolve() not in [f.resolve() for f in files]:
+                files.append(new_file)
+            problems = [p for f in files for p in validate_file(f, self.station)]
+            if problems:
+                self.notify(t("control.load_refused", path=new_file or self.station.schedules_dir,
+                              problems="\n".join(problems)))
+                return problems
+            if new_file is not None and new_file.resolve().parent != self.station.schedules_dir.resolve():
+                target = self.station.schedules_dir / new_file.name
+                tmp = target.with_name(f".{target.name}.tmp")
+                shutil.copyfile(new_file, tmp)
+                os.replace(tmp, target)
+            fresh = Schedule.load(self.station.schedules_dir, self.station.tz)
+            if self.schedule is not None:
+                fresh.extra = self.schedule.extra
+            self.schedule = fresh
+            if self.scheduler is not None:
+                self.scheduler.replan()
+            return []
+
+    def emergency(self, text: str, repeat: int = 1) -> dict[str, object]:
+        """Interrupt now: fade out, alert tone and ``text`` ``repeat`` times, then resume."""
+        assert self.preparer is not None and self.playout is not None
+        now = self.clock.now()
+        prepared = self.preparer.prepare_emergency(text, repeat, f"{now:%Y-%m-%d}/emergency-{now:%H%M%S}")
+        done = threading.Event()
+        report: dict[str, object] = {}
+
+        def run() -> None:
+            assert self.playout is not None
+            result = self.playout.emergency(prepared, reason="interrupted by an emergency message")
+            report.update(outcome=result.outcome, reason=result.reason)
+            done.set()
+
+        threading.Thread(target=run, name="emergency", daemon=True).start()
+        self.notify(t("emergency.queued", when=f"{self.clock.now():%H:%M:%S}", repeat=repeat))
+        return {"key": prepared.key, "duration_ms": prepared.duration_ms}
+
+    def status(self) -> dict[str, object]:
+        assert self.playout is not None and self.scheduler is not None
+        return {
+            "station": self.station.settings.name,
+            "now": self.clock.now().isoformat(timespec="seconds"),
+            "on_air": self.playout.on_air_label,
+            "on_air_since": self.playout.on_air_since.isoformat(timespec="seconds")
+            if self.playout.on_air_since else None,
+            "next": [{"start": p.start.isoformat(timespec="seconds"), "slot": p.slot.label,
+                      "key": p.key} for p in self.scheduler.upcoming()],
+            "output": self.playout.player.description,
+        }
+
+    def handle(self, request: dict[str, object]) -> dict[str, object]:
+        """One control-channel request: status, skip, stop, load, emergency."""
+        cmd = request.get("cmd")
+        if cmd == "status":
+            return {"ok": True, **self.status()}
+        if cmd == "skip":
+            assert self.playout is not None
+            label = self.playout.on_air_label
+            if label is None:
+                return {"ok": True, "message": t("control.nothing_on_air")}
+            self.playout.stop_current("skipped by operator")
+            return {"ok": True, "message": t("control.skipped", slot=label)}
+        if cmd == "stop":
+            self._stop_requested.set()
+            return {"ok": True, "message": t("control.stopping")}
+        if cmd == "load":
+            path = Path(str(request.get("path", "")))
+            problems = self.reload_schedules(path)
+            if problems:
+                return {"ok": False, "error": t("control.load_refused", path=path,
+                                                 problems="\n".join(problems))}
+            assert self.schedule is not None
+            return {"ok": True, "message": t("control.loaded", path=path,
+                                             slots=len(self.scheduler.planned) if self.scheduler else 0)}
+        if cmd == "emergency":
+            text = str(request.get("text") or "").strip()
+            if not text:
+                return {"ok": False, "error": t("emergency.need_text")}
+            repeat = int(request.get("repeat", 1) or 1)
+            return {"ok": True, **self.emergency(text, max(1, min(repeat, 10)))}
+        return {"ok": False, "error": t("control.unknown", cmd=cmd)}
 
     def print_upcoming(self) -> None:
         assert self.scheduler is not None
@@ -110,6 +219,55 @@ class StationService:
             self.notify(t("run.next", when=f"{p.start:%Y-%m-%d %H:%M:%S}", slot=p.slot.label))
 
     def wait(self) -> None:
-        """Block until stopped (Ctrl-C raises KeyboardInterrupt in the main thread)."""
-        while not self._stopped.wait(0.5):
+        """Block until a stop is requested (Ctrl-C raises KeyboardInterrupt in the main thread)."""
+        while not self._stop_requested.wait(0.5):
             pass
+
+
+class ScheduleWatcher:
+    """Reloads the schedule when a file in ``schedules/`` changes (debounced, via watchdog)."""
+
+    def __init__(self, folder: Path, reload: Callable[[], object], debounce_s: float = 1.0) -> None:
+        self.folder = folder
+        self.reload = reload
+        self.debounce_s = debounce_s
+        self._timer: threading.Timer | None = None
+        self._lock = threading.Lock()
+        self._observer: Observer | None = None
+
+    def start(self) -> None:
+        self.folder.mkdir(parents=True, exist_ok=True)
+        watcher = self
+
+        class _Events(FileSystemEventHandler):
+            def on_any_event(self, event: FileSystemEvent) -> None:
+                path = str(event.dest_path or event.src_path) if hasattr(event, "dest_path") else str(event.src_path)
+                if path.endswith(".yaml") and not Path(path).name.startswith("."):
+                    watcher._poke()
+
+        self._observer = Observer()
+        self._observer.schedule(_Events(), str(self.folder), recursive=False)
+        self._observer.daemon = True
+        self._observer.start()
+
+    def _poke(self) -> None:
+        with self._lock:
+            if self._timer is not None:
+                self._timer.cancel()
+            self._timer = threading.Timer(self.debounce_s, self._fire)
+            self._timer.daemon = True
+            self._timer.start()
+
+    def _fire(self) -> None:
+        try:
+            self.reload()
+        except Exception:  # noqa: BLE001 - the watcher thread must survive a bad file
+            log.exception("reloading schedules failed")
+
+    def stop(self) -> None:
+        with self._lock:
+            if self._timer is not None:
+                self._timer.cancel()
+        if self._observer is not None:
+            self._observer.stop()
+            self._observer.join(timeout=5)

@@ -58,7 +58,12 @@ class Playout:
         self._errors: dict[str, str] = {}
         self._air_lock = threading.Lock()
         self._prep_lock = threading.Lock()
+        self._emergency_lock = threading.Lock()
+        self._emergencies = 0  # pending emergencies: scheduled airings wait for them
+        self._interrupt_reason = ""
         self.now_playing: PlannedSlot | None = None
+        self.on_air_label: str | None = None
+        self.on_air_since: dt.datetime | None = None
 
     # --- preparation ------------------------------------------------------------------------
     def prepare(self, planned: PlannedSlot) -> PreparedProgram | None:
@@ -92,8 +97,44 @@ class Playout:
     # --- air --------------------------------------------------------------------------------
     def air(self, planned: PlannedSlot) -> AirReport:
         """Air ``planned`` at its start time (or now, if late within grace); log the outcome."""
-        with self._air_lock:
-            return self._air(planned)
+        while True:
+            with self._air_lock:
+                if not self._emergencies:
+                    return self._air(planned)
+            self.clock.sleep(0.05)  # an emergency goes first
+
+    def emergency(self, prepared: PreparedProgram, reason: str = "emergency") -> AirReport:
+        """Fade out whatever is on air and air ``prepared`` now; logged as an emergency."""
+        with self._emergency_lock:
+            self._emergencies += 1
+            try:
+                self._interrupt_reason = reason
+                self.player.stop()
+                with self._air_lock:
+                    self._interrupt_reason = ""
+                    return self._air_emergency(prepared)
+            finally:
+                self._emergencies -= 1
+
+    def _air_emergency(self, prepared: PreparedProgram) -> AirReport:
+        now = self.clock.now()
+        row = self.asrun.begin(slot_key=prepared.key, slot_id="emergency", slot_name="KHẨN CẤP",
+                               scheduled=now, now=now, program_hash=prepared.digest,
+                               items=prepared.items, sink=self.player.description)
+        self.on_air_since, self.on_air_label = now, "KHẨN CẤP / EMERGENCY"
+        try:
+            result = self.player.play(prepared.wav, now, name="emergency")
+        except Exception as exc:  # noqa: BLE001 - an audio error never kills the station
+            log.exception("player crashed")
+            result = PlayResult("failed", None, self.clock.now(), f"player error: {exc}")
+        finally:
+            self.on_air_since = self.on_air_label = None
+        outcome = "emergency" if result.outcome == "aired" else result.outcome
+        archive = result.sink if self.player_archives else self._archive_file(
+            prepared, now.date(), f"{now:%H%M%S}-emergency")
+        self.asrun.finish(row, outcome=outcome, started=result.started, ended=result.ended,
+                          scheduled=now, reason=result.reason, archive=archive)
+        return AirReport(prepared.key, outcome, result.reason, result.started, archive)
 
     def _air(self, planned: PlannedSlot) -> AirReport:
         key, slot = planned.key, planned.slot
@@ -121,6 +162,8 @@ class Playout:
                                scheduled=planned.start, now=now, program_hash=prepared.digest,
                                items=prepared.items, sink=self.player.description)
         self.now_playing = planned
+        self.on_air_since, self.on_air_label = start_at, slot.label
+        self._interrupt_reason = ""
         self.notify(t("air.on_air", slot=slot.label, duration=_mmss(prepared.duration_ms),
                       when=f"{start_at:%H:%M:%S}"))
         try:
@@ -130,7 +173,10 @@ class Playout:
             result = PlayResult("failed", None, self.clock.now(), f"player error: {exc}")
         finally:
             self.now_playing = None
+            self.on_air_since = self.on_air_label = None
         outcome, reason = result.outcome, result.reason
+        if outcome == "interrupted" and self._interrupt_reason:
+            reason = self._interrupt_reason
         if outcome == "aired" and result.started is not None:
             late_s = (result.started - planned.start).total_seconds()
             if late_s > ON_TIME_S:
@@ -158,22 +204,27 @@ class Playout:
         return AirReport(planned.key, "missed", reason)
 
     def _archive(self, prepared: PreparedProgram, planned: PlannedSlot) -> str:
+        return self._archive_file(prepared, planned.day, f"{planned.start:%H%M%S}-{planned.slot.id}")
+
+    def _archive_file(self, prepared: PreparedProgram, day: dt.date, stem: str) -> str:
         """A compact copy of what aired, under var/archive/YYYY-MM-DD/."""
-        folder = self.archive_dir / planned.day.isoformat()
+        folder = self.archive_dir / day.isoformat()
         folder.mkdir(parents=True, exist_ok=True)
         ext = "flac" if self.archive_format == "flac" else "wav"
-        target = folder / f"{planned.start:%H%M%S}-{planned.slot.id}.{ext}"
+        target = folder / f"{stem}.{ext}"
         tmp = target.with_name(f".{target.name}.tmp")
         try:
             data, rate = sf.read(str(prepared.wav), dtype="int16")
             sf.write(str(tmp), data, rate, format=ext.upper(), subtype="PCM_16")
             tmp.replace(target)
         except (OSError, RuntimeError) as exc:
-            log.error("archiving %s failed: %s", planned.key, exc)
+            log.error("archiving %s failed: %s", stem, exc)
             return ""
         return str(target)
 
-    def stop_current(self) -> None:
+    def stop_current(self, reason: str = "") -> None:
+        """Fade out what is on air (skip); it is logged interrupted with ``reason``."""
+        self._interrupt_reason = reason
         self.player.stop()
 
 

@@ -30,6 +30,7 @@ from broadcaster.errors import BroadcasterError, ProgramError
 from broadcaster.models import Clip, Voice
 from broadcaster.program.assemble import assemble
 from broadcaster.program.audio import load_audio, silence
+from broadcaster.program.jingles import alert_tone
 from broadcaster.speech.espeak import EspeakEngine
 from broadcaster.text import to_script
 
@@ -89,6 +90,20 @@ class Preparer:
         if configured is None:
             raise ProgramError(f"jingle '{name}' is switched off in station.yaml")
         return self.station.resolve(configured)
+
+    def prepare_emergency(self, text: str, repeat: int, key: str) -> PreparedProgram:
+        """Alert tone and the message, ``repeat`` times, spoken by the fastest engine (offline)."""
+        speech = self.speak(text)
+        parts: list[tuple[str, str, np.ndarray | Clip]] = []
+        for _ in range(repeat):
+            parts += [("jingle", "alert", alert_tone(self.rate)), ("speech", "emergency", speech)]
+        program = assemble(parts, self.rate, gap_ms=400)
+        wav = self.station.var("programs") / f"emergency-{program.digest}.wav"
+        if not verify_wav(wav):
+            write_wav_atomic(wav, program.samples, self.rate)
+        return PreparedProgram(key, wav, program.digest,
+                               tuple(f"{e.kind}:{e.label}" for e in program.rundown),
+                               program.duration_ms)
 
     def prepare(self, planned: PlannedSlot) -> PreparedProgram:
         parts: list[tuple[str, str, np.ndarray | Clip]] = []

@@ -1,0 +1,90 @@
+"""Commands that talk to the running station: status, skip, stop, load, emergency."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import click
+
+from broadcaster.air.control import call
+from broadcaster.air.validate import validate_file
+from broadcaster.config import Station, load_station
+from broadcaster.errors import ScheduleError, TextError
+from broadcaster.messages import set_language, t
+
+
+def _station(ctx: click.Context) -> Station:
+    station = load_station(ctx.obj["station_dir"])
+    set_language(station.settings.language)
+    return station
+
+
+@click.command()
+@click.option("--json", "as_json", is_flag=True, help="Raw JSON.")
+@click.pass_context
+def status(ctx: click.Context, as_json: bool) -> None:
+    """What is on air, the next slots, and the output in use."""
+    reply = call(_station(ctx).var_dir, "status")
+    if as_json:
+        click.echo(json.dumps(reply, ensure_ascii=False, indent=2))
+        return
+    click.echo(f"{reply['station']}  ({reply['now']})")
+    if reply.get("on_air"):
+        click.echo(t("status.on_air", slot=reply["on_air"], since=reply.get("on_air_since") or "-"))
+    else:
+        click.echo(t("status.idle"))
+    click.echo(t("status.next"))
+    for item in reply.get("next", []):
+        click.echo(f"  {item['start'][:19].replace('T', ' ')}  {item['slot']}")
+    click.echo(t("status.output", output=reply.get("output", "?")))
+    for line in reply.get("extra", []):
+        click.echo(line)
+
+
+@click.command()
+@click.pass_context
+def skip(ctx: click.Context) -> None:
+    """Fade out the program on air now (logged as interrupted)."""
+    click.echo(call(_station(ctx).var_dir, "skip")["message"])
+
+
+@click.command()
+@click.pass_context
+def stop(ctx: click.Context) -> None:
+    """Stop the running station cleanly."""
+    click.echo(call(_station(ctx).var_dir, "stop")["message"])
+
+
+@click.command()
+@click.argument("file", type=click.Path(dir_okay=False, exists=True, path_type=Path))
+@click.pass_context
+def load(ctx: click.Context, file: Path) -> None:
+    """Validate a schedule file and install it in the running station at once."""
+    station = _station(ctx)
+    problems = validate_file(file, station)
+    if problems:
+        raise ScheduleError(problems)
+    click.echo(call(station.var_dir, "load", path=str(file.resolve()))["message"])
+
+
+@click.command()
+@click.argument("file", required=False, type=click.Path(dir_okay=False, exists=True, path_type=Path))
+@click.option("--text", default=None, help="The emergency message (instead of a file).")
+@click.option("--repeat", default=2, show_default=True, type=click.IntRange(1, 10),
+              help="How many times the message is read.")
+@click.pass_context
+def emergency(ctx: click.Context, file: Path | None, text: str | None, repeat: int) -> None:
+    """Interrupt now: alert tone and the message, then the schedule resumes."""
+    station = _station(ctx)
+    if file is not None:
+        try:
+            from broadcaster.inbox.reader import read_bulletin
+
+            text = read_bulletin(file).body
+        except ImportError:
+            text = file.read_text(encoding="utf-8-sig")
+    if not text or not text.strip():
+        raise TextError(t("emergency.need_text"))
+    reply = call(station.var_dir, "emergency", text=text, repeat=repeat)
+    click.echo(t("emergency.sent", repeat=repeat, seconds=f"{reply['duration_ms'] / 1000:.0f}"))

@@ -1,0 +1,147 @@
+"""The running station from another terminal: status, skip, stop, load, emergency; token; loopback."""
+
+from __future__ import annotations
+
+import datetime as dt
+import json
+import os
+import socket
+import stat
+import time
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+
+from broadcaster.air.asrun import AsRunLog
+from broadcaster.air.control import ControlError, call
+from broadcaster.air.schedule import Slot
+from broadcaster.config import Station, load_station
+from broadcaster.station import StationService, asrun_path
+
+
+@pytest.fixture
+def running(station_dir: Path, no_sound: None) -> Iterator[StationService]:
+    # no quiet hours: the tests add slots an hour or two from whenever they run
+    (station_dir / "station.yaml").write_text("policy:\n  quiet_hours: []\n", encoding="utf-8")
+    service = StationService(load_station(station_dir), notify=lambda m: None)
+    service.start()
+    try:
+        yield service
+    finally:
+        service.stop()
+
+
+def _rows(station: Station) -> list:
+    log = AsRunLog(asrun_path(station))
+    try:
+        return log.rows(day=dt.datetime.now(station.tz).date())
+    finally:
+        log.close()
+
+
+def _wait(predicate, timeout: float = 30.0) -> None:  # type: ignore[no-untyped-def]
+    end = time.monotonic() + timeout
+    while time.monotonic() < end:
+        if predicate():
+            return
+        time.sleep(0.1)
+    raise AssertionError("condition not reached in time")
+
+
+def _long_slot(service: StationService, seconds_ahead: float = 1.5) -> Slot:
+    when = (service.clock.now() + dt.timedelta(seconds=seconds_ahead + 1)).replace(microsecond=0)
+    slot = Slot.model_validate({"id": f"dai-{when:%H%M%S}", "name": "Chương trình dài",
+                                "at": f"{when:%H:%M:%S}",
+                                "program": [{"jingle": "open"}, {"silence_ms": 60000}]})
+    service.add_one_off(slot, when)
+    return slot
+
+
+def test_control_file_is_private_and_token_is_required(running: StationService) -> None:
+    path = running.station.var_dir / "control.json"
+    assert stat.S_IMODE(os.stat(path).st_mode) == 0o600
+    info = json.loads(path.read_text())
+    with socket.create_connection(("127.0.0.1", info["port"]), timeout=5) as sock:
+        sock.sendall(b'{"cmd": "status", "token": "wrong"}\n')
+        reply = json.loads(sock.makefile("rb").readline())
+    assert reply["ok"] is False
+    assert call(running.station.var_dir, "status")["ok"] is True
+    # the server listens on the loopback address only
+    assert running.control is not None
+    assert running.control.server.server_address[0] == "127.0.0.1"
+
+
+def test_status_shows_on_air_and_next(running: StationService) -> None:
+    slot = _long_slot(running)
+    reply = call(running.station.var_dir, "status")
+    assert any(n["slot"] == slot.name for n in reply["next"])
+    _wait(lambda: call(running.station.var_dir, "status")["on_air"] == slot.name)
+    assert "WAV file sink" in call(running.station.var_dir, "status")["output"]
+
+
+def test_skip_fades_out_and_logs_interrupted(running: StationService) -> None:
+    slot = _long_slot(running)
+    _wait(lambda: running.playout.on_air_label == slot.name)
+    assert slot.name in call(running.station.var_dir, "skip")["message"]
+    _wait(lambda: any(r.slot_id == slot.id and r.outcome != "on_air" for r in _rows(running.station)))
+    (row,) = [r for r in _rows(running.station) if r.slot_id == slot.id]
+    assert row.outcome == "interrupted" and row.reason == "skipped by operator"
+
+
+def test_emergency_interrupts_then_schedule_resumes(running: StationService) -> None:
+    slot = _long_slot(running)
+    _wait(lambda: running.playout.on_air_label == slot.name)
+    asked = time.monotonic()
+    call(running.station.var_dir, "emergency", text="Bão số chín đang tiến vào đất liền.",
+         repeat=2)
+    _wait(lambda: running.playout.on_air_label == "KHẨN CẤP / EMERGENCY", timeout=5)
+    took = time.monotonic() - asked
+    _wait(lambda: any(r.slot_id == "emergency" and r.outcome != "on_air"
+                      for r in _rows(running.station)))
+    rows = _rows(running.station)
+    (interrupted,) = [r for r in rows if r.slot_id == slot.id]
+    (emergency,) = [r for r in rows if r.slot_id == "emergency"]
+    assert interrupted.outcome == "interrupted" and "emergency" in interrupted.reason
+    assert emergency.outcome == "emergency"
+    assert emergency.items == ["jingle:alert", "speech:emergency"] * 2
+    assert took < 5  # (latency is measured in benchmarks/bench_playout.py)
+    # the schedule resumes: a later slot still airs
+    nxt = _long_slot(running, seconds_ahead=1)
+    _wait(lambda: running.playout.on_air_label == nxt.name)
+
+
+def test_load_refuses_invalid_and_keeps_previous(running: StationService, tmp_path: Path) -> None:
+    bad = tmp_path / "week.yaml"
+    bad.write_text("slots:\n  - id: a\n    at: '25:00'\n    program: [{jingle: open}]\n")
+    with pytest.raises(ControlError) as err:
+        call(running.station.var_dir, "load", path=str(bad))
+    assert "25:00" in str(err.value)
+    before = running.schedule
+    assert not (running.station.schedules_dir / "week.yaml").exists()
+    later = (dt.datetime.now(running.station.tz) + dt.timedelta(hours=1)).strftime("%H:%M")
+    good = tmp_path / "week.yaml"
+    good.write_text(f"slots:\n  - id: moi\n    at: '{later}'\n    program: [{{jingle: open}}]\n")
+    call(running.station.var_dir, "load", path=str(good))
+    assert running.schedule is not before
+    assert (running.station.schedules_dir / "week.yaml").is_file()
+    assert any(p.slot.id == "moi" for p in running.scheduler.planned.values())
+
+
+def test_editing_a_schedule_file_reloads_it(running: StationService) -> None:
+    later = (dt.datetime.now(running.station.tz) + dt.timedelta(hours=2)).replace(second=0)
+    day_file = running.station.schedules_dir / f"{later:%Y-%m-%d}.yaml"
+    day_file.write_text(f"slots:\n  - id: sua\n    at: '{later:%H:%M}'\n"
+                        "    program: [{jingle: open}]\n", encoding="utf-8")
+    _wait(lambda: any(p.slot.id == "sua" for p in running.scheduler.planned.values()), timeout=10)
+
+
+def test_stop_command_ends_wait(running: StationService) -> None:
+    call(running.station.var_dir, "stop")
+    running.wait()  # returns at once
+
+
+def test_commands_say_when_the_station_is_not_running(station: Station) -> None:
+    with pytest.raises(ControlError) as err:
+        call(station.var_dir, "status")
+    assert "broadcaster run" in err.value.hint
