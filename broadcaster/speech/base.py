@@ -137,4 +137,13 @@ def plan_units(script: Script, max_chars: int) -> list[Unit]:
     units.extend(Unit(p, Pause.SEGMENT) for p in pieces[:-1])
     if pieces:
         units.append(Unit(pieces[-1], Pause.SENTENCE))
-    return [u for u in units if any(ch.isalnum() for ch in u.text)]
+    out: list[Unit] = []
+    for u in units:
+        if any(ch.isalnum() for ch in u.text):
+            out.append(u)
+        elif out and _WEIGHT[u.pause] > _WEIGHT[out[-1].pause]:
+            out[-1] = Unit(out[-1].text, u.pause)  # nothing to say, but keep the longer pause
+    return out
+
+
+_WEIGHT = {Pause.SEGMENT: 0, Pause.SENTENCE: 1, Pause.PARAGRAPH: 2, Pause.HEADING: 3}

@@ -70,3 +70,11 @@ def test_plan_keeps_every_word_in_order_and_respects_the_limit(parts) -> None:
     units = plan_units(script, 100)
     assert all(len(u.text) <= 100 for u in units)
     assert " ".join(u.text for u in units).split() == " ".join(t for t, _ in parts).split()
+
+
+def test_unspeakable_piece_is_dropped_but_its_longer_pause_is_kept() -> None:
+    script = Script((Segment("Phần một", Pause.SENTENCE), Segment("…", Pause.HEADING),
+                     Segment("Nội dung.", Pause.PARAGRAPH)))
+    units = plan_units(script, 100)
+    assert [(u.text, u.pause) for u in units] == [("Phần một", Pause.HEADING),
+                                                   ("Nội dung.", Pause.PARAGRAPH)]
