@@ -140,8 +140,11 @@ class EdgeEngine:
         except TimeoutError:
             raise TransientError("timed out", kind="timeout") from None
         except aiohttp.ClientConnectorError as exc:
-            kind = "refused" if isinstance(exc.os_error, ConnectionRefusedError) else "network"
-            raise TransientError(f"connection failed: {exc}", kind=kind) from None
+            where = f"{exc.host}:{exc.port}"
+            if isinstance(exc.os_error, ConnectionRefusedError):
+                raise TransientError(f"connection refused by {where}", kind="refused") from None
+            reason = exc.os_error.strerror or str(exc.os_error)
+            raise TransientError(f"cannot reach {where}: {reason}", kind="network") from None
         except aiohttp.ClientError as exc:
             raise TransientError(f"connection failed: {exc}", kind="network") from None
 

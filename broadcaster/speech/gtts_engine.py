@@ -124,7 +124,9 @@ class GttsEngine:
             host = urlsplit(self.url).netloc
             if "refused" in str(exc).lower():
                 raise TransientError(f"connection refused by {host}", kind="refused") from None
-            reason = str(exc).rsplit(": ", 1)[-1].strip(" ')\"")[:120]
+            text = str(exc)
+            reason = ("DNS lookup failed" if "resolve" in text.lower()
+                      else text.rsplit(": ", 1)[-1].strip(" ')\"")[:120])
             raise TransientError(f"cannot reach {host}: {reason}", kind="network") from None
         except (requests.exceptions.ChunkedEncodingError,
                 requests.exceptions.ContentDecodingError) as exc:

@@ -15,6 +15,7 @@ from broadcaster.models import Clip, Pause, Script, Voice
 from broadcaster.speech.audio import change_tempo, resample, trim_silence
 from broadcaster.speech.base import Engine, Unit, plan_units
 from broadcaster.speech.cache import SpeechCache, cache_key
+from broadcaster.speech.resilience import CircuitOpen
 
 log = logging.getLogger(__name__)
 
@@ -98,8 +99,10 @@ def render_with(engine: Engine, script: Script, *, voice: Voice, cache: SpeechCa
             stop.set()  # the bulletin goes to the next engine: don't keep calling this one
             for f in futures:
                 f.cancel()
-            exc = next((f.exception() for f in failed
-                        if not isinstance(f.exception(), _Cancelled)), failed[0].exception())
+            # report the root cause, not a piece that was cancelled or hit the opened breaker
+            errors = [f.exception() for f in failed]
+            exc = next((e for e in errors if not isinstance(e, _Cancelled | CircuitOpen)),
+                       next((e for e in errors if not isinstance(e, _Cancelled)), errors[0]))
             if isinstance(exc, SpeechError):
                 raise exc
             raise SpeechError(f"{engine.name}: {type(exc).__name__}: {exc}") from exc

@@ -92,7 +92,8 @@ class CircuitBreaker:
             state = self._state()
             if state == "open":
                 left = self.cooldown_s - (self._monotonic() - (self._opened_at or 0.0))
-                raise CircuitOpen(f"circuit open for {left:.0f} s more after: {self.last_error}")
+                raise CircuitOpen(f"not called for {left:.0f} s after repeated failures"
+                                  f" (circuit open); last: {self.last_error}")
             if state == "half-open":
                 # One trial call at a time; parallel callers wait for its outcome instead of
                 # failing the whole bulletin on "half-open".
@@ -101,7 +102,7 @@ class CircuitBreaker:
                     self._trial_done.wait(timeout=max(0.0, deadline - self._monotonic_real()))
                 state = self._state()
                 if state == "open" or self._trial_running:
-                    raise CircuitOpen(f"circuit open after: {self.last_error}")
+                    raise CircuitOpen(f"circuit open; last: {self.last_error}")
                 if state == "half-open":
                     self._trial_running = True
 
