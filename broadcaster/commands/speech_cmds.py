@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-import importlib
-import uuid
 from pathlib import Path
 
 import click
@@ -15,18 +13,10 @@ from broadcaster.models import Bulletin
 
 
 def _read(path: Path) -> Bulletin:
-    """The bulletin in ``path``: via the inbox reader when it exists, else plain UTF-8 text."""
-    try:
-        reader = importlib.import_module("broadcaster.inbox.reader")
-    except ImportError:
-        reader = None
-    if reader is not None and hasattr(reader, "read_bulletin"):
-        return reader.read_bulletin(path)
-    try:
-        body = path.read_text(encoding="utf-8-sig")
-    except (OSError, UnicodeDecodeError) as exc:
-        raise SpeechError(t("text.unreadable", path=path, reason=exc)) from None
-    return Bulletin(id=path.stem or uuid.uuid4().hex, source=path, body=body)
+    """The bulletin in ``path`` (.txt or .docx, optional front matter), as the inbox reads it."""
+    from broadcaster.inbox.reader import read_bulletin
+
+    return read_bulletin(path)
 
 
 @click.command()

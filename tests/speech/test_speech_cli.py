@@ -54,3 +54,12 @@ def test_engines_lists_order_voices_and_health(station_root: Path, capsys) -> No
     assert "vi*" in lines[1] and "vi-vn-x-south" in lines[1]
     assert any("gtts" in ln and "breaker=closed" in ln for ln in lines)
     assert any("vi-VN-NamMinhNeural" in ln for ln in lines)
+
+
+def test_render_honours_the_bulletins_front_matter(station_root: Path, tmp_path: Path, capsys) -> None:
+    src = tmp_path / "mien-trung.txt"
+    src.write_text("---\ntitle: Thử giọng\nengine: espeak\nvoice: vi-vn-x-central\n---\n"
+                   "Xin chào bà con trong phường.\n", encoding="utf-8")
+    rc = main(["-s", str(station_root), "render", str(src), "-o", str(tmp_path / "m.wav")])
+    out = capsys.readouterr().out
+    assert rc == 0 and "vi-vn-x-central" in out and "engine espeak" in out
