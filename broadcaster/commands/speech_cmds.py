@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from pathlib import Path
+from typing import Any
 
 import click
 
@@ -44,7 +45,7 @@ def render(ctx: click.Context, file: Path, output: Path, engine: str | None, voi
     station = load_station(ctx.obj["station_dir"])
     speech = station.settings.speech
     bulletin = _read(file)
-    names = list(speech.engines)
+    names: list[str] = list(speech.engines)
     if engine and engine not in names:
         names.append(engine)  # asked for explicitly: use it even if the station does not
     engines = build_engines(speech.model_copy(update={"engines": tuple(names)}))
@@ -57,6 +58,7 @@ def render(ctx: click.Context, file: Path, output: Path, engine: str | None, voi
     if not script.segments:
         raise SpeechError(t("text.empty", path=file), hint=t("text.empty.hint"))
 
+    bar: Any
     with click.progressbar(length=1, label=t("speech.rendering", file=file.name),
                            file=click.get_text_stream("stderr")) as bar:
         state = {"done": 0}

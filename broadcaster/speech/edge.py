@@ -63,7 +63,7 @@ class EdgeEngine:
     name = "edge"
     max_chars = 1000
     native_rate = True  # SSML prosody rate: the neural voice slows down without a pitch change
-    voices = VOICES
+    voices: tuple[str, ...] = VOICES
 
     def __init__(self, *, voice: str = "vi-VN-HoaiMyNeural", timeout_s: float = 10.0,
                  concurrency: int = 4, retry: RetryPolicy | None = None,

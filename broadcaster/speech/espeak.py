@@ -21,7 +21,7 @@ class EspeakEngine:
     name = "espeak"
     max_chars = 1000
     native_rate = True  # espeak's own -s changes pace without changing pitch
-    voices = VOICES
+    voices: tuple[str, ...] = VOICES
 
     def __init__(self, *, voice: str = "vi", wpm: int = 145, pitch: int = 50,
                  executable: str = "espeak-ng", timeout_s: float = 60.0,

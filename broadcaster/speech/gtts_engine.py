@@ -59,7 +59,7 @@ class GttsEngine:
     name = "gtts"
     max_chars = gTTS.GOOGLE_TTS_MAX_CHARS
     native_rate = False
-    voices = ("vi",)
+    voices: tuple[str, ...] = ("vi",)
 
     def __init__(self, *, tld: str = "com.vn", lang: str = "vi", timeout_s: float = 10.0,
                  concurrency: int = 4, retry: RetryPolicy | None = None,

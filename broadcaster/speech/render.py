@@ -93,7 +93,7 @@ def render_with(engine: Engine, script: Script, *, voice: Voice, cache: SpeechCa
     workers = max(1, min(engine.concurrency, total))
     with ThreadPoolExecutor(max_workers=workers, thread_name_prefix=f"tts-{engine.name}") as pool:
         futures = [pool.submit(job, i) for i in range(total)]
-        finished, _ = wait(futures, return_when=FIRST_EXCEPTION)
+        wait(futures, return_when=FIRST_EXCEPTION)
         failed = [f for f in futures if f.done() and f.exception() is not None]
         if failed:
             stop.set()  # the bulletin goes to the next engine: don't keep calling this one
@@ -107,11 +107,10 @@ def render_with(engine: Engine, script: Script, *, voice: Voice, cache: SpeechCa
                 raise exc
             raise SpeechError(f"{engine.name}: {type(exc).__name__}: {exc}") from exc
 
-    rate = results[0][1]  # type: ignore[index]
+    pieces = [r for r in results if r is not None]  # all of them: no future failed
+    rate = pieces[0][1]
     parts: list[np.ndarray] = []
-    for i, res in enumerate(results):
-        assert res is not None  # every future finished without error
-        samples, sr = res
+    for i, (samples, sr) in enumerate(pieces):
         parts.append(resample(samples, sr, rate))
         if i < total - 1:
             parts.append(np.zeros(int(rate * pause_ms(units[i].pause, pauses) / 1000), np.float32))
