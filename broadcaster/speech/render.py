@@ -26,25 +26,40 @@ def pause_ms(pause: Pause, pauses: PauseSettings) -> int:
     return int(getattr(pauses, pause.value))
 
 
-def order_engines(engines: Sequence[Engine], first: str | None) -> list[Engine]:
-    """``engines`` with the one named ``first`` (a bulletin's or the operator's choice) in front."""
+def order_engines(engines: Sequence[Engine], first: str | None, *,
+                  strict: bool = False) -> list[Engine]:
+    """``engines`` with the one named ``first`` (a bulletin's or the operator's choice) in front.
+
+    An engine the station does not use is an error only when ``strict``; otherwise (a
+    bulletin's wish) it is logged and the station order stands: the bulletin still airs.
+    """
     if not first:
         return list(engines)
     chosen = [e for e in engines if e.name == first]
     if not chosen:
         known = ", ".join(e.name for e in engines)
-        raise SpeechError(f"engine '{first}' is not configured", hint=f"configured: {known}")
+        if strict:
+            raise SpeechError(f"engine '{first}' is not configured", hint=f"configured: {known}")
+        log.warning("speech: engine '%s' is not configured (%s); using the station order",
+                    first, known)
+        return list(engines)
     return chosen + [e for e in engines if e.name != first]
 
 
-def voices_for(engines: Sequence[Engine], voice: str | None) -> dict[str, str]:
-    """Map a voice name (bulletin ``voice:`` or ``--voice``) to the engine that has it."""
+def voices_for(engines: Sequence[Engine], voice: str | None, *,
+               strict: bool = True) -> dict[str, str]:
+    """Map a voice name (bulletin ``voice:`` or ``--voice``) to the engine that has it.
+
+    An unknown voice raises SpeechError when ``strict``; otherwise it is logged and ignored.
+    """
     if not voice:
         return {}
     owners = {e.name: voice for e in engines if voice in e.voices}
     if not owners:
         known = "; ".join(f"{e.name}: {', '.join(e.voices)}" for e in engines)
-        raise SpeechError(f"no engine has the voice '{voice}'", hint=known)
+        if strict:
+            raise SpeechError(f"no engine has the voice '{voice}'", hint=known)
+        log.warning("speech: no engine has the voice '%s' (%s); using default voices", voice, known)
     return owners
 
 

@@ -165,7 +165,7 @@ class SpeechService:
         """Render one job now (in the calling thread) and publish the WAV atomically."""
         bulletin = job.bulletin
         engines = self._engines_for(bulletin)
-        voices = voices_for(engines, bulletin.meta.voice) if bulletin.meta.voice else {}
+        voices = voices_for(engines, bulletin.meta.voice, strict=False)
         current = self.info(bulletin) if job.upgrade else None
         if current is not None:  # only engines the station prefers to the one that spoke
             names = [e.name for e in engines]

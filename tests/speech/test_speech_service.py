@@ -143,3 +143,13 @@ def test_bulletin_voice_choice_is_used(station, speech_settings, google: FakeGoo
     info = svc.info(b)
     assert info is not None and (info.engine, info.voice) == ("espeak", "vi-vn-x-south")
     assert google.requests == 0
+
+
+def test_unknown_engine_or_voice_in_a_bulletin_never_stops_it(station, speech_settings,
+                                                              google: FakeGoogle) -> None:
+    svc = make(station, speech_settings, ("gtts",), google.url, clock())
+    b = bulletin(engine="edge", voice="en-US-Nobody")
+    svc.submit(b)
+    svc.run_pending()
+    info = svc.info(b)
+    assert info is not None and info.engine == "gtts" and info.voice == "vi"
