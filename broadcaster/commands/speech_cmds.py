@@ -51,7 +51,7 @@ def render(ctx: click.Context, file: Path, output: Path, engine: str | None, voi
     engines = build_engines(speech.model_copy(update={"engines": tuple(names)}))
     engines = order_engines(engines, engine or bulletin.meta.engine)
     wanted = voice or bulletin.meta.voice
-    voices = voices_for(engines, wanted) if wanted else {}
+    voices = voices_for(engines, wanted, strict=voice is not None)
     cache = None if no_cache else SpeechCache(station.var("cache", "speech"),
                                               speech.cache_max_mb * 1024 * 1024)
     script = script_for(bulletin, station)
