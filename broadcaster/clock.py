@@ -22,6 +22,10 @@ class Clock(Protocol):
 
     def sleep(self, seconds: float) -> None: ...
 
+    def wait(self, event: threading.Event, seconds: float) -> bool:
+        """Sleep up to ``seconds`` unless ``event`` is set first; True if it was."""
+        ...
+
 
 class SystemClock:
     """The machine's clock, in the station time zone."""
@@ -38,6 +42,9 @@ class SystemClock:
     def sleep(self, seconds: float) -> None:
         if seconds > 0:
             time.sleep(seconds)
+
+    def wait(self, event: threading.Event, seconds: float) -> bool:
+        return event.wait(max(0.0, seconds))
 
 
 class FakeClock:
@@ -61,6 +68,11 @@ class FakeClock:
 
     def sleep(self, seconds: float) -> None:
         self.advance(max(0.0, seconds))
+
+    def wait(self, event: threading.Event, seconds: float) -> bool:
+        if not event.is_set():
+            self.advance(max(0.0, seconds))
+        return event.is_set()
 
     def advance(self, seconds: float) -> None:
         with self._lock:

@@ -112,6 +112,11 @@ class AsRunLog:
                 (outcome, _iso(started), _iso(ended), offset, reason, archive, row_id),
             )
 
+    def discard(self, row_id: int) -> None:
+        """Remove a row whose airing never reached its first sample (preempted)."""
+        with self._tx() as db:
+            db.execute("DELETE FROM airings WHERE id=? AND started IS NULL", (row_id,))
+
     def record(self, *, slot_key: str, slot_id: str, slot_name: str, scheduled: dt.datetime,
                outcome: str, now: dt.datetime, reason: str = "",
                started: dt.datetime | None = None, ended: dt.datetime | None = None,

@@ -6,6 +6,7 @@ the outcome and carries on. The sound-card player watches its child and kills it
 
 from __future__ import annotations
 
+import collections
 import datetime as dt
 import json
 import logging
@@ -27,6 +28,7 @@ from broadcaster.clock import Clock
 log = logging.getLogger(__name__)
 
 STALL_S = 2.0  # no progress this long: the child is killed and the airing reported
+PREEMPTED = "preempted before its first sample"
 
 
 @dataclass(frozen=True)
@@ -78,30 +80,65 @@ def probe_outputs(timeout: float = 15.0) -> tuple[list[dict], str]:
 
 
 class SoundCardPlayer:
-    """Plays through ``broadcaster.air.soundcard`` in a child process it can kill."""
+    """Plays through ``broadcaster.air.soundcard`` in a child process it can kill.
+
+    Before the first sample, a failing or missing device is retried with backoff (each
+    attempt logged) for up to ``retry_s``; after it, a stall or a silent death ends the child
+    within ``STALL_S`` and the airing is reported interrupted. Every airing gets a fresh child.
+    """
+
+    READY_S = 5.0  # a child that cannot open the output within this is killed and retried
+    BACKOFF_S = (0.5, 1.0, 2.0, 4.0, 8.0)
 
     def __init__(self, clock: Clock, *, device: str | int | None, sample_rate: int,
-                 channels: int = 1, volume: float = 1.0, lead_s: float = 3.0) -> None:
+                 channels: int = 1, volume: float = 1.0, lead_s: float = 3.0,
+                 retry_s: float = 60.0) -> None:
         self.clock = clock
         self.device = device
         self.sample_rate = sample_rate
         self.channels = channels
         self.volume = volume
         self.lead_s = lead_s  # child start-up time budget before the first sample
+        self.retry_s = retry_s
         self.description = f"sound card {device if device is not None else '(default)'}"
+        self.last_error = ""
         self._proc: subprocess.Popen[str] | None = None
         self._lock = threading.Lock()
         self._stopping = False
+        self._wake = threading.Event()
 
     def play(self, wav: Path, start_at: dt.datetime, name: str = "") -> PlayResult:
         self._stopping = False
+        self._wake.clear()
         # Start the child ahead of time; it positions the first sample itself.
-        wait = (start_at - self.clock.now()).total_seconds() - self.lead_s
-        self.clock.sleep(wait)
+        if self.clock.wait(self._wake, (start_at - self.clock.now()).total_seconds() - self.lead_s):
+            return PlayResult("interrupted", None, self.clock.now(), PREEMPTED, self.description)
+        give_up = max(start_at, self.clock.now()) + dt.timedelta(seconds=self.retry_s)
+        attempt = 0
+        while True:
+            attempt += 1
+            result = self._play_once(wav, start_at)
+            if result.started is not None or result.outcome != "failed" or self._stopping:
+                if result.outcome == "aired":
+                    self.last_error = ""
+                return result
+            self.last_error = result.reason
+            delay = self.BACKOFF_S[min(attempt - 1, len(self.BACKOFF_S) - 1)]
+            if self.clock.now() + dt.timedelta(seconds=delay) > give_up:
+                return PlayResult("failed", None, self.clock.now(),
+                                  f"sound output unavailable after {attempt} attempt(s):"
+                                  f" {result.reason}", self.description)
+            log.warning("sound output unavailable (attempt %d): %s; retrying in %.1f s",
+                        attempt, result.reason, delay)
+            if self.clock.wait(self._wake, delay):
+                return PlayResult("interrupted", None, self.clock.now(), PREEMPTED,
+                                  self.description)
+
+    def _play_once(self, wav: Path, start_at: dt.datetime) -> PlayResult:
         start_epoch = start_at.timestamp()
         now_epoch = self.clock.now().timestamp()
-        if start_epoch < now_epoch:
-            start_epoch = now_epoch + 0.5  # late: as soon as the stream is up
+        if start_epoch < now_epoch + 0.3:
+            start_epoch = now_epoch + 0.3  # late: as soon as the stream is up
         args = [sys.executable, "-m", "broadcaster.air.soundcard", "play", str(wav),
                 "--start", f"{start_epoch:.6f}", "--channels", str(self.channels),
                 "--volume", str(self.volume), "--rate", str(self.sample_rate)]
@@ -118,17 +155,16 @@ class SoundCardPlayer:
 
     def _watch(self, proc: subprocess.Popen[str], start_epoch: float) -> PlayResult:
         events: list[dict] = []
-        lines: list[str] = []
+        stderr: collections.deque[str] = collections.deque(maxlen=20)
         last_change = [time.monotonic()]
         progress = [-1]
 
-        def reader() -> None:
+        def read_events() -> None:
             assert proc.stdout is not None
             for line in proc.stdout:
                 try:
                     msg = json.loads(line)
                 except json.JSONDecodeError:
-                    lines.append(line.strip())
                     continue
                 events.append(msg)
                 if msg.get("event") == "progress":
@@ -138,16 +174,23 @@ class SoundCardPlayer:
                 else:
                     last_change[0] = time.monotonic()
 
-        thread = threading.Thread(target=reader, name="player-watch", daemon=True)
-        thread.start()
+        def drain_stderr() -> None:  # a full pipe would block the child
+            assert proc.stderr is not None
+            for line in proc.stderr:
+                stderr.append(line.strip())
+
+        threads = [threading.Thread(target=read_events, name="player-events", daemon=True),
+                   threading.Thread(target=drain_stderr, name="player-stderr", daemon=True)]
+        for th in threads:
+            th.start()
         stalled = ""
-        deadline_ready = time.monotonic() + max(15.0, start_epoch - time.time() + 15.0)
+        spawned = time.monotonic()
         while proc.poll() is None:
             time.sleep(0.05)
             now = time.monotonic()
             ready = any(e.get("event") == "ready" for e in events)
-            if not ready and now > deadline_ready:
-                stalled = "sound output did not open within 15 s"
+            if not ready and now - spawned > self.READY_S:
+                stalled = f"sound output did not open within {self.READY_S:.0f} s"
             elif ready and now - last_change[0] > STALL_S:
                 stalled = f"sound output stalled (no progress for {STALL_S:.0f} s)"
             if stalled:
@@ -155,7 +198,8 @@ class SoundCardPlayer:
                 proc.kill()
                 break
         proc.wait()
-        thread.join(timeout=2)
+        for th in threads:
+            th.join(timeout=2)
         started = next((e["first_sample_epoch"] for e in events if e.get("event") == "started"),
                        None)
         tz = self.clock.now().tzinfo
@@ -170,13 +214,13 @@ class SoundCardPlayer:
         if any(e.get("event") == "stopped" for e in events) or self._stopping:
             return PlayResult("interrupted", started_dt, ended_dt, "stopped by operator",
                               self.description)
-        stderr = (proc.stderr.read() if proc.stderr else "").strip().splitlines()
         reason = err or (stderr[-1] if stderr else f"player exited with {proc.returncode}")
         return PlayResult("interrupted" if started else "failed", started_dt, ended_dt, reason,
                           self.description)
 
     def stop(self) -> None:
         self._stopping = True
+        self._wake.set()
         with self._lock:
             if self._proc and self._proc.poll() is None:
                 self._proc.send_signal(signal.SIGTERM)  # the child fades out
@@ -193,7 +237,8 @@ class FilePlayer:
 
     def play(self, wav: Path, start_at: dt.datetime, name: str = "") -> PlayResult:
         self._stop.clear()
-        self.clock.sleep((start_at - self.clock.now()).total_seconds())
+        if self.clock.wait(self._stop, (start_at - self.clock.now()).total_seconds()):
+            return PlayResult("interrupted", None, self.clock.now(), PREEMPTED, self.description)
         started = self.clock.now()
         folder = self.out_dir / f"{started:%Y-%m-%d}"
         folder.mkdir(parents=True, exist_ok=True)
@@ -206,8 +251,9 @@ class FilePlayer:
         except (OSError, RuntimeError) as exc:
             return PlayResult("failed", None, self.clock.now(), f"file sink: {exc}", str(target))
         end = started + dt.timedelta(seconds=duration)
-        while not self._stop.is_set() and self.clock.now() < end:
-            self.clock.sleep(min(0.2, (end - self.clock.now()).total_seconds()))
+        while self.clock.now() < end:
+            if self.clock.wait(self._stop, (end - self.clock.now()).total_seconds()):
+                break
         ended = self.clock.now()
         if self._stop.is_set():
             return PlayResult("interrupted", started, ended, "stopped by operator", str(target))

@@ -16,7 +16,7 @@ from pathlib import Path
 import soundfile as sf
 
 from broadcaster.air.asrun import AsRunLog
-from broadcaster.air.player import Player, PlayResult
+from broadcaster.air.player import PREEMPTED, Player, PlayResult
 from broadcaster.air.prepare import PreparedProgram, verify_wav
 from broadcaster.air.schedule import PlannedSlot
 from broadcaster.clock import Clock
@@ -100,8 +100,10 @@ class Playout:
         while True:
             with self._air_lock:
                 if not self._emergencies:
-                    return self._air(planned)
-            self.clock.sleep(0.05)  # an emergency goes first
+                    report = self._air(planned)
+                    if report.outcome != "preempted":
+                        return report
+            self.clock.sleep(0.05)  # an emergency goes first; then this slot airs (late)
 
     def emergency(self, prepared: PreparedProgram, reason: str = "emergency") -> AirReport:
         """Fade out whatever is on air and air ``prepared`` now; logged as an emergency."""
@@ -174,6 +176,9 @@ class Playout:
         finally:
             self.now_playing = None
             self.on_air_since = self.on_air_label = None
+        if result.started is None and result.reason == PREEMPTED:
+            self.asrun.discard(row)  # never reached the air: it airs after the emergency
+            return AirReport(key, "preempted")
         outcome, reason = result.outcome, result.reason
         if outcome == "interrupted" and self._interrupt_reason:
             reason = self._interrupt_reason

@@ -14,6 +14,7 @@ from __future__ import annotations
 import argparse
 import collections
 import json
+import os
 import signal
 import sys
 import threading
@@ -25,6 +26,11 @@ import soundfile as sf
 
 CHUNK = 4096  # frames per block read from the program file
 FADE_S = 0.4  # fade on stop
+# Output latency asked of PortAudio. "low" (~9 ms) underruns through the ALSA->PulseAudio
+# plugin when the machine is busy; the start time stays exact at any latency, because the
+# first sample is positioned from the callback's DAC time, so take a safe margin.
+DRAIN_S = 0.25
+LATENCY_S = float(os.environ.get("BROADCASTER_OUTPUT_LATENCY", "0.1"))
 
 
 def emit(event: str, **data: Any) -> None:
@@ -204,7 +210,7 @@ def play(path: str, start_epoch: float, device: str | int | None, channels: int,
     signal.signal(signal.SIGINT, on_term)
     stream = sd.OutputStream(device=idx, samplerate=out_rate, channels=channels,
                              dtype="float32", callback=callback, finished_callback=on_finished,
-                             latency="low")
+                             latency=LATENCY_S)
     # Map the stream's own clock to wall time once, bracketing the read to halve the error.
     t0 = time.time()
     st = stream.time
@@ -225,6 +231,9 @@ def play(path: str, start_epoch: float, device: str | int | None, channels: int,
             break
     if state["started"] and not announced:
         emit("started", first_sample_epoch=state["first_st"] + clock["offset"])
+    # PortAudio calls "finished" once its buffers are handed over; a sound server may still
+    # hold the last ones. Closing now would cut the closing chime's tail.
+    time.sleep(stream.latency + DRAIN_S)
     stream.close()
     if state["stopping"]:
         emit("stopped", frames=state["played"])

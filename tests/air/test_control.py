@@ -145,3 +145,23 @@ def test_commands_say_when_the_station_is_not_running(station: Station) -> None:
     with pytest.raises(ControlError) as err:
         call(station.var_dir, "status")
     assert "broadcaster run" in err.value.hint
+
+
+def test_emergency_before_a_slot_starts_goes_first_and_the_slot_follows(
+        running: StationService) -> None:
+    when = (running.clock.now() + dt.timedelta(seconds=6)).replace(microsecond=0)
+    slot = Slot.model_validate({"id": f"sau-{when:%H%M%S}", "name": "Sau khẩn cấp",
+                                "at": f"{when:%H:%M:%S}",
+                                "program": [{"jingle": "between"}]})
+    running.add_one_off(slot, when)
+    # the air job wakes 4 s ahead and waits for the slot time; the emergency arrives then
+    _wait(lambda: running.playout.now_playing is not None or
+          running.clock.now() >= when - dt.timedelta(seconds=3), timeout=10)
+    call(running.station.var_dir, "emergency", text="Mất điện từ mười giờ.", repeat=3)
+    _wait(lambda: any(r.slot_id == slot.id and r.outcome != "on_air"
+                      for r in _rows(running.station)), timeout=60)
+    rows = _rows(running.station)
+    (emergency,) = [r for r in rows if r.slot_id == "emergency"]
+    (after,) = [r for r in rows if r.slot_id == slot.id]
+    assert emergency.outcome == "emergency"
+    assert after.outcome in ("aired", "late") and after.started > emergency.started

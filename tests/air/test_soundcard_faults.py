@@ -1,0 +1,144 @@
+"""The sound card path survives what PulseAudio does to PortAudio: server killed, server
+stopped (SIGSTOP), no server yet. Each runs against its own private PulseAudio daemon."""
+
+from __future__ import annotations
+
+import datetime as dt
+import os
+import shutil
+import signal
+import threading
+import time
+from collections.abc import Iterator
+from pathlib import Path
+from zoneinfo import ZoneInfo
+
+import numpy as np
+import pytest
+import soundfile as sf
+from soundserver import PulseServer, start_pulse, stop_pulse
+
+from broadcaster.air.player import STALL_S, PlayResult, SoundCardPlayer
+from broadcaster.clock import SystemClock
+
+pytestmark = pytest.mark.sound
+TZ = ZoneInfo("Asia/Ho_Chi_Minh")
+
+
+@pytest.fixture
+def private_pulse(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Iterator[tuple]:
+    if shutil.which("pulseaudio") is None:
+        pytest.fail("pulseaudio is not installed: scripts/setup.sh installs it")
+    proc, server = start_pulse(tmp_path / "pa")
+    monkeypatch.setenv("PULSE_SERVER", server.server)
+    try:
+        yield proc, server
+    finally:
+        stop_pulse(proc)
+
+
+@pytest.fixture
+def tone(tmp_path: Path) -> Path:
+    path = tmp_path / "tone.wav"
+    t = np.arange(48000 * 20) / 48000
+    sf.write(str(path), (0.3 * np.sin(2 * np.pi * 440 * t)).astype(np.float32), 48000)
+    return path
+
+
+def _play_async(player: SoundCardPlayer, wav: Path, start: dt.datetime) -> tuple[threading.Thread, list[PlayResult], list[float]]:
+    out: list[PlayResult] = []
+    ended: list[float] = []
+
+    def run() -> None:
+        out.append(player.play(wav, start))
+        ended.append(time.monotonic())
+
+    th = threading.Thread(target=run, daemon=True)
+    th.start()
+    return th, out, ended
+
+
+def _player() -> SoundCardPlayer:
+    return SoundCardPlayer(SystemClock(TZ), device=None, sample_rate=48000, lead_s=2.0,
+                           retry_s=3.0)
+
+
+def _now_plus(seconds: float) -> dt.datetime:
+    return dt.datetime.now(TZ) + dt.timedelta(seconds=seconds)
+
+
+def test_server_killed_mid_program_is_reported_within_two_seconds_then_a_fresh_player_works(
+        private_pulse: tuple, tone: Path, tmp_path: Path) -> None:
+    proc, server = private_pulse
+    player = _player()
+    th, out, ended = _play_async(player, tone, _now_plus(1.0))
+    time.sleep(3.0)  # on air for about two seconds
+    os.killpg(proc.pid, signal.SIGKILL)
+    killed = time.monotonic()
+    th.join(20)
+    (result,) = out
+    assert result.outcome == "interrupted" and result.started is not None
+    assert result.reason
+    assert ended[0] - killed < STALL_S + 1.0  # detected and reported, not "all went well"
+    # a new server (same socket); a fresh child process sees it
+    proc2, _ = start_pulse(server.runtime.parent)
+    try:
+        again = player.play(_short(tmp_path), _now_plus(2.5))
+        assert again.outcome == "aired", again.reason
+    finally:
+        stop_pulse(proc2)
+
+
+def test_server_stopped_mid_program_child_is_killed_within_two_seconds(
+        private_pulse: tuple, tone: Path, tmp_path: Path) -> None:
+    proc, _ = private_pulse
+    player = _player()
+    th, out, ended = _play_async(player, tone, _now_plus(1.0))
+    time.sleep(3.0)
+    os.killpg(proc.pid, signal.SIGSTOP)  # the server hangs: PortAudio would block for ever
+    stopped = time.monotonic()
+    try:
+        th.join(20)
+        (result,) = out
+        assert result.outcome == "interrupted"
+        assert "stalled" in result.reason
+        assert ended[0] - stopped < STALL_S + 1.0
+    finally:
+        os.killpg(proc.pid, signal.SIGCONT)
+    again = player.play(_short(tmp_path), _now_plus(2.5))  # the server is back: airs again
+    assert again.outcome == "aired", again.reason
+
+
+def test_no_server_yet_is_retried_with_backoff_until_it_appears(
+        tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    base = tmp_path / "late-pa"
+    monkeypatch.setenv("PULSE_SERVER", f"unix:{base / 'pulse' / 'native'}")
+    player = SoundCardPlayer(SystemClock(TZ), device=None, sample_rate=48000, lead_s=1.0,
+                             retry_s=20.0)
+    th, out, _ = _play_async(player, _short(tmp_path), _now_plus(1.0))
+    time.sleep(2.0)  # the first attempts fail: no server
+    proc, _ = start_pulse(base)
+    try:
+        th.join(30)
+        (result,) = out
+        assert result.outcome == "aired", result.reason
+    finally:
+        stop_pulse(proc)
+
+
+def test_no_server_at_all_fails_with_the_reason_after_retries(
+        tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setenv("PULSE_SERVER", "unix:/nonexistent/native")
+    player = SoundCardPlayer(SystemClock(TZ), device=None, sample_rate=48000, lead_s=0.5,
+                             retry_s=2.0)
+    result = player.play(_short(tmp_path), _now_plus(0.5))
+    assert result.outcome == "failed" and result.started is None
+    assert "attempt" in result.reason
+
+
+def _short(tmp_path: Path) -> Path:
+    path = tmp_path / "short.wav"
+    if not path.exists():
+        t = np.arange(48000) / 48000
+        sf.write(str(path), (0.3 * np.sin(2 * np.pi * 660 * t)).astype(np.float32), 48000)
+    return path
