@@ -163,6 +163,7 @@ class HousekeepingSettings(_Section):
     rejected_days: int = Field(ge=1)
     originals_days: int = Field(ge=1)
     speech_days: int = Field(ge=1)
+    shutdown_wait_seconds: float = Field(ge=0, le=3600)
 
 
 class StationSettings(_Section):

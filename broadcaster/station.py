@@ -24,6 +24,7 @@ from broadcaster.air.validate import validate_file
 from broadcaster.clock import Clock, SystemClock
 from broadcaster.config import Station
 from broadcaster.messages import set_language, t
+from broadcaster.ops.unattended import Unattended
 
 log = logging.getLogger(__name__)
 
@@ -64,12 +65,15 @@ class StationService:
         self.control: ControlServer | None = None
         self._watcher: ScheduleWatcher | None = None
         self._stopped = threading.Event()
+        self.ops: Unattended | None = None  # lock, inbox, alerts, heartbeat, housekeeping
         self._stop_requested = threading.Event()
         self._reload_lock = threading.Lock()
 
     def start(self) -> None:
         s = self.station.settings
         set_language(s.language)
+        self.ops = Unattended(self.station, self.clock, notify=self.notify)
+        self.ops.lock()  # before anything touches var/: one station process only
         self.schedule = Schedule.load(self.station.schedules_dir, self.station.tz)
         self.asrun = AsRunLog(asrun_path(self.station))
         settled = self.asrun.settle_unfinished(self.clock.now(), "station stopped during airing")
@@ -94,6 +98,7 @@ class StationService:
         self.control.start()
         self._watcher = ScheduleWatcher(self.station.schedules_dir, self.reload_schedules)
         self._watcher.start()
+        self.ops.start(self)
 
     def _schedule(self) -> Schedule:
         assert self.schedule is not None
@@ -108,6 +113,9 @@ class StationService:
     def stop(self) -> None:
         """Fade out what is on air, let the air job log it, then close in reverse order."""
         self.notify(t("run.stopping"))
+        if self.ops is not None:  # let the bulletin on air finish unless forced
+            self.ops.wait_for_air(self.playout, self.station.settings.housekeeping.shutdown_wait_seconds)
+            self.ops.stop()
         if self._watcher is not None:
             self._watcher.stop()
         if self.control is not None:
@@ -118,6 +126,8 @@ class StationService:
             self.scheduler.shutdown()
         if self.asrun is not None:
             self.asrun.close()
+        if self.ops is not None:
+            self.ops.release()
         self._stopped.set()
         self._stop_requested.set()
         self.notify(t("run.stopped"))

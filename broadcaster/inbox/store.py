@@ -120,6 +120,11 @@ _COLUMNS = ("id", "source", "version", "state", "title", "priority", "tags", "ai
             "updated_at")
 
 
+def store_path(station: Any) -> Path:
+    """Where a station keeps its bulletin store: ``var/db/bulletins.sqlite3``."""
+    return Path(station.var("db")) / "bulletins.sqlite3"
+
+
 def _iso(value: dt.datetime | None) -> str | None:
     return value.isoformat() if value is not None else None
 
@@ -600,4 +605,4 @@ class BulletinStore:
 
 
 __all__ = ["ACTIVE", "STATES", "BulletinRecord", "BulletinStore", "HistoryRow", "IntakeRow",
-           "slugify"]
+           "slugify", "store_path"]
