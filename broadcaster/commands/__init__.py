@@ -19,4 +19,10 @@ COMMANDS: list[tuple[str, str]] = [
     ("speech_cmds", "render"),
     ("speech_cmds", "engines"),
     ("text_cmd", "text"),
+    ("inbox_cmds", "bulletins"),
+    ("inbox_cmds", "approve"),
+    ("inbox_cmds", "reject"),
+    ("inbox_cmds", "withdraw"),
+    ("ops_cmds", "doctor"),
+    ("ops_cmds", "report"),
 ]

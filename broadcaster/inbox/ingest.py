@@ -123,6 +123,13 @@ def write_text_durable(path: Path, text: str) -> None:
         raise
 
 
+def _located(exc: BroadcasterError) -> str:
+    """The error with its position (file:line) in front, unless the message names it."""
+    if exc.where and exc.where not in exc.message:
+        return f"{exc.where}: {exc.message}"
+    return exc.message
+
+
 class SpeechSink(Protocol):
     """What the ingester needs of the speech service (``broadcaster.speech.service``)."""
 
@@ -358,7 +365,7 @@ class Ingester:
         try:
             bulletin = self._read(claim, bulletin_id)
         except BroadcasterError as exc:
-            raise Rejection(self._own_words(exc.message, claim, source),
+            raise Rejection(self._own_words(_located(exc), claim, source),
                             self._own_words(exc.hint, claim, source) or vi("inbox.generic.fix")
                             ) from None
         except Exception as exc:  # noqa: BLE001 - stage boundary: a reader bug rejects, never loses
@@ -369,7 +376,7 @@ class Ingester:
         try:
             script = self._script(bulletin)
         except BroadcasterError as exc:
-            raise Rejection(self._own_words(exc.message, claim, source),
+            raise Rejection(self._own_words(_located(exc), claim, source),
                             self._own_words(exc.hint, claim, source) or vi("inbox.generic.fix")
                             ) from None
         text = "\n".join(script.lines()).strip()
@@ -408,6 +415,7 @@ class Ingester:
         if changed and self.speech is not None:
             try:
                 self.speech.submit(rec.bulletin())
+                self._speech_done.add((rec.id, rec.version))
             except Exception:  # noqa: BLE001 - speech is retried by the sync loop
                 log.exception("speech submit for %s failed", rec.id)
         out = Outcome(source, "ingested" if changed else "unchanged", rec.id, rec.version)

@@ -91,6 +91,13 @@ CREATE TABLE IF NOT EXISTS airings (
     aired_at     TEXT NOT NULL,
     PRIMARY KEY (bulletin_id, slot_key)
 );
+CREATE TABLE IF NOT EXISTS approvals (
+    bulletin_id   TEXT NOT NULL,
+    content_hash  TEXT NOT NULL,
+    approved_by   TEXT NOT NULL,
+    approved_at   TEXT NOT NULL,
+    PRIMARY KEY (bulletin_id, content_hash)
+);
 CREATE TABLE IF NOT EXISTS intake (
     id           INTEGER PRIMARY KEY AUTOINCREMENT,
     token        TEXT NOT NULL UNIQUE,
@@ -404,6 +411,8 @@ class BulletinStore:
                              (rec.content_hash, by, when, when, bulletin_id, rec.version))
             if cur.rowcount != 1:
                 raise InboxError(t("store.changed_since", id=bulletin_id))
+            db.execute("INSERT OR REPLACE INTO approvals(bulletin_id, content_hash, approved_by,"
+                       " approved_at) VALUES(?,?,?,?)", (bulletin_id, rec.content_hash, by, when))
             self._event(db, bulletin_id, rec.version, str(when), "approved",
                         f"by {by}; sha256 {rec.content_hash[:12]}")
         return self.require(bulletin_id)
@@ -418,6 +427,8 @@ class BulletinStore:
         with self._tx() as db:
             db.execute("UPDATE bulletins SET state='rejected', reason=?, approved_hash=NULL,"
                        " updated_at=? WHERE id=?", (reason, when, bulletin_id))
+            db.execute("DELETE FROM approvals WHERE bulletin_id=? AND content_hash=?",
+                       (bulletin_id, rec.content_hash))
             self._event(db, bulletin_id, rec.version, str(when), "rejected",
                         f"{reason}" + (f" (by {by})" if by else ""))
         return self.require(bulletin_id)
@@ -561,12 +572,12 @@ class BulletinStore:
                 version = cur[1] + 1 if cur is not None else 1
                 prev_state = cur[3] if cur is not None else None
                 title = meta.title or bulletin.source.stem
-                approved_row = db.execute(
-                    "SELECT approved_hash, approved_by, approved_at FROM bulletins WHERE id=?",
-                    (bid,)).fetchone()
                 # an approval is pinned to content: it carries over only to identical content
+                approved_row = db.execute(
+                    "SELECT content_hash, approved_by, approved_at FROM approvals WHERE"
+                    " bulletin_id=? AND content_hash=?", (bid, bulletin.content_hash)).fetchone()
                 approved_hash = approved_by = approved_at = None
-                if approved_row and approved_row[0] == bulletin.content_hash:
+                if approved_row:
                     approved_hash, approved_by, approved_at = approved_row
                 if approval == "none" or approved_hash is not None:
                     state = "approved"

@@ -1,0 +1,16 @@
+"""Inbox test helpers: a station folder with the speech engines limited to espeak-ng."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from broadcaster.config import Station, load_station
+
+
+@pytest.fixture
+def quiet_station(station_dir: Path) -> Station:
+    (station_dir / "station.yaml").write_text(
+        "speech:\n  engines: [espeak]\npolicy:\n  quiet_hours: []\n", encoding="utf-8")
+    return load_station(station_dir)
