@@ -114,7 +114,10 @@ def decode(path: Path, info: AudioInfo | None = None) -> tuple[np.ndarray, int]:
             pos = 0
             with sf.SoundFile(str(path)) as f:
                 for block in f.blocks(blocksize=_BLOCK, dtype="float32", always_2d=True):
-                    m = block.mean(axis=1) if block.shape[1] > 1 else block[:, 0]
+                    m = block[:, 0]
+                    if block.shape[1] > 1:
+                        m = block.sum(axis=1, dtype=np.float32) if block.shape[1] > 2 else m + block[:, 1]
+                        m *= np.float32(1.0 / block.shape[1])
                     n = min(len(m), len(out) - pos)
                     out[pos : pos + n] = m[:n]
                     pos += n

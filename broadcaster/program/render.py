@@ -96,7 +96,7 @@ def _hash_file(path: Path) -> str:
 def _hash_clip(clip: Clip) -> str:
     h = hashlib.blake2b(digest_size=16)
     h.update(str(clip.sample_rate).encode())
-    h.update(np.ascontiguousarray(clip.samples, dtype=np.float32).tobytes())
+    h.update(memoryview(np.ascontiguousarray(clip.samples, dtype=np.float32)).cast("B"))
     return h.hexdigest()
 
 
@@ -207,12 +207,12 @@ def _process(src: _Source, s: ProgramSettings, sr: int, target_db: float,
     sub = energies(kx)
     loud = dsp.gated_loudness(sub)
     if speech and s.compression and loud is not None:
+        # the compressor's gain moves slowly next to the K-filter: filtering commutes with it
         g = dsp.compressor_gain(x, rate, loud + s.compression_threshold_lu, s.compression_ratio)
         kx *= g
         sub = energies(kx)
         x *= g
         loud = dsp.gated_loudness(sub)
-    del kx
     if loud is None:
         flags.append("silent")  # nothing to measure (silent or under 400 ms): level as is
         gain_db = 0.0
@@ -220,7 +220,10 @@ def _process(src: _Source, s: ProgramSettings, sr: int, target_db: float,
         gain_db = target_db - loud
     gain = dsp.db_to_lin(gain_db)
     x *= gain
-    sub *= gain * gain
+    # the energies the program will carry: after gain and fades (for the loudness model)
+    _fade(kx, int(fade_in_ms * rate / 1000), int(fade_out_ms * rate / 1000))
+    sub = energies(kx) * (gain * gain)
+    del kx
     y = resample(x, rate, sr, length=src.n)
     del x
     _fade(y, int(fade_in_ms * sr / 1000), int(fade_out_ms * sr / 1000))
@@ -233,8 +236,8 @@ def _process(src: _Source, s: ProgramSettings, sr: int, target_db: float,
 class _Bus:
     """The part of the mix that later items can still reach; the rest goes to the scratch file."""
 
-    def __init__(self, f, beds: list[_BedPlan]) -> None:
-        self.f = f
+    def __init__(self, sink: _Master, beds: list[_BedPlan]) -> None:
+        self.sink = sink
         self.base = 0
         self.buf = np.zeros(0, np.float32)
         self.beds = beds
@@ -259,7 +262,7 @@ class _Bus:
             self.buf = self.buf[n:] if len(self.buf) > n else np.zeros(0, np.float32)
             for bed in self.beds:
                 bed.add_to(chunk, self.base)
-            self.f.write(chunk.tobytes())
+            self.sink.push(chunk)
             self.base = b
 
 
@@ -272,7 +275,8 @@ class _BedPlan:
     fp: np.ndarray
     fade_in: int
     fade_out: int
-    mean_energy: float  # K-weighted mean square of the processed bed
+    energies: np.ndarray  # K-weighted 100 ms energies of the processed bed (its own rate)
+    hop_s: float
 
     def gain_db(self, pos: np.ndarray) -> np.ndarray:
         g = np.interp(pos, self.xp, self.fp) if len(self.xp) else np.zeros(len(pos))
@@ -311,42 +315,148 @@ def _duck_curve(spans: list[tuple[int, int]], duck_db: float, att: int, rel: int
     return np.array(xp, dtype=np.float64), np.array(fp, dtype=np.float64)
 
 
+def _place(model: np.ndarray, at: float, e: np.ndarray, step: float) -> None:
+    """Add an item's sub-block energies (each ``step`` program sub-blocks long, the first at
+    sub-block position ``at``) to the program's, split by overlap."""
+    if len(e) == 0:
+        return
+    kf = at + np.arange(len(e)) * step
+    k = np.floor(kf).astype(np.int64)
+    f = kf - k
+    ok = k + 1 < len(model)
+    np.add.at(model, k[ok], (1 - f[ok]) * e[ok])
+    np.add.at(model, k[ok] + 1, f[ok] * e[ok])
+
+
+def _place_bed(model: np.ndarray, bp: _BedPlan, hop: int, sr: int) -> None:
+    if len(bp.energies) == 0:
+        return
+    k = np.arange(bp.start // hop, min(len(model), -(-bp.end // hop)))
+    centre = k * hop + hop / 2
+    inside = (centre >= bp.start) & (centre < bp.end)
+    k, centre = k[inside], centre[inside]
+    src = ((centre - bp.start) % len(bp.signal)) / sr
+    j = np.minimum((src / bp.hop_s).astype(np.int64), len(bp.energies) - 1)
+    model[k] += bp.energies[j] * 10 ** (bp.gain_db(centre) / 10)
+
+
 # --- master --------------------------------------------------------------------------------------
 
 
-@dataclass
-class _MasterResult:
-    energies: np.ndarray
-    peaks: np.ndarray  # sample peak per 10 ms
-    limited: int
+class _WavWriter:
+    """16-bit mono WAV written straight from numpy (libsndfile's float conversion is several
+    times slower); the RIFF sizes are patched on close."""
+
+    def __init__(self, path: Path, sr: int) -> None:
+        self.path = path
+        self.f = path.open("wb")
+        self.frames = 0
+        self.f.write(self._header(sr, 0))
+        self.sr = sr
+
+    @staticmethod
+    def _header(sr: int, frames: int) -> bytes:
+        data = frames * 2
+        return (b"RIFF" + (36 + data).to_bytes(4, "little") + b"WAVEfmt "
+                + (16).to_bytes(4, "little") + (1).to_bytes(2, "little")
+                + (1).to_bytes(2, "little") + sr.to_bytes(4, "little")
+                + (sr * 2).to_bytes(4, "little") + (2).to_bytes(2, "little")
+                + (16).to_bytes(2, "little") + b"data" + data.to_bytes(4, "little"))
+
+    def write(self, x: np.ndarray) -> None:
+        pcm = np.rint(np.clip(x, -1.0, 32767 / 32768) * 32768).astype("<i2")
+        self.f.write(memoryview(pcm))
+        self.frames += len(x)
+
+    def close(self) -> None:
+        self.f.seek(0)
+        self.f.write(self._header(self.sr, self.frames))
+        self.f.flush()
+        os.fsync(self.f.fileno())  # on disk before anyone may rename it into place
+        self.f.close()
 
 
-def _master(pre: Path, n: int, sr: int, gain_db: float, ceiling: float, out: Path) -> _MasterResult:
-    lim = dsp.Limiter(sr, ceiling)
-    meter = dsp.KMeter(sr)
-    ctx = lim.context
-    step = int(CHUNK_S * sr)
-    g = np.float32(dsp.db_to_lin(gain_db))
-    peak_hop = sr // 100
-    peaks: list[np.ndarray] = []
-    limited = 0
-    with out.open("wb") as raw, sf.SoundFile(raw, "w", sr, 1, "PCM_16", format="WAV") as wav:
-        for a in range(0, n, step):
-            b = min(n, a + step)
-            lo, hi = max(0, a - ctx), min(n, b + ctx)
-            xe = np.fromfile(pre, dtype=np.float32, count=hi - lo, offset=lo * 4)
-            xe *= g
-            limited += lim.process(xe)
-            core = np.clip(xe[a - lo : b - lo], -1.0, 32767 / 32768)
-            wav.write(core)
-            meter.feed(core)
-            m = -(-len(core) // peak_hop)
-            pc = np.zeros(m * peak_hop, np.float32)
-            pc[: len(core)] = np.abs(core)
-            peaks.append(pc.reshape(m, peak_hop).max(axis=1))
-        raw.flush()
-        os.fsync(raw.fileno())
-    return _MasterResult(meter.energies(), np.concatenate(peaks) if peaks else np.zeros(0), limited)
+class _Master:
+    """Streaming master: program gain, look-ahead true-peak limiter, 16-bit WAV; records the
+    10 ms sample peaks of what was written and, per 100 ms, how much energy the limiter took."""
+
+    def __init__(self, sr: int, gain_db: float, ceiling: float, out: Path) -> None:
+        self.sr = sr
+        self.lim = dsp.Limiter(sr, ceiling)
+        self.hop = sr // 10
+        self.ratios: list[np.ndarray] = []  # per 100 ms: energy after / before the limiter
+        self.ctx = self.lim.context
+        self.step = int(CHUNK_S * sr)
+        self.g = np.float32(dsp.db_to_lin(gain_db))
+        self.peak_hop = sr // 100
+        self.peaks: list[np.ndarray] = []
+        self.limited = 0
+        self.wav = _WavWriter(out, sr)
+        self.buf = np.zeros(0, np.float32)  # pre-limiter samples from buf_at on
+        self.buf_at = 0
+        self.done = 0  # samples written
+
+    def push(self, x: np.ndarray) -> None:
+        self.buf = np.concatenate([self.buf, x * self.g]) if len(self.buf) else x * self.g
+        while self.buf_at + len(self.buf) >= self.done + self.step + self.ctx:
+            self._emit(self.done + self.step)
+
+    def _emit(self, b: int) -> None:
+        a = self.done
+        xe = self.buf[: b + self.ctx - self.buf_at].copy()
+        touched = self.lim.process(xe)
+        self.limited += touched
+        core = xe[a - self.buf_at : b - self.buf_at]
+        np.clip(core, -1.0, 32767 / 32768, out=core)
+        self.wav.write(core)
+        nb = -(-len(core) // self.hop)
+        if touched:
+            pre = np.zeros(nb * self.hop, np.float32)
+            post = np.zeros(nb * self.hop, np.float32)
+            pre[: len(core)] = self.buf[a - self.buf_at : b - self.buf_at]
+            post[: len(core)] = core
+            e0 = np.square(pre).reshape(nb, self.hop).sum(axis=1, dtype=np.float64)
+            e1 = np.square(post).reshape(nb, self.hop).sum(axis=1, dtype=np.float64)
+            self.ratios.append(np.where(e0 > 0, e1 / np.maximum(e0, 1e-30), 1.0))
+        else:
+            self.ratios.append(np.ones(nb))
+        m = -(-len(core) // self.peak_hop)
+        pc = np.zeros(m * self.peak_hop, np.float32)
+        np.abs(core, out=pc[: len(core)])
+        self.peaks.append(pc.reshape(m, self.peak_hop).max(axis=1))
+        self.done = b
+        keep = max(0, b - self.ctx - self.buf_at)
+        self.buf = self.buf[keep:]
+        self.buf_at += keep
+
+    def finish(self) -> None:
+        end = self.buf_at + len(self.buf)
+        while self.done < end:
+            self._emit(min(end, self.done + self.step))
+        self.wav.close()
+
+    def limiter_ratios(self) -> np.ndarray:
+        return np.concatenate(self.ratios) if self.ratios else np.zeros(0)
+
+    def peak_blocks(self) -> np.ndarray:
+        return np.concatenate(self.peaks) if self.peaks else np.zeros(0, np.float32)
+
+
+def _scale_wav(path: Path, gain_db: float) -> None:
+    """Apply a gain to the 16-bit samples of a WAV written by _WavWriter, in place, by chunks."""
+    g = dsp.db_to_lin(gain_db)
+    with path.open("r+b") as f:
+        f.seek(44)
+        while True:
+            pos = f.tell()
+            raw = f.read(1 << 21)
+            if not raw:
+                break
+            x = np.frombuffer(raw, dtype="<i2").astype(np.float32) * g
+            f.seek(pos)
+            f.write(memoryview(np.clip(np.rint(x), -32768, 32767).astype("<i2")))
+        f.flush()
+        os.fsync(f.fileno())
 
 
 def _span_true_peak(wav: Path, peaks: np.ndarray, sr: int, a: int, b: int, top: int = 48) -> float | None:
@@ -420,8 +530,11 @@ def render_program(program: Program, settings: ProgramSettings, *, sample_rate: 
     carry to the next slot.
     """
     sr = sample_rate
-    srcs = [_resolve(it, sr, resolve_path, speech_for, say) for it in program.items]
-    bed_srcs = [_resolve(b, sr, resolve_path, speech_for, say) for b in program.beds]
+    with ThreadPoolExecutor(max_workers=2) as pool:  # file hashing and speech loading overlap
+        srcs = list(pool.map(lambda it: _resolve(it, sr, resolve_path, speech_for, say),
+                             program.items))
+        bed_srcs = list(pool.map(lambda b: _resolve(b, sr, resolve_path, speech_for, say),
+                                 program.beds))
     key = _cache_key(program, settings, sr, srcs, bed_srcs)
     if cache_dir is not None:
         cache_dir.mkdir(parents=True, exist_ok=True)
@@ -451,14 +564,14 @@ def render_program(program: Program, settings: ProgramSettings, *, sample_rate: 
     with tmpctx as tmpname:
         if cache_dir is None:
             work_dir = Path(tmpname)
-        pre = work_dir / f".{key}.{os.getpid()}.pre.f32"
         wav_tmp = work_dir / f".{key}.{os.getpid()}.wav.tmp"
         try:
             result = _render(items, use, starts, total, fit.program.beds, bed_srcs, settings,
-                             sr, target, pre, wav_tmp, warnings, key, fit)
-        finally:
+                             sr, target, wav_tmp, warnings, key, fit)
+        except BaseException:
             with contextlib.suppress(FileNotFoundError):
-                pre.unlink()
+                wav_tmp.unlink()
+            raise
         if cache_dir is None:
             data, _ = sf.read(str(wav_tmp), dtype="float32", always_2d=False)
             wav_tmp.unlink()
@@ -473,7 +586,7 @@ def render_program(program: Program, settings: ProgramSettings, *, sample_rate: 
 
 def _render(items: list[Item], srcs: list[_Source], starts: list[int], total: int,
             beds: tuple[Bed, ...], bed_srcs_all: list[_Source], s: ProgramSettings, sr: int,
-            target: float, pre: Path, wav_tmp: Path, warnings: list[str], key: str,
+            target: float, wav_tmp: Path, warnings: list[str], key: str,
             fit) -> RenderedProgram:
     # beds: process the source once, plan its span and duck curve
     bed_plans: list[_BedPlan] = []
@@ -503,14 +616,16 @@ def _render(items: list[Item], srcs: list[_Source], starts: list[int], total: in
         spans = [(x, y) for x, y in speech_spans if y > a and x < b]
         xp, fp = _duck_curve(spans, duck, int(s.duck_attack_ms * sr / 1000),
                              int(s.duck_release_ms * sr / 1000))
-        me = float(p.energies.mean()) if len(p.energies) else 0.0
         bed_plans.append(_BedPlan(p.samples, a, b, xp, fp, int(bed.fade_in_ms * sr / 1000),
-                                  int(bed.fade_out_ms * sr / 1000), me))
+                                  int(bed.fade_out_ms * sr / 1000), p.energies, p.hop_s))
         bed_entries.append(dataclasses.replace(entry, flags=p.flags, detail=p.detail))
 
-    # items: process two at a time, mix in order, flush what no later item can reach
+    # items: process two at a time, mix in order, master what no later item can reach. Every
+    # item is already at the target, so the program gain starts at 0 dB; the measured result
+    # is corrected afterwards if the overlaps, beds or the limiter moved it.
     hop = sr // 10
-    predicted = np.zeros(total // hop + 2)
+    master = _Master(sr, 0.0, s.true_peak_dbtp, wav_tmp)
+    model = np.zeros(total // hop + 2)  # K-weighted energy per 100 ms of the program
     suffix_min = [total] * (len(items) + 1)
     for i in reversed(range(len(items))):
         suffix_min[i] = min(suffix_min[i + 1], starts[i] if srcs[i].n > 0 else total)
@@ -523,8 +638,8 @@ def _render(items: list[Item], srcs: list[_Source], starts: list[int], total: in
         return _process(src, s, sr, target + it.gain_db, it.fade_in_ms, it.fade_out_ms,
                         it.is_speech)
 
-    with pre.open("wb") as f, ThreadPoolExecutor(max_workers=2) as pool:
-        bus = _Bus(f, bed_plans)
+    with ThreadPoolExecutor(max_workers=2) as pool:
+        bus = _Bus(master, bed_plans)
         pending: dict[int, Future] = {}
         for i in range(min(2, len(items))):
             pending[i] = pool.submit(job, i)
@@ -534,40 +649,34 @@ def _render(items: list[Item], srcs: list[_Source], starts: list[int], total: in
                 pending[i + 2] = pool.submit(job, i + 2)
             if p is not None:
                 bus.add(starts[i], p.samples)
-                k0 = int(round(starts[i] / hop))
-                e = p.energies
-                # re-grid the item's 100 ms energies (native rate) onto the program grid
-                if abs(p.hop_s - 0.1) > 1e-6 and len(e):
-                    pos = np.arange(int(len(e) * p.hop_s * 10)) / (p.hop_s * 10)
-                    e = e[np.minimum(pos.astype(int), len(e) - 1)]
-                e = e[: max(0, len(predicted) - k0)]
-                predicted[k0 : k0 + len(e)] += e
+                _place(model, starts[i] / hop, p.energies, p.hop_s * 10)
                 processed_flags[i] = (p.flags, p.detail)
                 srcs[i].clip = None  # release the speech as soon as it is mixed
             bus.flush(suffix_min[i + 1])
         bus.flush(total)
+    master.finish()
     for bp in bed_plans:
-        ks = np.arange(bp.start // hop, min(len(predicted), bp.end // hop))
-        g = 10 ** (bp.gain_db(ks * hop + hop / 2) / 10)
-        predicted[ks] += bp.mean_energy * g
-
-    pred = dsp.gated_loudness(predicted)
-    gain_db = target - pred if pred is not None else 0.0
-    result = _master(pre, total, sr, gain_db, s.true_peak_dbtp, wav_tmp)
-    loud = dsp.gated_loudness(result.energies)
-    for _ in range(2):  # the prediction ignores overlaps and the limiter: correct if it missed
-        if loud is None or abs(loud - target) <= 0.2:
-            break
-        gain_db += target - loud
-        result = _master(pre, total, sr, gain_db, s.true_peak_dbtp, wav_tmp)
-        loud = dsp.gated_loudness(result.energies)
+        _place_bed(model, bp, hop, sr)
+    ratios = master.limiter_ratios()
+    energies = model[: len(ratios)] * ratios
+    peaks = master.peak_blocks()
+    loud = dsp.gated_loudness(energies)
+    if loud is not None and abs(target - loud) > 0.1:
+        # correct the level of the written file: down freely, up only within the peak headroom
+        tp_now = _span_true_peak(wav_tmp, peaks, sr, 0, total, top=256) or -120.0
+        corr = min(target - loud, s.true_peak_dbtp - 0.05 - tp_now)
+        if abs(corr) > 0.05:
+            _scale_wav(wav_tmp, corr)
+            energies = energies * 10 ** (corr / 10)
+            peaks = peaks * np.float32(dsp.db_to_lin(corr))
+            loud += corr
     if loud is not None and abs(loud - target) > 0.5:
         warnings.append(t("program.loudness_off", measured=f"{loud:.1f}", target=f"{target:.1f}"))
 
     def measure(a: int, b: int) -> tuple[float | None, float | None]:
         ka, kb = -(-a // hop), b // hop
-        lu = dsp.gated_loudness(result.energies[ka:kb]) if kb - ka >= 4 else None
-        tp = _span_true_peak(wav_tmp, result.peaks, sr, a, b) if b > a else None
+        lu = dsp.gated_loudness(energies[ka:kb]) if kb - ka >= 4 else None
+        tp = _span_true_peak(wav_tmp, peaks, sr, a, b) if b > a else None
         return (round(lu, 2) if lu is not None else None), tp
 
     rundown: list[RundownEntry] = []
@@ -589,7 +698,7 @@ def _render(items: list[Item], srcs: list[_Source], starts: list[int], total: in
             lu, tp = measure(a, a + entry.duration_ms * sr // 1000)
             entry = dataclasses.replace(entry, loudness_lufs=lu, true_peak_dbtp=tp)
         rundown.append(entry)
-    tp_all = _span_true_peak(wav_tmp, result.peaks, sr, 0, total, top=256) if total else None
+    tp_all = _span_true_peak(wav_tmp, peaks, sr, 0, total, top=256) if total else None
     for w in warnings:
         log.warning("program %s: %s", key, w)
     return RenderedProgram(
