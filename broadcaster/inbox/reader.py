@@ -110,7 +110,12 @@ def decode_bytes(data: bytes, name: str = "<bytes>") -> str:
             return _finish(data[len(bom) :].decode(codec, errors="replace"))
     codec = _utf16_without_bom(data)
     if codec:
-        return _finish(data.decode(codec, errors="replace"))
+        text = data.decode(codec, errors="replace")
+        sample = text[:4096]
+        bad = sum(1 for c in sample if (ord(c) < 32 and c not in "\t\n\r\f") or c == "\ufffd")
+        ascii_share = sum(1 for c in sample if c.isascii()) / max(1, len(sample))
+        if bad <= 0.05 * max(1, len(sample)) and (ascii_share > 0.6 or vietnamese_score(sample) > 0.3):
+            return _finish(text)
     if _looks_binary(data):
         raise InboxError(t("text.unreadable", path=name, reason=t("text.binary")),
                          hint=t("text.unreadable.hint"))

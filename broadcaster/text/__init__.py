@@ -80,6 +80,14 @@ def to_script(
         for rule in rules:
             body = rule(body)
         body = body.strip(" ,;:")
+        if not block.label and _speakable(body):
+            if not re.search(r"[.!?]$", body):
+                body += "."
+            # the rules can uncover a heading number ("I.(" -> "I."): treat it as the heading
+            # it would be if the script were read again
+            again = cleanup.make_block(body)
+            if again.label:
+                block, body = again, again.text
         if block.label and headings == "read":
             label = _label(block, dialect)
             record("heading", block.label, label)

@@ -38,6 +38,9 @@ def clean_characters(text: str) -> str:
     text = unicodedata.normalize("NFC", text)
     text = text.replace("\r\n", "\n").replace("\r", "\n").replace("\u2028", "\n").replace("\u2029", "\n")
     text = text.translate(_INVISIBLE).translate(_SPACES)
+    if not text.isascii() and any(c.isdigit() and not c.isascii() for c in text):
+        # "²", "①", "٣", fullwidth digits: plain digits, so every rule sees a number
+        text = "".join(str(unicodedata.digit(c, 0)) if c.isdigit() and not c.isascii() else c for c in text)
     if any(ord(c) < 32 and c != "\n" for c in text):
         text = "".join(c if c == "\n" or ord(c) >= 32 else " " for c in text)
     return text
@@ -137,8 +140,10 @@ def drop_running_headers(lines: list[str]) -> list[str]:
 
 _LABEL = re.compile(
     rf"^\s*(?:(?P<roman>[IVX]{{1,6}})\s*[.)]|(?P<number>\d{{1,2}}(?:\.\d{{1,2}}){{0,3}})\s*[.)]|(?P<letter>[a-zđ])\s*\))"
-    rf"\s+(?=[\"“(]?[{UPPER}a-zđà-ỹ])"
+    rf"(?:[\s.)…]*[-–:;,…]\s*|[.)…]*\s+)(?=[\"“(]?[{UPPER}a-zđà-ỹ\d])"
 )
+_LONE_LABEL = re.compile(r"^\s*(?:(?:[IVX]{1,6}|\d{1,2}(?:\.\d{1,2}){0,3})\s*[.)]|[a-zđ]\))[\s.)\-–:;,…]*$")
+_BULLET_PREFIX = re.compile(r"^(?:[-–•+*▪●○◦]+\s*)+")
 _BULLET = re.compile(r"^\s*[-–•+*▪●○◦]\s+")
 _END = re.compile(r"[.!?:;…]\s*[\"”’)]*\s*$|\./\.?\s*$")
 _CODE_SPLIT = re.compile(r"\w[-/]$")
@@ -182,7 +187,9 @@ def join_lines(lines: list[str]) -> list[Block]:
         if prev and blocks:
             prev_done = bool(_END.search(prev)) or _is_caps_line(prev) or bool(_LABEL.match(blocks[-1][0]) and len(" ".join(blocks[-1])) < 100 and width and len(prev) < 0.75 * width)
             short = bool(width) and len(prev) < 0.7 * width
-            if _CODE_SPLIT.search(prev) and _CODE_START.match(line):
+            if _LONE_LABEL.match(prev):
+                new = False  # "I." alone on its line, its heading on the next
+            elif _CODE_SPLIT.search(prev) and _CODE_START.match(line):
                 new = False  # "57-" | "NQ/TW": a document code split by a line or page break
             elif trust_blanks and gap or _is_caps_line(line) and not _is_caps_line(prev):
                 new = True
@@ -202,16 +209,18 @@ def join_lines(lines: list[str]) -> list[Block]:
                 blocks[-1].append(line)
         prev = line
         gap = False
-    return [_make_block(" ".join(parts)) for parts in blocks]
+    return [make_block(" ".join(parts)) for parts in blocks]
 
 
-def _make_block(text: str) -> Block:
-    text = re.sub(r" {2,}", " ", text).strip()
-    m = _LABEL.match(text)
+def make_block(text: str) -> Block:
+    text = _BULLET_PREFIX.sub("", re.sub(r" {2,}", " ", text).strip())
+    text = re.sub(r"[\s\-–—:;,/…]+$", "", text)
+    lone = bool(_LONE_LABEL.match(text))
+    m = _LABEL.match(text + " A" if lone else text)
     if m:
         kind = "roman" if m.group("roman") else "number" if m.group("number") else "letter"
         label = m.group(kind)
-        rest = text[m.end() :].strip()
+        rest = "" if lone else text[m.end() :].strip()
         heading = len(rest) < 160 and not re.search(r"[.!?]\s*$", rest) or _is_caps_line(rest)
         return Block(rest, heading=heading, label=label, label_kind=kind)
     return Block(text, heading=_is_caps_line(text))

@@ -18,7 +18,7 @@ import yaml
 from broadcaster.text import numbers as num
 from broadcaster.text.lexicon import Lexicon
 from broadcaster.text.record import listening, record
-from broadcaster.text.syllable import is_syllable
+from broadcaster.text.syllable import is_syllable, strip_tone
 
 _PER = {"đồng", "hộ", "người", "tháng", "năm", "ngày", "lít", "tấn", "gam", "mét", "khối", "vuông",
         "liều", "lượt", "suất", "xuất", "con", "cái", "chiếc", "lần", "buổi", "giờ", "ca", "gói", "bao",
@@ -70,10 +70,15 @@ def _spell(token: str) -> str:
     out = []
     for ch in token:
         up = ch.upper()
+        base = strip_tone(up)
         if up in letters:
             out.append(letters[up])
+        elif base in letters:  # a toned capital ("À") is named by its letter
+            out.append(letters[base])
         elif ch.isdigit():
             out.append(num.DIGITS[int(ch)])
+        elif ch.isalpha():
+            out.append(ch.lower())
     return glue(" ".join(out))
 
 
@@ -117,7 +122,7 @@ def build_rules(dialect: str = "north", lexicon: Lexicon | None = None) -> list[
             rules.append(Rule(name, (fn.__doc__ or "").strip(), re.compile(pattern, flags), fn))
         return deco
 
-    @rule("closing_mark", r"\s*\./\.?\s*$|\s+\.\s*$")
+    @rule("closing_mark", r"[\s./]*\./[\s./]*$|\s+\.\s*$")
     def closing_mark(m: re.Match[str]) -> str:
         """The closing "./." of an official document is just a full stop."""
         return "."
@@ -244,7 +249,7 @@ def build_rules(dialect: str = "north", lexicon: Lexicon | None = None) -> list[
             out += " " + N(mins) + " phút"
         return out
 
-    @rule("time", r"(?<![\d.,/:])" + clock.format(1, LOW) + r"(?:\s?-\s?" + clock.format(2, LOW) + r")?(?![\d])")
+    @rule("time", r"(?<!\d)(?<!\d[.,/:])" + clock.format(1, LOW) + r"(?:\s?-\s?" + clock.format(2, LOW) + r")?(?![\d])")
     def time(m: re.Match[str]) -> str:
         """Clock times and their ranges: 6h30 -> sáu giờ ba mươi phút, 7h30-10h00 -> ... đến mười giờ."""
         out = read_clock(m, 1)
@@ -344,7 +349,7 @@ def build_rules(dialect: str = "north", lexicon: Lexicon | None = None) -> list[
         """Web addresses: parts read (or spelled when they have no vowel), dots read "chấm"."""
         parts = []
         for p in m.group(0).split("."):
-            parts.append(p if re.search(r"[aeiouyăâêôơư]", p) and is_syllable_run(p) else _spell(p))
+            parts.append(p if re.search(r"[aeiouyăâêôơư]", strip_tone(p)) and is_syllable_run(p) else _spell(p))
         return " chấm ".join(parts)
 
     # 7. ranges --------------------------------------------------------------------------------
@@ -418,7 +423,7 @@ def build_rules(dialect: str = "north", lexicon: Lexicon | None = None) -> list[
 
     symbols = tab["symbols"]
 
-    @rule("symbol", r"[&@+=§№%]|(?<=\w)/(?=\w)|[()\[\]{}\"*#•▪●○◦_|~^<>\\]|-(?!\w)|(?<!\w)-|…")
+    @rule("symbol", r"[&@+=§№%]|(?<=\w)/(?=\w)|[()\[\]{}\"*#•▪●○◦_|~^<>\\]|-(?!\w)|(?<!\w)-|…|/")
     def symbol(m: re.Match[str]) -> str:
         """Symbols read as words (& và, % phần trăm); brackets, quotes, bullets and slashes to pauses."""
         c = m.group(0)
@@ -426,7 +431,7 @@ def build_rules(dialect: str = "north", lexicon: Lexicon | None = None) -> list[
             return f" {symbols[c]} "
         if c == "%":
             return " phần trăm "
-        if c == "/":
+        if c == "/" and m.start() > 0 and m.string[m.start() - 1].isalnum():
             prev = m.string[max(0, m.start() - 12) : m.start()].split()
             return " một " if prev and prev[-1].lower() in _PER else ", "
         if c in "()[]{}":
@@ -453,18 +458,27 @@ def build_rules(dialect: str = "north", lexicon: Lexicon | None = None) -> list[
         """Any digit still left is read as a number, so the script never holds a digit."""
         return " " + N(m.group(0)) + " "
 
-    @rule("spacing", r"\s*([,;:.!?])(?:\s*[,;:])*(?=\s*[.!?])\s*|\s+([,;:.!?])|([,;:])(?:\s*[,;:])+|^[\s,;:]+| {2,}")
+    @rule("spacing", r"[ \t\n,;:.!?]*[,;:.!?][ \t\n,;:.!?]*| {2,}")
     def spacing(m: re.Match[str]) -> str:
-        """Tidy spaces and doubled punctuation left by the other rules."""
-        if m.group(1):
-            return m.group(1) if m.group(1) in ".!?" else ""
-        if m.group(2):
-            return m.group(2)
-        if m.group(3):
-            return m.group(3)
-        if m.group(0).startswith(" ") and len(m.group(0)) >= 2 and not m.group(0).strip():
+        """Tidy spaces and doubled punctuation left by the other rules: one mark, the strongest."""
+        run = m.group(0)
+        marks = [c for c in run if c in ",;:.!?"]
+        if not marks:
             return " "
-        return ""
+        if m.start() == 0:
+            return ""
+        mark = (next((c for c in marks if c in ".!?"), None)
+                or next((c for c in marks if c in ";:"), None) or ",")
+        if m.end() == len(m.string):
+            return mark
+        spaced = any(c.isspace() for c in run)
+        nxt = m.string[m.end()]
+        if not spaced and m.string[m.start() - 1].isalnum() and nxt.isalnum():
+            if set(run) == {"."}:  # "a.b" left over: an address part ("chấm") or a missing space
+                return " chấm " if nxt.islower() else ". "
+            return mark + " "
+        # otherwise a space after the mark only where the text had one
+        return mark + " " if spaced else mark
 
     return rules
 
