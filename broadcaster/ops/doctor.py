@@ -156,8 +156,9 @@ def check_schedule(station: Station, clock: Clock) -> list[Check]:
     try:
         schedule = Schedule.load(station.schedules_dir, station.tz)
     except ScheduleError as exc:
-        return [Check("schedule", FAIL, str(exc).splitlines()[0]
-                      + f" (+{len(exc.problems) - 1} more)" if len(exc.problems) > 1 else str(exc))]
+        shown = "; ".join(exc.problems[:5])
+        more = f" (+{len(exc.problems) - 5} more)" if len(exc.problems) > 5 else ""
+        return [Check("schedule", FAIL, shown + more)]
     today = clock.now().date()
     out = []
     for label, day in (("today", today), ("tomorrow", today + dt.timedelta(days=1))):

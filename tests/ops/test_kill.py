@@ -4,8 +4,10 @@ air, restart it: consistent state, nothing lost, nothing aired twice; the lock i
 from __future__ import annotations
 
 import datetime as dt
+import json
 import os
 import signal
+import socket
 import sqlite3
 import subprocess
 import sys
@@ -19,9 +21,11 @@ from broadcaster.inbox.store import BulletinStore, store_path
 REPO = Path(__file__).resolve().parents[2]
 
 
-def _start(root: Path, log: Path) -> subprocess.Popen[bytes]:
+def _start(root: Path, log: Path, notify: Path | None = None) -> subprocess.Popen[bytes]:
     env = {**os.environ, "PULSE_SERVER": "unix:/nonexistent/socket", "BROADCASTER_LANG": "en",
            "PYTHONPATH": str(REPO)}
+    if notify is not None:  # as under systemd (Type=notify, WatchdogSec=30)
+        env.update(NOTIFY_SOCKET=str(notify), WATCHDOG_USEC="30000000")
     return subprocess.Popen([sys.executable, "-m", "broadcaster", "-s", str(root), "run"],
                             stdout=log.open("ab"), stderr=subprocess.STDOUT, env=env,
                             start_new_session=True)
@@ -86,9 +90,16 @@ def test_sigkill_during_intake_and_during_air_then_restart(station_dir: Path, tm
              for i in range(150)}
     texts.update({f"hong-{i:02d}.txt": "\x00\x01\x02" * 100 for i in range(20)})
 
-    proc = _start(root, log)
+    notify = socket.socket(socket.AF_UNIX, socket.SOCK_DGRAM)
+    notify.bind(str(tmp_path / "notify.sock"))
+    notify.settimeout(60)
+    proc = _start(root, log, tmp_path / "notify.sock")
     try:
         _wait(lambda: (root / "var" / "run" / "heartbeat.json").exists(), 60, proc, log)
+        said = {notify.recv(64), notify.recv(64)}
+        assert said == {b"READY=1", b"WATCHDOG=1"}  # systemd's keep-alive
+        beat = json.loads((root / "var" / "run" / "heartbeat.json").read_text())
+        assert beat["pid"] == proc.pid and beat["healthy"], beat
         for name, text in texts.items():  # editors drop files while the station runs ...
             (root / "inbox" / name).write_text(text, encoding="utf-8")
         _wait(lambda: len(_intake(root)) >= 10, 30, proc, log)

@@ -1,0 +1,154 @@
+"""doctor (a verdict per check), the monthly report (CSV and HTML), housekeeping of var/, and
+the approver's commands (approve, reject, bulletins)."""
+
+from __future__ import annotations
+
+import csv
+import datetime as dt
+import io
+import json
+import os
+import time
+from pathlib import Path
+
+import pytest
+
+from broadcaster.air.asrun import AsRunLog
+from broadcaster.cli import main
+from broadcaster.clock import FakeClock, SystemClock
+from broadcaster.config import Station, load_station
+from broadcaster.inbox.ingest import Ingester
+from broadcaster.inbox.store import BulletinStore, store_path
+from broadcaster.ops import doctor
+from broadcaster.ops.housekeeping import housekeep
+
+
+@pytest.fixture
+def st(station_dir: Path) -> Station:
+    (station_dir / "station.yaml").write_text(
+        "approval: required\nspeech:\n  engines: [espeak]\n", encoding="utf-8")
+    (station_dir / "schedules" / "week.yaml").write_text(
+        "slots:\n  - id: sang\n    at: '06:00'\n    program: [{jingle: open}, {bulletins: {tags: [chung]}}]\n",
+        encoding="utf-8")
+    return load_station(station_dir)
+
+
+def test_doctor_prints_a_verdict_per_check(st: Station, capsys: pytest.CaptureFixture[str],
+                                           monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setenv("BROADCASTER_LANG", "en")
+    code = main(["-s", str(st.root), "doctor", "--no-device"])
+    out = capsys.readouterr().out
+    for name in ("engine espeak", "disk", "clock", "time sync", "schedule today",
+                 "schedule tomorrow", "inbox", "station"):
+        assert name in out, out
+    assert "[   OK    ] engine espeak" in out and "06:00 sang" in out
+    assert "not running" in out and "Verdict:" in out
+    assert code == (1 if "[  FAIL   ]" in out else 0)
+
+
+def test_doctor_fails_a_missing_device_and_a_broken_schedule(st: Station) -> None:
+    devices = [{"index": 0, "name": "USB Audio", "default": True}]
+    assert doctor.check_device(st, lambda: (devices, "")).verdict == "ok"
+    wrong = Station(st.root, st.settings.model_copy(update={"audio": st.settings.audio.model_copy(
+        update={"output_device": "Loa ngoài trời"})}))
+    check = doctor.check_device(wrong, lambda: (devices, ""))
+    assert check.verdict == "fail" and "USB Audio" in check.detail
+    (st.schedules_dir / "week.yaml").write_text("slots:\n  - id: a\n    at: '25:00'\n")
+    (check,) = doctor.check_schedule(st, SystemClock(st.tz))
+    assert check.verdict == "fail" and "25:00" in check.detail
+    assert doctor.ntp_synchronized(lambda *a, **k: type("R", (), {"returncode": 0, "stdout": "yes\n"})()) in (True, None)
+
+
+def test_monthly_report_csv_and_html(st: Station, capsys: pytest.CaptureFixture[str]) -> None:
+    tz = st.tz
+    asrun = AsRunLog(st.var("db") / "asrun.sqlite3")
+    store = BulletinStore(store_path(st), approval="none")
+    (st.inbox_dir / "tin.txt").write_text("---\ntitle: Tin <chung>\ntags: [chung]\n---\nTin.\n")
+    Ingester(st, store, FakeClock(dt.datetime(2026, 11, 1, tzinfo=tz))).drain()
+    for day, outcome, reason in ((1, "aired", ""), (2, "late", "started 90 s late"),
+                                 (3, "missed", "station was not running"), (4, "aired", "")):
+        when = dt.datetime(2026, 11, day, 6, 0, tzinfo=tz)
+        started = when + dt.timedelta(seconds=90 if outcome == "late" else 0)
+        row = asrun.begin(slot_key=f"2026-11-0{day}/sang", slot_id="sang", slot_name="Buổi sáng",
+                          scheduled=when, now=when)
+        asrun.finish(row, outcome=outcome, scheduled=when, reason=reason,
+                     started=None if outcome == "missed" else started,
+                     ended=None if outcome == "missed" else started + dt.timedelta(minutes=10))
+        if outcome != "missed":
+            store.record_airing("tin", 1, f"2026-11-0{day}/sang", started)
+    em = dt.datetime(2026, 11, 5, 9, 0, tzinfo=tz)
+    asrun.record(slot_key="2026-11-05/emergency-1", slot_id="emergency", slot_name="KHẨN CẤP",
+                 scheduled=em, outcome="emergency", now=em, started=em,
+                 ended=em + dt.timedelta(minutes=2))
+    other = dt.datetime(2026, 12, 1, 6, 0, tzinfo=tz)  # another month: left out
+    asrun.record(slot_key="2026-12-01/sang", slot_id="sang", slot_name="Buổi sáng",
+                 scheduled=other, outcome="aired", now=other, started=other,
+                 ended=other + dt.timedelta(minutes=10))
+    asrun.close()
+    store.close()
+    assert main(["-s", str(st.root), "report", "--month", "2026-11"]) == 0
+    rows = list(csv.reader(io.StringIO(capsys.readouterr().out)))
+    summary = next(r for r in rows if r and r[0] == "summary")
+    assert summary[3] == "0:32:00"  # 3 x 10 min + 2 min emergency
+    sang = next(r for r in rows if r[:2] == ["slot", "sang"])
+    assert sang[3:9] == ["4", "3", "1", "1", "0", "0"]  # planned aired late missed failed interrupted
+    tin = next(r for r in rows if r[:2] == ["bulletin", "tin"])
+    assert tin[2] == "Tin <chung>" and tin[3] == "3"
+    assert sum(1 for r in rows if r and r[0] == "emergency") == 1
+    assert {r[3] for r in rows if r and r[0] == "problem"} == {"late", "missed"}
+    out = st.root / "bao-cao.html"
+    assert main(["-s", str(st.root), "report", "--month", "2026-11", "--format", "html",
+                 "-o", str(out)]) == 0
+    page = out.read_text(encoding="utf-8")
+    assert page.startswith("<!DOCTYPE html>") and "Tin &lt;chung&gt;" in page and "0:32:00" in page
+    assert main(["-s", str(st.root), "report", "--month", "2026-13"]) == 1
+
+
+def test_approver_commands(st: Station, capsys: pytest.CaptureFixture[str],
+                           monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setenv("BROADCASTER_LANG", "en")
+    store = BulletinStore(store_path(st), approval="required")
+    (st.inbox_dir / "tiem.txt").write_text("---\ntags: [chung]\n---\nTiêm chủng.\n")
+    Ingester(st, store, SystemClock(st.tz)).drain()
+    store.close()
+    capsys.readouterr()
+    assert main(["-s", str(st.root), "bulletins", "--format", "json"]) == 0
+    (row,) = json.loads(capsys.readouterr().out)
+    assert row["state"] == "awaiting_approval" and row["source"] == "tiem.txt"
+    assert row["next_airing"].endswith("sang") and row["times_aired"] == 0
+    assert main(["-s", str(st.root), "approve", "tiem", "--by", "Chủ tịch",
+                 "--hash", row["content_hash"][:12]]) == 0
+    assert "Approved bulletin 'tiem' version 1" in capsys.readouterr().out
+    assert main(["-s", str(st.root), "approve", "tiem-chung"]) == 1
+    assert main(["-s", str(st.root), "reject", "tiem", "--reason", "sai ngày tiêm"]) == 0
+    capsys.readouterr()
+    assert main(["-s", str(st.root), "bulletins"]) == 0
+    table = capsys.readouterr().out
+    assert "tiem" in table and "rejected" in table and "sai ngày tiêm" in table
+    assert main(["-s", str(st.root), "reject", "tiem"]) == 2  # --reason is required
+
+
+def test_housekeeping_removes_only_what_is_past_retention(st: Station) -> None:
+    now = time.time()
+    old = now - 400 * 86400
+
+    def make(path: Path, age: float) -> Path:
+        path.parent.mkdir(parents=True, exist_ok=True)
+        path.write_bytes(b"x")
+        os.utime(path, (age, age))
+        return path
+
+    old_prog = make(st.var("programs") / "a.wav", old)
+    new_prog = make(st.var("programs") / "b.wav", now)
+    old_day = make(st.var("archive") / "2024-01-01" / "060000-sang.flac", old)
+    new_day = make(st.var("archive") / dt.date.today().isoformat() / "060000-sang.flac", now)
+    old_rej = make(st.inbox_dir / "rejected" / "x.txt", old)
+    new_rej = make(st.inbox_dir / "rejected" / "y.txt", now)
+    old_speech = make(st.var("speech") / "z.wav", old)
+    log9 = make(st.var("logs") / "broadcaster.log.9", now)
+    done = housekeep(st, None, dt.datetime.now(st.tz))
+    assert not old_prog.exists() and new_prog.exists()
+    assert not old_day.parent.exists() and new_day.exists()
+    assert not old_rej.exists() and new_rej.exists()
+    assert not old_speech.exists() and not log9.exists()
+    assert done["programs"] == 1 and done["archive_days"] == 1 and done["rejected"] == 1
