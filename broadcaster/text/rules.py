@@ -82,6 +82,12 @@ def _spell(token: str) -> str:
     return glue(" ".join(out))
 
 
+_ISSUER_FOLLOWS = re.compile(
+    r"\s*,?\s*(?:ngày\s+\d{1,2}(?:\s*[/.-]\s*\d{1,2}(?:\s*[/.-]\s*\d{4})?|\s+tháng\s+\d{1,2}(?:\s+năm\s+\d{4})?)\s*,?\s*)?của\s",
+    re.IGNORECASE)
+# document types that open a code ("NQ" in 57-NQ/TW); other first parts are issuers ("SYT")
+_DOC_TYPES = {"NQ", "QĐ", "NĐ", "TT", "TTLT", "CT", "KH", "TB", "HD", "BC", "CV", "CĐ", "TTr", "KL",
+              "QC", "CTr", "BB", "GM", "L", "PL", "QH"}
 _ROMAN = {"I": 1, "V": 5, "X": 10}
 
 
@@ -200,6 +206,10 @@ def build_rules(dialect: str = "north", lexicon: Lexicon | None = None) -> list[
         if kept and kept[0].lower() in before:
             kept = kept[1:]
             dropped_type = True
+        raw_after = m.string[m.end() : m.end() + 60]
+        if _ISSUER_FOLLOWS.match(raw_after):
+            # "57-NQ/TW ngày 22/12/2024 của Bộ Chính trị": the text names the issuer itself
+            kept = kept[:1] if kept and not dropped_type and parts[0] in _DOC_TYPES else []
         while kept and (f"của {kept[-1].lower()}" in after or f"của {parts[len(spoken) - len(kept) + len(kept) - 1].lower()}" in after):
             kept = kept[:-1]
         if not kept:

@@ -13,9 +13,9 @@ HERE = Path(__file__).parent
 BULLETINS = sorted(p for p in HERE.glob("*.txt") if not p.name.endswith(".expected.txt"))
 
 
-def cases() -> list[tuple[str, str]]:
+def cases(name: str = "cases.tsv") -> list[tuple[str, str]]:
     out = []
-    for line in (HERE / "cases.tsv").read_text(encoding="utf-8").splitlines():
+    for line in (HERE / name).read_text(encoding="utf-8").splitlines():
         if line.strip() and not line.startswith("#"):
             src, expected = line.split("\t")
             out.append((src, expected))
@@ -24,6 +24,11 @@ def cases() -> list[tuple[str, str]]:
 
 @pytest.mark.parametrize(("source", "expected"), cases(), ids=[c[0] for c in cases()])
 def test_case(source: str, expected: str) -> None:
+    assert to_script(source).text == expected
+
+
+@pytest.mark.parametrize(("source", "expected"), cases("heldout.tsv"), ids=[c[0][:40] for c in cases("heldout.tsv")])
+def test_heldout(source: str, expected: str) -> None:
     assert to_script(source).text == expected
 
 

@@ -1,0 +1,164 @@
+"""Text stage benchmark: corpus accuracy (ours vs two PyPI normalizers) and throughput.
+
+    python benchmarks/bench_text.py            # accuracy table + speed
+    python benchmarks/bench_text.py --speed    # speed only
+
+Accuracy is measured on tests/corpus: cases.tsv (short items, exact spoken form) and the
+bulletins (*.txt against *.expected.txt, word error rate). Comparison text is lower-cased,
+punctuation-free and uses one tone placement ("uỷ" = "ủy"), so systems are judged on words.
+The PyPI normalizers (g2p-hamster, sea-g2p; `pip install .[bench]`) are optional: when one is
+missing or cannot load offline the table says so.
+"""
+
+from __future__ import annotations
+
+import argparse
+import re
+import statistics
+import sys
+import time
+import unicodedata
+from collections.abc import Callable
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parents[1]
+sys.path.insert(0, str(ROOT))
+CORPUS = ROOT / "tests" / "corpus"
+SAMPLE = CORPUS / "ke-hoach-tuyen-truyen-nq57.txt"
+
+_OLD_TONES = {"oà": "òa", "oá": "óa", "oả": "ỏa", "oã": "õa", "oạ": "ọa", "oè": "òe", "oé": "óe",
+              "oẻ": "ỏe", "oẽ": "õe", "oẹ": "ọe", "uỳ": "ùy", "uý": "úy", "uỷ": "ủy", "uỹ": "ũy", "uỵ": "ụy"}
+
+
+def words(text: str) -> list[str]:
+    text = unicodedata.normalize("NFC", text).lower()
+    for old, new in _OLD_TONES.items():
+        text = text.replace(old, new)
+    return re.findall(r"[^\W_]+", text)
+
+
+def wer(ref: list[str], hyp: list[str]) -> float:
+    """Word error rate: (substitutions + insertions + deletions) / len(ref)."""
+    prev = list(range(len(hyp) + 1))
+    for i, r in enumerate(ref, 1):
+        cur = [i] + [0] * len(hyp)
+        for j, h in enumerate(hyp, 1):
+            cur[j] = min(prev[j] + 1, cur[j - 1] + 1, prev[j - 1] + (r != h))
+        prev = cur
+    return prev[-1] / max(1, len(ref))
+
+
+def cases(name: str = "cases.tsv") -> list[tuple[str, str]]:
+    out = []
+    for line in (CORPUS / name).read_text(encoding="utf-8").splitlines():
+        if line.strip() and not line.startswith("#"):
+            src, expected = line.split("\t")
+            out.append((src, expected))
+    return out
+
+
+def bulletins() -> list[tuple[str, str, str]]:
+    from broadcaster.inbox.reader import read_bulletin
+
+    out = []
+    for p in sorted(CORPUS.glob("*.txt")):
+        if p.name.endswith(".expected.txt"):
+            continue
+        expected = (CORPUS / f"{p.stem}.expected.txt").read_text(encoding="utf-8")
+        out.append((p.stem, read_bulletin(p).body, expected))
+    return out
+
+
+def systems() -> dict[str, Callable[[str], str] | str]:
+    """name -> normalize function, or a string saying why it is unavailable."""
+    from broadcaster.text import to_script
+
+    found: dict[str, Callable[[str], str] | str] = {"broadcaster": lambda s: to_script(s).text}
+    try:
+        from g2p_hamster.t0.pipeline import normalize as hamster
+
+        hamster("Thử 1 câu.")
+        found["g2p-hamster"] = lambda s: hamster(s)["read_string"]
+    except ImportError:
+        found["g2p-hamster"] = "not installed"
+    except Exception as exc:  # noqa: BLE001 - any failure to load means "not available"
+        found["g2p-hamster"] = f"failed to load: {exc}"
+    try:
+        from sea_g2p import Normalizer
+
+        sea = Normalizer()
+        sea.normalize("Thử 1 câu.")
+        found["sea-g2p"] = lambda s: sea.normalize(s)
+    except ImportError:
+        found["sea-g2p"] = "not installed"
+    except Exception as exc:  # noqa: BLE001
+        found["sea-g2p"] = f"failed to load: {exc}"
+    return found
+
+
+def accuracy(verbose: bool) -> None:
+    items, docs = cases() + cases("heldout.tsv"), bulletins()
+    print(f"Corpus: {len(items)} cases (cases.tsv + heldout.tsv, exact spoken form), {len(docs)} bulletins "
+          f"({sum(len(w) for _, _, w in docs)} characters expected)")
+    print(f"{'system':14} {'cases exact':>12} {'cases WER':>10} {'bulletins WER':>14} {'digits left':>12}")
+    for name, fn in systems().items():
+        if isinstance(fn, str):
+            print(f"{name:14} {fn}")
+            continue
+        exact, errs, digits = 0, [], 0
+        for src, expected in items:
+            try:
+                got = fn(src)
+            except Exception:  # noqa: BLE001 - a crash counts as a wrong answer
+                got = ""
+            exact += words(got) == words(expected)
+            errs.append(wer(words(expected), words(got)))
+            if verbose and name == "broadcaster" and words(got) != words(expected):
+                print(f"    MISS {src!r}: {got!r} != {expected!r}")
+        ref_total = hyp_err = 0.0
+        for _stem, body, expected in docs:
+            try:
+                got = fn(body)
+            except Exception:  # noqa: BLE001
+                got = ""
+            ref = words(expected)
+            hyp_err += wer(ref, words(got)) * len(ref)
+            ref_total += len(ref)
+            digits += sum(c.isdigit() for c in got)
+        print(f"{name:14} {exact / len(items):>11.1%} {statistics.fmean(errs):>10.1%} "
+              f"{hyp_err / ref_total:>14.1%} {digits:>12}")
+
+
+def speed() -> None:
+    from broadcaster.text import load_lexicon, to_script
+
+    text = SAMPLE.read_text(encoding="utf-8")
+    lex = load_lexicon()
+    to_script(text, lexicon=lex)  # warm: build rules, compile patterns
+    runs = []
+    for _ in range(20):
+        start = time.perf_counter()
+        to_script(text, lexicon=lex)
+        runs.append(time.perf_counter() - start)
+    best, median = min(runs), statistics.median(runs)
+    print(f"Sample plan ({len(text)} characters): median {median * 1000:.1f} ms, best {best * 1000:.1f} ms "
+          f"-> {len(text) / median:,.0f} characters per second")
+    line = ("Ủy ban nhân dân phường 57-NQ/TW ngày 22/12/2024 giá 1.500.000 đồng lúc 6h30. " * 1300)[:100_000]
+    start = time.perf_counter()
+    to_script(line, lexicon=lex, max_chars=100)
+    took = time.perf_counter() - start
+    print(f"100,000-character line, max_chars=100: {took * 1000:.0f} ms -> {len(line) / took:,.0f} characters per second")
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--speed", action="store_true", help="only the speed figures")
+    parser.add_argument("-v", "--verbose", action="store_true", help="list our misses")
+    args = parser.parse_args()
+    if not args.speed:
+        accuracy(args.verbose)
+    speed()
+
+
+if __name__ == "__main__":
+    main()
