@@ -203,7 +203,8 @@ def build_rules(dialect: str = "north", lexicon: Lexicon | None = None) -> list[
         kept = list(spoken)
         dropped_type = False
         # "Nghị quyết số 57-NQ/TW": the type was just said; "... của Chính phủ" follows: so was the issuer
-        if kept and kept[0].lower() in before:
+        # the type was just said ("Nghị quyết số 57-NQ/TW"), or some document noun was ("... số 06-KH/ĐU")
+        if kept and (kept[0].lower() in before or (parts[0] in _DOC_TYPES and re.search(r"\bsố\s?$", before))):
             kept = kept[1:]
             dropped_type = True
         raw_after = m.string[m.end() : m.end() + 60]
