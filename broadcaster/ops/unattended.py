@@ -22,7 +22,7 @@ from broadcaster.ops.alerts import Alerter, apprise_sender
 from broadcaster.ops.heartbeat import Heartbeat
 from broadcaster.ops.housekeeping import housekeep
 from broadcaster.ops.lock import StationLock
-from broadcaster.ops.logs import setup_file_logging
+from broadcaster.ops.logs import remove_file_logging, setup_file_logging
 from broadcaster.ops.monitor import Monitor
 
 log = logging.getLogger(__name__)
@@ -207,4 +207,6 @@ class Unattended:
         if self._old_term is not None and threading.current_thread() is threading.main_thread():
             signal.signal(signal.SIGTERM, self._old_term)
             self._old_term = None
+        if self.file_logging:
+            remove_file_logging(self.station)
         self.lock_.release()

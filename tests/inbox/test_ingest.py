@@ -279,3 +279,22 @@ def test_polling_alone_finds_files(quiet_station: Station) -> None:
     finally:
         watcher.stop()
     assert not watcher.events and store.get("cham") is not None
+
+
+def test_real_speech_service_renders_ahead_into_var(quiet_station: Station) -> None:
+    from broadcaster.speech import build_engines
+    from broadcaster.speech.service import SpeechService
+
+    clock = SystemClock(quiet_station.tz)
+    speech = SpeechService(quiet_station, build_engines(quiet_station.settings.speech), None, clock)
+    store = BulletinStore(store_path(quiet_station))
+    ing = Ingester(quiet_station, store, clock, speech=speech)
+    (quiet_station.inbox_dir / "loa.txt").write_text("Loa phường phát lúc sáu giờ.", "utf-8")
+    ing.drain()
+    assert speech.run_pending() == 1  # what the service's thread does in the station
+    ing.sync_speech()
+    rec = store.get("loa")
+    assert rec.speech_path is not None and rec.speech_path.parent == quiet_station.var_dir / "speech"
+    import soundfile as sf
+
+    assert sf.info(str(rec.speech_path)).duration > 1.0
