@@ -1,5 +1,6 @@
-"""Audio in: decode WAV/FLAC/OGG/MP3 without a system ffmpeg (libsndfile, then miniaudio), mix to
-mono float32, resample with soxr. Errors name the file and say whether it is missing or corrupt.
+"""Audio in: decode WAV/FLAC/OGG/MP3/M4A without a system ffmpeg (libsndfile, then miniaudio,
+then PyAV's bundled FFmpeg for AAC/M4A), mix to mono float32, resample with soxr. Errors name the
+file and say whether it is missing or corrupt.
 """
 
 from __future__ import annotations
@@ -35,7 +36,7 @@ class AudioInfo:
     frames: int
     sample_rate: int
     channels: int
-    decoder: str  # "sndfile" | "miniaudio"
+    decoder: str  # "sndfile" | "miniaudio" | "av"
 
 
 def to_mono(samples: np.ndarray) -> np.ndarray:
@@ -98,11 +99,56 @@ def probe(path: Path) -> AudioInfo:
     try:
         mi = miniaudio.get_file_info(str(path))
     except (miniaudio.MiniaudioError, OSError) as exc:
+        info = _probe_av(path)  # M4A/AAC and the rest of what the bundled FFmpeg reads
+        if info is not None:
+            return info
         raise AudioCorrupt(t("program.audio_corrupt", reason=str(exc).splitlines()[0]),
                            where=str(path)) from None
     if mi.num_frames <= 0:
         raise AudioCorrupt(t("program.audio_corrupt", reason="no audio frames"), where=str(path))
     return AudioInfo(int(mi.num_frames), int(mi.sample_rate), int(mi.nchannels), "miniaudio")
+
+
+def _probe_av(path: Path) -> AudioInfo | None:
+    """Header of a file PyAV's bundled FFmpeg can read (M4A/AAC ...); None if it cannot."""
+    try:
+        import av
+    except ImportError:
+        return None
+    try:
+        with av.open(str(path)) as c:
+            if not c.streams.audio:
+                return None
+            st = c.streams.audio[0]
+            rate = int(st.rate or st.codec_context.sample_rate)
+            if st.duration is not None and st.time_base is not None:
+                seconds = float(st.duration * st.time_base)
+            elif c.duration is not None:
+                seconds = c.duration / 1_000_000
+            else:
+                return None
+            return AudioInfo(int(round(seconds * rate)), rate, int(st.codec_context.channels), "av")
+    except (av.FFmpegError, OSError, ValueError):
+        return None
+
+
+def _decode_av(path: Path) -> tuple[np.ndarray, int]:
+    import av
+
+    try:
+        with av.open(str(path)) as c:
+            st = c.streams.audio[0]
+            rate = int(st.rate or st.codec_context.sample_rate)
+            planar = av.AudioResampler(format="fltp")  # same layout and rate, planar float
+            parts: list[np.ndarray] = []
+            for frame in c.decode(st):
+                parts += [f.to_ndarray().mean(axis=0) for f in planar.resample(frame)]
+            parts += [f.to_ndarray().mean(axis=0) for f in planar.resample(None)]
+    except (av.FFmpegError, OSError, ValueError, IndexError) as exc:
+        raise AudioCorrupt(t("program.audio_corrupt", reason=str(exc).splitlines()[0]),
+                           where=str(path)) from None
+    data = np.concatenate(parts) if parts else np.zeros(0, np.float32)
+    return np.ascontiguousarray(data, dtype=np.float32), rate
 
 
 def decode(path: Path, info: AudioInfo | None = None) -> tuple[np.ndarray, int]:
@@ -124,6 +170,8 @@ def decode(path: Path, info: AudioInfo | None = None) -> tuple[np.ndarray, int]:
             if pos < info.frames:
                 out = out[:pos]
             return out, info.sample_rate
+        if info.decoder == "av":
+            return _decode_av(path)
         dec = miniaudio.decode_file(str(path), output_format=miniaudio.SampleFormat.FLOAT32)
         data = np.frombuffer(dec.samples, dtype=np.float32)
         if dec.nchannels > 1:

@@ -40,7 +40,8 @@ def station_program() -> Program:
 def find(needle: np.ndarray, hay: np.ndarray) -> tuple[int, float]:
     """Best lag of ``needle`` in ``hay`` and the normalised correlation there."""
     c = ss.correlate(hay, needle, mode="valid", method="fft")
-    energy = np.sqrt(np.convolve(hay**2, np.ones(len(needle)), mode="valid") * np.sum(needle**2))
+    c2 = np.concatenate([[0.0], np.cumsum(np.asarray(hay, np.float64) ** 2)])
+    energy = np.sqrt((c2[len(needle):] - c2[: -len(needle)]) * np.sum(needle**2))
     k = int(np.argmax(c))  # the lag by raw correlation; the score normalised at that lag
     return k, float(c[k] / max(energy[k], 1e-12))
 
@@ -187,11 +188,11 @@ def test_gain_and_fades_are_applied(render, settings) -> None:
 
 
 def test_every_format_and_rate_decodes_into_the_program(render, settings) -> None:
-    names = ["music.ogg", "music.mp3", "music.flac", "music22k.wav"]
+    names = ["music.ogg", "music.mp3", "music.flac", "music22k.wav", "music.m4a"]
     out = render(Program(tuple(Music(path=n) for n in names)))
     for e in out.rundown:
         assert e.flags == ()
-        assert abs(e.duration_ms - (12000 if e.label != "music22k.wav" else 12000)) < 60, e
+        assert abs(e.duration_ms - 12000) < 60, e  # AAC adds a few ms of encoder priming
         assert abs(e.loudness_lufs - settings.loudness_lufs) < 1.0
 
 
