@@ -28,18 +28,35 @@ log = logging.getLogger(__name__)
 
 MAX_BYTES = 5 * 1024 * 1024  # a bulletin is a few pages; anything larger is a mistake
 _WORD = re.compile(r"[^\W\d_]+")
+_CASE_FLIP = re.compile(r"[^\W\d_A-ZĐÀ-Ỹ]\w*?[A-ZĐÀÁẢÃẠĂẰẮẲẴẶÂẦẤẨẪẬÈÉẺẼẸÊỀẾỂỄỆÌÍỈĨỊÒÓỎÕỌÔỒỐỔỖỘƠỜỚỞỠỢÙÚỦŨỤƯỪỨỬỮỰỲÝỶỸỴ]")
 # characters that betray TCVN3/VNI text shown through a Western code page
 _LEGACY_HINT = re.compile(r"[©®¸µ¶·¹»¼½¾ÆÇÐÑØÞßæçðñøþ¡¢£¤¥¦§¨ª«¬\xad¯°±²³´]|[aeiouyAEIOUY][øùïûõáàâäåéèëêìíòóôöÿ]")
 
 
+# frequent syllables of bulletins: break ties between decodings that are all well-formed
+# ("Mưa" in VNI reads "Mửa" through the TCVN3 table, also a syllable)
+_COMMON = frozenset("""
+và của là có các được cho trong không một những người này với đã để khi thì theo đến từ năm ngày
+tháng về ra như đó trên sẽ phải nhà nước làm việc tại hội dân công phát triển xã sự đồng thời cùng
+vào nhiều nhân nhất động hành chính quốc gia mới cũng học bộ số điều cơ quan tổ chức kinh tế thực
+hiện đảng viên trường hợp thành phố tỉnh huyện phường tuyên truyền thông báo kế hoạch ban y tiêm mưa
+gió bão lũ nhiệt độ giờ sáng chiều tối đêm nay mai hôm bà con đề nghị ủy uỷ hộ gia đình trẻ em tuổi
+vắc xin phòng bệnh dịch sức khỏe khoẻ khám quân sự nghĩa vụ thuế giá tiền đồng nghìn triệu tỷ điện
+nước sạch đường xe an toàn giao cháy chữa cứu nạn lớn to nhỏ cao thấp mạnh cấp vùng khu vực biển
+sông núi trời nắng rét lạnh nóng ẩm mây thứ hai ba bốn sáu bảy tám chín mười trăm linh lẻ
+""".split())
+
+
 def vietnamese_score(text: str) -> float:
-    """Share of the words in ``text`` that are Vietnamese syllables (0..1)."""
+    """How Vietnamese ``text`` reads: share of well-formed syllables, plus frequent ones, minus junk."""
     words = _WORD.findall(text[:20000])
     if not words:
         return 0.0
-    good = sum(1 for w in words if is_syllable(w))
+    # "KhÈn" (TCVN3 "Khẩn" through Windows-1258) is a syllable in the wrong case: not good
+    good = sum(1 for w in words if is_syllable(w) and not _CASE_FLIP.search(w))
+    common = sum(1 for w in words if w.lower() in _COMMON)
     odd = sum(1 for c in text[:20000] if c == "\ufffd" or 0x80 <= ord(c) < 0xA0)
-    return good / len(words) - odd / max(1, len(words))
+    return (good + 0.5 * common) / len(words) - odd / max(1, len(words))
 
 
 def _legacy_candidates(text: str) -> list[tuple[str, str]]:

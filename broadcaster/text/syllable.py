@@ -12,14 +12,11 @@ from functools import lru_cache
 _TONES = {"\u0300", "\u0301", "\u0303", "\u0309", "\u0323"}  # huyền sắc ngã hỏi nặng
 
 _ONSET = r"(?:ngh|ng|nh|ch|gh|gi|kh|ph|qu|th|tr|b|c|d|đ|g|h|k|l|m|n|p|r|s|t|v|x)?"
-# nuclei with their glides, as written (toneless); longest first
-_NUCLEI = (
-    "uyê|oai|oay|oao|oeo|uây|uôi|ươi|ươu|yêu|iêu|uya|"
-    "oa|oă|oe|uê|uy|uâ|uơ|ươ|uô|iê|yê|ia|ua|ưa|ai|ay|ây|ao|au|âu|eo|êu|iu|oi|ôi|ơi|ui|ưi|ưu|"
-    "a|ă|â|e|ê|i|o|ô|ơ|u|ư|y"
-)
+# nuclei, toneless, longest first: those ending in a glide take no final consonant ("ai", "ươu")
+_OPEN = "uyê|oai|oay|oao|oeo|uây|uôi|ươi|ươu|yêu|iêu|uya|ai|ay|ây|ao|au|âu|eo|êu|iu|oi|ôi|ơi|ui|ưi|ưu|ia|ua|ưa"
+_CLOSABLE = "uyê|oa|oă|oe|uê|uy|uâ|uơ|ươ|uô|iê|yê|oo|a|ă|â|e|ê|i|o|ô|ơ|u|ư|y"
 _CODA = r"(?:ch|nh|ng|c|m|n|p|t)?"
-_SYLLABLE = re.compile(rf"^{_ONSET}(?:{_NUCLEI}){_CODA}$")
+_SYLLABLE = re.compile(rf"^{_ONSET}(?:(?:{_CLOSABLE}){_CODA}|(?:{_OPEN}))$")
 
 
 def strip_tone(word: str) -> str:

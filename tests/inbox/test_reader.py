@@ -138,3 +138,25 @@ def test_docx(tmp_path: Path) -> None:
     bad.write_bytes(b"PK\x03\x04 not really a zip")
     with pytest.raises(InboxError):
         read_bulletin(bad)
+
+
+def _encode_with(charmap: object, s: str) -> bytes:
+    inverse: dict[str, str] = {}
+    for legacy_form, uni in charmap.pairs:  # type: ignore[attr-defined]
+        inverse.setdefault(uni, legacy_form)
+    return "".join(inverse.get(c, c) for c in s).encode("latin-1")
+
+
+SHORT = ["Bão", "Mưa to", "Khẩn", "Thông báo khẩn", "xin cảm ơn", "Rượu", "Lũ quét", "Sạt lở đất",
+         "Trời rét đậm, rét hại", "Nước sông lên nhanh"]
+
+
+@pytest.mark.parametrize("text", SHORT)
+def test_short_legacy_lines_detected(text: str) -> None:
+    """Short notices are where detection is hardest: one or two words must still come out right."""
+    from viparse.normalize.tcvn3 import TCVN3 as TCVN3_MAP
+    from viparse.normalize.vni import VNI as VNI_MAP
+
+    assert decode_bytes(_encode_with(TCVN3_MAP, text)) == text
+    assert decode_bytes(_encode_with(VNI_MAP, text)) == text
+    assert decode_bytes(cp1258(text)) == text
