@@ -35,16 +35,7 @@ _LEGACY_HINT = re.compile(r"[©®¸µ¶·¹»¼½¾ÆÇÐÑØÞßæçðñøþ¡�
 
 # frequent syllables of bulletins: break ties between decodings that are all well-formed
 # ("Mưa" in VNI reads "Mửa" through the TCVN3 table, also a syllable)
-_COMMON = frozenset("""
-và của là có các được cho trong không một những người này với đã để khi thì theo đến từ năm ngày
-tháng về ra như đó trên sẽ phải nhà nước làm việc tại hội dân công phát triển xã sự đồng thời cùng
-vào nhiều nhân nhất động hành chính quốc gia mới cũng học bộ số điều cơ quan tổ chức kinh tế thực
-hiện đảng viên trường hợp thành phố tỉnh huyện phường tuyên truyền thông báo kế hoạch ban y tiêm mưa
-gió bão lũ nhiệt độ giờ sáng chiều tối đêm nay mai hôm bà con đề nghị ủy uỷ hộ gia đình trẻ em tuổi
-vắc xin phòng bệnh dịch sức khỏe khoẻ khám quân sự nghĩa vụ thuế giá tiền đồng nghìn triệu tỷ điện
-nước sạch đường xe an toàn giao cháy chữa cứu nạn lớn to nhỏ cao thấp mạnh cấp vùng khu vực biển
-sông núi trời nắng rét lạnh nóng ẩm mây thứ hai ba bốn sáu bảy tám chín mười trăm linh lẻ
-""".split())
+_COMMON = frozenset(["và", "của", "là", "có", "các", "được", "cho", "trong", "không", "một", "những", "người", "này", "với", "đã", "để", "khi", "thì", "theo", "đến", "từ", "năm", "ngày", "tháng", "về", "ra", "như", "đó", "trên", "sẽ", "phải", "nhà", "nước", "làm", "việc", "tại", "hội", "dân", "công", "phát", "triển", "xã", "sự", "đồng", "thời", "cùng", "vào", "nhiều", "nhân", "nhất", "động", "hành", "chính", "quốc", "gia", "mới", "cũng", "học", "bộ", "số", "điều", "cơ", "quan", "tổ", "chức", "kinh", "tế", "thực", "hiện", "đảng", "viên", "trường", "hợp", "thành", "phố", "tỉnh", "huyện", "phường", "tuyên", "truyền", "thông", "báo", "kế", "hoạch", "ban", "y", "tiêm", "mưa", "gió", "bão", "lũ", "nhiệt", "độ", "giờ", "sáng", "chiều", "tối", "đêm", "nay", "mai", "hôm", "bà", "con", "đề", "nghị", "ủy", "uỷ", "hộ", "gia", "đình", "trẻ", "em", "tuổi", "vắc", "xin", "phòng", "bệnh", "dịch", "sức", "khỏe", "khoẻ", "khám", "quân", "sự", "nghĩa", "vụ", "thuế", "giá", "tiền", "đồng", "nghìn", "triệu", "tỷ", "điện", "nước", "sạch", "đường", "xe", "an", "toàn", "giao", "cháy", "chữa", "cứu", "nạn", "lớn", "to", "nhỏ", "cao", "thấp", "mạnh", "cấp", "vùng", "khu", "vực", "biển", "sông", "núi", "trời", "nắng", "rét", "lạnh", "nóng", "ẩm", "mây", "thứ", "hai", "ba", "bốn", "sáu", "bảy", "tám", "chín", "mười", "trăm", "linh", "lẻ"])
 
 
 def vietnamese_score(text: str) -> float:
