@@ -188,7 +188,8 @@ def _process(src: _Source, s: ProgramSettings, sr: int, target_db: float,
         x = pcm.astype(np.float32)
         x *= np.float32(scale)
     else:
-        assert src.path is not None and src.info is not None
+        if src.path is None or src.info is None:
+            raise ProgramError(f"no audio located for {src.item.name}")
         try:
             x, rate = decode(src.path, src.info)
         except AudioCorrupt as exc:
@@ -705,7 +706,7 @@ def _render(items: list[Item], srcs: list[_Source], starts: list[int], total: in
     energies = model[: len(ratios)] * ratios
     peaks = master.peak_blocks()
     loud = dsp.gated_loudness(energies)
-    if loud is not None and abs(target - loud) > 0.1:
+    if loud is not None and abs(target - loud) > 0.15:
         # correct the level of the written file: down freely, up only within the peak headroom
         tp_now = _span_true_peak(wav_tmp, peaks, sr, 0, total, top=256) or -120.0
         corr = min(target - loud, s.true_peak_dbtp - 0.05 - tp_now)

@@ -33,3 +33,19 @@ def test_overlong_program_trims_music(render) -> None:
     music = next(e for e in out.rundown if e.kind == "music")
     assert "trimmed" in music.flags and music.duration_ms == 12000 - 1500
     assert out.dropped == () and out.duration_ms <= full.duration_ms - 1500
+
+
+def test_station_program_shape_follows_the_settings(render, speech) -> None:
+    from broadcaster.config import parse_settings
+    from broadcaster.program import station_program
+
+    st = parse_settings("policy:\n  max_session_minutes: 0.3\n", "station.yaml")
+    prog = station_program([BulletinItem(bulletin_id="b1", priority=Priority.PRIORITY),
+                            BulletinItem(bulletin_id="b2")], st.program.jingles,
+                           policy=st.policy)
+    assert [i.label or i.kind for i in prog.items] == ["open", "bulletin",
+                                                       "between", "bulletin", "close"]
+    assert prog.max_ms == 18_000 and prog.overlong == "drop_bulletins"
+    out = render(prog)
+    assert out.dropped == ("b2",) and out.duration_ms <= 18_000
+    assert [e.label for e in out.rundown] == ["open", "b1", "close"]
