@@ -494,6 +494,22 @@ class BulletinStore:
             db.execute("UPDATE bulletins SET file_size=?, file_mtime_ns=? WHERE id=?",
                        (size, mtime_ns, bulletin_id))
 
+    def prune(self, before: dt.datetime) -> dict[str, int]:
+        """Retention: forget finished intake entries older than ``before`` and drop the texts of
+        bulletins finished (expired, withdrawn, rejected) before it. States, history and
+        airings stay: they are the record of what was approved and aired."""
+        cut = _iso(before)
+        with self._tx() as db:
+            intake = db.execute(f"DELETE FROM intake WHERE state IN {INTAKE_FINAL!r} AND"
+                                " updated_at < ?", (cut,)).rowcount
+            done = [r[0] for r in db.execute(
+                "SELECT id FROM bulletins WHERE state IN ('expired','withdrawn','rejected') AND"
+                " updated_at < ? AND body != ''", (cut,)).fetchall()]
+            for bid in done:
+                db.execute("UPDATE versions SET body='', script_text='' WHERE bulletin_id=?", (bid,))
+                db.execute("UPDATE bulletins SET body='', script_text='' WHERE id=?", (bid,))
+        return {"intake": intake, "texts": len(done)}
+
     # --- intake journal (the ingester) -----------------------------------------------------
     def _new_id(self, db: sqlite3.Connection, source: str) -> str:
         base = slugify(source.rsplit(".", 1)[0] if "." in source.rsplit("/", 1)[-1] else source)

@@ -73,6 +73,9 @@ def housekeep(station: Station, store: BulletinStore | None, now: dt.datetime) -
                 if folder.is_dir():
                     shutil.rmtree(folder, ignore_errors=True)
                     done["originals"] += 1
+        pruned = store.prune(cutoff)
+        done["intake_rows"] = pruned["intake"]
+        done["bulletin_texts"] = pruned["texts"]
     done["speech"] = _prune_files(var / "speech", ts - hk.speech_days * day, keep)
     claimed = var / "inbox" / "claimed"
     if claimed.is_dir():

@@ -91,8 +91,11 @@ class Unattended:
                                min_interval_s=s.alerts.min_interval_minutes * 60,
                                title=s.name)
         alerter = self.alerter
-        self.ingester.on_disk_error = lambda detail: alerter.alert(
-            "ingest", "disk", t("alert.ingest", station=s.name, detail=detail))
+
+        def disk_alert(detail: str) -> None:
+            alerter.alert("ingest", "disk", t("alert.ingest", station=s.name, detail=detail))
+
+        self.ingester.on_disk_error = disk_alert
         self.ingester.recover(force=True)
         self.watcher = InboxWatcher(self.ingester, self.clock, poll_seconds=s.inbox.poll_seconds,
                                     use_events=s.inbox.watch_events)

@@ -298,3 +298,40 @@ def test_real_speech_service_renders_ahead_into_var(quiet_station: Station) -> N
     import soundfile as sf
 
     assert sf.info(str(rec.speech_path)).duration > 1.0
+
+
+def test_a_really_full_disk_loses_nothing(quiet_station: Station) -> None:
+    """A child process whose files may not grow past 64 KiB (RLIMIT_FSIZE: the OS answers
+    EFBIG, as a full disk answers ENOSPC) tries to ingest a 200 KiB bulletin."""
+    import subprocess
+    import sys
+
+    body = ("Thông báo về kế hoạch phòng chống thiên tai của phường. " * 3000).encode("utf-8")
+    (quiet_station.inbox_dir / "dai.txt").write_bytes(body)
+    store = BulletinStore(store_path(quiet_station))
+    store.close()  # the database exists before the limit applies
+    code = (
+        "import resource, signal, sys\n"
+        "from broadcaster.config import load_station\n"
+        "from broadcaster.clock import SystemClock\n"
+        "from broadcaster.inbox.ingest import Ingester\n"
+        "from broadcaster.inbox.store import BulletinStore, store_path\n"
+        "st = load_station(sys.argv[1])\n"
+        "store = BulletinStore(store_path(st))\n"
+        "ing = Ingester(st, store, SystemClock(st.tz))\n"
+        "signal.signal(signal.SIGXFSZ, signal.SIG_IGN)\n"
+        "resource.setrlimit(resource.RLIMIT_FSIZE, (64 * 1024, resource.RLIM_INFINITY))\n"
+        "print(','.join(o.state for o in ing.drain(max_passes=1)))\n")
+    out = subprocess.run([sys.executable, "-c", code, str(quiet_station.root)],
+                         capture_output=True, text=True, timeout=60)
+    assert out.returncode == 0, out.stderr
+    assert out.stdout.strip() == "deferred", out.stdout + out.stderr
+    store = BulletinStore(store_path(quiet_station))
+    (row,) = store.intake()
+    assert row.state == "claimed" and row.claim.read_bytes() == body  # kept, whole
+    assert not list((quiet_station.var_dir / "originals").rglob("*.txt"))  # no partial copy
+    ing = Ingester(quiet_station, store, SystemClock(quiet_station.tz))  # space is back
+    ing.recover(force=True)
+    assert store.intake()[0].state == "ingested"
+    assert store.get("dai").original.read_bytes() == body
+    assert (quiet_station.inbox_dir / "dai.txt").read_bytes() == body

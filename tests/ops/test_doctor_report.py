@@ -152,3 +152,41 @@ def test_housekeeping_removes_only_what_is_past_retention(st: Station) -> None:
     assert not old_rej.exists() and new_rej.exists()
     assert not old_speech.exists() and not log9.exists()
     assert done["programs"] == 1 and done["archive_days"] == 1 and done["rejected"] == 1
+
+
+def test_housekeeping_prunes_the_store_but_keeps_the_record(st: Station) -> None:
+    tz = st.tz
+    long_ago = dt.datetime(2025, 1, 1, 8, 0, tzinfo=tz)
+    store = BulletinStore(store_path(st), approval="none")
+    (st.inbox_dir / "cu.txt").write_text("Tin cũ.", encoding="utf-8")
+    Ingester(st, store, FakeClock(long_ago)).drain()
+    store.record_airing("cu", 1, "2025-01-02/sang", long_ago + dt.timedelta(days=1))
+    assert store.get("cu").state == "expired"
+    store._db.execute("UPDATE bulletins SET updated_at=?", (long_ago.isoformat(),))
+    done = housekeep(st, store, dt.datetime(2026, 12, 1, tzinfo=tz))
+    assert done["originals"] == 1 and done["intake_rows"] == 1 and done["bulletin_texts"] == 1
+    rec = store.get("cu")
+    assert rec.state == "expired" and rec.body == "" and not rec.original.exists()
+    assert [h.event for h in store.history("cu")][-2:] == ["aired", "expired"]
+    assert len(store.airings("cu")) == 1  # the record of what aired stays
+
+
+def test_stop_waits_for_the_bulletin_on_air_unless_forced(st: Station) -> None:
+    import threading
+
+    from broadcaster.ops.unattended import Unattended
+
+    class Playout:
+        now_playing: object | None = "2026-12-01/sang"
+
+    ops = Unattended(st, SystemClock(st.tz), file_logging=False, signals=False)
+    playout = Playout()
+    threading.Timer(0.6, lambda: setattr(playout, "now_playing", None)).start()
+    t0 = time.monotonic()
+    assert ops.wait_for_air(playout, 30) is True  # waited for the end of the airing
+    assert 0.5 < time.monotonic() - t0 < 5
+    playout.now_playing = "2026-12-01/chieu"
+    assert ops.wait_for_air(playout, 0.3) is False  # the limit
+    ops.force.set()
+    t0 = time.monotonic()
+    assert ops.wait_for_air(playout, 30) is False and time.monotonic() - t0 < 0.5  # forced
