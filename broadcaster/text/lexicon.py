@@ -48,8 +48,8 @@ class Lexicon:
             return None
         keys = sorted(self.entries, key=len, reverse=True)
         alt = "|".join(re.escape(k).replace(r"\ ", r"\s+") for k in keys)
-        # a digit before a key is no word boundary problem ("6h30Covid"), a letter is
-        return re.compile(rf"(?<![^\W\d_]|&)(?:{alt})(?![\w&])")
+        # a digit next to a key is no word boundary problem ("QL5", "6h30Covid"), a letter is
+        return re.compile(rf"(?<![^\W\d_]|&)(?:{alt})(?![^\W\d_]|&)")
 
 
 def _clean_entries(raw: Any, source: str, loc: yamlpos.Located | None) -> dict[str, str]:

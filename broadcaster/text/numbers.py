@@ -106,6 +106,8 @@ def read_digits(digits: str, group: int = 0) -> str:
 def read_decimal(integer: str, fraction: str, dialect: str = "north") -> str:
     """``integer``,``fraction``: "2,5" -> "hai phẩy năm", "0,05" -> "không phẩy không năm"."""
     head = read_number(integer, dialect)
+    if not fraction.strip("0"):  # "5,0 m" is five metres
+        return head
     fraction = fraction.rstrip("0") if len(fraction) > 2 else fraction
     if not fraction:
         return head

@@ -250,11 +250,12 @@ def build_rules(dialect: str = "north", lexicon: Lexicon | None = None) -> list[
         return ("cộng tám tư, " if raw.startswith("+84") else "") + spoken
 
     # 5. times ---------------------------------------------------------------------------------
-    clock = r"(?P<h{0}>[01]?\d|2[0-4])\s?(?:[hH](?:\s?(?P<m{0}>[0-5]\d)(?:'|p|phút)?)?(?![{1}])|:(?P<c{0}>[0-5]\d)(?!\d|:))"
+    clock = (r"(?P<h{0}>[01]?\d|2[0-4])\s?(?:[hH](?:\s?(?P<m{0}>[0-5]\d)(?:'|p|phút)?)?(?![{1}])"
+             r"|g(?P<g{0}>[0-5]\d)(?![{1}\d])|:(?P<c{0}>[0-5]\d)(?!\d|:))")
 
     def read_clock(m: re.Match[str], i: int) -> str:
         h = m.group(f"h{i}")
-        mins = m.group(f"m{i}") or m.group(f"c{i}")
+        mins = m.group(f"m{i}") or m.group(f"c{i}") or m.group(f"g{i}")
         out = N(h) + " giờ"
         if mins and int(mins):
             out += " " + N(mins) + " phút"
@@ -283,6 +284,17 @@ def build_rules(dialect: str = "north", lexicon: Lexicon | None = None) -> list[
     def with_day(m: re.Match[str], d: str) -> str:
         said = re.search(r"ngày\s*$", _before(m, 8), re.IGNORECASE)
         return ("" if said else "ngày ") + day(d)
+
+    @rule("fraction", r"(?<![\d/])(24)/(24|7)(?P<h>h(?!\w))?(?![\d/])"
+                      r"|(?P<ctx>\b(?:chiếm|đạt|khoảng|gần|hơn|bằng|được|còn|tới|trên|dưới) )(?P<a>\d{1,2})/(?P<b>\d{1,2})(?![\d/])"
+                      r"|(?<![\d/])(?P<c>\d{1,2})/(?P<d>\d{1,2})(?= (?:số|diện tích|dân số|tổng|kế hoạch|chỉ tiêu|thời gian))")
+    def fraction(m: re.Match[str]) -> str:
+        """Fractions where the words say so: "chiếm 1/3" -> một phần ba; "24/24" -> hai mươi tư trên hai mươi tư."""
+        if m.group(1):
+            return f"{N(m.group(1))} trên {N(m.group(2))}" + (" giờ" if m.group("h") else "")
+        if m.group("a"):
+            return f"{m.group('ctx')}{N(m.group('a'))} phần {N(m.group('b'))}"
+        return f"{N(m.group('c'))} phần {N(m.group('d'))}"
 
     ds = r"\s?[/.-]\s?"
     @rule("date_range", r"(?<![\d.,/])(\d{1,2})\s?(?:-|đến|và)\s?(\d{1,2})/(\d{1,2})(?:/(\d{4}))?(?![\d/])"
