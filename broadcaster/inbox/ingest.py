@@ -33,7 +33,7 @@ from typing import Protocol
 from broadcaster.clock import Clock
 from broadcaster.config import Station
 from broadcaster.errors import BroadcasterError
-from broadcaster.inbox.store import BulletinRecord, BulletinStore
+from broadcaster.inbox.store import BulletinStore
 from broadcaster.messages import CATALOG
 from broadcaster.models import Bulletin, Script
 
@@ -41,6 +41,7 @@ log = logging.getLogger(__name__)
 
 SUPPORTED = (".txt", ".docx", ".doc")
 REJECTED_DIR = "rejected"
+CLAIM_DIR = ".dang-xu-ly"  # claims when inbox/ and var/ are on different file systems
 ERROR_SUFFIX = ".loi.txt"
 # editors' programs leave these while saving; they are not drops
 _TEMP_PREFIXES = ("~$", ".~lock", ".")
@@ -200,6 +201,12 @@ class Ingester:
         self.speech = speech
         self.inbox = station.inbox_dir
         self.claim_root = station.var("inbox", "claimed")
+        self.inbox.mkdir(parents=True, exist_ok=True)
+        if os.stat(self.inbox).st_dev != os.stat(self.claim_root).st_dev:
+            # inbox/ on another file system (a mounted share): a rename to var/ cannot work, so
+            # files are claimed into a hidden folder of the inbox itself
+            self.claim_root = self.inbox / CLAIM_DIR
+            self.claim_root.mkdir(exist_ok=True)
         self.originals = station.var("originals")
         self._seen: dict[str, _Seen] = {}
         self._missing: dict[str, int] = {}  # source -> consecutive scans it was missing
@@ -262,14 +269,11 @@ class Ingester:
         if found is None:
             return []
         mono = self.clock.monotonic()
-        every = {r.source: r for r in self.store.all()}
-        known = {s: r for s, r in every.items() if r.state in ("received", "awaiting_approval",
-                                                                  "approved")}
+        every = self.store.files()
         ready: list[str] = []
         for source, st in found.items():
-            rec = every.get(source)
-            if rec is not None and rec.extra.get("file_size") == st.st_size and \
-                    rec.extra.get("file_mtime_ns") == st.st_mtime_ns:
+            known_file = every.get(source)
+            if known_file is not None and known_file[2:] == (st.st_size, st.st_mtime_ns):
                 self._seen.pop(source, None)
                 continue  # the file we put back after ingesting it
             seen = self._seen.get(source)
@@ -283,7 +287,7 @@ class Ingester:
             if source not in found:
                 del self._seen[source]
         if self.withdraw_on_delete:
-            self._withdraw_deleted(found, known)
+            self._withdraw_deleted(found, every)
         return sorted(ready)
 
     def next_ready_in(self) -> float | None:
@@ -294,20 +298,24 @@ class Ingester:
         return max(0.0, min(s.since + self.stable_seconds - mono for s in self._seen.values()))
 
     def _withdraw_deleted(self, found: dict[str, os.stat_result],
-                          known: dict[str, BulletinRecord]) -> None:
-        busy = {r.source for r in self.store.intake(pending=True)}
-        for source, rec in known.items():
-            if source in found or source in busy:
+                          every: dict[str, tuple[str, str, int | None, int | None]]) -> None:
+        busy: set[str] | None = None
+        for source, (bid, state, size, _mtime) in every.items():
+            if state not in ("received", "awaiting_approval", "approved") or source in found:
                 self._missing.pop(source, None)
                 continue
-            if rec.extra.get("file_size") is None:
+            if size is None:
                 continue  # never put back (another copy took its place): not the editor's doing
+            if busy is None:
+                busy = {r.source for r in self.store.intake(pending=True)}
+            if source in busy:
+                continue
             self._missing[source] = self._missing.get(source, 0) + 1
             if self._missing[source] >= 2:  # seen missing twice: not a share's hiccup
-                self.store.withdraw(rec.id, vi("inbox.deleted", source=source), now=self._now())
+                self.store.withdraw(bid, vi("inbox.deleted", source=source), now=self._now())
                 self.stats.withdrawn += 1
                 self._missing.pop(source, None)
-                log.info("bulletin %s withdrawn: %s was deleted from the inbox", rec.id, source)
+                log.info("bulletin %s withdrawn: %s was deleted from the inbox", bid, source)
 
     # --- one file ----------------------------------------------------------------------------
     def ingest(self, source: str) -> Outcome:

@@ -345,6 +345,11 @@ class BulletinStore:
         return self._select("WHERE state IN ('received','awaiting_approval','approved')"
                             " ORDER BY received_at, id")
 
+    def files(self) -> dict[str, tuple[str, str, int | None, int | None]]:
+        """source -> (id, state, size, mtime_ns) of the file as put back in inbox/ (light)."""
+        rows = self._query("SELECT source, id, state, file_size, file_mtime_ns FROM bulletins")
+        return {r[0]: (r[1], r[2], r[3], r[4]) for r in rows}
+
     def eligible(self, now: dt.datetime) -> list[BulletinRecord]:
         """Bulletins that may air at ``now``: emergencies first, then priority, then normal."""
         required = self.approval == "required"
@@ -473,16 +478,21 @@ class BulletinStore:
 
     def expire(self, now: dt.datetime) -> list[str]:
         """Mark bulletins whose air window has ended as expired; returns their ids."""
-        gone = [r for r in self.active() if r.air_until is not None and r.air_until <= now]
+        rows = self._query("SELECT id, version, air_until FROM bulletins WHERE air_until IS NOT"
+                           " NULL AND state IN ('received','awaiting_approval','approved')")
+        gone = [(bid, v, until) for bid, v, until in rows
+                if (u := _dt(until)) is not None and u <= now]
+        if not gone:
+            return []
         when = _iso(now)
         with self._tx() as db:
-            for r in gone:
-                reason = t("store.window_over", until=f"{r.air_until:%Y-%m-%d %H:%M}")
+            for bid, version, until in gone:
+                reason = t("store.window_over", until=f"{_dt(until):%Y-%m-%d %H:%M}")
                 db.execute("UPDATE bulletins SET state='expired', reason=?, updated_at=?"
                            " WHERE id=? AND state IN ('received','awaiting_approval','approved')",
-                           (reason, when, r.id))
-                self._event(db, r.id, r.version, str(when), "expired", reason)
-        return [r.id for r in gone]
+                           (reason, when, bid))
+                self._event(db, bid, version, str(when), "expired", reason)
+        return [bid for bid, _, _ in gone]
 
     def set_speech(self, bulletin_id: str, version: int, path: Path | None) -> None:
         with self._tx() as db:

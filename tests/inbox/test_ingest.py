@@ -335,3 +335,27 @@ def test_a_really_full_disk_loses_nothing(quiet_station: Station) -> None:
     assert store.intake()[0].state == "ingested"
     assert store.get("dai").original.read_bytes() == body
     assert (quiet_station.inbox_dir / "dai.txt").read_bytes() == body
+
+
+def test_inbox_on_another_file_system_is_claimed_in_place(quiet_station: Station) -> None:
+    """An inbox on a mounted share: rename into var/ would fail (EXDEV), so claims stay on the
+    share's file system, in a hidden folder the scan skips."""
+    import shutil
+    import tempfile
+
+    shm = Path("/dev/shm")
+    if not shm.is_dir() or shm.stat().st_dev == quiet_station.root.stat().st_dev:
+        pytest.fail("this test needs /dev/shm on its own file system (Linux tmpfs)")
+    share = Path(tempfile.mkdtemp(dir=shm))
+    try:
+        shutil.rmtree(quiet_station.inbox_dir)
+        quiet_station.inbox_dir.symlink_to(share)
+        ing, store, _ = _setup(quiet_station)
+        assert ing.claim_root == quiet_station.inbox_dir / ".dang-xu-ly"
+        (share / "chia-se.txt").write_text("Tin từ máy chia sẻ.", encoding="utf-8")
+        (out,) = ing.drain()
+        assert out.state == "ingested"
+        assert store.get("chia-se").original.read_text(encoding="utf-8") == "Tin từ máy chia sẻ."
+        assert (share / "chia-se.txt").is_file() and ing.drain() == []
+    finally:
+        shutil.rmtree(share, ignore_errors=True)
