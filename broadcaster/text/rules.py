@@ -261,6 +261,16 @@ def build_rules(dialect: str = "north", lexicon: Lexicon | None = None) -> list[
             out += " " + N(mins) + " phút"
         return out
 
+    @rule("time_date", r"(?<![\d.,/])([01]?\d|2[0-4])[hH](?:([0-5]\d))?\s?/\s?(\d{1,2})/(\d{1,2})(?:/(\d{4}))?(?![\d/])")
+    def time_date(m: re.Match[str]) -> str:
+        """Forecast times "01h/07/9" -> một giờ ngày bảy tháng chín."""
+        h, mins, d, mo, y = m.groups()
+        if not _valid_date(d, mo):
+            return m.group(0)
+        out = N(h) + " giờ" + (f" {N(mins)} phút" if mins and int(mins) else "")
+        out += f" ngày {N(d)} tháng {glue(num.read_month(int(mo), dialect))}"
+        return out + (f" năm {N(y)}" if y else "")
+
     @rule("time", r"(?<!\d)(?<!\d[.,/:])" + clock.format(1, LOW) + r"(?:\s?-\s?" + clock.format(2, LOW) + r")?(?![\d])")
     def time(m: re.Match[str]) -> str:
         """Clock times and their ranges: 6h30 -> sáu giờ ba mươi phút, 7h30-10h00 -> ... đến mười giờ."""
@@ -269,9 +279,11 @@ def build_rules(dialect: str = "north", lexicon: Lexicon | None = None) -> list[
             out += " đến " + read_clock(m, 2)
         return out
 
-    @rule("time_words", r"(?<![\d.,])(\d{1,2}) giờ (\d{1,2})(?! phút)(?![\d.,/])")
+    @rule("time_words", r"(?<![\d.,])(\d{1,2}) giờ (\d{1,2})(?: phút)?(?!\d|[.,/]\d)")
     def time_words(m: re.Match[str]) -> str:
-        """"4 giờ 45" -> bốn giờ bốn mươi lăm phút."""
+        """"4 giờ 45" -> bốn giờ bốn mươi lăm phút; "14 giờ 00" -> mười bốn giờ."""
+        if not int(m.group(2)):
+            return f"{N(m.group(1))} giờ"
         return f"{N(m.group(1))} giờ {N(m.group(2))} phút"
 
     # 6. dates ---------------------------------------------------------------------------------
@@ -284,6 +296,18 @@ def build_rules(dialect: str = "north", lexicon: Lexicon | None = None) -> list[
     def with_day(m: re.Match[str], d: str) -> str:
         said = re.search(r"ngày\s*$", _before(m, 8), re.IGNORECASE)
         return ("" if said else "ngày ") + day(d)
+
+    @rule("coordinates", r"(?<![\d.,])(\d{1,3}(?:,\d+)?)\s?°?\s?([NS])\s?[-–,;/]?\s?(\d{1,3}(?:,\d+)?)\s?°?\s?([EW])(?![\w])")
+    def coordinates(m: re.Match[str]) -> str:
+        """"21,0N-107,8E" -> hai mươi mốt độ Vĩ Bắc, một trăm linh bảy phẩy tám độ Kinh Đông."""
+        lat, ns, lon, ew = m.groups()
+
+        def deg(v: str) -> str:
+            whole, _, frac = v.partition(",")
+            return glue(num.read_decimal(whole, frac, dialect) if frac else num.read_number(whole, dialect))
+
+        return (f"{deg(lat)} độ Vĩ {'Bắc' if ns == 'N' else 'Nam'}, "
+                f"{deg(lon)} độ Kinh {'Đông' if ew == 'E' else 'Tây'}")
 
     @rule("fraction", r"(?<![\d/])(24)/(24|7)(?P<h>h(?!\w))?(?![\d/])"
                       r"|(?P<ctx>\b(?:chiếm|đạt|khoảng|gần|hơn|bằng|được|còn|tới|trên|dưới) )(?P<a>\d{1,2})/(?P<b>\d{1,2})(?![\d/])"
