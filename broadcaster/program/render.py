@@ -258,19 +258,23 @@ def _k_energies(x: np.ndarray, rate: int, n_in: int, n_out: int,
     plain: list[np.ndarray] = []
     faded: list[np.ndarray] = []
     rest = np.zeros(0, np.float32)
-    rest_f = np.zeros(0, np.float32)
+    rest_f = rest
     n_in, n_out = min(n_in, len(x)), min(n_out, len(x))
     for a in range(0, len(x), block):
-        y, zi = dsp.ss.sosfilt(m.sos, x[a : a + block], zi=zi)
-        w = _fade_curve(len(x), n_in, n_out, a, a + len(y))
-        yf = y * w if w is not None else y
-        y = np.concatenate([rest, y]) if len(rest) else y
-        yf = np.concatenate([rest_f, yf]) if len(rest_f) else yf
+        y_new, zi = dsp.ss.sosfilt(m.sos, x[a : a + block], zi=zi)
+        w = _fade_curve(len(x), n_in, n_out, a, a + len(y_new))
+        y = np.concatenate([rest, y_new]) if len(rest) else y_new
+        yf = None  # the faded signal, when it differs from y
+        if w is not None or rest_f is not rest:
+            yf = np.concatenate([rest_f, y_new * w if w is not None else y_new])
         k = len(y) // hop * hop
         if k:
-            plain.append(np.square(y[:k]).reshape(-1, hop).mean(axis=1, dtype=np.float64))
-            faded.append(np.square(yf[:k]).reshape(-1, hop).mean(axis=1, dtype=np.float64))
-        rest, rest_f = y[k:].copy(), yf[k:].copy()
+            e = np.square(y[:k]).reshape(-1, hop).sum(axis=1).astype(np.float64) / hop
+            plain.append(e)
+            faded.append(e if yf is None else
+                         np.square(yf[:k]).reshape(-1, hop).sum(axis=1).astype(np.float64) / hop)
+        rest = y[k:].copy()
+        rest_f = rest if yf is None else yf[k:].copy()
     e = np.concatenate(plain) if plain else np.zeros(0)
     return e, (np.concatenate(faded) if faded else np.zeros(0))
 
