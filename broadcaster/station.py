@@ -113,15 +113,13 @@ class StationService:
     def stop(self) -> None:
         """Fade out what is on air, let the air job log it, then close in reverse order."""
         self.notify(t("run.stopping"))
-        if self.ops is not None:  # let the bulletin on air finish unless forced
-            self.ops.wait_for_air(self.playout, self.station.settings.housekeeping.shutdown_wait_seconds)
+        self._end_airing()
+        if self.ops is not None:
             self.ops.stop()
         if self._watcher is not None:
             self._watcher.stop()
         if self.control is not None:
             self.control.stop()
-        if self.playout is not None:
-            self.playout.stop_current("station stopped")
         if self.scheduler is not None:
             self.scheduler.shutdown()
         if self.asrun is not None:
@@ -131,6 +129,23 @@ class StationService:
         self._stopped.set()
         self._stop_requested.set()
         self.notify(t("run.stopped"))
+
+    def _end_airing(self) -> None:
+        """Never cut a bulletin mid-word: end the airing at the next pause in the speech
+        (bounded by housekeeping.shutdown_wait_seconds); a second Ctrl-C fades out at once."""
+        if self.playout is None:
+            return
+        self.playout.closing = True
+        limit = self.station.settings.housekeeping.shutdown_wait_seconds
+        try:
+            self.playout.stop_current("station stopped", soft=True)
+            if self.playout.wait_idle(limit):
+                return
+            log.warning("no pause in %s s: fading out", limit)
+        except KeyboardInterrupt:
+            log.warning("stop forced during an airing")
+        self.playout.stop_current("station stopped (forced)")
+        self.playout.wait_idle(5)
 
     # --- operator actions (also reached through the control channel) ----------------------
     def reload_schedules(self, new_file: Path | None = None) -> list[str]:

@@ -31,6 +31,21 @@ STALL_S = 2.0  # no progress this long: the child is killed and the airing repor
 PREEMPTED = "preempted before its first sample"
 
 
+class Cancel(threading.Event):
+    """Ends one airing early. ``soft`` waits for a pause in the speech (never mid-word)."""
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.soft = False
+
+    def request(self, *, soft: bool = False) -> None:
+        if self.is_set() and not soft:
+            self.soft = False  # a hard stop overrides a soft one
+        elif not self.is_set():
+            self.soft = soft
+        self.set()
+
+
 @dataclass(frozen=True)
 class PlayResult:
     outcome: str  # aired | interrupted | failed
@@ -41,15 +56,17 @@ class PlayResult:
 
 
 class Player(Protocol):
-    """Something that airs a WAV file with its first sample at ``start_at``."""
+    """Something that airs a WAV file with its first sample at ``start_at``.
+
+    Setting ``cancel`` (from another thread) fades the airing out, or preempts it before its
+    first sample; each airing gets its own event, so a cancel can never be lost or leak into
+    the next airing.
+    """
 
     description: str
 
-    def play(self, wav: Path, start_at: dt.datetime, name: str = "") -> PlayResult: ...
-
-    def stop(self) -> None:
-        """Fade out and end the current airing (from another thread)."""
-        ...
+    def play(self, wav: Path, start_at: dt.datetime, name: str = "",
+             cancel: threading.Event | None = None) -> PlayResult: ...
 
 
 def _subprocess_env() -> dict[str, str]:
@@ -102,23 +119,19 @@ class SoundCardPlayer:
         self.retry_s = retry_s
         self.description = f"sound card {device if device is not None else '(default)'}"
         self.last_error = ""
-        self._proc: subprocess.Popen[str] | None = None
-        self._lock = threading.Lock()
-        self._stopping = False
-        self._wake = threading.Event()
 
-    def play(self, wav: Path, start_at: dt.datetime, name: str = "") -> PlayResult:
-        self._stopping = False
-        self._wake.clear()
+    def play(self, wav: Path, start_at: dt.datetime, name: str = "",
+             cancel: threading.Event | None = None) -> PlayResult:
+        cancel = cancel or threading.Event()
         # Start the child ahead of time; it positions the first sample itself.
-        if self.clock.wait(self._wake, (start_at - self.clock.now()).total_seconds() - self.lead_s):
+        if self.clock.wait(cancel, (start_at - self.clock.now()).total_seconds() - self.lead_s):
             return PlayResult("interrupted", None, self.clock.now(), PREEMPTED, self.description)
         give_up = max(start_at, self.clock.now()) + dt.timedelta(seconds=self.retry_s)
         attempt = 0
         while True:
             attempt += 1
-            result = self._play_once(wav, start_at)
-            if result.started is not None or result.outcome != "failed" or self._stopping:
+            result = self._play_once(wav, start_at, cancel)
+            if result.started is not None or result.outcome != "failed" or cancel.is_set():
                 if result.outcome == "aired":
                     self.last_error = ""
                 return result
@@ -130,11 +143,11 @@ class SoundCardPlayer:
                                   f" {result.reason}", self.description)
             log.warning("sound output unavailable (attempt %d): %s; retrying in %.1f s",
                         attempt, result.reason, delay)
-            if self.clock.wait(self._wake, delay):
+            if self.clock.wait(cancel, delay):
                 return PlayResult("interrupted", None, self.clock.now(), PREEMPTED,
                                   self.description)
 
-    def _play_once(self, wav: Path, start_at: dt.datetime) -> PlayResult:
+    def _play_once(self, wav: Path, start_at: dt.datetime, cancel: threading.Event) -> PlayResult:
         start_epoch = start_at.timestamp()
         now_epoch = self.clock.now().timestamp()
         if start_epoch < now_epoch + 0.3:
@@ -144,16 +157,12 @@ class SoundCardPlayer:
                 "--volume", str(self.volume), "--rate", str(self.sample_rate)]
         if self.device is not None:
             args += ["--device", str(self.device)]
-        with self._lock:
-            self._proc = subprocess.Popen(args, stdout=subprocess.PIPE, stderr=subprocess.PIPE,
-                                          text=True, env=_subprocess_env())
-        try:
-            return self._watch(self._proc, start_epoch)
-        finally:
-            with self._lock:
-                self._proc = None
+        proc = subprocess.Popen(args, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True,
+                                env=_subprocess_env())
+        return self._watch(proc, start_epoch, cancel)
 
-    def _watch(self, proc: subprocess.Popen[str], start_epoch: float) -> PlayResult:
+    def _watch(self, proc: subprocess.Popen[str], start_epoch: float,
+               cancel: threading.Event) -> PlayResult:
         events: list[dict] = []
         stderr: collections.deque[str] = collections.deque(maxlen=20)
         last_change = [time.monotonic()]
@@ -185,9 +194,17 @@ class SoundCardPlayer:
             th.start()
         stalled = ""
         spawned = time.monotonic()
+        sent: set[int] = set()
         while proc.poll() is None:
             time.sleep(0.05)
             now = time.monotonic()
+            if cancel.is_set():
+                # SIGUSR1: stop at the next pause in the speech; SIGTERM: fade out now
+                sig = signal.SIGUSR1 if getattr(cancel, "soft", False) else signal.SIGTERM
+                if sig not in sent:
+                    proc.send_signal(sig)
+                    sent.add(sig)
+                    last_change[0] = now
             ready = any(e.get("event") == "ready" for e in events)
             if not ready and now - spawned > self.READY_S:
                 stalled = f"sound output did not open within {self.READY_S:.0f} s"
@@ -211,19 +228,12 @@ class SoundCardPlayer:
                               stalled, self.description)
         if any(e.get("event") == "done" for e in events):
             return PlayResult("aired", started_dt, ended_dt, "", self.description)
-        if any(e.get("event") == "stopped" for e in events) or self._stopping:
+        if any(e.get("event") == "stopped" for e in events) or cancel.is_set():
             return PlayResult("interrupted", started_dt, ended_dt, "stopped by operator",
                               self.description)
         reason = err or (stderr[-1] if stderr else f"player exited with {proc.returncode}")
         return PlayResult("interrupted" if started else "failed", started_dt, ended_dt, reason,
                           self.description)
-
-    def stop(self) -> None:
-        self._stopping = True
-        self._wake.set()
-        with self._lock:
-            if self._proc and self._proc.poll() is None:
-                self._proc.send_signal(signal.SIGTERM)  # the child fades out
 
 
 class FilePlayer:
@@ -233,11 +243,11 @@ class FilePlayer:
         self.clock = clock
         self.out_dir = out_dir
         self.description = f"WAV file sink {out_dir}"
-        self._stop = threading.Event()
 
-    def play(self, wav: Path, start_at: dt.datetime, name: str = "") -> PlayResult:
-        self._stop.clear()
-        if self.clock.wait(self._stop, (start_at - self.clock.now()).total_seconds()):
+    def play(self, wav: Path, start_at: dt.datetime, name: str = "",
+             cancel: threading.Event | None = None) -> PlayResult:
+        cancel = cancel or threading.Event()
+        if self.clock.wait(cancel, (start_at - self.clock.now()).total_seconds()):
             return PlayResult("interrupted", None, self.clock.now(), PREEMPTED, self.description)
         started = self.clock.now()
         folder = self.out_dir / f"{started:%Y-%m-%d}"
@@ -252,15 +262,12 @@ class FilePlayer:
             return PlayResult("failed", None, self.clock.now(), f"file sink: {exc}", str(target))
         end = started + dt.timedelta(seconds=duration)
         while self.clock.now() < end:
-            if self.clock.wait(self._stop, (end - self.clock.now()).total_seconds()):
+            if self.clock.wait(cancel, (end - self.clock.now()).total_seconds()):
                 break
         ended = self.clock.now()
-        if self._stop.is_set():
+        if cancel.is_set():
             return PlayResult("interrupted", started, ended, "stopped by operator", str(target))
         return PlayResult("aired", started, ended, "", str(target))
-
-    def stop(self) -> None:
-        self._stop.set()
 
 
 class FakePlayer:
@@ -272,7 +279,8 @@ class FakePlayer:
         self.description = "fake"
         self.played: list[tuple[Path, dt.datetime, dt.datetime]] = []
 
-    def play(self, wav: Path, start_at: dt.datetime, name: str = "") -> PlayResult:
+    def play(self, wav: Path, start_at: dt.datetime, name: str = "",
+             cancel: threading.Event | None = None) -> PlayResult:
         self.clock.sleep((start_at - self.clock.now()).total_seconds())
         started = self.clock.now()
         if self.fail:
@@ -281,6 +289,3 @@ class FakePlayer:
         self.clock.sleep(duration)
         self.played.append((wav, start_at, started))
         return PlayResult("aired", started, self.clock.now(), "", "fake")
-
-    def stop(self) -> None:
-        pass

@@ -16,7 +16,7 @@ from pathlib import Path
 import soundfile as sf
 
 from broadcaster.air.asrun import AsRunLog
-from broadcaster.air.player import PREEMPTED, Player, PlayResult
+from broadcaster.air.player import PREEMPTED, Cancel, Player, PlayResult
 from broadcaster.air.prepare import PreparedProgram, verify_wav
 from broadcaster.air.schedule import PlannedSlot
 from broadcaster.clock import Clock
@@ -61,6 +61,8 @@ class Playout:
         self._emergency_lock = threading.Lock()
         self._emergencies = 0  # pending emergencies: scheduled airings wait for them
         self._interrupt_reason = ""
+        self._cancel: Cancel | None = None  # the airing in progress, if any
+        self.closing = False  # the station is stopping: nothing new starts
         self.now_playing: PlannedSlot | None = None
         self.on_air_label: str | None = None
         self.on_air_since: dt.datetime | None = None
@@ -101,7 +103,7 @@ class Playout:
             with self._air_lock:
                 if not self._emergencies:
                     report = self._air(planned)
-                    if report.outcome != "preempted":
+                    if report.outcome != "preempted" or self.closing:
                         return report
             self.clock.sleep(0.05)  # an emergency goes first; then this slot airs (late)
 
@@ -111,7 +113,8 @@ class Playout:
             self._emergencies += 1
             try:
                 self._interrupt_reason = reason
-                self.player.stop()
+                if self._cancel is not None:
+                    self._cancel.request()
                 with self._air_lock:
                     self._interrupt_reason = ""
                     return self._air_emergency(prepared)
@@ -124,13 +127,15 @@ class Playout:
                                scheduled=now, now=now, program_hash=prepared.digest,
                                items=prepared.items, sink=self.player.description)
         self.on_air_since, self.on_air_label = now, "KHẨN CẤP / EMERGENCY"
+        self._cancel = Cancel()
         try:
-            result = self.player.play(prepared.wav, now, name="emergency")
+            result = self.player.play(prepared.wav, now, name="emergency", cancel=self._cancel)
         except Exception as exc:  # noqa: BLE001 - an audio error never kills the station
             log.exception("player crashed")
             result = PlayResult("failed", None, self.clock.now(), f"player error: {exc}")
         finally:
             self.on_air_since = self.on_air_label = None
+            self._cancel = None
         outcome = "emergency" if result.outcome == "aired" else result.outcome
         archive = result.sink if self.player_archives else self._archive_file(
             prepared, now.date(), f"{now:%H%M%S}-emergency")
@@ -140,6 +145,8 @@ class Playout:
 
     def _air(self, planned: PlannedSlot) -> AirReport:
         key, slot = planned.key, planned.slot
+        if self.closing:
+            return AirReport(key, "preempted", "station stopping")
         if self.asrun.has_final(key):
             log.info("%s already has an as-run entry: not airing it twice", key)
             return AirReport(key, "skipped", "already aired or logged")
@@ -163,25 +170,32 @@ class Playout:
         row = self.asrun.begin(slot_key=key, slot_id=slot.id, slot_name=slot.label,
                                scheduled=planned.start, now=now, program_hash=prepared.digest,
                                items=prepared.items, sink=self.player.description)
+        self._interrupt_reason = ""
+        self._cancel = Cancel()
+        if self._emergencies:  # an emergency came in while this was being set up
+            self._cancel.request()
         self.now_playing = planned
         self.on_air_since, self.on_air_label = start_at, slot.label
-        self._interrupt_reason = ""
         self.notify(t("air.on_air", slot=slot.label, duration=_mmss(prepared.duration_ms),
                       when=f"{start_at:%H:%M:%S}"))
         try:
-            result = self.player.play(prepared.wav, start_at, name=slot.id)
+            result = self.player.play(prepared.wav, start_at, name=slot.id, cancel=self._cancel)
         except Exception as exc:  # noqa: BLE001 - an audio error never kills the station
             log.exception("player crashed")
             result = PlayResult("failed", None, self.clock.now(), f"player error: {exc}")
         finally:
             self.now_playing = None
             self.on_air_since = self.on_air_label = None
-        if result.started is None and result.reason == PREEMPTED:
-            self.asrun.discard(row)  # never reached the air: it airs after the emergency
+            self._cancel = None
+        if result.started is None and result.reason == PREEMPTED and (self._emergencies
+                                                                      or self.closing):
+            # Never reached the air: it airs after the emergency, or (station stopping) at
+            # the next start if that is within the grace period.
+            self.asrun.discard(row)
             return AirReport(key, "preempted")
         outcome, reason = result.outcome, result.reason
         if outcome == "interrupted" and self._interrupt_reason:
-            reason = self._interrupt_reason
+            reason = self._interrupt_reason  # e.g. skipped by the operator before it began
         if outcome == "aired" and result.started is not None:
             late_s = (result.started - planned.start).total_seconds()
             if late_s > ON_TIME_S:
@@ -227,10 +241,20 @@ class Playout:
             return ""
         return str(target)
 
-    def stop_current(self, reason: str = "") -> None:
-        """Fade out what is on air (skip); it is logged interrupted with ``reason``."""
+    def stop_current(self, reason: str = "", *, soft: bool = False) -> None:
+        """End what is on air, logged interrupted with ``reason``: fade out now, or with
+        ``soft`` at the next pause in the speech (never mid-word)."""
         self._interrupt_reason = reason
-        self.player.stop()
+        cancel = self._cancel
+        if cancel is not None:
+            cancel.request(soft=soft)
+
+    def wait_idle(self, timeout: float) -> bool:
+        """Wait until nothing is on air (an airing in progress has ended); True if so."""
+        if self._air_lock.acquire(timeout=max(0.0, timeout)):
+            self._air_lock.release()
+            return True
+        return False
 
 
 def _mmss(ms: int) -> str:

@@ -30,6 +30,8 @@ FADE_S = 0.4  # fade on stop
 # plugin when the machine is busy; the start time stays exact at any latency, because the
 # first sample is positioned from the callback's DAC time, so take a safe margin.
 DRAIN_S = 0.25
+PAUSE_RMS = 10 ** (-45 / 20)  # a block this quiet is a pause between words or sentences
+SOFT_MAX_S = 12.0  # a soft stop that finds no pause by then fades out
 LATENCY_S = float(os.environ.get("BROADCASTER_OUTPUT_LATENCY", "0.1"))
 
 
@@ -166,7 +168,8 @@ def play(path: str, start_epoch: float, device: str | int | None, channels: int,
     feeder.prefill()
 
     state = {"started": False, "first_st": None, "played": 0, "done": False,
-             "underruns": 0, "stopping": False, "fade_left": int(FADE_S * out_rate)}
+             "underruns": 0, "stopping": False, "fade_left": int(FADE_S * out_rate),
+             "soft_left": None}
     finished = threading.Event()
     clock: dict[str, float] = {"offset": 0.0}
 
@@ -185,6 +188,15 @@ def play(path: str, start_epoch: float, device: str | int | None, channels: int,
             state["first_st"] = dac + k / out_rate
         data = feeder.take(frames - k)
         n = len(data)
+        if state["soft_left"] is not None and not state["stopping"]:
+            # soft stop: end in the first pause (quiet block), or fade after SOFT_MAX_S
+            quiet = n == 0 or float(np.sqrt(np.mean(data * data))) < PAUSE_RMS
+            state["soft_left"] -= n
+            if quiet:
+                state["done"] = True
+                return
+            if state["soft_left"] <= 0:
+                state["stopping"] = True
         if state["stopping"]:
             left = state["fade_left"]
             ramp = np.linspace(left / (FADE_S * out_rate), 0, n, dtype=np.float32) if n else data
@@ -206,8 +218,14 @@ def play(path: str, start_epoch: float, device: str | int | None, channels: int,
     def on_term(signum: int, frame: Any) -> None:
         state["stopping"] = True
 
+    def on_soft(signum: int, frame: Any) -> None:
+        if state["soft_left"] is None:
+            state["soft_left"] = int(SOFT_MAX_S * out_rate)
+
     signal.signal(signal.SIGTERM, on_term)
-    signal.signal(signal.SIGINT, on_term)
+    signal.signal(signal.SIGINT, on_soft)  # Ctrl-C in the station's terminal: finish the word
+    if hasattr(signal, "SIGUSR1"):
+        signal.signal(signal.SIGUSR1, on_soft)
     stream = sd.OutputStream(device=idx, samplerate=out_rate, channels=channels,
                              dtype="float32", callback=callback, finished_callback=on_finished,
                              latency=LATENCY_S)
@@ -235,7 +253,7 @@ def play(path: str, start_epoch: float, device: str | int | None, channels: int,
     # hold the last ones. Closing now would cut the closing chime's tail.
     time.sleep(stream.latency + DRAIN_S)
     stream.close()
-    if state["stopping"]:
+    if state["stopping"] or state["soft_left"] is not None:
         emit("stopped", frames=state["played"])
         return 0
     if state["played"] < feeder.total_out - out_rate * 0.05:

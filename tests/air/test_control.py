@@ -49,6 +49,13 @@ def _wait(predicate, timeout: float = 30.0) -> None:  # type: ignore[no-untyped-
     raise AssertionError("condition not reached in time")
 
 
+def _on_air(service: StationService, label: str) -> bool:
+    """``label`` has reached its first sample (not just waiting for its start time)."""
+    since = service.playout.on_air_since
+    return (service.playout.on_air_label == label and since is not None
+            and since <= service.clock.now())
+
+
 def _long_slot(service: StationService, seconds_ahead: float = 1.5) -> Slot:
     when = (service.clock.now() + dt.timedelta(seconds=seconds_ahead + 1)).replace(microsecond=0)
     slot = Slot.model_validate({"id": f"dai-{when:%H%M%S}", "name": "Chương trình dài",
@@ -82,7 +89,7 @@ def test_status_shows_on_air_and_next(running: StationService) -> None:
 
 def test_skip_fades_out_and_logs_interrupted(running: StationService) -> None:
     slot = _long_slot(running)
-    _wait(lambda: running.playout.on_air_label == slot.name)
+    _wait(lambda: _on_air(running, slot.name))
     assert slot.name in call(running.station.var_dir, "skip")["message"]
     _wait(lambda: any(r.slot_id == slot.id and r.outcome != "on_air" for r in _rows(running.station)))
     (row,) = [r for r in _rows(running.station) if r.slot_id == slot.id]
@@ -91,7 +98,7 @@ def test_skip_fades_out_and_logs_interrupted(running: StationService) -> None:
 
 def test_emergency_interrupts_then_schedule_resumes(running: StationService) -> None:
     slot = _long_slot(running)
-    _wait(lambda: running.playout.on_air_label == slot.name)
+    _wait(lambda: _on_air(running, slot.name))
     asked = time.monotonic()
     call(running.station.var_dir, "emergency", text="Bão số chín đang tiến vào đất liền.",
          repeat=2)

@@ -142,3 +142,49 @@ def _short(tmp_path: Path) -> Path:
         t = np.arange(48000) / 48000
         sf.write(str(path), (0.3 * np.sin(2 * np.pi * 660 * t)).astype(np.float32), 48000)
     return path
+
+
+def test_soft_stop_ends_at_the_next_pause_never_mid_word(private_pulse: tuple,
+                                                         tmp_path: Path) -> None:
+    from broadcaster.air.player import Cancel
+
+    _, server = private_pulse
+    rate = 48000
+    t = np.arange(int(1.2 * rate)) / rate
+    word = (0.3 * np.sin(2 * np.pi * 300 * t)).astype(np.float32)
+    pause = np.zeros(int(0.4 * rate), np.float32)
+    program = tmp_path / "words.wav"
+    sf.write(str(program), np.concatenate([word, pause, word, pause, word]), rate)
+    recording = tmp_path / "monitor.raw"
+    recorder = server.record(recording)
+    try:
+        time.sleep(0.3)
+        player = _player()
+        cancel = Cancel()
+        th, out, _ = _play_async_cancel(player, program, _now_plus(1.0), cancel)
+        time.sleep(2.0 + 0.4)  # about 0.4 s into the first "word"
+        cancel.request(soft=True)
+        th.join(20)
+        time.sleep(0.5)
+    finally:
+        recorder.terminate()
+        recorder.wait(5)
+    (result,) = out
+    assert result.outcome == "interrupted"
+    heard = np.frombuffer(recording.read_bytes(), dtype="<i2").astype(np.float32) / 32768
+    loud = np.flatnonzero(np.abs(heard) > 0.05)
+    heard_s = (loud[-1] - loud[0]) / rate
+    assert heard_s == pytest.approx(1.2, abs=0.08)  # the whole first word, nothing more
+
+
+def _play_async_cancel(player: SoundCardPlayer, wav: Path, start: dt.datetime, cancel) -> tuple:  # type: ignore[no-untyped-def]
+    out: list[PlayResult] = []
+    ended: list[float] = []
+
+    def run() -> None:
+        out.append(player.play(wav, start, cancel=cancel))
+        ended.append(time.monotonic())
+
+    th = threading.Thread(target=run, daemon=True)
+    th.start()
+    return th, out, ended
