@@ -53,6 +53,7 @@ class Unattended:
         self._old_term: Any = None
         self.force = threading.Event()  # a second stop request: do not wait for the bulletin
         self._stopping = False
+        self.inbox_error = ""
 
     # --- start, in order -------------------------------------------------------------------
     def lock(self) -> None:
@@ -76,8 +77,15 @@ class Unattended:
             log.exception("speech render-ahead unavailable")
             return None
 
-    def start(self, service: Any = None) -> None:
-        """Store, speech, inbox, alerts, heartbeat, housekeeping (after the as-run log)."""
+    def _sender(self) -> Any:
+        s = self.station.settings.alerts
+        try:
+            return apprise_sender(s.urls, s.timeout_s)
+        except Exception:  # noqa: BLE001 - no alerts is degraded, not fatal
+            log.exception("alerts unavailable")
+            return None
+
+    def _start_inbox(self) -> None:
         st = self.station
         s = st.settings
         self.store = BulletinStore(store_path(st), approval=s.approval)
@@ -87,20 +95,35 @@ class Unattended:
             if self._own_speech:
                 self.speech.start()
         self.ingester = Ingester(st, self.store, self.clock, speech=self.speech)
-        self.alerter = Alerter(apprise_sender(s.alerts.urls, s.alerts.timeout_s), self.clock,
-                               min_interval_s=s.alerts.min_interval_minutes * 60,
-                               title=s.name)
         alerter = self.alerter
+        assert alerter is not None
 
         def disk_alert(detail: str) -> None:
             alerter.alert("ingest", "disk", t("alert.ingest", station=s.name, detail=detail))
 
         self.ingester.on_disk_error = disk_alert
-        self.ingester.recover(force=True)
+        try:
+            self.ingester.recover(force=True)
+        except Exception:  # noqa: BLE001 - the watcher's loop retries it every pass
+            log.exception("recovering unfinished intakes failed; retrying while running")
         self.watcher = InboxWatcher(self.ingester, self.clock, poll_seconds=s.inbox.poll_seconds,
                                     use_events=s.inbox.watch_events)
         self.watcher.start()
         self.notify(t("inbox.watching", path=st.inbox_dir))
+
+    def start(self, service: Any = None) -> None:
+        """Store, speech, inbox, alerts, heartbeat, housekeeping (after the as-run log)."""
+        st = self.station
+        s = st.settings
+        self.alerter = Alerter(self._sender(), self.clock,
+                               min_interval_s=s.alerts.min_interval_minutes * 60, title=s.name)
+        try:
+            self._start_inbox()
+        except Exception as exc:  # noqa: BLE001 - scheduled programs still air without the inbox
+            self.inbox_error = f"{type(exc).__name__}: {exc}"
+            log.exception("the inbox could not start")
+            self.alerter.alert("ingest", "start", t("alert.ingest", station=s.name,
+                                                    detail=self.inbox_error))
         schedule = (lambda: getattr(service, "schedule", None)) if service is not None else None
         health = (lambda: self.speech.health()) if self.speech is not None else None
         self.monitor = Monitor(st, self.clock, self.alerter,
@@ -121,8 +144,8 @@ class Unattended:
         poll = self.station.settings.inbox.poll_seconds
 
         def fresh(component: Any, limit: float) -> tuple[bool, str]:
-            if component is None:
-                return True, "off"
+            if component is None:  # never started (alerted): a restart would not help airing
+                return True, f"off {self.inbox_error}".strip()
             beat = getattr(component, "heartbeat", None)
             if beat is None:
                 return False, "not started"

@@ -104,3 +104,22 @@ def test_log_file_rotates_by_size(station: Station) -> None:
         assert "ghi nhật ký" in path.read_text(encoding="utf-8")
     finally:
         remove_file_logging(station)
+
+
+def test_a_broken_inbox_never_stops_the_station(station: Station) -> None:
+    from broadcaster.clock import SystemClock
+    from broadcaster.ops.unattended import Unattended
+
+    (station.var("db") / "bulletins.sqlite3").mkdir()  # e.g. a damaged disk: cannot open it
+    ops = Unattended(station, SystemClock(station.tz), file_logging=False, signals=False)
+    ops.lock()
+    try:
+        ops.start()  # no exception: scheduled programs still air
+        assert ops.watcher is None and ops.inbox_error
+        beat = ops.heartbeat.beat() if ops.heartbeat else {}
+        assert beat["healthy"]  # the watchdog must not restart the station over it in a loop
+        assert json.loads((station.var_dir / "run" / "heartbeat.json").read_text())["pid"]
+    finally:
+        ops.stop()
+        ops.release()
+    assert not ops.lock_.is_locked
