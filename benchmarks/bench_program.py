@@ -2,7 +2,7 @@
 in FLAC and MP3, open/between/close chimes) with ``render_program``, then build the same program
 with plain pydub overlay/append for comparison. Prints wall time and peak memory of each.
 
-    python benchmarks/bench_program.py [--minutes-per-bulletin 3.0]
+    python benchmarks/bench_program.py [--minutes-per-bulletin 3.25] [--keep DIR]
 
 Each build runs in a fresh child process so its peak RSS (ru_maxrss) is its own. Setup (speech
 synthesis, generated music) is not timed.
@@ -174,7 +174,7 @@ def child_pydub(work: Path, plan: dict) -> dict:
 
 def main() -> None:
     ap = argparse.ArgumentParser()
-    ap.add_argument("--minutes-per-bulletin", type=float, default=3.0)
+    ap.add_argument("--minutes-per-bulletin", type=float, default=3.25)
     ap.add_argument("--child", choices=["render", "pydub"])
     ap.add_argument("--work")
     ap.add_argument("--keep", help="set up in (or reuse) this folder instead of a temporary one")

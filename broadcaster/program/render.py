@@ -435,7 +435,8 @@ class _Master:
         self.hop = sr // 10
         self.ratios: list[np.ndarray] = []  # per 100 ms: energy after / before the limiter
         self.ctx = self.lim.context
-        self.step = int(CHUNK_S * sr)
+        # whole 100 ms blocks per chunk, so per-chunk measurements line up with the program grid
+        self.step = max(1, round(CHUNK_S * 10)) * self.hop
         self.g = np.float32(dsp.db_to_lin(gain_db))
         self.peak_hop = sr // 100
         self.peaks: list[np.ndarray] = []

@@ -255,3 +255,16 @@ def test_cache_writes_atomically_and_hits_on_same_inputs(render, tmp_path: Path,
 def test_rendering_twice_is_identical(render) -> None:
     a, b = render(station_program()), render(station_program())
     assert a.digest == b.digest and np.array_equal(a.samples, b.samples)
+
+
+def test_streaming_chunk_size_does_not_change_the_output(render, monkeypatch, media: Path) -> None:
+    from broadcaster.program import render as render_mod
+
+    rng = np.random.default_rng(11)  # hot noise: the limiter works across chunk boundaries
+    sf.write(media / "hot.wav", np.clip(rng.standard_normal(SR * 5) * 0.5, -1, 1).astype(
+        np.float32), SR, subtype="FLOAT")
+    prog = Program((Music(path="hot.wav"), BulletinItem(bulletin_id="b1")))
+    whole = render(prog).samples
+    monkeypatch.setattr(render_mod, "CHUNK_S", 0.3)
+    chunked = render(prog).samples
+    assert np.array_equal(whole, chunked)
