@@ -13,8 +13,10 @@ from collections.abc import Callable
 from dataclasses import dataclass
 
 from broadcaster.text.record import record
+from broadcaster.text.syllable import is_syllable
 
-UPPER = "A-ZĐÀ-ỸÁÉÍÓÚÝ"
+_VOWELS = "àáảãạăằắẳẵặâầấẩẫậèéẻẽẹêềếểễệìíỉĩịòóỏõọôồốổỗộơờớởỡợùúủũụưừứửữựỳýỷỹỵ"
+UPPER = "A-ZĐ" + _VOWELS.upper()
 
 
 @dataclass(frozen=True)
@@ -147,6 +149,7 @@ _BULLET_PREFIX = re.compile(r"^(?:[-–•+*▪●○◦]+\s*)+")
 _BULLET = re.compile(r"^\s*[-–•+*▪●○◦]\s+")
 _END = re.compile(r"[.!?:;…]\s*[\"”’)]*\s*$|\./\.?\s*$")
 _CODE_SPLIT = re.compile(r"\w[-/]$")
+_WORD_SPLIT = re.compile(r"([^\W\d_]+)-$")
 _CODE_START = re.compile(rf"^[{UPPER}]{{1,8}}[\w&]*(?:[-/][{UPPER}\w&]+)*")
 
 
@@ -189,7 +192,7 @@ def join_lines(lines: list[str]) -> list[Block]:
             short = bool(width) and len(prev) < 0.7 * width
             if _LONE_LABEL.match(prev):
                 new = False  # "I." alone on its line, its heading on the next
-            elif _CODE_SPLIT.search(prev) and _CODE_START.match(line):
+            elif _CODE_SPLIT.search(prev) and (_CODE_START.match(line) or re.match(r"[a-zđà-ỹ]", line)):
                 new = False  # "57-" | "NQ/TW": a document code split by a line or page break
             elif trust_blanks and gap or _is_caps_line(line) and not _is_caps_line(prev):
                 new = True
@@ -203,8 +206,16 @@ def join_lines(lines: list[str]) -> list[Block]:
             blocks.append([line])
         else:
             last = blocks[-1][-1]
+            split = _WORD_SPLIT.search(last)
             if _CODE_SPLIT.search(last) and _CODE_START.match(line):
                 blocks[-1][-1] = last + line
+            elif split and re.match(r"[a-zđà-ỹ]", line):
+                # "thực hi-" | "ện": a syllable hyphenated across a line or page break
+                head = split.group(1)
+                tail = re.match(r"[^\W\d_]+", line)
+                glued = head + (tail.group(0) if tail else "")
+                joiner = "" if is_syllable(glued) else "-"
+                blocks[-1][-1] = last[: -1] + joiner + line
             else:
                 blocks[-1].append(line)
         prev = line

@@ -434,14 +434,20 @@ def build_rules(dialect: str = "north", lexicon: Lexicon | None = None) -> list[
         return " "
 
     # 9. numbers -------------------------------------------------------------------------------
-    @rule("number", r"(?<![\d])(\d{1,3}(?:\.\d{3})+|\d+)(?:,(\d+))?(?!\d)|(?<![\d.])(\d+)\.(\d{1,2})(?![\d])")
+    @rule("number", r"(?<![\d.])(?P<a>\d+)\.(?P<b>\d{1,2})(?![\d]|\.\d)(?P<q>(?=\s?(?:triệu|tỷ|nghìn|ngàn|héc|ki|mét|mi|xen|phần|độ|lít|tấn|gam|đồng)))?"
+                     r"|(?<![\d])(\d{1,3}(?:\.\d{3})+|\d+)(?:,(\d+))?(?!\d)")
     def number(m: re.Match[str]) -> str:
-        """Numbers: 1.500.000 -> một triệu năm trăm nghìn, 2,5 -> hai phẩy năm, 05 -> năm, 21 -> hai mươi mốt."""
-        if m.group(3):
-            return N(m.group(3)) + NB + "chấm" + NB + N(m.group(4))
-        whole = m.group(1).replace(".", "")
-        if m.group(2):
-            return glue(num.read_decimal(whole, m.group(2), dialect))
+        """Numbers: 1.500.000 -> một triệu năm trăm nghìn, 2,5 -> hai phẩy năm, 05 -> năm, 21 -> hai mươi mốt.
+
+        "1.2" is a section number ("một chấm hai") unless a quantity follows ("1.5 triệu": a decimal).
+        """
+        if m.group("a"):
+            if m.group("q") is not None:
+                return glue(num.read_decimal(m.group("a"), m.group("b"), dialect))
+            return N(m.group("a")) + NB + "chấm" + NB + N(m.group("b"))
+        whole = m.group(4).replace(".", "")
+        if m.group(5):
+            return glue(num.read_decimal(whole, m.group(5), dialect))
         if len(whole) > 12 or (whole.startswith("0") and len(whole) >= 4):
             return glue(num.read_digits(whole))
         return N(whole)

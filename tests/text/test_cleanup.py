@@ -102,3 +102,13 @@ def test_pause_hints() -> None:
         ("Câu hai.", Pause.PARAGRAPH),
         ("Câu ba.", Pause.PARAGRAPH),
     ]
+
+
+def test_syllable_hyphenated_across_a_page_break() -> None:
+    text = "Đề nghị bà con thực hi-\n\n\n\nện nghiêm túc, kinh tế-\nxã hội phát triển."
+    assert to_script(text).text == "Đề nghị bà con thực hiện nghiêm túc, kinh tế xã hội phát triển."
+
+
+def test_section_numbers_in_running_text_are_not_decimals() -> None:
+    out = to_script("Theo mục 1.2 và điều 5.3, hỗ trợ 1.5 triệu đồng.").text
+    assert out == "Theo mục một chấm hai và điều năm chấm ba, hỗ trợ một phẩy năm triệu đồng."
