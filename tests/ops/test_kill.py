@@ -11,6 +11,7 @@ import socket
 import sqlite3
 import subprocess
 import sys
+import threading
 import time
 from pathlib import Path
 
@@ -76,15 +77,18 @@ def test_sigkill_during_intake_and_during_air_then_restart(station_dir: Path, tm
         "inbox:\n  stable_seconds: 0.2\n  poll_seconds: 0.5\n"
         "playout:\n  preroll_minutes: 0.05\n  grace_minutes: 10\n", encoding="utf-8")
     station = load_station(root)
-    now = dt.datetime.now(station.tz)
-    long_at = (now + dt.timedelta(seconds=9)).replace(microsecond=0)
-    next_at = long_at + dt.timedelta(seconds=9)
-    (root / "schedules" / f"{long_at:%Y-%m-%d}.yaml").write_text(
-        "slots:\n"
-        f"  - id: dai\n    at: '{long_at:%H:%M:%S}'\n"
-        "    program: [{jingle: open}, {silence_ms: 30000}]\n"
-        f"  - id: sau\n    at: '{next_at:%H:%M:%S}'\n"
-        "    program: [{jingle: open}]\n", encoding="utf-8")
+
+    def plan_slots() -> None:  # written after the first kill, so its timing never races start-up
+        now = dt.datetime.now(station.tz)
+        long_at = (now + dt.timedelta(seconds=6)).replace(microsecond=0)
+        next_at = long_at + dt.timedelta(seconds=9)
+        (root / "schedules" / f"{long_at:%Y-%m-%d}.yaml").write_text(
+            "slots:\n"
+            f"  - id: dai\n    at: '{long_at:%H:%M:%S}'\n"
+            "    program: [{jingle: open}, {silence_ms: 30000}]\n"
+            f"  - id: sau\n    at: '{next_at:%H:%M:%S}'\n"
+            "    program: [{jingle: open}]\n", encoding="utf-8")
+
     log = tmp_path / "station.log"
     texts = {f"tin-{i:03d}.txt": f"Thông báo số {i} của phường về lịch tiêm chủng."
              for i in range(150)}
@@ -100,13 +104,21 @@ def test_sigkill_during_intake_and_during_air_then_restart(station_dir: Path, tm
         assert said == {b"READY=1", b"WATCHDOG=1"}  # systemd's keep-alive
         beat = json.loads((root / "var" / "run" / "heartbeat.json").read_text())
         assert beat["pid"] == proc.pid and beat["healthy"], beat
-        for name, text in texts.items():  # editors drop files while the station runs ...
-            (root / "inbox" / name).write_text(text, encoding="utf-8")
+        def editors() -> None:  # editors drop files while the station runs ...
+            for name, text in texts.items():
+                (root / "inbox" / name).write_text(text, encoding="utf-8")
+                time.sleep(0.01)
+
+        dropping = threading.Thread(target=editors)
+        dropping.start()
         _wait(lambda: len(_intake(root)) >= 10, 30, proc, log)
         proc.send_signal(signal.SIGKILL)  # ... and the power goes: killed mid-intake
         proc.wait(10)
+        assert dropping.is_alive()  # killed while files were still arriving
+        dropping.join()
         assert len([s for _, s in _intake(root) if s in ("ingested", "rejected")]) < len(texts)
 
+        plan_slots()
         proc = _start(root, log)  # restart: the lock is free, intake resumes
         _wait(lambda: any(k.endswith("/dai") and o == "on_air" for k, o in _asrun(root)), 60,
               proc, log)
