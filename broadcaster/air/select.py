@@ -1,0 +1,66 @@
+"""Which bulletins a slot airs: the national model for commune radio, as a pure function.
+
+*emergency* and *priority* bulletins go first in the next slot that airs bulletins, whatever
+its tags; *normal* ones air in the slots whose selection matches them (tags, priority). A
+bulletin addressed to named slots airs only there. Count and duration limits apply last.
+The store already keeps out what is unapproved, outside its air window or aired enough.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Iterable, Sequence
+from typing import Protocol
+
+from broadcaster.air.schedule import Selection
+
+URGENT = ("emergency", "priority")
+SPEECH_CHARS_PER_S = 14.0  # Vietnamese read at a broadcast pace, to estimate unrendered bulletins
+
+
+class Candidate(Protocol):
+    id: str
+    priority: str
+    tags: tuple[str, ...]
+    slots: tuple[str, ...]
+    script_text: str
+
+
+def estimate_ms(bulletin: Candidate) -> int:
+    return int(len(bulletin.script_text) / SPEECH_CHARS_PER_S * 1000)
+
+
+def select_bulletins(eligible: Sequence[Candidate], selection: Selection, slot_id: str, *,
+                     taken: Iterable[str] = (),
+                     duration_ms: Callable[[Candidate], int | None] | None = None
+                     ) -> list[Candidate]:
+    """Bulletins for one ``bulletins:`` item of slot ``slot_id``, in air order.
+
+    ``eligible`` comes from the store (urgent first, then by arrival); ``taken`` are ids
+    already placed in this slot by an earlier item.
+    """
+    seen = set(taken)
+    urgent: list[Candidate] = []
+    normal: list[Candidate] = []
+    for b in eligible:
+        if b.id in seen or (b.slots and slot_id not in b.slots):
+            continue
+        if b.priority in URGENT:
+            urgent.append(b)
+            continue
+        if selection.tags and not set(selection.tags) & set(b.tags):
+            continue
+        if selection.priority and b.priority not in selection.priority:
+            continue
+        normal.append(b)
+    chosen: list[Candidate] = []
+    budget_ms = selection.max_minutes * 60_000 if selection.max_minutes else None
+    used = 0
+    for b in urgent + normal:
+        if selection.max_count is not None and len(chosen) >= selection.max_count:
+            break
+        length = (duration_ms(b) if duration_ms else None) or estimate_ms(b)
+        if budget_ms is not None and used + length > budget_ms and b.priority not in URGENT:
+            continue  # a shorter normal bulletin further down may still fit
+        chosen.append(b)
+        used += length
+    return chosen
