@@ -178,13 +178,13 @@ def oversampled_abs_segments(x: np.ndarray, segs: list[tuple[int, int]],
     return np.repeat(s, inner) + rel_in, tp[pos]
 
 
-def oversampled_over(x: np.ndarray, segs: list[tuple[int, int]], pad: int,
+def oversampled_over(x: np.ndarray, segs: tuple[np.ndarray, np.ndarray], pad: int,
                      limit: float) -> tuple[np.ndarray, np.ndarray]:
-    """Samples inside ``segs`` whose 4x-oversampled peak exceeds ``limit``: (indexes, peaks)."""
-    if not segs:
+    """Samples inside ``segs`` (starts, ends) whose 4x-oversampled peak exceeds ``limit``:
+    (indexes, peaks)."""
+    s, e = segs
+    if len(s) == 0:
         return np.zeros(0, np.int64), np.zeros(0, np.float32)
-    s = np.array([a for a, _ in segs], dtype=np.int64)
-    e = np.array([b for _, b in segs], dtype=np.int64)
     lo, hi = np.maximum(0, s - pad), np.minimum(len(x), e + pad)
     lens = hi - lo
     first = np.concatenate([[0], np.cumsum(lens)[:-1]])
@@ -230,6 +230,16 @@ def true_peak_sparse(x: np.ndarray, floor_db: float) -> float:
         lo, hi = max(0, s - pad), min(len(x), e + pad)
         best = max(best, float(oversampled_abs(x[lo:hi])[s - lo : e - lo].max()))
     return lin_to_db(best)
+
+
+def _segment_arrays(idx: np.ndarray, n: int, pad: int) -> tuple[np.ndarray, np.ndarray]:
+    """Like _segments, as (starts, ends) arrays."""
+    if len(idx) == 0:
+        return np.zeros(0, np.int64), np.zeros(0, np.int64)
+    breaks = np.flatnonzero(np.diff(idx) > 2 * pad)
+    starts = np.concatenate([[idx[0]], idx[breaks + 1]])
+    ends = np.concatenate([idx[breaks], [idx[-1]]])
+    return np.maximum(0, starts - pad).astype(np.int64), np.minimum(n, ends + pad + 1).astype(np.int64)
 
 
 def _segments(idx: np.ndarray, n: int, pad: int) -> list[tuple[int, int]]:
@@ -302,17 +312,15 @@ class Limiter:
         size = self.a + self.r + 1
         origin = (self.r - self.a) // 2
         for _ in range(passes):
-            idx, tp = oversampled_over(x, _segments(cand, len(x), self.pad), self.pad, lim)
+            idx, tp = oversampled_over(x, _segment_arrays(cand, len(x), self.pad), self.pad, lim)
             if len(idx) == 0:
                 break
             red = (20 * np.log10(tp / lim) + 0.02).astype(np.float32)
             touched += len(idx)
-            segs = _segments(idx, len(x), reach)
-            starts = np.array([s for s, _ in segs])
-            ends = np.array([e for _, e in segs])
-            cut = np.searchsorted(idx, starts)
-            for k, (s, e) in enumerate(segs):
-                lo, hi = cut[k], cut[k + 1] if k + 1 < len(cut) else len(idx)
+            starts, ends = _segment_arrays(idx, len(x), reach)
+            cut = np.append(np.searchsorted(idx, starts), len(idx))
+            for k, (s, e) in enumerate(zip(starts.tolist(), ends.tolist(), strict=True)):
+                lo, hi = cut[k], cut[k + 1]
                 seg = np.zeros(e - s, np.float32)
                 np.maximum.at(seg, idx[lo:hi] - s, red[lo:hi])
                 held = ndi.maximum_filter1d(seg, size=size, origin=origin, mode="nearest")

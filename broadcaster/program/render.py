@@ -1,9 +1,13 @@
 """Render a Program: resolve each item's audio, apply the duration policy, process items for horn
 speakers (high-pass, speech compression, per-item loudness), mix with ducked beds, then master
-(program gain to the loudness target, true-peak limiter) into a WAV plus a JSON rundown.
+(true-peak limiter) into a 16-bit WAV plus a JSON rundown.
 
-Memory stays bounded by streaming: items are processed two at a time, the mix is flushed to a
-float32 scratch file as soon as no later item can reach it, and the master pass runs in chunks.
+Everything streams, so a 60-minute program needs no 60-minute buffer: items are processed two at
+a time in worker threads, the mix is handed to the master as soon as no later item can reach it,
+and the master limits and writes it chunk by chunk. Each item is normalised to the target, so
+the program gain starts at 0 dB; the program loudness is then computed from the K-weighted
+energies of every processed item (placed on the timeline, beds and limiter gain included) and a
+small level correction is applied to the written file if overlaps, beds or the limiter moved it.
 Speech comes only through the caller's callables; this module never calls TTS or the network.
 """
 
@@ -283,7 +287,7 @@ def _k_energies(x: np.ndarray, rate: int, n_in: int, n_out: int,
 
 
 class _Bus:
-    """The part of the mix that later items can still reach; the rest goes to the scratch file."""
+    """The part of the mix that later items can still reach; the rest goes on to the master."""
 
     def __init__(self, sink: _Master, beds: list[_BedPlan]) -> None:
         self.sink = sink
@@ -715,6 +719,7 @@ def _render(items: list[Item], srcs: list[_Source], starts: list[int], total: in
         # correct the level of the written file: down freely, up only within the peak headroom
         tp_now = _span_true_peak(wav_tmp, peaks, sr, 0, total, top=256) or -120.0
         corr = min(target - loud, s.true_peak_dbtp - 0.05 - tp_now)
+        log.debug("program %s: %.2f LUFS before correction, %.2f dBTP", key, loud, tp_now)
         if abs(corr) > 0.05:
             _scale_wav(wav_tmp, corr)
             energies = energies * 10 ** (corr / 10)
