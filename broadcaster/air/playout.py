@@ -200,6 +200,8 @@ class Playout:
             late_s = (result.started - planned.start).total_seconds()
             if late_s > ON_TIME_S:
                 outcome, reason = "late", f"started {late_s:.1f} s late"
+        if prepared.warnings:  # aired what was ready; say what was missing
+            reason = "; ".join(filter(None, [reason, *prepared.warnings]))
         archive = result.sink if self.player_archives else self._archive(prepared, planned)
         self.asrun.finish(row, outcome=outcome, started=result.started, ended=result.ended,
                           scheduled=planned.start, reason=reason, archive=archive)

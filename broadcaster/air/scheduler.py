@@ -66,7 +66,7 @@ class SlotScheduler:
                     continue  # yesterday: only what came after the last logged slot
                 wanted[planned.key] = planned
         for key in set(self.planned) - set(wanted):
-            for prefix in ("prep:", "air:"):
+            for prefix in ("prep:", "prep1:", "prep2:", "air:"):
                 if self.scheduler.get_job(prefix + key):
                     self.scheduler.remove_job(prefix + key)
         now = self.clock.now()
@@ -76,10 +76,14 @@ class SlotScheduler:
             if self.planned.get(key) == planned and self.scheduler.get_job("air:" + key):
                 continue
             if now - planned.start <= self.grace:
-                self.scheduler.add_job(self.playout.prepare, "date",
-                                       run_date=max(planned.start - self.preroll, now),
-                                       args=[planned], id="prep:" + key, replace_existing=True,
-                                       misfire_grace_time=None)
+                # Pre-roll, then two more tries if it failed (prepare is idempotent and
+                # returns at once when the program is ready); air time tries once more.
+                tries = (self.preroll, self.preroll / 2, min(self.preroll / 10, self.lead * 15))
+                for n, ahead in enumerate(tries):
+                    self.scheduler.add_job(self.playout.prepare, "date",
+                                           run_date=max(planned.start - ahead, now),
+                                           args=[planned], id=f"prep{n or ''}:{key}",
+                                           replace_existing=True, misfire_grace_time=None)
             # No misfire grace on air jobs: APScheduler must never drop one silently. The
             # playout applies the station's grace itself and logs "late" or "missed".
             self.scheduler.add_job(self.playout.air, "date",

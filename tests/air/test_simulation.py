@@ -158,3 +158,30 @@ def test_killed_mid_air_is_interrupted_and_not_aired_again(tmp_path: Path, sched
     st.stop()
     (row,) = [r for r in AsRunLog(st.asrun_path).rows() if r.slot_key == "2026-12-01/sang"]
     assert row.outcome == "interrupted" and st.player.played == []
+
+
+def test_failed_preparation_is_retried_before_air(tmp_path: Path, schedule: Schedule) -> None:
+    from broadcaster.errors import ProgramError
+
+    t0 = dt.datetime(2026, 12, 1, 5, 0, tzinfo=TZ)
+    clock = FakeClock(t0)
+    st = Station(tmp_path, clock, schedule)
+    attempts: list[dt.datetime] = []
+    ok = st.prepare
+
+    def flaky(planned: PlannedSlot) -> PreparedProgram:
+        attempts.append(clock.now())
+        if len(attempts) < 3:
+            raise ProgramError("speech not ready")
+        ready = ok(planned)
+        return PreparedProgram(ready.key, ready.wav, ready.digest, ready.items, ready.duration_ms,
+                               warnings=("bulletin a.txt: file not found",))
+
+    st.prepare = flaky  # type: ignore[method-assign]
+    st.start()
+    st.run_until(dt.datetime(2026, 12, 1, 6, 30, tzinfo=TZ))
+    st.stop()
+    start = dt.datetime(2026, 12, 1, 6, 0, tzinfo=TZ)
+    assert len(attempts) == 3 and all(a < start for a in attempts)  # all before air time
+    (row,) = [r for r in AsRunLog(st.asrun_path).rows() if r.slot_key == "2026-12-01/sang"]
+    assert row.outcome == "aired" and "a.txt: file not found" in row.reason
