@@ -20,6 +20,7 @@ from broadcaster.program.model import (
     Jingle,
     Music,
     Program,
+    Recording,
     Say,
     Silence,
 )
@@ -79,7 +80,10 @@ def test_each_item_is_normalised(render, settings) -> None:
     for e in out.rundown:
         if e.kind in ("say", "bulletin", "music", "jingle"):
             start, end = e.offset_ms * SR // 1000, (e.offset_ms + e.duration_ms) * SR // 1000
-            assert abs(lufs(out.samples[start:end]) - settings.loudness_lufs) < 1.5, e
+            measured = lufs(out.samples[start:end])
+            assert abs(measured - settings.loudness_lufs) < 1.5, e
+            assert abs(e.loudness_lufs - measured) < 0.3, (e, measured)  # the rundown is right
+            assert abs(e.true_peak_dbtp - true_peak_db(out.samples[start:end])) < 0.2, e
 
 
 def test_jingles_are_found_at_their_rundown_offsets(render, settings, media: Path) -> None:
@@ -100,12 +104,14 @@ def test_jingles_are_found_at_their_rundown_offsets(render, settings, media: Pat
         assert score > 0.9, (e.label, score)
 
 
-def test_bed_is_ducked_by_the_configured_depth_under_speech(render, settings, media: Path) -> None:
+def test_bed_is_ducked_by_the_configured_depth_under_speech(render, settings, media: Path,
+                                                             speech) -> None:
     t = np.arange(SR * 4) / SR
     sf.write(media / "bed.wav", (0.2 * np.sin(2 * np.pi * 5000 * t)).astype(np.float32), SR)
+    sf.write(media / "interview.wav", speech["b2"].samples, speech["b2"].sample_rate)
     prog = Program(
         (Silence(ms=3000), BulletinItem(bulletin_id="b1"), Silence(ms=3000),
-         BulletinItem(bulletin_id="b2"), Silence(ms=3000)),
+         Recording(path="interview.wav", label="b2"), Silence(ms=3000)),
         beds=(Bed(path="bed.wav", fade_in_ms=0, fade_out_ms=0),),
     )
     for depth in (settings.duck_db, 20.0):
