@@ -15,6 +15,7 @@ from pathlib import Path
 
 from broadcaster.clock import Clock, SystemClock
 from broadcaster.config import Station
+from broadcaster.messages import t
 
 log = logging.getLogger(__name__)
 
@@ -38,17 +39,17 @@ def check_device(station: Station, probe: Callable[[], tuple[list[dict], str]] |
     if not devices:
         sink = station.settings.audio.file_sink_when_no_device
         return Check("device", WARN if sink else FAIL,
-                     f"no sound output ({why})" + ("; airing to WAV files" if sink else ""))
+                     t("doctor.device.none", reason=why) + (t("doctor.device.file_sink") if sink else ""))
     want = station.settings.audio.output_device
     if want is None:
         default = next((d for d in devices if d.get("default")), devices[0])
-        return Check("device", OK, f"default output: {default['name']} ({len(devices)} found)")
+        return Check("device", OK, t("doctor.device.default", name=default["name"], n=len(devices)))
     match = [d for d in devices if (isinstance(want, int) and d["index"] == want)
              or (isinstance(want, str) and want.lower() in d["name"].lower())]
     if not match:
         names = ", ".join(d["name"] for d in devices)
-        return Check("device", FAIL, f"configured output '{want}' not found (have: {names})")
-    return Check("device", OK, f"output: {match[0]['name']}")
+        return Check("device", FAIL, t("doctor.device.missing", want=want, names=names))
+    return Check("device", OK, t("doctor.device.ok", name=match[0]["name"]))
 
 
 def check_engines(station: Station, engines: list | None = None) -> list[Check]:
@@ -58,7 +59,7 @@ def check_engines(station: Station, engines: list | None = None) -> list[Check]:
         try:
             engines = build_engines(station.settings.speech)
         except Exception as exc:  # noqa: BLE001 - report, do not crash the doctor
-            return [Check("engines", FAIL, f"cannot set up speech engines: {exc}")]
+            return [Check("engines", FAIL, t("doctor.engines.setup", error=exc))]
     out: list[Check] = []
     usable = 0
     for engine in engines:
@@ -68,15 +69,15 @@ def check_engines(station: Station, engines: list | None = None) -> list[Check]:
             out.append(Check(f"engine {engine.name}", FAIL, f"{type(exc).__name__}: {exc}"))
             continue
         if not h.available:
-            out.append(Check(f"engine {h.name}", FAIL, f"not available: {h.last_error}"))
+            out.append(Check(f"engine {h.name}", FAIL, t("doctor.engine.unavailable", error=h.last_error)))
         elif h.reachable is False:
-            out.append(Check(f"engine {h.name}", WARN, f"unreachable: {h.last_error}"))
+            out.append(Check(f"engine {h.name}", WARN, t("doctor.engine.unreachable", error=h.last_error)))
         else:
             usable += 1
-            how = "reachable" if h.reachable else "local"
-            out.append(Check(f"engine {h.name}", OK, f"{how}, breaker {h.breaker}"))
+            how = "doctor.engine.reachable" if h.reachable else "doctor.engine.local"
+            out.append(Check(f"engine {h.name}", OK, t(how, breaker=h.breaker)))
     if usable == 0:
-        out.append(Check("engines", FAIL, "no speech engine can speak"))
+        out.append(Check("engines", FAIL, t("doctor.engines.none")))
     return out
 
 
@@ -85,7 +86,7 @@ def check_disk(station: Station) -> Check:
     usage = shutil.disk_usage(path)
     free_mb = usage.free // (1024 * 1024)
     low = station.settings.alerts.disk_low_mb
-    detail = f"{free_mb} MB free of {usage.total // (1024 * 1024)} MB at {path}"
+    detail = t("doctor.disk", free=free_mb, total=usage.total // (1024 * 1024), path=path)
     if free_mb < max(100, low // 4):
         return Check("disk", FAIL, detail)
     return Check("disk", WARN if free_mb < low else OK, detail)
@@ -134,18 +135,16 @@ def check_clock(station: Station, clock: Clock) -> list[Check]:
     system = _system_zone()
     sys_offset = dt.datetime.now().astimezone().utcoffset()
     same = now.utcoffset() == sys_offset
-    detail = (f"station {station_tz} (UTC{now:%z}), now {now:%Y-%m-%d %H:%M:%S};"
-              f" system zone {system}")
+    detail = t("doctor.clock", tz=station_tz, offset=f"{now:%z}", now=f"{now:%Y-%m-%d %H:%M:%S}",
+               system=system)
     checks = [Check("clock", OK if same else WARN,
-                    detail + ("" if same else " — the machine's clock shows another zone;"
-                              " the station uses its own setting, but check the PC's time zone"))]
+                    detail + ("" if same else t("doctor.clock.other_zone")))]
     synced = ntp_synchronized()
     if synced is None:
-        checks.append(Check("time sync", WARN, "the OS does not say whether the clock is"
-                            " synchronized (NTP); check it by hand"))
+        checks.append(Check("time sync", WARN, t("doctor.ntp.unknown")))
     else:
         checks.append(Check("time sync", OK if synced else FAIL,
-                            "NTP synchronized" if synced else "clock NOT synchronized (NTP)"))
+                            t("doctor.ntp.ok") if synced else t("doctor.ntp.bad")))
     return checks
 
 
@@ -165,10 +164,11 @@ def check_schedule(station: Station, clock: Clock) -> list[Check]:
         slots = schedule.plan(day)
         if slots:
             times = ", ".join(f"{p.start:%H:%M} {p.slot.id}" for p in slots[:6])
+            more = " …" if len(slots) > 6 else ""
             out.append(Check(f"schedule {label}", OK,
-                             f"{day}: {len(slots)} slot(s): {times}{' …' if len(slots) > 6 else ''}"))
+                             t("doctor.schedule.slots", day=day, n=len(slots), times=times + more)))
         else:
-            out.append(Check(f"schedule {label}", WARN, f"{day}: no slots"))
+            out.append(Check(f"schedule {label}", WARN, t("doctor.schedule.none", day=day)))
     return out
 
 
@@ -177,12 +177,12 @@ def check_inbox(station: Station) -> Check:
 
     inbox = station.inbox_dir
     if not inbox.is_dir():
-        return Check("inbox", FAIL, f"{inbox} does not exist")
+        return Check("inbox", FAIL, t("doctor.inbox.missing", path=inbox))
     if not os.access(inbox, os.W_OK):
-        return Check("inbox", FAIL, f"{inbox} is not writable by this user")
+        return Check("inbox", FAIL, t("doctor.inbox.readonly", path=inbox))
     db = station.var_dir / "db" / "bulletins.sqlite3"
     if not db.is_file():
-        return Check("inbox", OK, f"{inbox}: no bulletins yet")
+        return Check("inbox", OK, t("doctor.inbox.empty", path=inbox))
     store = BulletinStore(db)
     try:
         active = store.active()
@@ -191,8 +191,8 @@ def check_inbox(station: Station) -> Check:
     finally:
         store.close()
     rejected = len(list((inbox / "rejected").glob("*.loi.txt"))) if (inbox / "rejected").is_dir() else 0
-    detail = (f"{len(active)} active bulletin(s), {len(waiting)} awaiting approval,"
-              f" {rejected} rejected file(s), {len(pending)} intake(s) unfinished")
+    detail = t("doctor.inbox.summary", active=len(active), waiting=len(waiting), rejected=rejected,
+               pending=len(pending))
     return Check("inbox", WARN if pending else OK, detail)
 
 
@@ -203,15 +203,16 @@ def check_running(station: Station, clock: Clock) -> Check:
     lock = StationLock(station.var_dir / "run")
     beat = read_heartbeat(station.var_dir / "run" / "heartbeat.json")
     if not lock.held_elsewhere():
-        return Check("station", WARN, "the station is not running")
+        return Check("station", WARN, t("doctor.station.stopped"))
     if beat is None:
-        return Check("station", WARN, "running, but no heartbeat file yet")
+        return Check("station", WARN, t("doctor.station.no_beat"))
     age = (clock.now() - dt.datetime.fromisoformat(beat["time"])).total_seconds()
     limit = 3 * station.settings.housekeeping.heartbeat_seconds
     if age > limit or not beat.get("healthy", False):
         bad = [k for k, v in beat.get("checks", {}).items() if not v.get("ok")]
-        return Check("station", FAIL, f"heartbeat {age:.0f} s old; unhealthy: {', '.join(bad) or '-'}")
-    return Check("station", OK, f"running (PID {beat.get('pid')}), heartbeat {age:.0f} s ago")
+        return Check("station", FAIL, t("doctor.station.stale", age=f"{age:.0f}",
+                                        bad=", ".join(bad) or "-"))
+    return Check("station", OK, t("doctor.station.ok", pid=beat.get("pid"), age=f"{age:.0f}"))
 
 
 def run_checks(station: Station, clock: Clock | None = None, *, device: bool = True,
