@@ -22,10 +22,10 @@ from broadcaster.program.model import (
     Say,
     Silence,
 )
-from broadcaster.program.render import render_program
+from broadcaster.program.render import prune_cache, render_program
 
 __all__ = [
     "Archived", "Fit", "archive_program", "fit_duration", "layout", "prune_archive",
-    "render_program", "station_program", "Bed", "BulletinItem", "Item", "Jingle", "Music", "Program", "Recording", "RenderedProgram",
+    "prune_cache", "render_program", "station_program", "Bed", "BulletinItem", "Item", "Jingle", "Music", "Program", "Recording", "RenderedProgram",
     "RundownEntry", "Say", "Silence",
 ]

@@ -8,6 +8,7 @@ import logging
 import os
 import re
 import shutil
+import threading
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -31,7 +32,7 @@ class Archived:
 
 
 def _write(src_frames, rate: int, out: Path, fmt: str) -> None:
-    tmp = out.with_name(f".{out.name}.{os.getpid()}.tmp")
+    tmp = out.with_name(f".{out.name}.{os.getpid()}-{threading.get_ident()}.tmp")
     subtype = "PCM_16"
     try:
         with sf.SoundFile(str(tmp), "w", rate, 1, subtype, format=fmt.upper()) as f:
@@ -69,7 +70,7 @@ def archive_program(program: RenderedProgram | Path, archive_dir: Path, fmt: str
     stem = _SAFE.sub("-", name).strip("-") or "program"
     out = day / f"{now.strftime('%H%M%S')}-{stem}-{digest}.{fmt}"
     if src is not None and fmt == "wav" and sf.info(str(src)).subtype == "PCM_16":
-        tmp = out.with_name(f".{out.name}.{os.getpid()}.tmp")
+        tmp = out.with_name(f".{out.name}.{os.getpid()}-{threading.get_ident()}.tmp")
         shutil.copyfile(src, tmp)
         os.replace(tmp, out)
     elif src is not None:

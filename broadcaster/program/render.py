@@ -20,6 +20,7 @@ import json
 import logging
 import os
 import tempfile
+import threading
 from collections.abc import Callable
 from concurrent.futures import Future, ThreadPoolExecutor
 from dataclasses import dataclass
@@ -541,7 +542,7 @@ def _span_true_peak(wav: Path, peaks: np.ndarray, sr: int, a: int, b: int, top: 
 
 
 def _atomic_json(path: Path, data: dict) -> None:
-    tmp = path.with_name(f".{path.name}.{os.getpid()}.tmp")
+    tmp = path.with_name(f".{path.name}.{os.getpid()}-{threading.get_ident()}.tmp")
     with tmp.open("w", encoding="utf-8") as f:
         json.dump(data, f, ensure_ascii=False, indent=2)
         f.flush()
@@ -618,7 +619,7 @@ def render_program(program: Program, settings: ProgramSettings, *, sample_rate: 
     with tmpctx as tmpname:
         if cache_dir is None:
             work_dir = Path(tmpname)
-        wav_tmp = work_dir / f".{key}.{os.getpid()}.wav.tmp"
+        wav_tmp = work_dir / f".{key}.{os.getpid()}-{threading.get_ident()}.wav.tmp"
         try:
             result = _render(items, use, starts, total, fit.program.beds, bed_srcs, settings,
                              sr, target, wav_tmp, warnings, key, fit)
@@ -761,3 +762,21 @@ def _render(items: list[Item], srcs: list[_Source], starts: list[int], total: in
         round(loud, 2) if loud is not None else None, tp_all, total,
         dropped=tuple(b.bulletin_id for b in fit.dropped),
     )
+
+
+def prune_cache(cache_dir: Path, now: float, max_age_s: float) -> list[Path]:
+    """Delete rendered programs (``.wav`` + ``.json``) and abandoned temp files last written
+    more than ``max_age_s`` before ``now`` (a POSIX timestamp, passed in). Returns what went."""
+    gone: list[Path] = []
+    if not cache_dir.is_dir():
+        return gone
+    for p in cache_dir.iterdir():
+        if not (p.suffix in (".wav", ".json", ".tmp") and p.is_file()):
+            continue
+        try:
+            if now - p.stat().st_mtime > max_age_s:
+                p.unlink()
+                gone.append(p)
+        except FileNotFoundError:
+            continue
+    return gone

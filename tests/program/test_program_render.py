@@ -274,3 +274,20 @@ def test_streaming_chunk_size_does_not_change_the_output(render, monkeypatch, me
     monkeypatch.setattr(render_mod, "CHUNK_S", 0.3)
     chunked = render(prog).samples
     assert np.array_equal(whole, chunked)
+
+
+def test_old_renders_are_pruned_from_the_cache(render, tmp_path: Path) -> None:
+    import os
+
+    from broadcaster.program import prune_cache
+
+    cache = tmp_path / "cache"
+    old = render(Program((Jingle(path="audio/chime-open.flac"),)), cache_dir=cache)
+    new = render(Program((Jingle(path="audio/chime-close.flac"),)), cache_dir=cache)
+    for p in (old.wav_path, old.rundown_path):
+        os.utime(p, (1_000_000, 1_000_000))
+    for p in (new.wav_path, new.rundown_path):
+        os.utime(p, (1_000_000 + 86_400 * 3, 1_000_000 + 86_400 * 3))
+    gone = prune_cache(cache, now=1_000_000 + 86_400 * 3 + 60, max_age_s=86_400)
+    assert sorted(gone) == sorted([old.wav_path, old.rundown_path])
+    assert new.wav_path.exists() and new.rundown_path.exists()
