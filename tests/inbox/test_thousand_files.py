@@ -9,7 +9,6 @@ import datetime as dt
 import io
 import random
 import unicodedata
-from pathlib import Path
 
 from docx import Document
 
