@@ -17,9 +17,13 @@ from broadcaster.config import Station
 from broadcaster.inbox.ingest import Ingester
 from broadcaster.inbox.store import BulletinStore, store_path
 
-WORDS = ("thông báo ủy ban nhân dân phường về việc tổ chức tiêm chủng cho trẻ em dưới năm tuổi"
-         " tại trạm y tế từ bảy giờ sáng đề nghị các hộ gia đình đưa con em đến đúng giờ và mang"
-         " theo sổ tiêm chủng điện nước vệ sinh môi trường họp dân khu phố").split()
+WORDS = [
+    "thông", "báo", "ủy", "ban", "nhân", "dân", "phường", "về", "việc", "tổ", "chức", "tiêm",
+    "chủng", "cho", "trẻ", "em", "dưới", "năm", "tuổi", "tại", "trạm", "y", "tế", "từ", "bảy",
+    "giờ", "sáng", "đề", "nghị", "các", "hộ", "gia", "đình", "đưa", "con", "em", "đến", "đúng",
+    "giờ", "và", "mang", "theo", "sổ", "tiêm", "chủng", "điện", "nước", "vệ", "sinh", "môi",
+    "trường", "họp", "dân", "khu", "phố",
+]
 
 
 def _cp1258(text: str) -> bytes:
