@@ -259,6 +259,15 @@ CATALOG: dict[str, dict[str, str]] = {
         "vi": "Độ to chương trình {measured} LUFS, lệch mục tiêu {target} LUFS",
         "en": "Program loudness {measured} LUFS is off the {target} LUFS target",
     },
+    "program.table.columns": {
+        "vi": "Bắt đầu|Dài|Loại|Mục|LUFS|dBTP|Ghi chú",
+        "en": "Start|Length|Kind|Item|LUFS|dBTP|Flags",
+    },
+    "program.table.total": {
+        "vi": "Tổng {duration}, độ to {lufs} LUFS, đỉnh thực {dbtp} dBTP",
+        "en": "Total {duration}, loudness {lufs} LUFS, true peak {dbtp} dBTP",
+    },
+    "program.table.dropped": {"vi": "Chuyển sang buổi sau: {items}", "en": "Moved to the next slot: {items}"},
     # --- inbox, bulletin store, approval (issue 7) ---------------------------------------------
     "store.unknown_id": {"vi": "Không có bản tin mã '{id}'", "en": "No bulletin with id '{id}'"},
     "store.did_you_mean": {"vi": "có phải ý bạn là '{suggestion}'?", "en": "did you mean '{suggestion}'?"},

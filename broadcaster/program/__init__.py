@@ -23,9 +23,10 @@ from broadcaster.program.model import (
     Silence,
 )
 from broadcaster.program.render import prune_cache, render_program
+from broadcaster.program.table import rundown_table
 
 __all__ = [
     "Archived", "Fit", "archive_program", "fit_duration", "layout", "prune_archive",
-    "prune_cache", "render_program", "station_program", "Bed", "BulletinItem", "Item", "Jingle", "Music", "Program", "Recording", "RenderedProgram",
+    "prune_cache", "render_program", "rundown_table", "station_program", "Bed", "BulletinItem", "Item", "Jingle", "Music", "Program", "Recording", "RenderedProgram",
     "RundownEntry", "Say", "Silence",
 ]

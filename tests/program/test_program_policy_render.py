@@ -49,3 +49,17 @@ def test_station_program_shape_follows_the_settings(render, speech) -> None:
     out = render(prog)
     assert out.dropped == ("b2",) and out.duration_ms <= 18_000
     assert [e.label for e in out.rundown] == ["open", "b1", "close"]
+
+
+def test_rundown_table_lists_every_item_with_its_figures(render, monkeypatch) -> None:
+    from broadcaster.program import rundown_table
+
+    monkeypatch.setenv("BROADCASTER_LANG", "en")
+    out = render(Program((Jingle(path="audio/chime-open.flac"), BulletinItem(bulletin_id="b1"),
+                          BulletinItem(bulletin_id="nobody"))))
+    text = rundown_table(out)
+    lines = text.splitlines()
+    assert lines[0].split() == ["Start", "Length", "Kind", "Item", "LUFS", "dBTP", "Flags"]
+    assert lines[2].split()[:4] == ["00:00.0", "00:02.8", "jingle", "chime-open.flac"]
+    assert "missing" in lines[4] and "nobody" in lines[4]
+    assert f"{out.loudness_lufs:.1f} LUFS" in text and any("nobody" in w for w in lines[5:])
