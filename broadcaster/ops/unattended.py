@@ -194,12 +194,13 @@ class Unattended:
         self._old_term = signal.signal(signal.SIGTERM, on_term)
 
     def wait_for_air(self, playout: Any, limit_s: float) -> bool:
-        """Before stopping: let the airing in progress finish (never cut a bulletin mid-word),
-        at most ``limit_s`` seconds or until forced. True when nothing was on air at the end."""
+        """Before stopping: let speech on air finish (never cut a bulletin mid-word), at most
+        ``limit_s`` seconds or until forced; music, jingles and silence are faded at once.
+        True when nothing that speaks was on air at the end."""
         self._stopping = True
         waited = 0.0
         try:
-            while playout is not None and getattr(playout, "now_playing", None) is not None:
+            while playout is not None and _speaking(playout):
                 if self.force.is_set() or waited >= limit_s:
                     log.warning("stopping during an airing (forced or %s s waited)", limit_s)
                     return False
@@ -236,3 +237,17 @@ class Unattended:
         if self.file_logging:
             remove_file_logging(self.station)
         self.lock_.release()
+
+
+_SPEAKING = ("say", "bulletin", "bulletins")
+
+
+def _speaking(playout: Any) -> bool:
+    """Whether what is on air has speech in it (a slot with text or bulletins, an emergency)."""
+    planned = getattr(playout, "now_playing", None)
+    if planned is None:
+        return getattr(playout, "on_air_label", None) is not None  # an emergency: speech
+    program = getattr(getattr(planned, "slot", None), "program", None)
+    if program is None:
+        return True
+    return any(any(hasattr(item, key) for key in _SPEAKING) for item in program)
