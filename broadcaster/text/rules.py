@@ -325,6 +325,9 @@ def build_rules(dialect: str = "north", lexicon: Lexicon | None = None) -> list[
                         r"|(?<![\d.,/])(\d{1,2})/(\d{1,2})\s?-\s?(\d{1,2})/(\d{1,2})(?:/(\d{4}))?(?![\d/])")
     def date_range(m: re.Match[str]) -> str:
         """"ngày 5-6/9", "28/10-3/11/2024": both days read, joined by "đến"."""
+        return glue(_date_range(m))
+
+    def _date_range(m: re.Match[str]) -> str:
         g = m.groups()
         if g[0] is not None:
             d1, d2, mo, y = g[0], g[1], g[2], g[3]
@@ -346,6 +349,9 @@ def build_rules(dialect: str = "north", lexicon: Lexicon | None = None) -> list[
                   rf"|(?<=ngày )(\d{{1,2}})\.(\d{{1,2}})(?![\d.]\d)")
     def date(m: re.Match[str]) -> str:
         """Dates: 22/12/2024 -> ngày hai mươi hai tháng mười hai năm hai nghìn ..., 19/6 -> ngày ... tháng sáu."""
+        return glue(_date(m))
+
+    def _date(m: re.Match[str]) -> str:
         g = m.groups()
         if g[0] is not None:
             d, mo, y = g[0], g[1], g[2]
