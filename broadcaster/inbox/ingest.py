@@ -329,7 +329,7 @@ class Ingester:
             return Outcome(source, "gone")
         try:
             intake_id = self.store.claim(token, source, claim, size, self._now())
-        except sqlite3.OperationalError as exc:
+        except sqlite3.Error as exc:
             return self._deferred(source, None, exc)
         try:
             claim.parent.mkdir(parents=True, exist_ok=True)
@@ -353,10 +353,8 @@ class Ingester:
             except Rejection as why:
                 return self._reject(intake_id, token, source, claim, why)
             return self._commit(intake_id, token, source, claim, bulletin, script_text)
-        except (OSError, sqlite3.OperationalError) as exc:
-            if is_disk_error(exc) or isinstance(exc, sqlite3.OperationalError):
-                return self._deferred(source, token, exc)
-            raise
+        except (OSError, sqlite3.Error) as exc:  # disk full, I/O error, database busy
+            return self._deferred(source, token, exc)
 
     def _decode(self, source: str, claim: Path) -> tuple[Bulletin, str]:
         ext = claim.suffix.lower()
@@ -522,11 +520,8 @@ class Ingester:
             self._retry_at.pop(row.token, None)
             try:
                 outs.append(self._recover_row(row))
-            except (OSError, sqlite3.OperationalError) as exc:
-                if is_disk_error(exc) or isinstance(exc, sqlite3.OperationalError):
-                    outs.append(self._deferred(row.source, row.token, exc))
-                else:
-                    raise
+            except (OSError, sqlite3.Error) as exc:
+                outs.append(self._deferred(row.source, row.token, exc))
         known = self.store.intake_tokens()
         if self.claim_root.is_dir():
             for folder in sorted(self.claim_root.iterdir()):
@@ -536,15 +531,19 @@ class Ingester:
                 if not files:
                     shutil.rmtree(folder, ignore_errors=True)
                     continue
-                for f in files:  # journal lost (e.g. power cut): take it in afresh
-                    source = f.relative_to(folder).as_posix()
-                    token = uuid.uuid4().hex[:16]
-                    claim = self.claim_root / token / source
-                    claim.parent.mkdir(parents=True, exist_ok=True)
-                    intake_id = self.store.claim(token, source, claim, f.stat().st_size,
-                                                 self._now())
-                    os.rename(f, claim)
-                    outs.append(self._process(intake_id, token, source, claim))
+                try:
+                    for f in files:  # journal lost (e.g. power cut): take it in afresh
+                        source = f.relative_to(folder).as_posix()
+                        token = uuid.uuid4().hex[:16]
+                        claim = self.claim_root / token / source
+                        claim.parent.mkdir(parents=True, exist_ok=True)
+                        intake_id = self.store.claim(token, source, claim, f.stat().st_size,
+                                                     self._now())
+                        os.rename(f, claim)
+                        outs.append(self._process(intake_id, token, source, claim))
+                except (OSError, sqlite3.Error) as exc:
+                    log.error("cannot take in the orphan claim %s yet: %s", folder, exc)
+                    continue
                 shutil.rmtree(folder, ignore_errors=True)
         return outs
 
