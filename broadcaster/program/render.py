@@ -7,7 +7,9 @@ a time in worker threads, the mix is handed to the master as soon as no later it
 and the master limits and writes it chunk by chunk. Each item is normalised to the target, so
 the program gain starts at 0 dB; the program loudness is then computed from the K-weighted
 energies of every processed item (placed on the timeline, beds and limiter gain included) and a
-small level correction is applied to the written file if overlaps, beds or the limiter moved it.
+small level correction is applied to the written file if overlaps, beds or the limiter moved it;
+when the peak headroom does not allow that (short, peaky programs) the program is rendered once
+more with the gain raised before the limiter (speech callables are then called again).
 Speech comes only through the caller's callables; this module never calls TTS or the network.
 """
 
@@ -621,8 +623,22 @@ def render_program(program: Program, settings: ProgramSettings, *, sample_rate: 
             work_dir = Path(tmpname)
         wav_tmp = work_dir / f".{key}.{os.getpid()}-{threading.get_ident()}.wav.tmp"
         try:
-            result = _render(items, use, starts, total, fit.program.beds, bed_srcs, settings,
-                             sr, target, wav_tmp, warnings, key, fit)
+            gain_db = 0.0
+            for attempt in range(2):
+                result = _render(items, use, starts, total, fit.program.beds, bed_srcs, settings,
+                                 sr, target, wav_tmp, list(warnings), key, fit, gain_db)
+                loud = result.loudness_lufs
+                if attempt or loud is None or abs(loud - target) <= 0.3:
+                    break
+                # the limiter took more than the level correction may give back (short, peaky
+                # programs): render once more with the program gain raised before the limiter
+                gain_db += target - loud
+                log.info("program %s: %.2f LUFS, rendering again %+.2f dB", key, loud, gain_db)
+                for k, src in enumerate(use):  # speech was let go once mixed: ask for it again
+                    if src.speech is None and isinstance(src.item, (Say, BulletinItem)) \
+                            and not src.flags:
+                        again = _resolve(src.item, sr, resolve_path, speech_for, say)
+                        use[k] = dataclasses.replace(again, n=src.n)
         except BaseException:
             with contextlib.suppress(FileNotFoundError):
                 wav_tmp.unlink()
@@ -642,7 +658,7 @@ def render_program(program: Program, settings: ProgramSettings, *, sample_rate: 
 def _render(items: list[Item], srcs: list[_Source], starts: list[int], total: int,
             beds: tuple[Bed, ...], bed_srcs_all: list[_Source], s: ProgramSettings, sr: int,
             target: float, wav_tmp: Path, warnings: list[str], key: str,
-            fit) -> RenderedProgram:
+            fit, gain_db: float = 0.0) -> RenderedProgram:
     # beds: process the source once, plan its span and duck curve
     bed_plans: list[_BedPlan] = []
     bed_entries: list[RundownEntry] = []
@@ -679,7 +695,7 @@ def _render(items: list[Item], srcs: list[_Source], starts: list[int], total: in
     # item is already at the target, so the program gain starts at 0 dB; the measured result
     # is corrected afterwards if the overlaps, beds or the limiter moved it.
     hop = sr // 10
-    master = _Master(sr, 0.0, s.true_peak_dbtp, wav_tmp)
+    master = _Master(sr, gain_db, s.true_peak_dbtp, wav_tmp)
     model = np.zeros(total // hop + 2)  # K-weighted energy per 100 ms of the program
     suffix_min = [total] * (len(items) + 1)
     for i in reversed(range(len(items))):
@@ -713,7 +729,7 @@ def _render(items: list[Item], srcs: list[_Source], starts: list[int], total: in
     for bp in bed_plans:
         _place_bed(model, bp, hop, sr)
     ratios = master.limiter_ratios()
-    energies = model[: len(ratios)] * ratios
+    energies = model[: len(ratios)] * ratios * 10 ** (gain_db / 10)
     peaks = master.peak_blocks()
     loud = dsp.gated_loudness(energies)
     if loud is not None and abs(target - loud) > 0.15:
