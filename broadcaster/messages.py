@@ -404,10 +404,6 @@ CATALOG: dict[str, dict[str, str]] = {
         "en": "[{station}] Bulletin '{id}' ({title}) still awaits approval; it is due on air {when}",
     },
     "alert.ingest": {"vi": "[{station}] Không nhận được tệp vào hộp thư: {detail}", "en": "[{station}] Inbox intake failing: {detail}"},
-    "ops.waiting_for_air": {
-        "vi": "Đang chờ phát hết bản tin trên sóng rồi mới dừng (dừng lần nữa để dừng ngay)",
-        "en": "Waiting for the airing in progress to finish before stopping (stop again to force)",
-    },
     "report.bad_month": {"vi": "Tháng không hợp lệ: {value} (dạng YYYY-MM, ví dụ 2026-11)", "en": "Invalid month: {value} (YYYY-MM, e.g. 2026-11)"},
 }
 

@@ -51,7 +51,8 @@ class Unattended:
         self._hk_stop = threading.Event()
         self._hk_thread: threading.Thread | None = None
         self._old_term: Any = None
-        self.force = threading.Event()  # a second stop request: do not wait for the bulletin
+        self._service: Any = None
+        self._started = clock.monotonic()
         self._stopping = False
         self.inbox_error = ""
 
@@ -113,6 +114,8 @@ class Unattended:
 
     def start(self, service: Any = None) -> None:
         """Store, speech, inbox, alerts, heartbeat, housekeeping (after the as-run log)."""
+        self._service = service
+        self._started = self.clock.monotonic()
         st = self.station
         s = st.settings
         self.alerter = Alerter(self._sender(), self.clock,
@@ -163,6 +166,8 @@ class Unattended:
                 running = getattr(inner, "running", None)
                 if running is None:
                     return sched is not None, "present" if sched is not None else "missing"
+                if not running and self.clock.monotonic() - self._started < 120:
+                    return True, "starting"
                 return bool(running), "running" if running else "stopped"
 
             self.heartbeat.add("scheduler", scheduler)
@@ -185,33 +190,15 @@ class Unattended:
             return  # someone else handles it
 
         def on_term(signum: int, frame: Any) -> None:
-            if self._stopping:
-                self.force.set()  # second request: stop now
-                return
-            self._stopping = True
-            raise KeyboardInterrupt  # unwinds ``wait`` into the station's ``finally: stop()``
+            if not self._stopping:
+                self._stopping = True
+                raise KeyboardInterrupt  # unwinds ``wait`` into the station's ``finally: stop()``
+            # a second request while the airing is being ended: like a second Ctrl-C, fade now
+            playout = getattr(self._service, "playout", None)
+            if getattr(playout, "on_air_label", None) is not None:
+                raise KeyboardInterrupt
 
         self._old_term = signal.signal(signal.SIGTERM, on_term)
-
-    def wait_for_air(self, playout: Any, limit_s: float) -> bool:
-        """Before stopping: let speech on air finish (never cut a bulletin mid-word), at most
-        ``limit_s`` seconds or until forced; music, jingles and silence are faded at once.
-        True when nothing that speaks was on air at the end."""
-        self._stopping = True
-        waited = 0.0
-        try:
-            while playout is not None and _speaking(playout):
-                if self.force.is_set() or waited >= limit_s:
-                    log.warning("stopping during an airing (forced or %s s waited)", limit_s)
-                    return False
-                if waited == 0.0:
-                    self.notify(t("ops.waiting_for_air"))
-                self.force.wait(0.2)
-                waited += 0.2
-        except KeyboardInterrupt:  # Ctrl-C again: stop now
-            log.warning("stop forced during an airing")
-            return False
-        return True
 
     def stop(self) -> None:
         """Stop in reverse order of ``start`` (the lock is released by ``release``)."""
@@ -238,16 +225,3 @@ class Unattended:
             remove_file_logging(self.station)
         self.lock_.release()
 
-
-_SPEAKING = ("say", "bulletin", "bulletins")
-
-
-def _speaking(playout: Any) -> bool:
-    """Whether what is on air has speech in it (a slot with text or bulletins, an emergency)."""
-    planned = getattr(playout, "now_playing", None)
-    if planned is None:
-        return getattr(playout, "on_air_label", None) is not None  # an emergency: speech
-    program = getattr(getattr(planned, "slot", None), "program", None)
-    if program is None:
-        return True
-    return any(any(hasattr(item, key) for key in _SPEAKING) for item in program)

@@ -170,31 +170,3 @@ def test_housekeeping_prunes_the_store_but_keeps_the_record(st: Station) -> None
     assert [h.event for h in store.history("cu")][-2:] == ["aired", "expired"]
     assert len(store.airings("cu")) == 1  # the record of what aired stays
 
-
-def test_stop_waits_for_the_bulletin_on_air_unless_forced(st: Station) -> None:
-    import threading
-
-    from broadcaster.air.schedule import PlannedSlot, Slot
-    from broadcaster.ops.unattended import Unattended
-
-    def planned(program: list[dict]) -> PlannedSlot:
-        slot = Slot.model_validate({"id": "sang", "at": "06:00", "program": program})
-        return PlannedSlot(dt.date(2026, 12, 1), slot, dt.datetime(2026, 12, 1, 6, tzinfo=st.tz))
-
-    class Playout:
-        now_playing: PlannedSlot | None = planned([{"jingle": "open"}, {"say": "Kính thưa"}])
-
-    ops = Unattended(st, SystemClock(st.tz), file_logging=False, signals=False)
-    playout = Playout()
-    threading.Timer(0.6, lambda: setattr(playout, "now_playing", None)).start()
-    t0 = time.monotonic()
-    assert ops.wait_for_air(playout, 30) is True  # waited for the end of the airing
-    assert 0.5 < time.monotonic() - t0 < 5
-    playout.now_playing = planned([{"music": "audio/nhac.flac"}])
-    t0 = time.monotonic()
-    assert ops.wait_for_air(playout, 30) is True and time.monotonic() - t0 < 0.1  # music: fade
-    playout.now_playing = planned([{"bulletins": {"tags": ["chung"]}}])
-    assert ops.wait_for_air(playout, 0.3) is False  # the limit
-    ops.force.set()
-    t0 = time.monotonic()
-    assert ops.wait_for_air(playout, 30) is False and time.monotonic() - t0 < 0.5  # forced
