@@ -11,6 +11,7 @@ import unicodedata
 from collections import Counter
 from collections.abc import Callable
 from dataclasses import dataclass
+from functools import lru_cache
 
 from broadcaster.text.record import record
 from broadcaster.text.syllable import is_syllable
@@ -35,17 +36,24 @@ _INVISIBLE = dict.fromkeys(map(ord, "\u200b\u200c\u200d\u2060\ufeff\u00ad"), Non
 _SPACES = dict.fromkeys(map(ord, "\u00a0\u2007\u202f\u2009\u2002\u2003\t\v\f"), " ")
 
 
+# every non-ASCII character with str.isdigit() that ``\d`` misses (superscripts, circled ...),
+# listed from the Unicode tables of this Python; ``\d`` covers the other scripts' digits
+_ODD_DIGIT = re.compile(
+    "[\u00b2-\u00b3\u00b9\u1369-\u1371\u19da\u2070\u2074-\u2079\u2080-\u2089\u2460-\u2468"
+    "\u2474-\u247c\u2488-\u2490\u24ea\u24f5-\u24fd\u24ff\u2776-\u277e\u2780-\u2788\u278a-\u2792"
+    "\U00010a40-\U00010a43\U00010e60-\U00010e68\U00011052-\U0001105a\U0001f100-\U0001f10a]|(?![0-9])\\d"
+)
+_CONTROL = re.compile(r"[\x00-\x09\x0b-\x1f\x7f]")
+
+
 def clean_characters(text: str) -> str:
     """NFC, one kind of newline, no invisible or control characters, plain spaces."""
     text = unicodedata.normalize("NFC", text)
     text = text.replace("\r\n", "\n").replace("\r", "\n").replace("\u2028", "\n").replace("\u2029", "\n")
     text = text.translate(_INVISIBLE).translate(_SPACES)
-    if not text.isascii() and any(c.isdigit() and not c.isascii() for c in text):
-        # "²", "①", "٣", fullwidth digits: plain digits, so every rule sees a number
-        text = "".join(str(unicodedata.digit(c, 0)) if c.isdigit() and not c.isascii() else c for c in text)
-    if any(ord(c) < 32 and c != "\n" for c in text):
-        text = "".join(c if c == "\n" or ord(c) >= 32 else " " for c in text)
-    return text
+    # "²", "①", "٣", fullwidth digits: plain digits, so every rule sees a number
+    text = _ODD_DIGIT.sub(lambda m: str(unicodedata.digit(m.group(0), 0)), text)
+    return _CONTROL.sub(" ", text)
 
 
 # --- header and footer ------------------------------------------------------------------------
@@ -153,6 +161,7 @@ _WORD_SPLIT = re.compile(r"([^\W\d_]+)-$")
 _CODE_START = re.compile(rf"^[{UPPER}]{{1,8}}[\w&]*(?:[-/][{UPPER}\w&]+)*")
 
 
+@lru_cache(maxsize=4096)
 def _is_caps_line(text: str) -> bool:
     letters = [c for c in text if c.isalpha()]
     return len(letters) >= 2 and all(c.isupper() for c in letters) and len(text) < 120

@@ -36,6 +36,9 @@ def tables() -> dict:
     return yaml.safe_load(text)
 
 
+_DIGIT = re.compile(r"\d")
+
+
 def glue(words: str) -> str:
     return words.replace(" ", NB)
 
@@ -48,8 +51,11 @@ class Rule:
     doc: str
     pattern: re.Pattern[str]
     spoken: Callable[[re.Match[str]], str]
+    digits: bool = False  # only matches where there is a digit: skipped on digit-free text
 
     def __call__(self, text: str) -> str:
+        if self.digits and not _DIGIT.search(text):
+            return text
         if listening():
             def repl(m: re.Match[str]) -> str:
                 out = self.spoken(m)
@@ -123,9 +129,10 @@ def build_rules(dialect: str = "north", lexicon: Lexicon | None = None) -> list[
 
     rules: list[Rule] = []
 
-    def rule(name: str, pattern: str, flags: int = 0) -> Callable[[Callable[[re.Match[str]], str]], None]:
+    def rule(name: str, pattern: str, flags: int = 0,
+             digits: bool = False) -> Callable[[Callable[[re.Match[str]], str]], None]:
         def deco(fn: Callable[[re.Match[str]], str]) -> None:
-            rules.append(Rule(name, (fn.__doc__ or "").strip(), re.compile(pattern, flags), fn))
+            rules.append(Rule(name, (fn.__doc__ or "").strip(), re.compile(pattern, flags), fn, digits))
         return deco
 
     @rule("closing_mark", r"[\s./]*\./[\s./]*$|\s+\.\s*$")
@@ -187,7 +194,7 @@ def build_rules(dialect: str = "north", lexicon: Lexicon | None = None) -> list[
                 return _spell(p).replace(NB, " ")
         return " ".join(out)
 
-    @rule("document_code", code)
+    @rule("document_code", code, digits=True)
     def document_code(m: re.Match[str]) -> str:
         """A document code (57-NQ/TW, 03/NQ-CP, 1224/SYT-NVY) as number, type and issuer."""
         parts = [p for p in re.split(r"\s?[-/&]\s?", m.group("a") or m.group("b")) if p]
@@ -229,7 +236,7 @@ def build_rules(dialect: str = "north", lexicon: Lexicon | None = None) -> list[
     @rule("phone", r"(?<![\d.,])(?:\+84\s?|\(0\d{2,3}\)\s?|0)\d{1,4}(?:[ .-]?\d{2,4}){1,3}(?![\d,]|\.\d)"
                    r"|(?<![\d.,])1[89]00[ .]?\d{2,4}(?:[ .]?\d{2,4})?(?![\d,]|\.\d)"
                    r"|(?P<kw>(?:(?<!\w)(?:thoại|ĐT|SĐT|nóng|[hH]otline|gọi|gọi số|máy|đài|hoặc)|(?<=\d),)\s?:?\s)"
-                   r"(?P<short>11[1-6](?!\d)|(?<=[iTaóy] )[1-9]\d{3,4}|(?<=[iTaóy]: )[1-9]\d{3,4})(?!\d|[.,]\d|\s\d)")
+                   r"(?P<short>11[1-6](?!\d)|(?<=[iTaóy] )[1-9]\d{3,4}|(?<=[iTaóy]: )[1-9]\d{3,4})(?!\d|[.,]\d|\s\d)", digits=True)
     def phone(m: re.Match[str]) -> str:
         """Phone numbers digit by digit in their groups (0912 345 678, hotline 115)."""
         if m.group("short"):
@@ -261,7 +268,7 @@ def build_rules(dialect: str = "north", lexicon: Lexicon | None = None) -> list[
             out += " " + N(mins) + " phút"
         return out
 
-    @rule("time_date", r"(?<![\d.,/])([01]?\d|2[0-4])[hH](?:([0-5]\d))?\s?/\s?(\d{1,2})/(\d{1,2})(?:/(\d{4}))?(?![\d/])")
+    @rule("time_date", r"(?<![\d.,/])([01]?\d|2[0-4])[hH](?:([0-5]\d))?\s?/\s?(\d{1,2})/(\d{1,2})(?:/(\d{4}))?(?![\d/])", digits=True)
     def time_date(m: re.Match[str]) -> str:
         """Forecast times "01h/07/9" -> một giờ ngày bảy tháng chín."""
         h, mins, d, mo, y = m.groups()
@@ -271,7 +278,7 @@ def build_rules(dialect: str = "north", lexicon: Lexicon | None = None) -> list[
         out += f" ngày {N(d)} tháng {glue(num.read_month(int(mo), dialect))}"
         return out + (f" năm {N(y)}" if y else "")
 
-    @rule("time", r"(?<!\d)(?<!\d[.,/:])" + clock.format(1, LOW) + r"(?:\s?-\s?" + clock.format(2, LOW) + r")?(?![\d])")
+    @rule("time", r"(?<!\d)(?<!\d[.,/:])" + clock.format(1, LOW) + r"(?:\s?-\s?" + clock.format(2, LOW) + r")?(?![\d])", digits=True)
     def time(m: re.Match[str]) -> str:
         """Clock times and their ranges: 6h30 -> sáu giờ ba mươi phút, 7h30-10h00 -> ... đến mười giờ."""
         out = read_clock(m, 1)
@@ -279,7 +286,7 @@ def build_rules(dialect: str = "north", lexicon: Lexicon | None = None) -> list[
             out += " đến " + read_clock(m, 2)
         return out
 
-    @rule("time_words", r"(?<![\d.,])(\d{1,2}) giờ (\d{1,2})(?: phút)?(?!\d|[.,/]\d)")
+    @rule("time_words", r"(?<![\d.,])(\d{1,2}) giờ (\d{1,2})(?: phút)?(?!\d|[.,/]\d)", digits=True)
     def time_words(m: re.Match[str]) -> str:
         """"4 giờ 45" -> bốn giờ bốn mươi lăm phút; "14 giờ 00" -> mười bốn giờ."""
         if not int(m.group(2)):
@@ -297,7 +304,7 @@ def build_rules(dialect: str = "north", lexicon: Lexicon | None = None) -> list[
         said = re.search(r"ngày\s*$", _before(m, 8), re.IGNORECASE)
         return ("" if said else "ngày ") + day(d)
 
-    @rule("coordinates", r"(?<![\d.,])(\d{1,3}(?:,\d+)?)\s?°?\s?([NS])\s?[-–,;/]?\s?(\d{1,3}(?:,\d+)?)\s?°?\s?([EW])(?![\w])")
+    @rule("coordinates", r"(?<![\d.,])(\d{1,3}(?:,\d+)?)\s?°?\s?([NS])\s?[-–,;/]?\s?(\d{1,3}(?:,\d+)?)\s?°?\s?([EW])(?![\w])", digits=True)
     def coordinates(m: re.Match[str]) -> str:
         """"21,0N-107,8E" -> hai mươi mốt độ Vĩ Bắc, một trăm linh bảy phẩy tám độ Kinh Đông."""
         lat, ns, lon, ew = m.groups()
@@ -311,7 +318,7 @@ def build_rules(dialect: str = "north", lexicon: Lexicon | None = None) -> list[
 
     @rule("fraction", r"(?<![\d/])(24)/(24|7)(?P<h>h(?!\w))?(?![\d/])"
                       r"|(?P<ctx>\b(?:chiếm|đạt|khoảng|gần|hơn|bằng|được|còn|tới|trên|dưới) )(?P<a>\d{1,2})/(?P<b>\d{1,2})(?![\d/])"
-                      r"|(?<![\d/])(?P<c>\d{1,2})/(?P<d>\d{1,2})(?= (?:số|diện tích|dân số|tổng|kế hoạch|chỉ tiêu|thời gian))")
+                      r"|(?<![\d/])(?P<c>\d{1,2})/(?P<d>\d{1,2})(?= (?:số|diện tích|dân số|tổng|kế hoạch|chỉ tiêu|thời gian))", digits=True)
     def fraction(m: re.Match[str]) -> str:
         """Fractions where the words say so: "chiếm 1/3" -> một phần ba; "24/24" -> hai mươi tư trên hai mươi tư."""
         if m.group(1):
@@ -322,7 +329,7 @@ def build_rules(dialect: str = "north", lexicon: Lexicon | None = None) -> list[
 
     ds = r"\s?[/.-]\s?"
     @rule("date_range", r"(?<![\d.,/])(\d{1,2})\s?(?:-|đến|và)\s?(\d{1,2})/(\d{1,2})(?:/(\d{4}))?(?![\d/])"
-                        r"|(?<![\d.,/])(\d{1,2})/(\d{1,2})\s?-\s?(\d{1,2})/(\d{1,2})(?:/(\d{4}))?(?![\d/])")
+                        r"|(?<![\d.,/])(\d{1,2})/(\d{1,2})\s?-\s?(\d{1,2})/(\d{1,2})(?:/(\d{4}))?(?![\d/])", digits=True)
     def date_range(m: re.Match[str]) -> str:
         """"ngày 5-6/9", "28/10-3/11/2024": both days read, joined by "đến"."""
         return glue(_date_range(m))
@@ -346,7 +353,7 @@ def build_rules(dialect: str = "north", lexicon: Lexicon | None = None) -> list[
 
     @rule("date", rf"(?<![\d.,/])(\d{{1,2}}){ds}(\d{{1,2}}){ds}(\d{{4}})(?![\d/])"
                   rf"|(?<![\d.,/])(\d{{1,2}})/(\d{{1,2}})(?![\d/]|\.\d)"
-                  rf"|(?<=ngày )(\d{{1,2}})\.(\d{{1,2}})(?![\d.]\d)")
+                  rf"|(?<=ngày )(\d{{1,2}})\.(\d{{1,2}})(?![\d.]\d)", digits=True)
     def date(m: re.Match[str]) -> str:
         """Dates: 22/12/2024 -> ngày hai mươi hai tháng mười hai năm hai nghìn ..., 19/6 -> ngày ... tháng sáu."""
         return glue(_date(m))
@@ -363,26 +370,26 @@ def build_rules(dialect: str = "north", lexicon: Lexicon | None = None) -> list[
             return m.group(0)
         return f"{with_day(m, d)} tháng {month(mo)}"
 
-    @rule("month_year", r"(?<![\d.,/])(?:(tháng)\s)?(\d{1,2})/(\d{4})(?![\d/])")
+    @rule("month_year", r"(?<![\d.,/])(?:(tháng)\s)?(\d{1,2})/(\d{4})(?![\d/])", digits=True)
     def month_year(m: re.Match[str]) -> str:
         """"tháng 6/2025", "6/2025" -> tháng sáu năm hai nghìn không trăm hai mươi lăm."""
         if not 1 <= int(m.group(2)) <= 12:
             return m.group(0)
         return f"tháng {month(m.group(2))} năm {N(m.group(3))}"
 
-    @rule("month", r"(?<=\b[tT]háng )(0?[1-9]|1[0-2])(?![\d.,/])")
+    @rule("month", r"(?<=\b[tT]háng )(0?[1-9]|1[0-2])(?![\d.,/])", digits=True)
     def month_name(m: re.Match[str]) -> str:
         """"tháng 4" -> tháng tư."""
         return month(m.group(1))
 
-    @rule("weekday", r"(?<=\b[tT]hứ )(\d{1,2})(?![\d.,/])|(?<![\w])T([2-7])(?![\w])")
+    @rule("weekday", r"(?<=\b[tT]hứ )(\d{1,2})(?![\d.,/])|(?<![\w])T([2-7])(?![\w])", digits=True)
     def weekday(m: re.Match[str]) -> str:
         """"thứ 2" -> thứ hai, "T7" -> thứ bảy, "thứ 1" -> thứ nhất."""
         if m.group(2):
             return "thứ " + num.read_ordinal(int(m.group(2)), dialect)
         return glue(num.read_ordinal(int(m.group(1)), dialect))
 
-    @rule("dimension", r"(?<=\d)\s?[xX×]\s?(?=\d)")
+    @rule("dimension", r"(?<=\d)\s?[xX×]\s?(?=\d)", digits=True)
     def dimension(m: re.Match[str]) -> str:
         """"ảnh 4x6" -> bốn nhân sáu."""
         return " nhân "
@@ -406,7 +413,7 @@ def build_rules(dialect: str = "north", lexicon: Lexicon | None = None) -> list[
         return " chấm ".join(parts)
 
     # 7. ranges --------------------------------------------------------------------------------
-    @rule("range", r"(?<=\d)\s?-\s?(?=\d)")
+    @rule("range", r"(?<=\d)\s?-\s?(?=\d)", digits=True)
     def range_(m: re.Match[str]) -> str:
         """A dash between two numbers is "đến" (17-18, 25-27°C, 2022-2025, 12-17 tuổi)."""
         return " đến "
@@ -415,7 +422,7 @@ def build_rules(dialect: str = "north", lexicon: Lexicon | None = None) -> list[
     units = tab["units"]
     unit_alt = "|".join(re.escape(u) for u in sorted(units, key=len, reverse=True))
 
-    @rule("unit", rf"(?<=\d)\s?(?P<u>{unit_alt})(?![{UP}{LOW}\d²³])(?:/(?P<per>{unit_alt}|[{LOW}]+)(?![{UP}{LOW}]))?")
+    @rule("unit", rf"(?<=\d)\s?(?P<u>{unit_alt})(?![{UP}{LOW}\d²³])(?:/(?P<per>{unit_alt}|[{LOW}]+)(?![{UP}{LOW}]))?", digits=True)
     def unit(m: re.Match[str]) -> str:
         """Units after a number: km/h, °C, %, m², ha, kg, đồng, VNĐ; "đồng/người" -> đồng một người."""
         out = " " + units[m.group("u")].replace("{thousand}", thousand)
@@ -426,7 +433,7 @@ def build_rules(dialect: str = "north", lexicon: Lexicon | None = None) -> list[
 
     compass = tab["compass"]
 
-    @rule("coordinate", r"(?<=\d)\s?°\s?([NSEW])(?![\w])|(?<=\d)\s?độ\s(Vĩ|Kinh)\s(Bắc|Nam|Đông|Tây)")
+    @rule("coordinate", r"(?<=\d)\s?°\s?([NSEW])(?![\w])|(?<=\d)\s?độ\s(Vĩ|Kinh)\s(Bắc|Nam|Đông|Tây)", digits=True)
     def coordinate(m: re.Match[str]) -> str:
         """Coordinates: 18,9°N -> mười tám phẩy chín độ vĩ Bắc; "18,9 độ Vĩ Bắc" kept."""
         if m.group(1):
@@ -434,14 +441,14 @@ def build_rules(dialect: str = "north", lexicon: Lexicon | None = None) -> list[
             return " độ " + word.replace("vĩ độ", "vĩ").replace("kinh độ", "kinh")
         return m.group(0)
 
-    @rule("letters_digits", rf"(?<=[{UP}{LOW}])(?=\d)|(?<=\d)(?=[{UP}{LOW}])")
+    @rule("letters_digits", rf"(?<=[{UP}{LOW}])(?=\d)|(?<=\d)(?=[{UP}{LOW}])", digits=True)
     def letters_digits(m: re.Match[str]) -> str:
         """Space between letters and digits glued together (H5N1, 5ha): each is read on its own."""
         return " "
 
     # 9. numbers -------------------------------------------------------------------------------
     @rule("number", r"(?<![\d.])(?P<a>\d+)\.(?P<b>\d{1,2})(?![\d]|\.\d)(?P<q>(?=\s?(?:triệu|tỷ|nghìn|ngàn|héc|ki|mét|mi|xen|phần|độ|lít|tấn|gam|đồng)))?"
-                     r"|(?<![\d])(\d{1,3}(?:\.\d{3})+|\d+)(?:,(\d+))?(?!\d)")
+                     r"|(?<![\d])(\d{1,3}(?:\.\d{3})+|\d+)(?:,(\d+))?(?!\d)", digits=True)
     def number(m: re.Match[str]) -> str:
         """Numbers: 1.500.000 -> một triệu năm trăm nghìn, 2,5 -> hai phẩy năm, 05 -> năm, 21 -> hai mươi mốt.
 
@@ -512,7 +519,7 @@ def build_rules(dialect: str = "north", lexicon: Lexicon | None = None) -> list[
             return tok.lower()
         return _spell(tok)
 
-    @rule("digits_left", r"\d+")
+    @rule("digits_left", r"\d+", digits=True)
     def digits_left(m: re.Match[str]) -> str:
         """Any digit still left is read as a number, so the script never holds a digit."""
         return " " + N(m.group(0)) + " "
