@@ -1,27 +1,23 @@
-"""When a bulletin is next planned to air: the first slot ahead whose bulletin selection
-(tags, priority, the bulletin's own ``slots``) and the bulletin's air window match."""
+"""When a bulletin is next planned to air: the first slot ahead that would select it (by the
+playout's rule in ``air.select``) inside the bulletin's air window."""
 
 from __future__ import annotations
 
 import datetime as dt
 
 from broadcaster.air.schedule import BulletinsItem, PlannedSlot, Schedule
+from broadcaster.air.select import select_bulletins
 from broadcaster.inbox.store import BulletinRecord
 
 
 def selects(planned: PlannedSlot, rec: BulletinRecord) -> bool:
-    """Whether ``planned`` would pick ``rec`` (ignoring count and duration limits)."""
-    if rec.slots and planned.slot.id not in rec.slots:
-        return False
+    """Whether ``planned`` would pick ``rec`` (the playout's own rule, ``air.select``)."""
+    taken: list[str] = []
     for item in planned.slot.program:
-        if not isinstance(item, BulletinsItem):
-            continue
-        sel = item.bulletins
-        if sel.tags and not set(sel.tags) & set(rec.tags) and planned.slot.id not in rec.slots:
-            continue
-        if sel.priority and rec.priority not in sel.priority:
-            continue
-        return True
+        if isinstance(item, BulletinsItem):
+            chosen = select_bulletins([rec], item.bulletins, planned.slot.id, taken=taken)
+            if chosen:
+                return True
     return False
 
 

@@ -16,14 +16,14 @@ from broadcaster.air.asrun import AsRunLog
 from broadcaster.air.player import FakePlayer
 from broadcaster.air.playout import AirReport, Playout
 from broadcaster.air.prepare import PreparedProgram
-from broadcaster.air.schedule import PlannedSlot, Schedule
+from broadcaster.air.schedule import BulletinsItem, PlannedSlot, Schedule
 from broadcaster.air.scheduler import SlotScheduler
+from broadcaster.air.select import select_bulletins
 from broadcaster.air.simulate import FakeJobScheduler
 from broadcaster.clock import FakeClock
 from broadcaster.config import Station, load_station
 from broadcaster.inbox.ingest import Ingester
 from broadcaster.inbox.store import BulletinStore, store_path
-from broadcaster.ops.upcoming import selects
 
 WEEK = """
 slots:
@@ -67,7 +67,11 @@ class Sim:
         self.player = FakePlayer(clock)
 
     def prepare(self, planned: PlannedSlot) -> PreparedProgram:
-        picks = [r for r in self.store.eligible(planned.start) if selects(planned, r)]
+        picks: list = []
+        for item in planned.slot.program:  # the lead's selection rule, as the Preparer uses it
+            if isinstance(item, BulletinsItem):
+                picks += select_bulletins(self.store.eligible(planned.start), item.bulletins,
+                                          planned.slot.id, taken=[p.id for p in picks])
         self.chosen[planned.key] = [(r.id, r.version) for r in picks]
         return PreparedProgram(planned.key, self.wav, "h",
                                ("jingle:open", *(f"bulletin:{r.id}@v{r.version}" for r in picks)),
@@ -143,7 +147,7 @@ def test_thirty_days_with_bulletins(station_dir: Path, tmp_path: Path) -> None:
     clock.set(d(13, 6, 5))  # booted five minutes late
     sim.start()
     sim.at(d(13, 12))
-    sim.drop("bao.txt", "---\npriority: priority\nfrom: 2026-12-14\nuntil: 2026-12-16\nrepeat: 5\n"
+    sim.drop("bao.txt", "---\npriority: priority\nfrom: 2026-12-14\nuntil: 2026-12-16\nrepeat: 20\n"
              "---\nCảnh báo mưa lớn.\n")  # C
     sim.approve("bao")
     sim.at(d(20, 9))
@@ -185,8 +189,9 @@ def test_thirty_days_with_bulletins(station_dir: Path, tmp_path: Path) -> None:
     assert aired["hop-dan"] == [("2026-12-08/sang", 1), ("2026-12-09/sang", 1),
                                 ("2026-12-11/sang", 1)]  # withdrawn when its file was deleted
     assert store.get("hop-dan").state == "withdrawn"
-    assert aired["bao"] == [("2026-12-14/chieu", 1), ("2026-12-15/chieu", 1),
-                            ("2026-12-16/chieu", 1)]  # its air window, not its repeat count
+    # a priority bulletin goes first in every slot that airs bulletins, inside its window
+    assert aired["bao"] == [(f"2026-12-{d}/{s}", 1) for d in (14, 15, 16)
+                            for s in ("sang", "trua", "chieu")]
     assert "chua-duyet" not in aired  # never approved
     assert aired["le-hoi"] == [("2026-12-21/sang", 1), ("2026-12-23/sang", 2),
                                ("2026-12-24/sang", 2)]  # v2 waited for its own approval
