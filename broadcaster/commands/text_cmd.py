@@ -9,7 +9,7 @@ from pathlib import Path
 import click
 
 from broadcaster.config import STATION_FILE, load_station, parse_settings
-from broadcaster.errors import TextError
+from broadcaster.errors import InboxError, TextError
 from broadcaster.inbox import frontmatter
 from broadcaster.inbox.reader import MAX_BYTES, decode_bytes, read_bulletin
 from broadcaster.messages import t
@@ -58,7 +58,11 @@ def text(ctx: click.Context, source: str, explain: bool, show_plan: bool, dialec
         return
     if source == "-":
         data = sys.stdin.buffer.read(MAX_BYTES + 1)
-        body = decode_bytes(data[:MAX_BYTES], "<stdin>").replace("\r\n", "\n")
+        if len(data) > MAX_BYTES:
+            raise InboxError(t("text.unreadable", path="<stdin>", reason=t(
+                "text.too_large", size=">" + str(MAX_BYTES // 2**20), limit=MAX_BYTES // 2**20)),
+                hint=t("text.unreadable.hint"))
+        body = decode_bytes(data, "<stdin>").replace("\r\n", "\n")
         fm, body, _ = frontmatter.split(body, "<stdin>")
         if fm is not None:
             frontmatter.parse(fm, "<stdin>")

@@ -73,7 +73,7 @@ def to_script(
     """The speakable script for ``text``: no digits, NFC, segments with pause hints."""
     lex = lexicon if lexicon is not None else load_lexicon()
     rules = _rules(dialect if dialect in ("north", "south") else "north", lex)
-    limit = max(8, max_chars) if max_chars else None
+    limit = max_chars if max_chars and max_chars > 0 else None
     segments: list[Segment] = []
     for block in cleanup.to_blocks(text):
         body = block.text

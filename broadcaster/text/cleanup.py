@@ -63,6 +63,9 @@ _MOTTO = re.compile(r"CỘNG\s+H[ÒO]A\s+X[ÃA]\s+H[ỘO]I|Độc\s+lập\s*[-�
 _DOC_NUMBER = re.compile(r"^\s*Số\s*:\s*\S*\d", re.IGNORECASE)
 _PLACE_DATE = re.compile(r"^\s*[\w .]{2,40},\s*ngày\s+\S+\s+tháng\s+\S+\s+năm\s+\d{4}\s*\.?\s*$", re.IGNORECASE)
 _RULER = re.compile(r"^\s*[-_=*~.–—]{3,}\s*$")
+_DOC_TITLE = re.compile(
+    r"^\s*(?:THÔNG BÁO|KẾ HOẠCH|QUYẾT ĐỊNH|GIẤY MỜI|CÔNG VĂN|TỜ TRÌNH|BÁO CÁO|HƯỚNG DẪN|CHƯƠNG TRÌNH|"
+    r"LỜI KÊU GỌI|THƯ NGỎ|THƯ KÊU GỌI|BẢN TIN|TIN BÃO|TIN ÁP THẤP|CÔNG ĐIỆN|CHỈ THỊ|NGHỊ QUYẾT)\b[^a-zđ]*$")
 _HEADER_ZONE = 14  # the header block of an official document sits in its first lines
 
 
@@ -76,10 +79,13 @@ def drop_header(lines: list[str]) -> list[str]:
             last = i
     if last < 0:
         return [line for line in lines if not _RULER.match(line)]
+    kept = []
     for line in lines[: last + 1]:
-        if line.strip():
+        if _DOC_TITLE.match(line):
+            kept.append(line)  # "THÔNG BÁO" typed above the date line is still the title
+        elif line.strip():
             record("drop_header", line.strip(), "")
-    return [line for line in lines[last + 1 :] if not _RULER.match(line)]
+    return kept + [line for line in lines[last + 1 :] if not _RULER.match(line)]
 
 
 _RECIPIENTS = re.compile(r"^\s*Nơi\s+nhận\s*:\s*(?:$|[-–•+]|Như\s+trên)", re.IGNORECASE)
@@ -149,7 +155,7 @@ def drop_running_headers(lines: list[str]) -> list[str]:
 # --- rejoining wrapped lines ------------------------------------------------------------------
 
 _LABEL = re.compile(
-    rf"^\s*(?:(?P<roman>[IVX]{{1,6}})\s*[.)]|(?P<number>\d{{1,2}}(?:\.\d{{1,2}}){{0,3}})\s*[.)]|(?P<letter>[a-zđ])\s*\))"
+    rf"^\s*(?:(?P<roman>[IVX]{{1,6}})\s*[.)]|(?P<number>\d{{1,2}}(?:\.\d{{1,2}}){{0,3}})\s*[.)]|(?P<letter>[a-zđ])\s*[.)])"
     rf"(?:[\s.)…]*[-–:;,…]\s*|[.)…]*\s+)(?=[\"“(]?[{UPPER}a-zđà-ỹ\d])"
 )
 _LONE_LABEL = re.compile(r"^\s*(?:(?:[IVX]{1,6}|\d{1,2}(?:\.\d{1,2}){0,3})\s*[.)]|[a-zđ]\))[\s.)\-–:;,…]*$")

@@ -489,7 +489,7 @@ def build_rules(dialect: str = "north", lexicon: Lexicon | None = None) -> list[
 
     symbols = tab["symbols"]
 
-    @rule("symbol", r"[&@+=§№%]|(?<=\w)/(?=\w)|[()\[\]{}\"*#•▪●○◦_|~^<>\\]|-(?!\w)|(?<!\w)-|…|/")
+    @rule("symbol", r"[\U0001f000-\U0001faff\u2600-\u27bf\ufe0f]|[&@+=§№%]|(?<=\w)/(?=\w)|[()\[\]{}\"*#•▪●○◦_|~^<>\\]|-(?!\w)|(?<!\w)-|…|/")
     def symbol(m: re.Match[str]) -> str:
         """Symbols read as words (& và, % phần trăm); brackets, quotes, bullets and slashes to pauses."""
         c = m.group(0)

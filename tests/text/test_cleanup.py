@@ -112,3 +112,10 @@ def test_syllable_hyphenated_across_a_page_break() -> None:
 def test_section_numbers_in_running_text_are_not_decimals() -> None:
     out = to_script("Theo mục 1.2 và điều 5.3, hỗ trợ 1.5 triệu đồng.").text
     assert out == "Theo mục một chấm hai và điều năm chấm ba, hỗ trợ một phẩy năm triệu đồng."
+
+
+def test_title_typed_above_the_date_line_is_kept_and_letter_items_read() -> None:
+    text = ("THÔNG BÁO\nKinh Môn, ngày 10 tháng 9 năm 2025\n"
+            "a. Đối tượng: trẻ em dưới 5 tuổi 😀.\nb) Thời gian: từ 7h.\n")
+    assert to_script(text).lines() == [
+        "Thông báo.", "a: Đối tượng: trẻ em dưới năm tuổi.", "Bê: Thời gian: từ bảy giờ."]
