@@ -85,13 +85,14 @@ def test_sigkill_during_intake_and_during_air_then_restart(station_dir: Path, tm
         (root / "schedules" / f"{long_at:%Y-%m-%d}.yaml").write_text(
             "slots:\n"
             f"  - id: dai\n    at: '{long_at:%H:%M:%S}'\n"
-            "    program: [{jingle: open}, {silence_ms: 30000}]\n"
+            "    program: [{jingle: open}, {bulletins: {tags: [loa]}}, {silence_ms: 30000}]\n"
             f"  - id: sau\n    at: '{next_at:%H:%M:%S}'\n"
-            "    program: [{jingle: open}]\n", encoding="utf-8")
+            "    program: [{jingle: open}, {bulletins: {tags: [loa]}}]\n", encoding="utf-8")
 
     log = tmp_path / "station.log"
     texts = {f"tin-{i:03d}.txt": f"Thông báo số {i} của phường về lịch tiêm chủng."
              for i in range(150)}
+    on_air = {f"loa-{i}.txt": f"---\ntags: [loa]\n---\nBản tin loa số {i}.\n" for i in range(3)}
     texts.update({f"hong-{i:02d}.txt": "\x00\x01\x02" * 100 for i in range(20)})
 
     notify = socket.socket(socket.AF_UNIX, socket.SOCK_DGRAM)
@@ -118,6 +119,9 @@ def test_sigkill_during_intake_and_during_air_then_restart(station_dir: Path, tm
         dropping.join()
         assert len([s for _, s in _intake(root) if s in ("ingested", "rejected")]) < len(texts)
 
+        for name, text in on_air.items():  # bulletins the two slots select (repeat: 1)
+            (root / "inbox" / name).write_text(text, encoding="utf-8")
+        texts.update(on_air)
         plan_slots()
         proc = _start(root, log)  # restart: the lock is free, intake resumes
         _wait(lambda: any(k.endswith("/dai") and o == "on_air" for k, o in _asrun(root)), 60,
@@ -148,7 +152,7 @@ def test_sigkill_during_intake_and_during_air_then_restart(station_dir: Path, tm
     states = [row.state for row in store.intake()]
     store.close()
     for name, text in texts.items():
-        if name.startswith("tin-"):
+        if name.startswith(("tin-", "loa-")):
             rec = bulletins[name]
             assert rec.version == 1 and rec.original.read_text(encoding="utf-8") == text
             assert (root / "inbox" / name).read_text(encoding="utf-8") == text
@@ -156,5 +160,13 @@ def test_sigkill_during_intake_and_during_air_then_restart(station_dir: Path, tm
             assert (root / "inbox" / "rejected" / name).read_text(encoding="utf-8") == text
             assert (root / "inbox" / "rejected" / f"{name}.loi.txt").is_file()
     assert set(states) <= {"ingested", "rejected"} and len(states) == len(texts)
+    # the bulletins of the slot killed mid-air were not counted; they aired once, in the next
+    store = BulletinStore(store_path(station))
+    aired = sorted((b, k.split("/")[1]) for b, _, k, _ in store.airings())
+    assert aired == [(f"loa-{i}", "sau") for i in range(3)], aired
+    assert all(store.get(f"loa-{i}").state == "expired" for i in range(3))
+    store.close()
+    (sau,) = [r for r in rows if r.slot_id == "sau"]
+    assert [i for i in sau.items if "loa" in i] and len(sau.items) >= 4, sau.items
     assert not list((root / "var" / "inbox" / "claimed").rglob("*.txt"))
     assert "Traceback" not in log.read_text()
