@@ -17,7 +17,7 @@ from broadcaster.air.asrun import AsRunLog
 from broadcaster.air.control import ControlServer
 from broadcaster.air.player import FilePlayer, Player, SoundCardPlayer, probe_outputs
 from broadcaster.air.playout import Playout
-from broadcaster.air.prepare import Preparer
+from broadcaster.air.prepare import PreparedProgram, Preparer
 from broadcaster.air.schedule import Schedule, Slot
 from broadcaster.air.scheduler import SlotScheduler
 from broadcaster.air.validate import validate_file
@@ -83,22 +83,39 @@ class StationService:
             player, player_archives = choose_player(self.station, self.clock, self.notify)
         else:
             player, player_archives = self._player, False
-        self.preparer = preparer = Preparer(self.station)
+        ops = self.ops
+        speech = lambda: ops.speech  # noqa: E731 - render-ahead service, once ops started
+        self.preparer = preparer = Preparer(
+            self.station, store=lambda: ops.store, speech_service=speech,
+            engines=None, cache=None)
         grace = dt.timedelta(minutes=s.playout.grace_minutes)
         self.playout = Playout(clock=self.clock, player=player, asrun=self.asrun,
                                prepare=preparer.prepare, archive_dir=self.station.var("archive"),
                                grace=grace, archive_format=s.program.archive_format,
-                               player_archives=player_archives, notify=self.notify)
+                               player_archives=player_archives, notify=self.notify,
+                               on_aired=self._count_bulletins)
         self.scheduler = SlotScheduler(self.playout, lambda: self._schedule(), self.clock,
                                        tz=self.station.tz,
                                        preroll=dt.timedelta(minutes=s.playout.preroll_minutes),
                                        grace=grace)
+        # store, speech render-ahead and inbox before the first preparation can run
+        self.ops.start(self)
+        service_engines = getattr(ops.speech, "engines", None)
+        if service_engines:  # one engine chain (and one breaker state) for the whole station
+            preparer.use_engines(service_engines, getattr(ops.speech, "cache", None))
         self.scheduler.start()
         self.control = ControlServer(self.station.var_dir, self.handle)
         self.control.start()
         self._watcher = ScheduleWatcher(self.station.schedules_dir, self.reload_schedules)
         self._watcher.start()
-        self.ops.start(self)
+
+    def _count_bulletins(self, prepared: PreparedProgram, slot_key: str, when: dt.datetime) -> None:
+        """An aired program counts one airing for each store bulletin it carried."""
+        store = self.ops.store if self.ops is not None else None
+        if store is None:
+            return
+        for bulletin_id, version in prepared.bulletins:
+            store.record_airing(bulletin_id, version, slot_key, when)
 
     def _schedule(self) -> Schedule:
         assert self.schedule is not None

@@ -21,6 +21,9 @@ def station_dir(tmp_path: Path) -> Path:
     """A new station made by ``broadcaster init`` (chimes generated, default settings)."""
     root = tmp_path / "station"
     assert main(["init", str(root)]) == 0
+    # No internet here: the online engines would only add their (tested) fallback delay.
+    with (root / "station.yaml").open("a", encoding="utf-8") as fh:
+        fh.write("\n# tests: offline speech\nspeech:\n  engines: [espeak]\n")
     return root
 
 

@@ -44,7 +44,9 @@ class Playout:
                  prepare: Callable[[PlannedSlot], PreparedProgram], archive_dir: Path,
                  grace: dt.timedelta, archive_format: str = "flac",
                  player_archives: bool = False,
-                 notify: Callable[[str], None] | None = None) -> None:
+                 notify: Callable[[str], None] | None = None,
+                 on_aired: Callable[[PreparedProgram, str, dt.datetime], None] | None = None
+                 ) -> None:
         self.clock = clock
         self.player = player
         self.asrun = asrun
@@ -54,6 +56,7 @@ class Playout:
         self.archive_format = archive_format
         self.player_archives = player_archives  # the file sink already writes the archive copy
         self.notify = notify or (lambda msg: log.info("%s", msg))
+        self.on_aired = on_aired  # e.g. count the bulletins' airings in the store
         self._prepared: dict[str, PreparedProgram] = {}
         self._errors: dict[str, str] = {}
         self._air_lock = threading.Lock()
@@ -205,6 +208,11 @@ class Playout:
         archive = result.sink if self.player_archives else self._archive(prepared, planned)
         self.asrun.finish(row, outcome=outcome, started=result.started, ended=result.ended,
                           scheduled=planned.start, reason=reason, archive=archive)
+        if outcome in ("aired", "late") and self.on_aired is not None and result.started:
+            try:
+                self.on_aired(prepared, key, result.started)
+            except Exception:  # noqa: BLE001 - listeners never crash the sender
+                log.exception("recording the bulletins of %s failed", key)
         if outcome in ("aired", "late"):
             offset = (result.started - planned.start).total_seconds() * 1000 if result.started else 0
             self.notify(t("air.done", slot=slot.label,

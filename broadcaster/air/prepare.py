@@ -1,16 +1,20 @@
-"""Prepare a slot's program ahead of air: resolve its items, speak its text, assemble, write.
+"""Prepare a slot's program ahead of air: resolve its items, get their speech, render it.
 
-The result is a finished, verified local WAV keyed by a hash of its content; only such files go
-on air. Anything missing is reported by name and the program is built without it.
+Schedule items become the program stage's model (jingles, music, text to say, bulletins chosen
+from the store, silence); speech comes from the render-ahead service when ready, otherwise from
+the engine chain (gTTS -> edge -> espeak-ng, cached). The result is a finished, verified local
+WAV keyed by a hash of its content; only such files go on air. Anything missing is reported by
+name and the program is built without it.
 """
 
 from __future__ import annotations
 
-import hashlib
 import logging
 import os
-from dataclasses import dataclass
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass, field
 from pathlib import Path
+from typing import Any
 
 import numpy as np
 import soundfile as sf
@@ -25,16 +29,17 @@ from broadcaster.air.schedule import (
     SayItem,
     SilenceItem,
 )
+from broadcaster.air.select import select_bulletins
 from broadcaster.config import Station
 from broadcaster.errors import BroadcasterError, ProgramError
-from broadcaster.models import Clip, Voice
-from broadcaster.program.assemble import assemble
-from broadcaster.program.audio import load_audio, silence
+from broadcaster.models import Clip, Priority
+from broadcaster.program import model as pm
 from broadcaster.program.jingles import alert_tone
-from broadcaster.speech.espeak import EspeakEngine
-from broadcaster.text import to_script
+from broadcaster.program.render import render_program
 
 log = logging.getLogger(__name__)
+
+FILE_PREFIX = "file:"
 
 
 @dataclass(frozen=True)
@@ -45,6 +50,8 @@ class PreparedProgram:
     items: tuple[str, ...]
     duration_ms: int
     warnings: tuple[str, ...] = ()
+    bulletins: tuple[tuple[str, int], ...] = field(default=())  # (store id, version) aired
+    dropped: tuple[str, ...] = ()  # bulletin ids left for the next slot (duration policy)
 
 
 def write_wav_atomic(path: Path, samples: np.ndarray, rate: int) -> None:
@@ -57,93 +64,223 @@ def write_wav_atomic(path: Path, samples: np.ndarray, rate: int) -> None:
     os.replace(tmp, path)
 
 
-def verify_wav(path: Path) -> bool:
+def verify_wav(path: Path | None) -> bool:
     """True when ``path`` is a complete, readable WAV."""
+    if path is None:
+        return False
     try:
-        info = sf.info(str(path))
-        return info.frames > 0
+        return sf.info(str(path)).frames > 0
     except (OSError, RuntimeError):
         return False
+
+
+def _clip_from_wav(path: Path) -> Clip:
+    data, rate = sf.read(str(path), dtype="float32", always_2d=False)
+    if data.ndim == 2:
+        data = data.mean(axis=1)
+    return Clip(np.ascontiguousarray(data, np.float32), rate)
 
 
 class Preparer:
     """Turns a planned slot into a finished program file under ``var/programs/``."""
 
-    def __init__(self, station: Station) -> None:
+    def __init__(self, station: Station, *, engines: Sequence[Any] | None = None,
+                 cache: Any = None, store: Callable[[], Any] | None = None,
+                 speech_service: Callable[[], Any] | None = None) -> None:
         self.station = station
         s = station.settings
         self.rate = s.audio.sample_rate
-        self.engine = EspeakEngine(wpm=s.speech.espeak_wpm)
-        self.voice = Voice("espeak", s.speech.espeak_voice, rate=s.speech.rate,
-                           pitch=s.speech.espeak_pitch)
+        self._engines = list(engines) if engines is not None else None
+        self._cache = cache
+        self._store = store or (lambda: None)
+        self._service = speech_service or (lambda: None)
+        lex = s.text.lexicon
+        self._lexicon_path = station.resolve(lex) if lex else None
+        self._lexicon: Any = None
 
-    def speak(self, text: str) -> Clip:
-        script = to_script(text, dialect=self.station.settings.dialect,
-                           headings=self.station.settings.text.headings)
+    # --- speech -------------------------------------------------------------------------------
+    def use_engines(self, engines: Sequence[Any], cache: Any = None) -> None:
+        """Share the render-ahead service's engines (one breaker state) and cache."""
+        self._engines = list(engines)
+        if cache is not None:
+            self._cache = cache
+
+    def _engine_chain(self) -> list[Any]:
+        if self._engines is None:
+            from broadcaster.speech import SpeechCache, build_engines
+
+            s = self.station.settings.speech
+            self._engines = build_engines(s)
+            if self._cache is None:
+                self._cache = SpeechCache(self.station.var("cache", "speech"),
+                                          s.cache_max_mb * 1024 * 1024)
+        return self._engines
+
+    def speak(self, text: str, *, engine: str | None = None, voice: str | None = None,
+              fastest: bool = False) -> Clip:
+        """``text`` through the text stage and the engine chain (``fastest``: offline first)."""
+        from broadcaster.speech import order_engines, render_script, voices_for
+        from broadcaster.text import load_lexicon, to_script
+
+        s = self.station.settings
+        if self._lexicon is None and self._lexicon_path is not None:
+            self._lexicon = load_lexicon(self._lexicon_path)
+        script = to_script(text, dialect=s.dialect, headings=s.text.headings,
+                           lexicon=self._lexicon)
         if not script.segments:
             raise ProgramError("nothing to read")
-        return self.engine.synthesize("\n".join(script.lines()), self.voice)
+        chain = self._engine_chain()
+        chain = order_engines(chain, "espeak" if fastest else engine)
+        return render_script(script, chain, pauses=s.speech.pauses_ms, rate=s.speech.rate,
+                             voices=voices_for(chain, voice, strict=False), cache=self._cache)
 
-    def _jingle_path(self, name: str) -> Path:
+    def _store_speech(self, bulletin_id: str) -> Clip | None:
+        store = self._store()
+        record = store.get(bulletin_id) if store is not None else None
+        if record is None:
+            raise ProgramError(f"bulletin {bulletin_id} is not in the store")
+        if verify_wav(record.speech_path):
+            return _clip_from_wav(record.speech_path)
+        service = self._service()
+        if service is not None:
+            ready = service.ready(record.bulletin())
+            if verify_wav(ready):
+                return _clip_from_wav(ready)
+        log.info("speech of %s not rendered ahead: rendering now", bulletin_id)
+        return self.speak(record.body, engine=record.engine, voice=record.voice)
+
+    def _file_speech(self, path: Path) -> Clip:
+        try:
+            from broadcaster.inbox.reader import read_bulletin
+
+            bulletin = read_bulletin(path)
+        except OSError as exc:
+            raise ProgramError(f"cannot read bulletin: {exc.strerror}", where=str(path)) from None
+        return self.speak(bulletin.body, engine=bulletin.meta.engine, voice=bulletin.meta.voice)
+
+    def speech_for(self, bulletin_id: str) -> Clip | None:
+        if bulletin_id.startswith(FILE_PREFIX):
+            return self._file_speech(self.station.resolve(bulletin_id[len(FILE_PREFIX):]))
+        return self._store_speech(bulletin_id)
+
+    def say(self, text: str) -> Clip | None:
+        return self.speak(text)
+
+    # --- program --------------------------------------------------------------------------------
+    def _jingle_path(self, name: str) -> str:
         jingles = self.station.settings.program.jingles
-        configured = getattr(jingles, name, None) if name in ("open", "close", "between") else name
-        if configured is None:
-            raise ProgramError(f"jingle '{name}' is switched off in station.yaml")
-        return self.station.resolve(configured)
+        if name in ("open", "close", "between"):
+            configured = getattr(jingles, name)
+            if configured is None:
+                raise ProgramError(f"jingle '{name}' is switched off in station.yaml")
+            return configured
+        return name
 
-    def prepare_emergency(self, text: str, repeat: int, key: str) -> PreparedProgram:
-        """Alert tone and the message, ``repeat`` times, spoken by the fastest engine (offline)."""
-        speech = self.speak(text)
-        parts: list[tuple[str, str, np.ndarray | Clip]] = []
-        for _ in range(repeat):
-            parts += [("jingle", "alert", alert_tone(self.rate)), ("speech", "emergency", speech)]
-        program = assemble(parts, self.rate, gap_ms=400)
-        wav = self.station.var("programs") / f"emergency-{program.digest}.wav"
-        if not verify_wav(wav):
-            write_wav_atomic(wav, program.samples, self.rate)
-        return PreparedProgram(key, wav, program.digest,
-                               tuple(f"{e.kind}:{e.label}" for e in program.rundown),
-                               program.duration_ms)
-
-    def prepare(self, planned: PlannedSlot) -> PreparedProgram:
-        parts: list[tuple[str, str, np.ndarray | Clip]] = []
-        warnings: list[str] = []
+    def _items(self, planned: PlannedSlot, warnings: list[str]
+               ) -> tuple[list[pm.Item], dict[str, int]]:
+        items: list[pm.Item] = []
+        versions: dict[str, int] = {}
         for item in planned.slot.program:
             try:
                 if isinstance(item, JingleItem):
-                    parts.append(("jingle", item.jingle,
-                                  load_audio(self._jingle_path(item.jingle), self.rate)))
-                elif isinstance(item, (AudioItem, MusicItem)):
-                    path = item.audio if isinstance(item, AudioItem) else item.music
-                    parts.append(("music" if isinstance(item, MusicItem) else "audio", path,
-                                  load_audio(self.station.resolve(path), self.rate)))
+                    items.append(pm.Jingle(path=self._jingle_path(item.jingle),
+                                           label=item.jingle, gain_db=item.gain_db))
+                elif isinstance(item, AudioItem):
+                    items.append(pm.Jingle(path=item.audio, gain_db=item.gain_db,
+                                           fade_in_ms=item.fade_in_ms,
+                                           fade_out_ms=item.fade_out_ms))
+                elif isinstance(item, MusicItem):
+                    items.append(pm.Music(path=item.music, gain_db=item.gain_db,
+                                          fade_in_ms=item.fade_in_ms,
+                                          fade_out_ms=item.fade_out_ms,
+                                          max_ms=int(item.max_seconds * 1000)
+                                          if item.max_seconds else None))
                 elif isinstance(item, SayItem):
-                    parts.append(("speech", item.say[:40], self.speak(item.say)))
+                    items.append(pm.Say(text=item.say))
                 elif isinstance(item, BulletinItem):
-                    path = self.station.resolve(item.bulletin)
-                    try:
-                        text = path.read_text(encoding="utf-8-sig")
-                    except OSError as exc:
-                        raise ProgramError(f"cannot read bulletin: {exc.strerror}",
-                                           where=str(path)) from None
-                    parts.append(("bulletin", item.bulletin, self.speak(text)))
+                    items.append(pm.BulletinItem(bulletin_id=FILE_PREFIX + item.bulletin,
+                                                 label=item.bulletin))
                 elif isinstance(item, SilenceItem):
-                    parts.append(("silence", f"{item.silence_ms} ms",
-                                  silence(item.silence_ms, self.rate)))
+                    items.append(pm.Silence(ms=item.silence_ms))
                 elif isinstance(item, BulletinsItem):
-                    warnings.append("bulletin selection by tags needs the bulletin store; skipped")
+                    items += self._selected(planned, item, versions, warnings)
             except BroadcasterError as exc:
                 warnings.append(str(exc))
                 log.warning("%s: item skipped: %s", planned.key, exc)
-        if not parts:
-            raise ProgramError(f"slot {planned.key} has nothing to air",
-                               hint="; ".join(warnings))
-        program = assemble(parts, self.rate, gap_ms=self.station.settings.program.gap_ms)
-        name = planned.key.replace("/", "_")
-        digest = hashlib.sha256(program.samples.tobytes()).hexdigest()[:16]
-        wav = self.station.var("programs") / f"{name}-{digest}.wav"
+        return items, versions
+
+    def _selected(self, planned: PlannedSlot, item: BulletinsItem, versions: dict[str, int],
+                  warnings: list[str]) -> list[pm.Item]:
+        store = self._store()
+        if store is None:
+            warnings.append("no bulletin store: bulletins by selection skipped")
+            return []
+
+        def duration(record: Any) -> int | None:
+            if verify_wav(record.speech_path):
+                return int(sf.info(str(record.speech_path)).duration * 1000)
+            return None
+
+        chosen = select_bulletins(store.eligible(planned.start), item.bulletins, planned.slot.id,
+                                  taken=versions, duration_ms=duration)
+        out: list[pm.Item] = []
+        between = self.station.settings.program.jingles.between
+        for i, record in enumerate(chosen):
+            if i and between:
+                out.append(pm.Jingle(path=between, label="between", belongs_to=record.id))
+            out.append(pm.BulletinItem(bulletin_id=record.id, label=record.title,
+                                       priority=Priority(record.priority)))
+            versions[record.id] = record.version
+        if not chosen:
+            log.info("%s: no bulletin matches %s", planned.key, item.bulletins)
+        return out
+
+    def prepare(self, planned: PlannedSlot) -> PreparedProgram:
+        s = self.station.settings
+        warnings: list[str] = []
+        items, versions = self._items(planned, warnings)
+        if not items:
+            raise ProgramError(f"slot {planned.key} has nothing to air", hint="; ".join(warnings))
+        minutes = planned.slot.max_minutes or s.policy.max_session_minutes
+        program = pm.Program(tuple(items), label=planned.slot.label,
+                             max_ms=int(minutes * 60_000), overlong=s.policy.overlong)
+        rendered = render_program(program, s.program, sample_rate=self.rate,
+                                  resolve_path=self.station.resolve, speech_for=self.speech_for,
+                                  say=self.say, cache_dir=self.station.var("programs"))
+        if rendered.wav_path is None or not verify_wav(rendered.wav_path):
+            raise ProgramError(f"slot {planned.key}: the rendered program is not readable")
+        labels = []
+        for entry in rendered.rundown:
+            label = f"{entry.kind}:{entry.label}"
+            if entry.kind == "bulletin" and entry.source in versions:
+                label += f"@v{versions[entry.source]}"
+            labels.append(label + (f" ({', '.join(entry.flags)})" if entry.flags else ""))
+        aired = tuple((bid, v) for bid, v in versions.items() if bid not in rendered.dropped)
+        return PreparedProgram(planned.key, rendered.wav_path, rendered.digest, tuple(labels),
+                               int(rendered.duration_ms), tuple(warnings + list(rendered.warnings)),
+                               aired, tuple(rendered.dropped))
+
+    def prepare_emergency(self, text: str, repeat: int, key: str) -> PreparedProgram:
+        """Alert tone and the message, ``repeat`` times, spoken by the fastest engine (offline)."""
+        speech = self.speak(text, fastest=True)
+        from broadcaster.program.audio import resample
+
+        tone = alert_tone(self.rate)
+        gap = np.zeros(int(0.4 * self.rate), np.float32)
+        voice = resample(speech.samples, speech.sample_rate, self.rate)
+        peak = float(np.max(np.abs(voice))) or 1.0
+        voice = voice * (10 ** (-1 / 20) / peak)
+        parts: list[np.ndarray] = []
+        labels: list[str] = []
+        for _ in range(repeat):
+            parts += [tone, gap, voice, gap]
+            labels += ["jingle:alert", "speech:emergency"]
+        samples = np.concatenate(parts).astype(np.float32)
+        import hashlib
+
+        digest = hashlib.sha256(samples.tobytes()).hexdigest()[:16]
+        wav = self.station.var("programs") / f"emergency-{digest}.wav"
         if not verify_wav(wav):
-            write_wav_atomic(wav, program.samples, self.rate)
-        return PreparedProgram(planned.key, wav, digest,
-                               tuple(f"{e.kind}:{e.label}" for e in program.rundown),
-                               program.duration_ms, tuple(warnings))
+            write_wav_atomic(wav, samples, self.rate)
+        return PreparedProgram(key, wav, digest, tuple(labels),
+                               int(len(samples) * 1000 / self.rate))

@@ -79,9 +79,9 @@ def test_thin_broadcast_through_the_wav_file_sink(station: Station, no_sound: No
     chime = load_audio(station.resolve("audio/chime-between.flac"), rate)
     chime = chime / np.max(np.abs(chime))
     start, score = _find(chime, audio[: len(chime) + rate])
-    assert start == 0 and score > 0.95  # the program opens with the chime
+    assert start < rate // 100 and score > 0.9, (start, score)  # the program opens with it
     end, score = _find(chime, audio[-len(chime) - rate:])
-    assert end == rate and score > 0.95  # ... and closes with it
+    assert abs(end - rate) < rate // 100 and score > 0.9, (end, score)  # ... and closes with it
     speech = audio[len(chime) + rate // 2: -len(chime)]
     assert np.sqrt(np.mean(speech**2)) > 0.02  # espeak-ng speech between the chimes
     assert len(audio) / rate > 2 * len(chime) / rate + 2.0

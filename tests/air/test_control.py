@@ -23,7 +23,8 @@ from broadcaster.station import StationService, asrun_path
 @pytest.fixture
 def running(station_dir: Path, no_sound: None) -> Iterator[StationService]:
     # no quiet hours: the tests add slots an hour or two from whenever they run
-    (station_dir / "station.yaml").write_text("policy:\n  quiet_hours: []\n", encoding="utf-8")
+    with (station_dir / "station.yaml").open("a", encoding="utf-8") as fh:
+        fh.write("\npolicy:\n  quiet_hours: []\n")
     service = StationService(load_station(station_dir), notify=lambda m: None)
     service.start()
     try:
