@@ -4,6 +4,7 @@ playout's rule in ``air.select``) inside the bulletin's air window."""
 from __future__ import annotations
 
 import datetime as dt
+from typing import Any, cast
 
 from broadcaster.air.schedule import BulletinsItem, PlannedSlot, Schedule
 from broadcaster.air.select import select_bulletins
@@ -15,7 +16,9 @@ def selects(planned: PlannedSlot, rec: BulletinRecord) -> bool:
     taken: list[str] = []
     for item in planned.slot.program:
         if isinstance(item, BulletinsItem):
-            chosen = select_bulletins([rec], item.bulletins, planned.slot.id, taken=taken)
+            # (frozen record vs the Protocol's plain attributes: structurally the same)
+            chosen = select_bulletins([cast(Any, rec)], item.bulletins, planned.slot.id,
+                                      taken=taken)
             if chosen:
                 return True
     return False
