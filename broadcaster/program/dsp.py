@@ -256,16 +256,17 @@ def _segments(idx: np.ndarray, n: int, pad: int) -> list[tuple[int, int]]:
 
 
 def compressor_gain(x: np.ndarray, rate: int, threshold_db: float, ratio: float,
-                    attack_ms: float = 5.0, release_ms: float = 150.0,
+                    attack_ms: float = 10.0, release_ms: float = 120.0,
                     knee_db: float = 6.0) -> np.ndarray:
-    """Per-sample linear gain of a soft-knee RMS compressor (5 ms detector blocks, fast attack,
-    held release). ``threshold_db`` is an RMS level in dBFS."""
+    """Per-sample linear gain of a soft-knee RMS compressor: 20 ms RMS level every 5 ms, static
+    curve above ``threshold_db`` (dBFS RMS), attack/release smoothing of the gain reduction."""
     hop = max(1, rate // 200)
     nb = -(-len(x) // hop)
     pad = np.zeros(nb * hop, np.float32)
     pad[: len(x)] = x
-    rms = np.sqrt(np.square(pad).reshape(nb, hop).mean(axis=1) + 1e-12)
-    level = 20 * np.log10(rms)
+    ms = np.square(pad).reshape(nb, hop).mean(axis=1, dtype=np.float64)
+    ms = ndi.uniform_filter1d(ms, size=4, origin=1, mode="nearest")  # 20 ms window, centred
+    level = 10 * np.log10(ms + 1e-12)
     over = level - threshold_db
     slope = 1.0 - 1.0 / ratio
     if knee_db > 0:
@@ -273,13 +274,15 @@ def compressor_gain(x: np.ndarray, rate: int, threshold_db: float, ratio: float,
         gr = np.where(over <= -knee_db / 2, 0.0, np.where(over >= knee_db / 2, slope * over, in_knee))
     else:
         gr = np.maximum(over, 0.0) * slope
-    rel = max(1, int(round(release_ms / 5.0)))
-    att = max(1, int(round(attack_ms / 5.0)))
-    # hold each reduction for the release time (trailing window), then smooth over the attack
-    held = ndi.maximum_filter1d(gr, size=rel, origin=(rel - 1) // 2, mode="nearest")
-    sm = ndi.uniform_filter1d(held, size=att + 1, mode="nearest")
+    a_att = float(np.exp(-5.0 / attack_ms))
+    a_rel = float(np.exp(-5.0 / release_ms))
+    env = 0.0
+    sm = np.empty(nb)
+    for k, v in enumerate(gr.tolist()):  # 200 steps a second: a plain loop is cheap here
+        env = a_att * env + (1 - a_att) * v if v > env else a_rel * env + (1 - a_rel) * v
+        sm[k] = env
     g = (10 ** (-sm / 20)).astype(np.float32)
-    # linear interpolation from block centres to samples, block by block
+    # linear interpolation from block to block, sample by sample
     nxt = np.append(g[1:], g[-1])
     ramp = (np.arange(hop, dtype=np.float32) / hop)[None, :]
     out = (g[:, None] + (nxt - g)[:, None] * ramp).reshape(-1)

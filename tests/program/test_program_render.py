@@ -299,3 +299,18 @@ def test_short_peaky_speech_program_still_reaches_the_target(render, settings) -
                           Jingle(path="audio/chime-close.flac"))))
     assert abs(lufs(out.samples) - settings.loudness_lufs) <= 0.3
     assert true_peak_db(out.samples) <= settings.true_peak_dbtp
+
+
+def test_speech_compression_narrows_the_level_swings(render, settings) -> None:
+    def swing(out) -> float:
+        e = out.rundown[0]
+        x = out.samples[e.offset_ms * SR // 1000 : (e.offset_ms + e.duration_ms) * SR // 1000]
+        hop = SR // 20  # 50 ms levels of the voiced parts
+        lv = 10 * np.log10(np.square(x[: len(x) // hop * hop]).reshape(-1, hop).mean(axis=1) + 1e-12)
+        lv = lv[lv > lv.max() - 30]
+        return float(np.percentile(lv, 90) - np.percentile(lv, 10))
+
+    prog = Program((BulletinItem(bulletin_id="b1"),))
+    plain = render(prog, settings_=settings.model_copy(update={"compression": False}))
+    squeezed = render(prog)
+    assert swing(squeezed) < swing(plain) - 1.0, (swing(squeezed), swing(plain))
