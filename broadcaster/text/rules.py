@@ -301,7 +301,7 @@ def build_rules(dialect: str = "north", lexicon: Lexicon | None = None) -> list[
         return glue(num.read_month(int(mo), dialect))
 
     def with_day(m: re.Match[str], d: str) -> str:
-        said = re.search(r"ngày\s*$", _before(m, 8), re.IGNORECASE)
+        said = re.search(r"(?:ngày|đêm|hôm)\s*$", _before(m, 8), re.IGNORECASE)
         return ("" if said else "ngày ") + day(d)
 
     @rule("coordinates", r"(?<![\d.,])(\d{1,3}(?:,\d+)?)\s?°?\s?([NS])\s?[-–,;/]?\s?(\d{1,3}(?:,\d+)?)\s?°?\s?([EW])(?![\w])", digits=True)

@@ -160,3 +160,10 @@ def test_short_legacy_lines_detected(text: str) -> None:
     assert decode_bytes(_encode_with(TCVN3_MAP, text)) == text
     assert decode_bytes(_encode_with(VNI_MAP, text)) == text
     assert decode_bytes(cp1258(text)) == text
+
+
+@pytest.mark.parametrize("path", sorted((Path(__file__).parents[1] / "corpus").glob("*.txt")),
+                         ids=lambda p: p.name)
+def test_real_unicode_text_is_never_converted(path: Path) -> None:
+    raw = path.read_bytes()
+    assert decode_bytes(raw) == unicodedata.normalize("NFC", raw.decode("utf-8"))
