@@ -227,8 +227,10 @@ def main() -> None:
               f"no LUFS, no true-peak limiting, no compression")
         print(f"               + pydub high_pass_filter would add ~{q['highpass_est_s']:.0f} s "
               f"(measured on 10 s, scaled)")
-        ok = r["wall_s"] < 5 and r["peak_rss_mb"] < 500
-        print(f"targets (< 5 s, < 500 MB): {'met' if ok else 'NOT met'}")
+        print(f"target wall < 5 s: {'met' if r['wall_s'] < 5 else 'NOT met'}; "
+              f"target peak memory < 500 MB: {'met' if r['peak_rss_mb'] < 500 else 'NOT met'}; "
+              f"CPU time / 2 cores = {r['cpu_s'] / 2:.1f} s (the wall time on an idle machine "
+              f"can approach this)")
 
 
 if __name__ == "__main__":
