@@ -96,37 +96,48 @@ def systems() -> dict[str, Callable[[str], str] | str]:
     return found
 
 
+def _run(fn: Callable[[str], str], text: str) -> str:
+    try:
+        return fn(text)
+    except Exception:  # noqa: BLE001 - a crash counts as a wrong answer
+        return ""
+
+
 def accuracy(verbose: bool) -> None:
-    items, docs = cases() + cases("heldout.tsv"), bulletins()
-    print(f"Corpus: {len(items)} cases (cases.tsv + heldout.tsv, exact spoken form), {len(docs)} bulletins "
-          f"({sum(len(w) for _, _, w in docs)} characters expected)")
-    print(f"{'system':14} {'cases exact':>12} {'cases WER':>10} {'bulletins WER':>14} {'digits left':>12}")
+    tuned, heldout, docs = cases(), cases("heldout.tsv"), bulletins()
+    print(f"Corpus: {len(tuned)} cases (cases.tsv), {len(heldout)} held-out cases (heldout.tsv, written "
+          f"before the rules saw them), {len(docs)} bulletins ({sum(len(w) for _, _, w in docs)} characters)")
+    print(f"{'system':14} {'cases exact':>12} {'held-out exact':>15} {'all cases WER':>14} "
+          f"{'bulletins WER':>14} {'digits left':>12}")
     for name, fn in systems().items():
         if isinstance(fn, str):
             print(f"{name:14} {fn}")
             continue
-        exact, errs, digits = 0, [], 0
-        for src, expected in items:
-            try:
-                got = fn(src)
-            except Exception:  # noqa: BLE001 - a crash counts as a wrong answer
-                got = ""
-            exact += words(got) == words(expected)
-            errs.append(wer(words(expected), words(got)))
-            if verbose and name == "broadcaster" and words(got) != words(expected):
-                print(f"    MISS {src!r}: {got!r} != {expected!r}")
+        scores = []
+        errs = []
+        for items in (tuned, heldout):
+            exact = 0
+            for src, expected in items:
+                got = _run(fn, src)
+                exact += words(got) == words(expected)
+                errs.append(wer(words(expected), words(got)))
+                if verbose and name == "broadcaster" and words(got) != words(expected):
+                    print(f"    MISS {src!r}: {got!r} != {expected!r}")
+            scores.append(exact / len(items))
         ref_total = hyp_err = 0.0
+        digits = 0
         for _stem, body, expected in docs:
-            try:
-                got = fn(body)
-            except Exception:  # noqa: BLE001
-                got = ""
+            got = _run(fn, body)
             ref = words(expected)
             hyp_err += wer(ref, words(got)) * len(ref)
             ref_total += len(ref)
             digits += sum(c.isdigit() for c in got)
-        print(f"{name:14} {exact / len(items):>11.1%} {statistics.fmean(errs):>10.1%} "
+        print(f"{name:14} {scores[0]:>12.1%} {scores[1]:>15.1%} {statistics.fmean(errs):>14.1%} "
               f"{hyp_err / ref_total:>14.1%} {digits:>12}")
+    print("Notes: bulletin expectations were reviewed by ear but produced with this pipeline, so for "
+          "broadcaster they measure regressions only. The held-out cases scored 54/56 (96.4%) on their "
+          "first run (see heldout.tsv); the two misses were fixed afterwards, so today's 100% is not "
+          "a generalisation figure.")
 
 
 def speed() -> None:
