@@ -2,31 +2,34 @@
 
 Public API: the item model (``Program``, ``Jingle``, ``Music``, ``Recording``, ``Say``,
 ``BulletinItem``, ``Silence``, ``Bed``), ``station_program`` (the usual slot shape),
-``render_program``, ``fit_duration``, ``archive_program`` and the results
-(``RenderedProgram``, ``RundownEntry``).
+``render_program``, ``fit_duration``, ``archive_program``, ``prune_cache``, ``rundown_table``
+and the results (``RenderedProgram``, ``RundownEntry``).
+
+Names load on first use, so ``broadcaster.program.jingles`` imports without scipy.
 """
 
-from broadcaster.program.archive import Archived, archive_program, prune_archive
-from broadcaster.program.build import station_program
-from broadcaster.program.duration import Fit, fit_duration, layout
-from broadcaster.program.model import (
-    Bed,
-    BulletinItem,
-    Item,
-    Jingle,
-    Music,
-    Program,
-    Recording,
-    RenderedProgram,
-    RundownEntry,
-    Say,
-    Silence,
-)
-from broadcaster.program.render import prune_cache, render_program
-from broadcaster.program.table import rundown_table
+from __future__ import annotations
 
-__all__ = [
-    "Archived", "Fit", "archive_program", "fit_duration", "layout", "prune_archive",
-    "prune_cache", "render_program", "rundown_table", "station_program", "Bed", "BulletinItem", "Item", "Jingle", "Music", "Program", "Recording", "RenderedProgram",
-    "RundownEntry", "Say", "Silence",
-]
+import importlib
+from typing import Any
+
+_WHERE = {
+    "Archived": "archive", "archive_program": "archive", "prune_archive": "archive",
+    "station_program": "build",
+    "Fit": "duration", "fit_duration": "duration", "layout": "duration",
+    "Bed": "model", "BulletinItem": "model", "Item": "model", "Jingle": "model",
+    "Music": "model", "Program": "model", "Recording": "model", "RenderedProgram": "model",
+    "RundownEntry": "model", "Say": "model", "Silence": "model",
+    "prune_cache": "render", "render_program": "render",
+    "rundown_table": "table",
+}
+
+__all__ = sorted(_WHERE)
+
+
+def __getattr__(name: str) -> Any:
+    if name not in _WHERE:
+        raise AttributeError(f"module 'broadcaster.program' has no attribute '{name}'")
+    value = getattr(importlib.import_module(f"broadcaster.program.{_WHERE[name]}"), name)
+    globals()[name] = value
+    return value
