@@ -133,6 +133,10 @@ CATALOG: dict[str, dict[str, str]] = {
         "vi": "Không có thiết bị âm thanh đầu ra: {reason}",
         "en": "No sound output device: {reason}",
     },
+    "program.no_slot": {"vi": "Không có buổi phát '{slot}' ngày {date}", "en": "No slot '{slot}' on {date}"},
+    "program.total": {"vi": "Tổng: {duration}, độ lớn {lufs} LUFS, đỉnh thật {peak} dBTP",
+                      "en": "Total: {duration}, loudness {lufs} LUFS, true peak {peak} dBTP"},
+    "program.written": {"vi": "Đã ghi chương trình vào {path}", "en": "Program written to {path}"},
     "validate.ok": {"vi": "{path}: hợp lệ", "en": "{path}: valid"},
     # --- control channel -------------------------------------------------------------------
     "control.not_running": {"vi": "Đài chưa chạy (không kết nối được)", "en": "The station is not running (cannot connect)"},

@@ -11,6 +11,7 @@ COMMANDS: list[tuple[str, str]] = [
     ("station_cmds", "devices"),
     ("station_cmds", "log_cmd"),
     ("schedule_cmds", "validate"),
+    ("schedule_cmds", "program"),
     ("control_cmds", "status"),
     ("control_cmds", "skip"),
     ("control_cmds", "stop"),
