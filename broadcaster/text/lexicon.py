@@ -90,6 +90,19 @@ def load_lexicon(station_file: Path | None = None) -> Lexicon:
         return base
     path = Path(station_file)
     try:
+        st = path.stat()
+    except OSError as exc:
+        raise TextError(t("lexicon.unreadable", path=path, reason=exc.strerror or exc),
+                        where=str(path), hint=t("lexicon.hint")) from None
+    # the same file (unchanged) gives the same Lexicon, so compiled rules are reused
+    return _station_lexicon(str(path), st.st_mtime_ns, st.st_size)
+
+
+@lru_cache(maxsize=8)
+def _station_lexicon(name: str, _mtime_ns: int, _size: int) -> Lexicon:
+    path = Path(name)
+    base = _shipped()
+    try:
         text = path.read_text(encoding="utf-8-sig")
     except OSError as exc:
         raise TextError(t("lexicon.unreadable", path=path, reason=exc.strerror or exc),

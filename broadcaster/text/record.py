@@ -21,8 +21,12 @@ _changes: ContextVar[list[Change] | None] = ContextVar("text_changes", default=N
 def record(rule: str, original: str, spoken: str) -> None:
     """Note a change if an explain run is listening; free otherwise."""
     log = _changes.get()
-    if log is not None and original != spoken:
-        log.append(Change(rule, original, spoken.replace("\u00a0", " ")))
+    if log is None or original == spoken:
+        return
+    # an editor reviews words, not case or punctuation tidying ("THÔNG" -> "thông", " , " -> ",")
+    if original.lower() == spoken.lower() or not any(c.isalnum() for c in original + spoken):
+        return
+    log.append(Change(rule, original, spoken.replace("\u00a0", " ").strip()))
 
 
 def listening() -> bool:
