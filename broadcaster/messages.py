@@ -159,6 +159,8 @@ CATALOG: dict[str, dict[str, str]] = {
     "status.on_air": {"vi": "Đang phát: {slot} (từ {since})", "en": "On air: {slot} (since {since})"},
     "status.idle": {"vi": "Đang phát: không", "en": "On air: nothing"},
     "status.next": {"vi": "Sắp phát:", "en": "Next:"},
+    "status.bulletins": {"vi": "Bản tin chờ phát: {n}", "en": "Bulletins waiting to air: {n}"},
+    "status.engines": {"vi": "Bộ đọc:", "en": "Speech engines:"},
     "status.output": {"vi": "Đầu ra: {output}", "en": "Output: {output}"},
     # --- as-run log ---------------------------------------------------------------------------
     "log.bad_date": {"vi": "ngày không hợp lệ '{value}' (dạng YYYY-MM-DD)", "en": "invalid date '{value}' (use YYYY-MM-DD)"},

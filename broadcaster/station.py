@@ -218,7 +218,25 @@ class StationService:
             "next": [{"start": p.start.isoformat(timespec="seconds"), "slot": p.slot.label,
                       "key": p.key} for p in self.scheduler.upcoming()],
             "output": self.playout.player.description,
+            "output_error": getattr(self.playout.player, "last_error", ""),
+            "bulletins": self._queued(),
+            "engines": self._engines_health(),
         }
+
+    def _queued(self) -> list[dict[str, object]]:
+        store = self.ops.store if self.ops is not None else None
+        if store is None:
+            return []
+        return [{"id": b.id, "title": b.title, "priority": b.priority,
+                 "aired": b.times_aired, "repeat": b.repeat}
+                for b in store.eligible(self.clock.now())[:20]]
+
+    def _engines_health(self) -> list[dict[str, object]]:
+        speech = self.ops.speech if self.ops is not None else None
+        if speech is None:
+            return []
+        return [{"name": h.name, "reachable": h.reachable, "breaker": h.breaker,
+                 "last_error": h.last_error} for h in speech.health()]
 
     def handle(self, request: dict[str, object]) -> dict[str, object]:
         """One control-channel request: status, skip, stop, load, emergency."""

@@ -38,8 +38,16 @@ def status(ctx: click.Context, as_json: bool) -> None:
     for item in reply.get("next", []):
         click.echo(f"  {item['start'][:19].replace('T', ' ')}  {item['slot']}")
     click.echo(t("status.output", output=reply.get("output", "?")))
-    for line in reply.get("extra", []):
-        click.echo(line)
+    if reply.get("output_error"):
+        click.echo(f"  ! {reply['output_error']}")
+    click.echo(t("status.bulletins", n=len(reply.get("bulletins", []))))
+    for b in reply.get("bulletins", []):
+        click.echo(f"  [{b['priority']}] {b['title']} ({b['aired']}/{b['repeat']})")
+    click.echo(t("status.engines"))
+    for e in reply.get("engines", []):
+        state = {True: "ok", False: "!", None: "-"}[e.get("reachable")]
+        error = f"  ({e['last_error']})" if e.get("last_error") else ""
+        click.echo(f"  {e['name']:<7} {state:<2} breaker={e['breaker']}{error}")
 
 
 @click.command()

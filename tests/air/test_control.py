@@ -85,7 +85,10 @@ def test_status_shows_on_air_and_next(running: StationService) -> None:
     reply = call(running.station.var_dir, "status")
     assert any(n["slot"] == slot.name for n in reply["next"])
     _wait(lambda: call(running.station.var_dir, "status")["on_air"] == slot.name)
-    assert "WAV file sink" in call(running.station.var_dir, "status")["output"]
+    reply = call(running.station.var_dir, "status")
+    assert "WAV file sink" in reply["output"]
+    assert [e["name"] for e in reply["engines"]] == ["espeak"]
+    assert reply["bulletins"] == []  # nothing in the inbox
 
 
 def test_skip_fades_out_and_logs_interrupted(running: StationService) -> None:
@@ -173,3 +176,42 @@ def test_emergency_before_a_slot_starts_goes_first_and_the_slot_follows(
     (after,) = [r for r in rows if r.slot_id == slot.id]
     assert emergency.outcome == "emergency"
     assert after.outcome in ("aired", "late") and after.started > emergency.started
+
+
+def test_inbox_bulletins_are_selected_aired_and_counted(running: StationService) -> None:
+    inbox = running.station.inbox_dir
+    (inbox / "uu-tien.txt").write_text(
+        "---\ntitle: Lịch cắt điện\npriority: priority\ntags: [dien]\n---\n"
+        "Ngày mai cắt điện từ 7h đến 11h.\n", encoding="utf-8")
+    (inbox / "nong-nghiep.txt").write_text(
+        "---\ntitle: Phòng trừ sâu bệnh\ntags: [nong-nghiep]\nrepeat: 2\n---\n"
+        "Bà con chú ý phun thuốc trừ sâu.\n", encoding="utf-8")
+    (inbox / "y-te.txt").write_text(
+        "---\ntitle: Tiêm chủng\ntags: [y-te]\n---\nTiêm chủng vào thứ 7.\n", encoding="utf-8")
+    _wait(lambda: len(running.ops.store.eligible(running.clock.now())) == 3, timeout=30)
+
+    def slot_with(selection: dict, seconds: float) -> Slot:  # type: ignore[type-arg]
+        when = (running.clock.now() + dt.timedelta(seconds=seconds)).replace(microsecond=0)
+        slot = Slot.model_validate({"id": f"tin-{when:%H%M%S}", "at": f"{when:%H:%M:%S}",
+                                    "program": [{"jingle": "open"}, {"bulletins": selection},
+                                                {"jingle": "close"}]})
+        running.add_one_off(slot, when)
+        _wait(lambda: any(r.slot_id == slot.id and r.outcome not in ("on_air",)
+                          for r in _rows(running.station)), timeout=90)
+        return slot
+
+    first = slot_with({"tags": ["nong-nghiep"]}, 3)
+    (row,) = [r for r in _rows(running.station) if r.slot_id == first.id]
+    assert row.outcome == "aired", row.reason
+    bulletins = [i for i in row.items if i.startswith("bulletin:")]
+    assert bulletins[0].startswith("bulletin:Lịch cắt điện@v1")  # priority first, any tag
+    assert bulletins[1].startswith("bulletin:Phòng trừ sâu bệnh@v1")
+    assert len(bulletins) == 2  # the health notice has another tag
+    store = running.ops.store
+    left = {b.title: b.times_aired for b in store.eligible(running.clock.now())}
+    assert left == {"Phòng trừ sâu bệnh": 1, "Tiêm chủng": 0}  # priority one aired its once
+    second = slot_with({"tags": ["nong-nghiep", "y-te"]}, 3)
+    (row,) = [r for r in _rows(running.station) if r.slot_id == second.id]
+    assert [i.split("@")[0] for i in row.items if i.startswith("bulletin:")] == [
+        "bulletin:Phòng trừ sâu bệnh", "bulletin:Tiêm chủng"]
+    assert store.eligible(running.clock.now()) == []  # everything aired as often as asked
