@@ -389,6 +389,20 @@ def build_rules(dialect: str = "north", lexicon: Lexicon | None = None) -> list[
             return "thứ " + num.read_ordinal(int(m.group(2)), dialect)
         return glue(num.read_ordinal(int(m.group(1)), dialect))
 
+    deg = r"\s?(?:°C|ºC|°|oC|độ)"
+
+    @rule("below_zero", rf"(?:(?<=^)|(?<=[\s(:,;]))-(?=\d+(?:,\d+)?(?:{deg}|\s?(?:đến|-)\s?-?\d+(?:,\d+)?{deg}))",
+          digits=True)
+    def below_zero(m: re.Match[str]) -> str:
+        """A minus sign before a temperature is "âm" (-2°C -> âm hai độ xê); never used for codes."""
+        return "âm "
+
+    @rule("spaced_thousands", r"(?<![\d,.])\d{1,3}(?: \d{3})+(?=\s?(?:đồng|VNĐ|VND|đ\b|người|hộ|lượt|tấn|kg|ha\b))",
+          digits=True)
+    def spaced_thousands(m: re.Match[str]) -> str:
+        """"1 500 000 đồng": spaces as thousands separators."""
+        return m.group(0).replace(" ", "")
+
     @rule("dimension", r"(?<=\d)\s?[xX×]\s?(?=\d)", digits=True)
     def dimension(m: re.Match[str]) -> str:
         """"ảnh 4x6" -> bốn nhân sáu."""
