@@ -309,17 +309,21 @@ class _Bus:
 
     def flush(self, upto: int) -> None:
         step = int(CHUNK_S * 48000)
-        while self.base < upto:
-            b = min(upto, self.base + step)
-            n = b - self.base
+        total = upto - self.base
+        pos = 0
+        while pos < total:
+            n = min(step, total - pos)
             chunk = np.zeros(n, np.float32)
-            m = min(n, len(self.buf))
-            chunk[:m] = self.buf[:m]
-            self.buf = self.buf[n:] if len(self.buf) > n else np.zeros(0, np.float32)
+            m = max(0, min(n, len(self.buf) - pos))
+            chunk[:m] = self.buf[pos : pos + m]
             for bed in self.beds:
-                bed.add_to(chunk, self.base)
+                bed.add_to(chunk, self.base + pos)
             self.sink.push(chunk)
-            self.base = b
+            pos += n
+        if total > 0:
+            # a copy, not a view: the flushed part of a long item's buffer is freed now
+            self.buf = self.buf[total:].copy() if len(self.buf) > total else np.zeros(0, np.float32)
+            self.base = upto
 
 
 @dataclass
@@ -722,6 +726,7 @@ def _render(items: list[Item], srcs: list[_Source], starts: list[int], total: in
                 bus.add(starts[i], p.samples)
                 _place(model, starts[i] / hop, p.energies, p.hop_s * 10)
                 processed_flags[i] = (p.flags, p.detail)
+                del p  # not held while waiting for the next item
                 srcs[i].speech = None  # release the speech as soon as it is mixed
             bus.flush(suffix_min[i + 1])
         bus.flush(total)
