@@ -445,15 +445,14 @@ def build_rules(dialect: str = "north", lexicon: Lexicon | None = None) -> list[
             out += " một " + units.get(per, per).replace("{thousand}", thousand)
         return out
 
-    compass = tab["compass"]
 
-    @rule("coordinate", r"(?<=\d)\s?°\s?([NSEW])(?![\w])|(?<=\d)\s?độ\s(Vĩ|Kinh)\s(Bắc|Nam|Đông|Tây)", digits=True)
+    @rule("coordinate", r"(?<![\w.,])(?P<num>\d{1,3}(?:,\d+)?)\s?°?\s?(?P<dir>[NSEW])(?![\w])", digits=True)
     def coordinate(m: re.Match[str]) -> str:
-        """Coordinates: 18,9°N -> mười tám phẩy chín độ vĩ Bắc; "18,9 độ Vĩ Bắc" kept."""
-        if m.group(1):
-            word = compass[m.group(1)]
-            return " độ " + word.replace("vĩ độ", "vĩ").replace("kinh độ", "kinh")
-        return m.group(0)
+        """One coordinate: "vĩ tuyến 19,0N" -> ... mười chín độ Bắc, "18,9°N" -> ... độ Vĩ Bắc."""
+        side = {"N": "Bắc", "S": "Nam", "E": "Đông", "W": "Tây"}[m.group("dir")]
+        if re.search(r"tuyến\s$", _before(m, 8)):
+            return f"{m.group('num')} độ {side}"
+        return f"{m.group('num')} độ {'Vĩ' if m.group('dir') in 'NS' else 'Kinh'} {side}"
 
     @rule("letters_digits", rf"(?<=[{UP}{LOW}])(?=\d)|(?<=\d)(?=[{UP}{LOW}])", digits=True)
     def letters_digits(m: re.Match[str]) -> str:
@@ -486,6 +485,10 @@ def build_rules(dialect: str = "north", lexicon: Lexicon | None = None) -> list[
     def dash(m: re.Match[str]) -> str:
         """A dash between words: a short pause, or nothing inside compounds such as "kinh tế - xã hội"."""
         if m.group(0) == "-":
+            # "Hải Dương-Bắc Giang": two names, a pause; "kinh tế-xã hội": one compound
+            left = m.string[max(0, m.start() - 12) : m.start()].split()
+            if left and left[-1][:1].isupper() and m.string[m.end() : m.end() + 1].isupper():
+                return ", "
             return " "
         before = [w.strip(",;:.!?\"'()") for w in m.string[max(0, m.start() - 20) : m.start()].lower().split()]
         after = [w.strip(",;:.!?\"'()") for w in m.string[m.end() : m.end() + 20].lower().split()]
