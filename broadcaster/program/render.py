@@ -9,7 +9,8 @@ the program gain starts at 0 dB; the program loudness is then computed from the 
 energies of every processed item (placed on the timeline, beds and limiter gain included) and a
 small level correction is applied to the written file if overlaps, beds or the limiter moved it;
 when the peak headroom does not allow that (short, peaky programs) the program is rendered once
-more with the gain raised before the limiter (speech callables are then called again).
+more with the gain raised before the limiter. The speech callables are called once to plan and
+hash, and again when the item is processed (so an hour of speech is never held at once).
 Speech comes only through the caller's callables; this module never calls TTS or the network.
 """
 
@@ -76,7 +77,7 @@ class _Source:
     n: int = 0
     path: Path | None = None
     info: AudioInfo | None = None
-    speech: tuple[np.ndarray, float, int] | None = None  # int16 samples, scale, rate
+    fetch: Callable[[], Clip | None] | None = None  # speech: asks the caller again at render
     digest: str = ""
     flags: tuple[str, ...] = ()
     detail: str = ""
@@ -143,12 +144,10 @@ def _resolve(item: Item | Bed, sr: int, resolve_path: PathFn, speech_for: Speech
             return src
         src.digest = _hash_clip(clip)
         src.n = resampled_length(len(clip.samples), clip.sample_rate, sr)
-        # held until mixed as 16 bits scaled to the clip's own peak: half the memory of float32,
-        # and no finer than the TTS engines deliver
-        x = np.asarray(clip.samples, dtype=np.float32)
-        peak = float(np.max(np.abs(x)))
-        scale = peak / 32767 if peak > 0 else 1.0
-        src.speech = (np.rint(x / scale).astype(np.int16), scale, clip.sample_rate)
+        # not held: an hour of speech would be hundreds of MB; the worker asks again when it
+        # processes this item (the speech stage's finished files make that cheap)
+        fn = say if isinstance(item, Say) else speech_for
+        src.fetch = lambda: fn(key)
         return src
     raise ProgramError(f"unknown program item {type(item).__name__}")
 
@@ -190,10 +189,20 @@ def _process(src: _Source, s: ProgramSettings, sr: int, target_db: float,
              fade_in_ms: int, fade_out_ms: int, speech: bool) -> _Processed:
     flags: list[str] = []
     detail = ""
-    if src.speech is not None:
-        pcm, scale, rate = src.speech
-        x = pcm.astype(np.float32)
-        x *= np.float32(scale)
+    if src.fetch is not None:
+        try:
+            clip = src.fetch()
+        except BroadcasterError as exc:
+            clip, detail = None, str(exc)
+        if clip is None or len(clip.samples) == 0:
+            return _Processed(np.zeros(src.n, np.float32), np.zeros(0), 0.1, ("missing",),
+                              detail or t("program.no_speech", item=src.item.name))
+        if _hash_clip(clip) != src.digest:
+            flags.append("changed")  # the speech changed while the program was being built
+            log.warning("program: speech for %s changed during the render", src.item.name)
+        x = np.array(clip.samples, dtype=np.float32)  # a copy: the caller's clip is not ours
+        rate = clip.sample_rate
+        del clip
     else:
         if src.path is None or src.info is None:
             raise ProgramError(f"no audio located for {src.item.name}")
@@ -589,6 +598,11 @@ def render_program(program: Program, settings: ProgramSettings, *, sample_rate: 
     corrupt audio is left out and flagged in the rundown and ``warnings``; the program still
     renders. ``program.max_ms`` applies the duration policy; ``dropped`` lists bulletin ids to
     carry to the next slot.
+
+    ``speech_for(bulletin_id)`` and ``say(text)`` return a Clip or None (None or a
+    BroadcasterError: the item is flagged missing). Each is called once to plan and hash and
+    again while rendering, from worker threads: they must be cheap, thread-safe and give the
+    same audio (e.g. read the speech stage's finished WAV).
     """
     sr = sample_rate
     with ThreadPoolExecutor(max_workers=2) as pool:  # file hashing and speech loading overlap
@@ -638,11 +652,6 @@ def render_program(program: Program, settings: ProgramSettings, *, sample_rate: 
                 # programs): render once more with the program gain raised before the limiter
                 gain_db += target - loud
                 log.info("program %s: %.2f LUFS, rendering again %+.2f dB", key, loud, gain_db)
-                for k, src in enumerate(use):  # speech was let go once mixed: ask for it again
-                    if src.speech is None and isinstance(src.item, (Say, BulletinItem)) \
-                            and not src.flags:
-                        again = _resolve(src.item, sr, resolve_path, speech_for, say)
-                        use[k] = dataclasses.replace(again, n=src.n)
         except BaseException:
             with contextlib.suppress(FileNotFoundError):
                 wav_tmp.unlink()
@@ -727,7 +736,6 @@ def _render(items: list[Item], srcs: list[_Source], starts: list[int], total: in
                 _place(model, starts[i] / hop, p.energies, p.hop_s * 10)
                 processed_flags[i] = (p.flags, p.detail)
                 del p  # not held while waiting for the next item
-                srcs[i].speech = None  # release the speech as soon as it is mixed
             bus.flush(suffix_min[i + 1])
         bus.flush(total)
     master.finish()
