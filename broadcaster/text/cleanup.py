@@ -155,7 +155,7 @@ def drop_running_headers(lines: list[str]) -> list[str]:
 # --- rejoining wrapped lines ------------------------------------------------------------------
 
 _LABEL = re.compile(
-    rf"^\s*(?:(?P<roman>[IVX]{{1,6}})\s*[.)]|(?P<number>\d{{1,2}}(?:\.\d{{1,2}}){{0,3}})\s*[.)]|(?P<letter>[a-zđ])\s*[.)])"
+    rf"^\s*(?:(?P<roman>[IVX]{{1,6}})\s*[.)]|(?P<number>\d{{1,2}}(?:\.\d{{1,2}}){{0,3}})\s*(?:[.)]|/(?=\s))|(?P<letter>[a-zđ])\s*[.)])"
     rf"(?:[\s.)…]*[-–:;,…]\s*|[.)…]*\s+)(?=[\"“(]?[{UPPER}a-zđà-ỹ\d])"
 )
 _LONE_LABEL = re.compile(r"^\s*(?:(?:[IVX]{1,6}|\d{1,2}(?:\.\d{1,2}){0,3})\s*[.)]|[a-zđ]\))[\s.)\-–:;,…]*$")
