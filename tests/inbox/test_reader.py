@@ -167,3 +167,15 @@ def test_short_legacy_lines_detected(text: str) -> None:
 def test_real_unicode_text_is_never_converted(path: Path) -> None:
     raw = path.read_bytes()
     assert decode_bytes(raw) == unicodedata.normalize("NFC", raw.decode("utf-8"))
+
+
+def test_docx_typed_in_a_tcvn3_font(tmp_path: Path) -> None:
+    """Old Word files typed with .VnTime: the text python-docx returns is TCVN3, converted here."""
+    import docx
+    from viparse.normalize.tcvn3 import TCVN3 as TCVN3_MAP
+
+    d = docx.Document()
+    d.add_paragraph(_encode_with(TCVN3_MAP, TEXT).decode("latin-1"))
+    path = tmp_path / "cu.docx"
+    d.save(path)
+    assert read_bulletin(path).body.strip() == TEXT
