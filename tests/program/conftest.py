@@ -9,7 +9,7 @@ from pathlib import Path
 import numpy as np
 import pytest
 import soundfile as sf
-from program_measure import SR, TEXTS
+from program_measure import SR, TEXTS, write_m4a
 
 from broadcaster.config import ProgramSettings, parse_settings
 from broadcaster.models import Clip, Voice
@@ -48,24 +48,6 @@ def media(tmp_path_factory: pytest.TempPathFactory) -> Path:
     sf.write(root / "music22k.wav", tune[::2].astype(np.float32) * 0.1, 22050)
     write_m4a(root / "music.m4a", stereo, r)
     return root
-
-
-def write_m4a(path: Path, data: np.ndarray, rate: int) -> None:
-    """AAC in an MP4 container, encoded by PyAV's bundled FFmpeg; ``data`` is (frames, channels)."""
-    import av
-
-    layout = "stereo" if data.shape[1] == 2 else "mono"
-    with av.open(str(path), "w", format="ipod") as out:
-        st = out.add_stream("aac", rate=rate)
-        st.layout = layout
-        for a in range(0, len(data), rate):
-            frame = av.AudioFrame.from_ndarray(np.ascontiguousarray(data[a : a + rate].T),
-                                               format="fltp", layout=layout)
-            frame.sample_rate = rate
-            for packet in st.encode(frame):
-                out.mux(packet)
-        for packet in st.encode(None):
-            out.mux(packet)
 
 
 @pytest.fixture

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from pathlib import Path
+
 import numpy as np
 import pyloudnorm
 import scipy.signal as ss
@@ -28,3 +30,21 @@ def tone_level(x: np.ndarray, freq: float, rate: int = SR) -> float:
     t = np.arange(len(x)) / rate
     z = np.mean(x * np.exp(-2j * np.pi * freq * t))
     return float(20 * np.log10(2 * abs(z) + 1e-12))
+
+
+def write_m4a(path: Path, data: np.ndarray, rate: int) -> None:
+    """AAC in an MP4 container, encoded by PyAV's bundled FFmpeg; ``data`` is (frames, channels)."""
+    import av
+
+    layout = "stereo" if data.shape[1] == 2 else "mono"
+    with av.open(str(path), "w", format="ipod") as out:
+        st = out.add_stream("aac", rate=rate)
+        st.layout = layout
+        for a in range(0, len(data), rate):
+            frame = av.AudioFrame.from_ndarray(np.ascontiguousarray(data[a : a + rate].T),
+                                               format="fltp", layout=layout)
+            frame.sample_rate = rate
+            for packet in st.encode(frame):
+                out.mux(packet)
+        for packet in st.encode(None):
+            out.mux(packet)

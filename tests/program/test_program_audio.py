@@ -8,8 +8,7 @@ from pathlib import Path
 import numpy as np
 import pytest
 import soundfile as sf
-from conftest import write_m4a
-from program_measure import SR, tone_level
+from program_measure import SR, tone_level, write_m4a
 
 from broadcaster.program.audio import AudioCorrupt, AudioMissing, load_audio, probe
 
