@@ -8,6 +8,8 @@ import unicodedata
 from pathlib import Path
 
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from broadcaster.errors import InboxError, TextError
 from broadcaster.inbox.reader import decode_bytes, read_bulletin
@@ -179,3 +181,14 @@ def test_docx_typed_in_a_tcvn3_font(tmp_path: Path) -> None:
     path = tmp_path / "cu.docx"
     d.save(path)
     assert read_bulletin(path).body.strip() == TEXT
+
+
+@settings(max_examples=200, deadline=None)
+@given(st.binary(max_size=2000))
+def test_any_bytes_decode_or_fail_cleanly(data: bytes) -> None:
+    try:
+        text = decode_bytes(data, "x.txt")
+    except InboxError as exc:
+        assert "x.txt" in str(exc)
+    else:
+        assert text == unicodedata.normalize("NFC", text)
