@@ -44,3 +44,10 @@ def test_corpus_covers_the_kinds_of_bulletin() -> None:
     assert {"ke-hoach-tuyen-truyen-nq57", "tiem-chung", "goi-nhap-ngu", "ban-tin-bao",
             "thong-bao-thue", "thong-bao-cat-dien"} <= names
     assert len(cases()) >= 60
+
+
+@pytest.mark.parametrize("path", BULLETINS, ids=[p.stem for p in BULLETINS])
+def test_bulletin_output_is_a_fixed_point(path: Path) -> None:
+    once = to_script(read_bulletin(path).body).text
+    assert not any(c.isdigit() for c in once)
+    assert to_script(once).text == once
