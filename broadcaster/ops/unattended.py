@@ -201,7 +201,7 @@ class Unattended:
         self._old_term = signal.signal(signal.SIGTERM, on_term)
 
     def stop(self) -> None:
-        """Stop in reverse order of ``start`` (the lock is released by ``release``)."""
+        """Stop in reverse order of ``start`` (the store and the lock go in ``release``)."""
         self._hk_stop.set()
         if self.heartbeat is not None:
             self.heartbeat.stop()
@@ -213,11 +213,14 @@ class Unattended:
             self.alerter.stop()
         if self._own_speech and self.speech is not None:
             self.speech.stop()
+        if self._hk_thread is not None:
+            self._hk_thread.join(30)
+
+    def release(self) -> None:
+        """Close the store (the scheduler may use it until it has shut down) and unlock."""
         if self.store is not None:
             self.store.close()
             self.store = None
-
-    def release(self) -> None:
         if self._old_term is not None and threading.current_thread() is threading.main_thread():
             signal.signal(signal.SIGTERM, self._old_term)
             self._old_term = None
