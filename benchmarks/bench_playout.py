@@ -5,7 +5,9 @@
    sound-card player; a low-latency ``parec`` reader on the sink's monitor timestamps what
    reached the sink, and the first sample of each program is located in that recording.
    Prints median, p95 and max of (first sample heard - scheduled time).
-2. Idle run: ``broadcaster run`` on a station with nothing due, for --idle seconds: CPU share
+2. Emergency: while a program airs, the operator's emergency request; how long until the
+   program has faded out and until the alert tone's first sample reaches the sink.
+3. Idle run: ``broadcaster run`` on a station with nothing due, for --idle seconds: CPU share
    and peak memory of the station process.
 
 Usage: python benchmarks/bench_playout.py [--slots 20] [--idle 600]
@@ -131,6 +133,72 @@ def start_time_error(n_slots: int) -> None:
     print(f"  player's own estimate (DAC time): median {statistics.median(claimed):+.2f} ms")
 
 
+def _band(x: np.ndarray, freq: float, win: int) -> np.ndarray:
+    """Energy near ``freq`` in consecutive windows of ``win`` samples (Goertzel-like)."""
+    n = len(x) // win
+    frames = x[: n * win].reshape(n, win)
+    t = np.arange(win) / RATE
+    c, s = np.cos(2 * np.pi * freq * t), np.sin(2 * np.pi * freq * t)
+    return np.hypot(frames @ c, frames @ s) / win
+
+
+def emergency_latency(runs: int) -> None:
+    """Operator's emergency request -> old program gone -> first sample of the alert tone."""
+    from broadcaster.air.control import call
+    from broadcaster.air.schedule import Slot
+    from broadcaster.config import load_station
+    from broadcaster.station import StationService
+
+    with tempfile.TemporaryDirectory() as tmp:
+        base = Path(tmp)
+        proc, server = start_pulse(base / "pa")
+        os.environ["PULSE_SERVER"] = server.server
+        root = base / "station"
+        subprocess.run([sys.executable, "-m", "broadcaster", "init", str(root)], check=True,
+                       capture_output=True)
+        with (root / "station.yaml").open("a", encoding="utf-8") as fh:
+            fh.write("\nspeech:\n  engines: [espeak]\npolicy:\n  quiet_hours: []\n")
+        t = np.arange(RATE * 120) / RATE
+        sf.write(str(root / "audio" / "hum.wav"),
+                 (0.3 * np.sin(2 * np.pi * 440 * t)).astype(np.float32), RATE)
+        reader = MonitorReader(server.env())
+        service = StationService(load_station(root), notify=lambda m: None)
+        service.start()
+        requests: list[float] = []
+        try:
+            for i in range(runs):
+                when = (dt.datetime.now(TZ) + dt.timedelta(seconds=5)).replace(microsecond=0)
+                slot = Slot.model_validate({"id": f"hum{i}", "at": f"{when:%H:%M:%S}",
+                                            "program": [{"audio": "audio/hum.wav"}]})
+                service.add_one_off(slot, when)
+                while time.time() < when.timestamp() + 2.0:
+                    time.sleep(0.05)
+                requests.append(time.time())
+                call(service.station.var_dir, "emergency", text="Khẩn cấp.", repeat=1)
+                time.sleep(8)
+        finally:
+            service.stop()
+            reader.stop()
+            stop_pulse(proc)
+        heard = reader.samples()
+    win = RATE // 200  # 5 ms
+    hum, alert = _band(heard, 440, win), _band(heard, 960, win)
+    gone, first = [], []
+    for req in requests:
+        i0 = int((req - reader.t0) * RATE) // win
+        after_hum = np.flatnonzero(hum[i0:] < 0.005)
+        after_alert = np.flatnonzero(alert[i0:] > 0.02)
+        if len(after_hum) and len(after_alert):
+            gone.append(after_hum[0] * win / RATE * 1000)
+            first.append(after_alert[0] * win / RATE * 1000)
+    if not first:
+        print("emergency latency: not measured")
+        return
+    print(f"emergency over {len(first)} runs (request -> ...): program faded out by"
+          f" median {statistics.median(gone):.0f} ms (max {max(gone):.0f}); alert tone's first"
+          f" sample at median {statistics.median(first):.0f} ms (max {max(first):.0f})")
+
+
 def idle_run(seconds: float) -> None:
     with tempfile.TemporaryDirectory() as tmp:
         root = Path(tmp) / "station"
@@ -164,8 +232,11 @@ def main() -> None:
                                      formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("--slots", type=int, default=20)
     parser.add_argument("--idle", type=float, default=600.0, help="idle run seconds (0: skip)")
+    parser.add_argument("--emergencies", type=int, default=5)
     args = parser.parse_args()
     start_time_error(args.slots)
+    if args.emergencies > 0:
+        emergency_latency(args.emergencies)
     if args.idle > 0:
         idle_run(args.idle)
 

@@ -26,6 +26,8 @@ from broadcaster.messages import t
 log = logging.getLogger(__name__)
 
 ON_TIME_S = 1.0  # started within this of the slot time: "aired"; later: "late"
+FADE_S = 0.4  # the sound card player's fade-out on a hard stop
+EMERGENCY_LABEL = "KHẨN CẤP / EMERGENCY"
 
 
 @dataclass(frozen=True)
@@ -67,8 +69,10 @@ class Playout:
         self._cancel: Cancel | None = None  # the airing in progress, if any
         self.closing = False  # the station is stopping: nothing new starts
         self.now_playing: PlannedSlot | None = None
-        self.on_air_label: str | None = None
-        self.on_air_since: dt.datetime | None = None
+        self._slot_label: str | None = None
+        self._slot_since: dt.datetime | None = None
+        self._em_since: dt.datetime | None = None  # an emergency on air (overlaps the fade)
+        self._em_cancel: Cancel | None = None
 
     # --- preparation ------------------------------------------------------------------------
     def prepare(self, planned: PlannedSlot) -> PreparedProgram | None:
@@ -111,40 +115,54 @@ class Playout:
             self.clock.sleep(0.05)  # an emergency goes first; then this slot airs (late)
 
     def emergency(self, prepared: PreparedProgram, reason: str = "emergency") -> AirReport:
-        """Fade out whatever is on air and air ``prepared`` now; logged as an emergency."""
+        """Fade out whatever is on air and air ``prepared`` right after; logged as emergency.
+
+        The emergency does not wait for the interrupted airing to wind down: its player starts
+        at once and positions the first sample just after the fade-out (the sound server mixes
+        the two for that instant; an exclusive device is retried by the player).
+        """
         with self._emergency_lock:
             self._emergencies += 1
             try:
                 self._interrupt_reason = reason
-                if self._cancel is not None:
-                    self._cancel.request()
-                with self._air_lock:
-                    self._interrupt_reason = ""
-                    return self._air_emergency(prepared)
+                cancel = self._cancel
+                busy = cancel is not None
+                if busy:
+                    cancel.request()
+                return self._air_emergency(prepared, after_s=FADE_S + 0.05 if busy else 0.0)
             finally:
                 self._emergencies -= 1
 
-    def _air_emergency(self, prepared: PreparedProgram) -> AirReport:
+    def _air_emergency(self, prepared: PreparedProgram, after_s: float) -> AirReport:
         now = self.clock.now()
+        start_at = now + dt.timedelta(seconds=after_s)
         row = self.asrun.begin(slot_key=prepared.key, slot_id="emergency", slot_name="KHẨN CẤP",
                                scheduled=now, now=now, program_hash=prepared.digest,
                                items=prepared.items, sink=self.player.description)
-        self.on_air_since, self.on_air_label = now, "KHẨN CẤP / EMERGENCY"
-        self._cancel = Cancel()
+        self._em_since, self._em_cancel = start_at, Cancel()
         try:
-            result = self.player.play(prepared.wav, now, name="emergency", cancel=self._cancel)
+            result = self.player.play(prepared.wav, start_at, name="emergency",
+                                      cancel=self._em_cancel)
         except Exception as exc:  # noqa: BLE001 - an audio error never kills the station
             log.exception("player crashed")
             result = PlayResult("failed", None, self.clock.now(), f"player error: {exc}")
         finally:
-            self.on_air_since = self.on_air_label = None
-            self._cancel = None
+            self._em_since = self._em_cancel = None
         outcome = "emergency" if result.outcome == "aired" else result.outcome
         archive = result.sink if self.player_archives else self._archive_file(
             prepared, now.date(), f"{now:%H%M%S}-emergency")
         self.asrun.finish(row, outcome=outcome, started=result.started, ended=result.ended,
                           scheduled=now, reason=result.reason, archive=archive)
         return AirReport(prepared.key, outcome, result.reason, result.started, archive)
+
+    @property
+    def on_air_label(self) -> str | None:
+        """What is on air (or about to start) now, for status and skip."""
+        return EMERGENCY_LABEL if self._em_since is not None else self._slot_label
+
+    @property
+    def on_air_since(self) -> dt.datetime | None:
+        return self._em_since if self._em_since is not None else self._slot_since
 
     def _air(self, planned: PlannedSlot) -> AirReport:
         key, slot = planned.key, planned.slot
@@ -178,7 +196,7 @@ class Playout:
         if self._emergencies:  # an emergency came in while this was being set up
             self._cancel.request()
         self.now_playing = planned
-        self.on_air_since, self.on_air_label = start_at, slot.label
+        self._slot_since, self._slot_label = start_at, slot.label
         self.notify(t("air.on_air", slot=slot.label, duration=_mmss(prepared.duration_ms),
                       when=f"{start_at:%H:%M:%S}"))
         try:
@@ -188,7 +206,7 @@ class Playout:
             result = PlayResult("failed", None, self.clock.now(), f"player error: {exc}")
         finally:
             self.now_playing = None
-            self.on_air_since = self.on_air_label = None
+            self._slot_since = self._slot_label = None
             self._cancel = None
         if result.started is None and result.reason == PREEMPTED and (self._emergencies
                                                                       or self.closing):
@@ -255,9 +273,9 @@ class Playout:
         """End what is on air, logged interrupted with ``reason``: fade out now, or with
         ``soft`` at the next pause in the speech (never mid-word)."""
         self._interrupt_reason = reason
-        cancel = self._cancel
-        if cancel is not None:
-            cancel.request(soft=soft)
+        for cancel in (self._em_cancel, self._cancel):
+            if cancel is not None:
+                cancel.request(soft=soft)
 
     def wait_idle(self, timeout: float) -> bool:
         """Wait until nothing is on air (an airing in progress has ended); True if so."""

@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import logging
 import os
+import threading
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -97,6 +98,8 @@ class Preparer:
         lex = s.text.lexicon
         self._lexicon_path = station.resolve(lex) if lex else None
         self._lexicon: Any = None
+        self._clips: dict[str, Clip | None] = {}  # per preparation (see _memo)
+        self._memo_lock = threading.Lock()
 
     # --- speech -------------------------------------------------------------------------------
     def use_engines(self, engines: Sequence[Any], cache: Any = None) -> None:
@@ -158,13 +161,23 @@ class Preparer:
             raise ProgramError(f"cannot read bulletin: {exc.strerror}", where=str(path)) from None
         return self.speak(bulletin.body, engine=bulletin.meta.engine, voice=bulletin.meta.voice)
 
+    def _memo(self, key: str, make: Callable[[], Clip | None]) -> Clip | None:
+        """The program renderer asks for a clip more than once: give it the same samples."""
+        with self._memo_lock:
+            if key in self._clips:
+                return self._clips[key]
+        clip = make()
+        with self._memo_lock:
+            return self._clips.setdefault(key, clip)
+
     def speech_for(self, bulletin_id: str) -> Clip | None:
         if bulletin_id.startswith(FILE_PREFIX):
-            return self._file_speech(self.station.resolve(bulletin_id[len(FILE_PREFIX):]))
-        return self._store_speech(bulletin_id)
+            path = self.station.resolve(bulletin_id[len(FILE_PREFIX):])
+            return self._memo("b:" + bulletin_id, lambda: self._file_speech(path))
+        return self._memo("b:" + bulletin_id, lambda: self._store_speech(bulletin_id))
 
     def say(self, text: str) -> Clip | None:
-        return self.speak(text)
+        return self._memo("s:" + text, lambda: self.speak(text))
 
     # --- program --------------------------------------------------------------------------------
     def _jingle_path(self, name: str) -> str:
@@ -236,6 +249,8 @@ class Preparer:
         return out
 
     def prepare(self, planned: PlannedSlot) -> PreparedProgram:
+        with self._memo_lock:
+            self._clips = {}
         s = self.station.settings
         warnings: list[str] = []
         items, versions = self._items(planned, warnings)

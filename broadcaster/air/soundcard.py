@@ -250,8 +250,9 @@ def play(path: str, start_epoch: float, device: str | int | None, channels: int,
     if state["started"] and not announced:
         emit("started", first_sample_epoch=state["first_st"] + clock["offset"])
     # PortAudio calls "finished" once its buffers are handed over; a sound server may still
-    # hold the last ones. Closing now would cut the closing chime's tail.
-    time.sleep(stream.latency + DRAIN_S)
+    # hold the last ones. Closing now would cut the closing chime's tail (a stop needs no wait).
+    if not state["stopping"]:
+        time.sleep(stream.latency + DRAIN_S)
     stream.close()
     if state["stopping"] or state["soft_left"] is not None:
         emit("stopped", frames=state["played"])
