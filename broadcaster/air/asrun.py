@@ -4,12 +4,11 @@ from __future__ import annotations
 
 import datetime as dt
 import json
-import sqlite3
-import threading
-from collections.abc import Iterator, Sequence
-from contextlib import contextmanager
+from collections.abc import Sequence
 from dataclasses import dataclass
 from pathlib import Path
+
+from broadcaster.db import Database
 
 SCHEMA = """
 CREATE TABLE IF NOT EXISTS airings (
@@ -61,32 +60,11 @@ def _iso(value: dt.datetime | None) -> str | None:
     return value.isoformat(timespec="milliseconds") if value else None
 
 
-class AsRunLog:
-    """Thread-safe as-run log; every write is its own committed transaction."""
+class AsRunLog(Database):
+    """The as-run log; every write is its own committed transaction."""
 
     def __init__(self, path: Path) -> None:
-        path.parent.mkdir(parents=True, exist_ok=True)
-        self.path = path
-        self._lock = threading.Lock()
-        self._db = sqlite3.connect(str(path), check_same_thread=False, isolation_level=None)
-        self._db.execute("PRAGMA journal_mode=WAL")
-        self._db.execute("PRAGMA synchronous=FULL")
-        self._db.executescript(SCHEMA)
-
-    def close(self) -> None:
-        with self._lock:
-            self._db.close()
-
-    @contextmanager
-    def _tx(self) -> Iterator[sqlite3.Connection]:
-        with self._lock:
-            self._db.execute("BEGIN IMMEDIATE")
-            try:
-                yield self._db
-            except BaseException:
-                self._db.execute("ROLLBACK")
-                raise
-            self._db.execute("COMMIT")
+        super().__init__(path, SCHEMA)
 
     def begin(self, *, slot_key: str, slot_id: str, slot_name: str, scheduled: dt.datetime,
               now: dt.datetime, program_hash: str = "", items: Sequence[str] = (),
@@ -140,17 +118,14 @@ class AsRunLog:
 
     def has_final(self, slot_key: str) -> bool:
         """Whether this planned airing already has an outcome (so it never airs twice)."""
-        with self._lock:
-            row = self._db.execute(
-                "SELECT 1 FROM airings WHERE slot_key=? AND outcome IN ('on_air','aired','late',"
-                "'missed','interrupted','failed') LIMIT 1", (slot_key,)).fetchone()
-        return row is not None
+        return bool(self._query(
+            "SELECT 1 FROM airings WHERE slot_key=? AND outcome IN ('on_air','aired','late',"
+            "'missed','interrupted','failed') LIMIT 1", (slot_key,)))
 
     def last_scheduled(self) -> dt.datetime | None:
         """Scheduled time of the latest logged airing (to resume after a stop)."""
-        with self._lock:
-            row = self._db.execute("SELECT MAX(scheduled) FROM airings").fetchone()
-        return dt.datetime.fromisoformat(row[0]) if row and row[0] else None
+        rows = self._query("SELECT MAX(scheduled) FROM airings")
+        return dt.datetime.fromisoformat(rows[0][0]) if rows and rows[0][0] else None
 
     def rows(self, *, day: dt.date | None = None, month: str | None = None) -> list[AsRunRow]:
         sql = "SELECT id, slot_key, slot_id, slot_name, scheduled, started, ended, offset_ms," \
@@ -163,6 +138,5 @@ class AsRunLog:
             sql += " WHERE substr(scheduled, 1, 7) = ?"
             args = (month,)
         sql += " ORDER BY scheduled, id"
-        with self._lock:
-            found = self._db.execute(sql, args).fetchall()
+        found = self._query(sql, args)
         return [AsRunRow(*r[:11], json.loads(r[11]), *r[12:]) for r in found]

@@ -18,11 +18,22 @@ SPEECH_CHARS_PER_S = 14.0  # Vietnamese read at a broadcast pace, to estimate un
 
 
 class Candidate(Protocol):
-    id: str
-    priority: str
-    tags: tuple[str, ...]
-    slots: tuple[str, ...]
-    script_text: str
+    """What selection reads of a bulletin (the store's frozen BulletinRecord has it)."""
+
+    @property
+    def id(self) -> str: ...
+
+    @property
+    def priority(self) -> str: ...
+
+    @property
+    def tags(self) -> tuple[str, ...]: ...
+
+    @property
+    def slots(self) -> tuple[str, ...]: ...
+
+    @property
+    def script_text(self) -> str: ...
 
 
 def estimate_ms(bulletin: Candidate) -> int:

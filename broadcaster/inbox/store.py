@@ -20,14 +20,12 @@ import datetime as dt
 import json
 import re
 import sqlite3
-import threading
 import unicodedata
-from collections.abc import Iterator
-from contextlib import contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
+from broadcaster.db import Database
 from broadcaster.errors import InboxError
 from broadcaster.messages import t
 from broadcaster.models import Bulletin, BulletinMeta, Priority
@@ -236,41 +234,13 @@ class HistoryRow:
     detail: str
 
 
-class BulletinStore:
+class BulletinStore(Database):
     """Thread-safe; every write is one committed transaction. Several processes may share it."""
 
     def __init__(self, path: Path, *, approval: str | None = None) -> None:
-        path.parent.mkdir(parents=True, exist_ok=True)
-        self.path = path
-        self._lock = threading.RLock()
-        self._db = sqlite3.connect(str(path), check_same_thread=False, isolation_level=None,
-                                   timeout=30)
-        self._db.execute("PRAGMA busy_timeout=30000")
-        self._db.execute("PRAGMA journal_mode=WAL")
-        self._db.execute("PRAGMA synchronous=FULL")
-        with self._lock:
-            self._db.executescript(SCHEMA)
+        super().__init__(path, SCHEMA)
         if approval is not None:
             self.set_approval(approval)
-
-    def close(self) -> None:
-        with self._lock:
-            self._db.close()
-
-    @contextmanager
-    def _tx(self) -> Iterator[sqlite3.Connection]:
-        with self._lock:
-            self._db.execute("BEGIN IMMEDIATE")
-            try:
-                yield self._db
-            except BaseException:
-                self._db.execute("ROLLBACK")
-                raise
-            self._db.execute("COMMIT")
-
-    def _query(self, sql: str, args: tuple[Any, ...] = ()) -> list[tuple[Any, ...]]:
-        with self._lock:
-            return self._db.execute(sql, args).fetchall()
 
     # --- approval mode ---------------------------------------------------------------------
     @property

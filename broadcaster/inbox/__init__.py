@@ -1,0 +1,1 @@
+"""Inbox stage: editors' files -> Bulletin (watch, wait until complete, claim, decode, store)."""
