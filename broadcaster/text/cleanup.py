@@ -74,18 +74,18 @@ def drop_header(lines: list[str]) -> list[str]:
     nonblank = [i for i, line in enumerate(lines) if line.strip()][:_HEADER_ZONE]
     last = -1
     for i in nonblank:
-        line = lines[i]
+        line = lines[i].strip()
         if _MOTTO.search(line) or _DOC_NUMBER.match(line) or _PLACE_DATE.match(line):
             last = i
     if last < 0:
-        return [line for line in lines if not _RULER.match(line)]
+        return [line for line in lines if not _RULER.match(line.strip())]
     kept = []
     for line in lines[: last + 1]:
-        if _DOC_TITLE.match(line):
+        if _DOC_TITLE.match(line.strip()):
             kept.append(line)  # "THÔNG BÁO" typed above the date line is still the title
         elif line.strip():
             record("drop_header", line.strip(), "")
-    return kept + [line for line in lines[last + 1 :] if not _RULER.match(line)]
+    return kept + [line for line in lines[last + 1 :] if not _RULER.match(line.strip())]
 
 
 _RECIPIENTS = re.compile(r"^\s*Nơi\s+nhận\s*:\s*(?:$|[-–•+]|Như\s+trên)", re.IGNORECASE)
@@ -106,7 +106,7 @@ def drop_footer(lines: list[str]) -> list[str]:
     for i in nonblank:
         if i < tail_start:
             continue
-        line = lines[i]
+        line = lines[i].strip()
         if _RECIPIENTS.match(line) or (_SIGNATURE.match(line) and line.strip() == line.strip().upper()
                                        or _SIGNATURE.match(line) and re.match(r"^\s*\(?\s*đã\s+ký", line)):
             cut = i
@@ -127,7 +127,7 @@ def drop_page_numbers(lines: list[str]) -> list[str]:
     """Drop lines that are only a page number ("2", "- 2 -", "Trang 2/5")."""
     out = []
     for line in lines:
-        if _PAGE_NUMBER.match(line):
+        if _PAGE_NUMBER.match(line.strip()):
             record("drop_page_numbers", line.strip(), "")
             continue
         out.append(line)

@@ -37,6 +37,7 @@ def tables() -> dict:
 
 
 _DIGIT = re.compile(r"\d")
+_TLD = re.compile(r"\.(?:vn|com|net|org|gov|edu)(?:\.vn)?$")
 
 
 def glue(words: str) -> str:
@@ -135,10 +136,11 @@ def build_rules(dialect: str = "north", lexicon: Lexicon | None = None) -> list[
             rules.append(Rule(name, (fn.__doc__ or "").strip(), re.compile(pattern, flags), fn, digits))
         return deco
 
-    @rule("closing_mark", r"[\s./]*\./[\s./]*$|\s+\.\s*$")
+    @rule("closing_mark", r"(?<![\s./])[\s./]++$")
     def closing_mark(m: re.Match[str]) -> str:
         """The closing "./." of an official document is just a full stop."""
-        return "."
+        tail = m.group(0)
+        return "." if "./" in tail or tail.strip() == "." else tail
 
     # 1. typography ---------------------------------------------------------------------------
     @rule("typography", r"[–—−‒―]|[“”„«»]|[‘’]|…|\.{3,}|[²³]|[^\x00-\x7f\u00c0-\u1ef9]")
@@ -418,9 +420,12 @@ def build_rules(dialect: str = "north", lexicon: Lexicon | None = None) -> list[
             return m.group("ctx") + glue(num.read_ordinal(value, dialect))
         return m.group("ctx") + N(str(value))
 
-    @rule("web_address", rf"(?<![\w@.])[{LOW}\d-]+(?:\.[{LOW}\d-]+)*\.(?:vn|com|net|org|gov|edu)(?:\.vn)?(?![\w.])")
+    # possessive runs and no start inside a run: linear time even on "a-a-a-..." (no backtracking)
+    @rule("web_address", rf"(?<![\w@.\-])[{LOW}\d-]++(?:\.[{LOW}\d-]++)++(?![\w.])")
     def web_address(m: re.Match[str]) -> str:
         """Web addresses: parts read (or spelled when they have no vowel), dots read "chấm"."""
+        if not _TLD.search(m.group(0)):
+            return m.group(0)
         parts = []
         for p in m.group(0).split("."):
             parts.append(p if re.search(r"[aeiouyăâêôơư]", strip_tone(p)) and is_syllable_run(p) else _spell(p))

@@ -54,3 +54,13 @@ def test_huge_line_and_garbage_are_fast() -> None:
     assert to_script("").segments == ()
     assert to_script("\x00\x01\ufffd" * 1000).segments == ()
     assert _no_digits(to_script("١٢٣ ①② ¹²³ ５０").text)
+
+
+def test_pathological_runs_do_not_hang() -> None:
+    """Inputs that make careless regexes backtrack for minutes (seen: "a-a-a...", long space runs)."""
+    for text in ("a-" * 50_000, " " * 100_000, "./" * 50_000 + "x", "1.1." * 25_000, "\n" * 100_000,
+                 "(" * 100_000, "UBND0/" * 15_000):
+        start = time.perf_counter()
+        out = to_script(text, max_chars=100)
+        assert time.perf_counter() - start < 10, text[:12]
+        assert _no_digits(out.text)
