@@ -1,6 +1,6 @@
 """Control channel of the running station: JSON lines over TCP on the loopback address only.
 
-The station writes ``var/control.json`` (port, token, pid) readable by its own user only; a
+The station writes ``var/run/control.json`` (port, token, pid) readable by its own user only; a
 client must present the token. TCP on 127.0.0.1 rather than a Unix socket so the same channel
 works on a Windows station PC and can later serve the local web dashboard.
 """
@@ -24,7 +24,7 @@ from broadcaster.messages import t
 
 log = logging.getLogger(__name__)
 
-CONTROL_FILE = "control.json"
+CONTROL_FILE = "run/control.json"  # under var/, beside the heartbeat and the lock
 MAX_REQUEST = 1 << 20
 
 Handler = Callable[[dict[str, Any]], dict[str, Any]]

@@ -67,7 +67,7 @@ def _long_slot(service: StationService, seconds_ahead: float = 1.5) -> Slot:
 
 
 def test_control_file_is_private_and_token_is_required(running: StationService) -> None:
-    path = running.station.var_dir / "control.json"
+    path = running.station.var_dir / "run" / "control.json"
     assert stat.S_IMODE(os.stat(path).st_mode) == 0o600
     info = json.loads(path.read_text())
     with socket.create_connection(("127.0.0.1", info["port"]), timeout=5) as sock:
