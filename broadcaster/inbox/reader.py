@@ -69,6 +69,8 @@ def fix_legacy(text: str) -> str:
     if not _LEGACY_HINT.search(text):
         return text
     best, best_score = text, vietnamese_score(text)
+    if best_score >= 1.0:  # reads as Vietnamese already (every word a syllable, many common ones)
+        return text
     for _enc, converted in _legacy_candidates(text):
         score = vietnamese_score(converted)
         if score > best_score + 0.05:
