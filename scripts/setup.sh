@@ -54,8 +54,12 @@ case "$profile" in
 esac
 stamp=".venv/.installed-$(cat pyproject.toml | sha256sum | cut -c1-16)-${profile}"
 if [ ! -f "$stamp" ]; then
-  say "Installing broadcaster${extras} into .venv"
-  .venv/bin/python -m pip install -q --upgrade pip
-  .venv/bin/python -m pip install -q -e ".${extras}"
+  say "Installing broadcaster${extras} into .venv (log: .venv/install.log)"
+  if ! { .venv/bin/python -m pip install -q --upgrade pip &&
+         .venv/bin/python -m pip install -q -e ".${extras}"; } > .venv/install.log 2>&1; then
+    cat .venv/install.log >&2
+    echo "Installing the Python packages failed (above). Check the network access to PyPI." >&2
+    exit 1
+  fi
   touch "$stamp"
 fi
