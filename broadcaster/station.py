@@ -28,6 +28,8 @@ from broadcaster.ops.unattended import Unattended
 
 log = logging.getLogger(__name__)
 
+EMERGENCY_READS = 2  # an emergency bulletin is read twice after the alert tone
+
 
 def asrun_path(station: Station) -> Path:
     return station.var("db") / "asrun.sqlite3"
@@ -108,6 +110,8 @@ class StationService:
         self.control.start()
         self._watcher = ScheduleWatcher(self.station.schedules_dir, self.reload_schedules)
         self._watcher.start()
+        threading.Thread(target=self._watch_emergencies, name="emergency-watch",
+                         daemon=True).start()
 
     def _count_bulletins(self, prepared: PreparedProgram, slot_key: str, when: dt.datetime) -> None:
         """An aired program counts one airing for each store bulletin it carried."""
@@ -189,23 +193,45 @@ class StationService:
                 self.scheduler.replan()
             return []
 
-    def emergency(self, text: str, repeat: int = 1) -> dict[str, object]:
-        """Interrupt now: fade out, alert tone and ``text`` ``repeat`` times, then resume."""
+    def emergency(self, text: str, repeat: int = 1, *,
+                  bulletin: tuple[str, int] | None = None) -> dict[str, object]:
+        """Interrupt now: fade out, alert tone and ``text`` ``repeat`` times, then resume.
+
+        ``bulletin`` (store id, version): an emergency bulletin from the inbox, counted as
+        aired in the store once it is on air."""
         assert self.preparer is not None and self.playout is not None
         now = self.clock.now()
-        prepared = self.preparer.prepare_emergency(text, repeat, f"{now:%Y-%m-%d}/emergency-{now:%H%M%S}")
-        done = threading.Event()
-        report: dict[str, object] = {}
+        key = f"{now:%Y-%m-%d}/emergency-{now:%H%M%S%f}"
+        prepared = self.preparer.prepare_emergency(text, repeat, key)
 
         def run() -> None:
             assert self.playout is not None
             result = self.playout.emergency(prepared, reason="interrupted by an emergency message")
-            report.update(outcome=result.outcome, reason=result.reason)
-            done.set()
+            store = self.ops.store if self.ops is not None else None
+            if bulletin is not None and store is not None and result.started is not None:
+                store.record_airing(bulletin[0], bulletin[1], key, result.started)
 
         threading.Thread(target=run, name="emergency", daemon=True).start()
         self.notify(t("emergency.queued", when=f"{self.clock.now():%H:%M:%S}", repeat=repeat))
         return {"key": prepared.key, "duration_ms": prepared.duration_ms}
+
+    def _watch_emergencies(self) -> None:
+        """An *emergency* bulletin from the inbox interrupts at once (once approved, if the
+        station requires approval); later repeats go first in the next slots."""
+        handled: set[tuple[str, int]] = set()
+        while not self._stop_requested.is_set():
+            store = self.ops.store if self.ops is not None else None
+            try:
+                for record in store.eligible(self.clock.now()) if store is not None else []:
+                    ident = (record.id, record.version)
+                    if (record.priority == "emergency" and record.times_aired == 0
+                            and ident not in handled):
+                        handled.add(ident)
+                        log.warning("emergency bulletin %s: on air now", record.id)
+                        self.emergency(record.body, EMERGENCY_READS, bulletin=ident)
+            except Exception:  # noqa: BLE001 - the watch loop must survive (it is retried)
+                log.exception("checking for emergency bulletins failed")
+            self.clock.wait(self._stop_requested, 1.0)
 
     def status(self) -> dict[str, object]:
         assert self.playout is not None and self.scheduler is not None

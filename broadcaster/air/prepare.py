@@ -251,6 +251,13 @@ class Preparer:
     def prepare(self, planned: PlannedSlot) -> PreparedProgram:
         with self._memo_lock:
             self._clips = {}
+        try:
+            return self._prepare(planned)
+        finally:
+            with self._memo_lock:
+                self._clips = {}  # a long bulletin's samples need not outlive its render
+
+    def _prepare(self, planned: PlannedSlot) -> PreparedProgram:
         s = self.station.settings
         warnings: list[str] = []
         items, versions = self._items(planned, warnings)

@@ -215,3 +215,20 @@ def test_inbox_bulletins_are_selected_aired_and_counted(running: StationService)
     assert [i.split("@")[0] for i in row.items if i.startswith("bulletin:")] == [
         "bulletin:Phòng trừ sâu bệnh", "bulletin:Tiêm chủng"]
     assert store.eligible(running.clock.now()) == []  # everything aired as often as asked
+
+
+def test_emergency_bulletin_dropped_in_the_inbox_interrupts_now(running: StationService) -> None:
+    slot = _long_slot(running)
+    _wait(lambda: _on_air(running, slot.name))
+    (running.station.inbox_dir / "bao.txt").write_text(
+        "---\ntitle: Bão khẩn cấp\npriority: emergency\n---\n"
+        "Bão số chín đổ bộ trong đêm nay. Bà con không ra khơi.\n", encoding="utf-8")
+    _wait(lambda: any(r.slot_id == "emergency" and r.outcome != "on_air"
+                      for r in _rows(running.station)), timeout=60)
+    rows = _rows(running.station)
+    (interrupted,) = [r for r in rows if r.slot_id == slot.id]
+    assert interrupted.outcome == "interrupted" and "emergency" in interrupted.reason
+    (record,) = [b for b in running.ops.store.all() if b.title == "Bão khẩn cấp"]
+    _wait(lambda: running.ops.store.get(record.id).times_aired == 1, timeout=10)
+    time.sleep(2.5)  # the watch loop must not air it a second time
+    assert len([r for r in _rows(running.station) if r.slot_id == "emergency"]) == 1
