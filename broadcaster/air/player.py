@@ -7,12 +7,12 @@ the outcome and carries on. The sound-card player watches its child and kills it
 from __future__ import annotations
 
 import collections
+import contextlib
 import datetime as dt
 import json
 import logging
 import os
 import shutil
-import signal
 import subprocess
 import sys
 import threading
@@ -157,8 +157,8 @@ class SoundCardPlayer:
                 "--volume", str(self.volume), "--rate", str(self.sample_rate)]
         if self.device is not None:
             args += ["--device", str(self.device)]
-        proc = subprocess.Popen(args, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True,
-                                env=_subprocess_env())
+        proc = subprocess.Popen(args, stdin=subprocess.PIPE, stdout=subprocess.PIPE,
+                                stderr=subprocess.PIPE, text=True, env=_subprocess_env())
         return self._watch(proc, start_epoch, cancel)
 
     def _watch(self, proc: subprocess.Popen[str], start_epoch: float,
@@ -194,17 +194,23 @@ class SoundCardPlayer:
             th.start()
         stalled = ""
         spawned = time.monotonic()
-        sent: set[int] = set()
+        sent: set[str] = set()
         while proc.poll() is None:
             time.sleep(0.05)
             now = time.monotonic()
             if cancel.is_set():
-                # SIGUSR1: stop at the next pause in the speech; SIGTERM: fade out now
-                sig = signal.SIGUSR1 if getattr(cancel, "soft", False) else signal.SIGTERM
-                if sig not in sent:
-                    proc.send_signal(sig)
-                    sent.add(sig)
+                # on the child's stdin (works on Windows too): "soft" = stop at the next pause
+                # in the speech, "fade" = fade out now; either, before the first sample, = none
+                word = "soft" if getattr(cancel, "soft", False) else "fade"
+                if word not in sent:
+                    sent.add(word)
                     last_change[0] = now
+                    try:
+                        assert proc.stdin is not None
+                        proc.stdin.write(word + "\n")
+                        proc.stdin.flush()
+                    except (OSError, ValueError):
+                        pass  # the child is already gone
             ready = any(e.get("event") == "ready" for e in events)
             if not ready and now - spawned > self.READY_S:
                 stalled = f"sound output did not open within {self.READY_S:.0f} s"
@@ -215,6 +221,9 @@ class SoundCardPlayer:
                 proc.kill()
                 break
         proc.wait()
+        if proc.stdin is not None:
+            with contextlib.suppress(OSError):
+                proc.stdin.close()
         for th in threads:
             th.join(timeout=2)
         started = next((e["first_sample_epoch"] for e in events if e.get("event") == "started"),
@@ -223,6 +232,8 @@ class SoundCardPlayer:
         started_dt = dt.datetime.fromtimestamp(started, tz) if started else None
         ended_dt = self.clock.now()
         err = next((e.get("message", "") for e in events if e.get("event") == "error"), "")
+        if started is None and cancel.is_set():
+            return PlayResult("interrupted", None, ended_dt, PREEMPTED, self.description)
         if stalled:
             return PlayResult("interrupted" if started else "failed", started_dt, ended_dt,
                               stalled, self.description)

@@ -169,16 +169,27 @@ def play(path: str, start_epoch: float, device: str | int | None, channels: int,
 
     state = {"started": False, "first_st": None, "played": 0, "done": False,
              "underruns": 0, "stopping": False, "fade_left": int(FADE_S * out_rate),
-             "soft_left": None}
+             "soft_left": None, "tail": None}
     finished = threading.Event()
     clock: dict[str, float] = {"offset": 0.0}
 
     def callback(outdata: np.ndarray, frames: int, time_info: Any, status: Any) -> None:
         outdata.fill(0)
         if state["done"]:
-            raise sd.CallbackStop
+            # PortAudio drops what is still buffered when the callback stops (ALSA), which
+            # would cut the last chime's (or the fade's) tail: stop only after silence that
+            # covers the output latency has gone out.
+            if state["tail"] is None:
+                state["tail"] = int((stream.latency + DRAIN_S) * out_rate)
+            state["tail"] -= frames
+            if state["tail"] <= 0:
+                raise sd.CallbackStop
+            return
         k = 0
         if not state["started"]:
+            if state["stopping"] or state["soft_left"] is not None:
+                state["done"] = True  # stopped before its first sample: nothing airs
+                return
             dac = time_info.outputBufferDacTime or stream.time + stream.latency
             k = int(round((target_st - dac) * out_rate))
             if k >= frames:
@@ -198,8 +209,9 @@ def play(path: str, start_epoch: float, device: str | int | None, channels: int,
             if state["soft_left"] <= 0:
                 state["stopping"] = True
         if state["stopping"]:
+            # one continuous ramp across callbacks: gain = frames left / fade length
             left = state["fade_left"]
-            ramp = np.linspace(left / (FADE_S * out_rate), 0, n, dtype=np.float32) if n else data
+            ramp = (left - np.arange(n, dtype=np.float32)) / np.float32(FADE_S * out_rate)
             data = data * np.clip(ramp, 0, 1)
             state["fade_left"] = max(0, left - n)
             if state["fade_left"] == 0:
@@ -222,10 +234,18 @@ def play(path: str, start_epoch: float, device: str | int | None, channels: int,
         if state["soft_left"] is None:
             state["soft_left"] = int(SOFT_MAX_S * out_rate)
 
+    def commands() -> None:
+        """The station's requests on stdin ("soft", "fade"): the same on Linux and Windows."""
+        for line in sys.stdin:
+            word = line.strip()
+            if word == "fade":
+                on_term(0, None)
+            elif word == "soft":
+                on_soft(0, None)
+
     signal.signal(signal.SIGTERM, on_term)
     signal.signal(signal.SIGINT, on_soft)  # Ctrl-C in the station's terminal: finish the word
-    if hasattr(signal, "SIGUSR1"):
-        signal.signal(signal.SIGUSR1, on_soft)
+    threading.Thread(target=commands, name="commands", daemon=True).start()
     stream = sd.OutputStream(device=idx, samplerate=out_rate, channels=channels,
                              dtype="float32", callback=callback, finished_callback=on_finished,
                              latency=LATENCY_S)
@@ -249,10 +269,6 @@ def play(path: str, start_epoch: float, device: str | int | None, channels: int,
             break
     if state["started"] and not announced:
         emit("started", first_sample_epoch=state["first_st"] + clock["offset"])
-    # PortAudio calls "finished" once its buffers are handed over; a sound server may still
-    # hold the last ones. Closing now would cut the closing chime's tail (a stop needs no wait).
-    if not state["stopping"]:
-        time.sleep(stream.latency + DRAIN_S)
     stream.close()
     if state["stopping"] or state["soft_left"] is not None:
         emit("stopped", frames=state["played"])

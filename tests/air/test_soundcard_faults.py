@@ -188,3 +188,56 @@ def _play_async_cancel(player: SoundCardPlayer, wav: Path, start: dt.datetime, c
     th = threading.Thread(target=run, daemon=True)
     th.start()
     return th, out, ended
+
+
+def test_hard_stop_fades_out_smoothly(private_pulse: tuple, tone: Path, tmp_path: Path) -> None:
+    from broadcaster.air.player import Cancel
+
+    _, server = private_pulse
+    recording = tmp_path / "monitor.raw"
+    recorder = server.record(recording)
+    try:
+        time.sleep(0.3)
+        cancel = Cancel()
+        th, out, _ = _play_async_cancel(_player(), tone, _now_plus(1.0), cancel)
+        time.sleep(3.0)
+        cancel.request()
+        th.join(20)
+        time.sleep(0.5)
+    finally:
+        recorder.terminate()
+        recorder.wait(5)
+    assert out[0].outcome == "interrupted"
+    heard = np.frombuffer(recording.read_bytes(), dtype="<i2").astype(np.float32) / 32768
+    rate, hop = 48000, 480  # 10 ms envelope
+    env = np.array([np.abs(heard[i:i + hop]).max() for i in range(0, len(heard) - hop, hop)])
+    loud = np.flatnonzero(env > 0.01)
+    steady = env[loud[0] + 10: loud[-1]]
+    falling = np.flatnonzero(steady < 0.95 * env[loud[0] + 10])[0]
+    fade = steady[falling:]
+    assert np.all(np.diff(fade) <= 0.01), "the fade-out jumps back up (a sawtooth buzz)"
+    assert 0.3 <= len(fade) * hop / rate + 0.02 <= 0.6  # about FADE_S
+
+
+def test_cancel_before_the_first_sample_airs_nothing(private_pulse: tuple, tone: Path,
+                                                     tmp_path: Path) -> None:
+    from broadcaster.air.player import PREEMPTED, Cancel
+
+    _, server = private_pulse
+    recording = tmp_path / "monitor.raw"
+    recorder = server.record(recording)
+    try:
+        time.sleep(0.3)
+        for delay in (0.05, 1.2):  # while the child starts up, and while it waits for the time
+            cancel = Cancel()
+            th, out, _ = _play_async_cancel(_player(), tone, _now_plus(2.5), cancel)
+            time.sleep(0.5 + delay)  # the player starts its child 2 s ahead (lead_s)
+            cancel.request()
+            th.join(20)
+            assert out[0].started is None and out[0].reason == PREEMPTED, out[0]
+        time.sleep(2.5)
+    finally:
+        recorder.terminate()
+        recorder.wait(5)
+    heard = np.frombuffer(recording.read_bytes(), dtype="<i2").astype(np.float32) / 32768
+    assert np.abs(heard).max() < 0.01  # not a fragment of the program reached the sink
