@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
+import contextlib
 import datetime as dt
+import hashlib
 import logging
 import os
 import shutil
@@ -28,6 +30,7 @@ from broadcaster.ops.unattended import Unattended
 
 log = logging.getLogger(__name__)
 
+CHANGE_EVENTS = frozenset({"created", "modified", "deleted", "moved", "closed"})
 EMERGENCY_READS = 2  # an emergency bulletin is read twice after the alert tone
 
 
@@ -70,6 +73,7 @@ class StationService:
         self.ops: Unattended | None = None  # lock, inbox, alerts, heartbeat, housekeeping
         self._stop_requested = threading.Event()
         self._reload_lock = threading.Lock()
+        self._schedules_digest = ""
 
     def start(self) -> None:
         s = self.station.settings
@@ -77,6 +81,7 @@ class StationService:
         self.ops = Unattended(self.station, self.clock, notify=self.notify)
         self.ops.lock()  # before anything touches var/: one station process only
         self.schedule = Schedule.load(self.station.schedules_dir, self.station.tz)
+        self._schedules_digest = _digest(sorted(self.station.schedules_dir.glob("*.yaml")))
         self.asrun = AsRunLog(asrun_path(self.station))
         settled = self.asrun.settle_unfinished(self.clock.now(), "station stopped during airing")
         if settled:
@@ -173,6 +178,11 @@ class StationService:
         """Validate every schedule file and install them; on any problem keep the old ones."""
         with self._reload_lock:
             files = sorted(self.station.schedules_dir.glob("*.yaml"))
+            if new_file is None:
+                digest = _digest(files)
+                if digest == self._schedules_digest:
+                    return []  # nothing changed (an editor saved the same content)
+                self._schedules_digest = digest
             if new_file is not None and new_file.resolve() not in [f.resolve() for f in files]:
                 files.append(new_file)
             problems = [p for f in files for p in validate_file(f, self.station)]
@@ -310,6 +320,16 @@ class StationService:
             pass
 
 
+def _digest(files: list[Path]) -> str:
+    """What the schedule folder holds now (names and contents)."""
+    h = hashlib.sha256()
+    for f in files:
+        h.update(f.name.encode())
+        with contextlib.suppress(OSError):
+            h.update(f.read_bytes())
+    return h.hexdigest()
+
+
 class ScheduleWatcher:
     """Reloads the schedule when a file in ``schedules/`` changes (debounced, via watchdog)."""
 
@@ -327,7 +347,11 @@ class ScheduleWatcher:
 
         class _Events(FileSystemEventHandler):
             def on_any_event(self, event: FileSystemEvent) -> None:
-                path = str(event.dest_path or event.src_path) if hasattr(event, "dest_path") else str(event.src_path)
+                # Only changes: reading a file (the reload itself) raises "opened" and
+                # "closed_no_write" events, which would reload for ever.
+                if event.event_type not in CHANGE_EVENTS:
+                    return
+                path = str(getattr(event, "dest_path", "") or event.src_path)
                 if path.endswith(".yaml") and not Path(path).name.startswith("."):
                     watcher._poke()
 
