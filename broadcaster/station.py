@@ -25,6 +25,7 @@ from broadcaster.air.scheduler import SlotScheduler
 from broadcaster.air.validate import validate_file
 from broadcaster.clock import Clock, SystemClock
 from broadcaster.config import Station
+from broadcaster.errors import AirError
 from broadcaster.messages import set_language, t
 from broadcaster.ops.unattended import Unattended
 
@@ -100,7 +101,7 @@ class StationService:
                                prepare=preparer.prepare, archive_dir=self.station.var("archive"),
                                grace=grace, archive_format=s.program.archive_format,
                                player_archives=player_archives, notify=self.notify,
-                               on_aired=self._count_bulletins)
+                               on_aired=self._count_bulletins, still_valid=self._still_valid)
         self.scheduler = SlotScheduler(self.playout, lambda: self._schedule(), self.clock,
                                        tz=self.station.tz,
                                        preroll=dt.timedelta(minutes=s.playout.preroll_minutes),
@@ -117,6 +118,14 @@ class StationService:
         self._watcher.start()
         threading.Thread(target=self._watch_emergencies, name="emergency-watch",
                          daemon=True).start()
+
+    def _still_valid(self, prepared: PreparedProgram, now: dt.datetime) -> bool:
+        """Every bulletin chosen at pre-roll is still eligible, in the same version."""
+        store = self.ops.store if self.ops is not None else None
+        if store is None or not prepared.bulletins:
+            return True
+        current = {b.id: b.version for b in store.eligible(now)}
+        return all(current.get(bid) == version for bid, version in prepared.bulletins)
 
     def _count_bulletins(self, prepared: PreparedProgram, slot_key: str, when: dt.datetime) -> None:
         """An aired program counts one airing for each store bulletin it carried."""
@@ -185,7 +194,8 @@ class StationService:
                 self._schedules_digest = digest
             if new_file is not None and new_file.resolve() not in [f.resolve() for f in files]:
                 files.append(new_file)
-            problems = [p for f in files for p in validate_file(f, self.station)]
+            problems = [p for f in files for p in validate_file(
+                f, self.station, week_dir=self.station.schedules_dir)]
             if problems:
                 self.notify(t("control.load_refused", path=new_file or self.station.schedules_dir,
                               problems="\n".join(problems)))
@@ -210,16 +220,22 @@ class StationService:
         ``bulletin`` (store id, version): an emergency bulletin from the inbox, counted as
         aired in the store once it is on air."""
         assert self.preparer is not None and self.playout is not None
+        if self.playout.closing:
+            raise AirError(t("control.stopping"))
         now = self.clock.now()
         key = f"{now:%Y-%m-%d}/emergency-{now:%H%M%S%f}"
         prepared = self.preparer.prepare_emergency(text, repeat, key)
 
         def run() -> None:
             assert self.playout is not None
-            result = self.playout.emergency(prepared, reason="interrupted by an emergency message")
-            store = self.ops.store if self.ops is not None else None
-            if bulletin is not None and store is not None and result.started is not None:
-                store.record_airing(bulletin[0], bulletin[1], key, result.started)
+            try:
+                result = self.playout.emergency(prepared,
+                                                reason="interrupted by an emergency message")
+                store = self.ops.store if self.ops is not None else None
+                if bulletin is not None and store is not None and result.started is not None:
+                    store.record_airing(bulletin[0], bulletin[1], key, result.started)
+            except Exception:  # noqa: BLE001 - logged; the as-run row says what aired
+                log.exception("emergency %s failed", key)
 
         threading.Thread(target=run, name="emergency", daemon=True).start()
         self.notify(t("emergency.queued", when=f"{self.clock.now():%H:%M:%S}", repeat=repeat))
@@ -230,6 +246,8 @@ class StationService:
         station requires approval); later repeats go first in the next slots."""
         handled: set[tuple[str, int]] = set()
         while not self._stop_requested.is_set():
+            if self.playout is not None and self.playout.closing:
+                return
             store = self.ops.store if self.ops is not None else None
             try:
                 for record in store.eligible(self.clock.now()) if store is not None else []:
@@ -281,10 +299,9 @@ class StationService:
             return {"ok": True, **self.status()}
         if cmd == "skip":
             assert self.playout is not None
-            label = self.playout.on_air_label
+            label = self.playout.skip("skipped by operator")
             if label is None:
                 return {"ok": True, "message": t("control.nothing_on_air")}
-            self.playout.stop_current("skipped by operator")
             return {"ok": True, "message": t("control.skipped", slot=label)}
         if cmd == "stop":
             self._stop_requested.set()

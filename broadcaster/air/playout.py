@@ -6,6 +6,7 @@ Time comes from the injected clock; the scheduler adapter (APScheduler) or a tes
 
 from __future__ import annotations
 
+import dataclasses
 import datetime as dt
 import logging
 import threading
@@ -47,7 +48,8 @@ class Playout:
                  grace: dt.timedelta, archive_format: str = "flac",
                  player_archives: bool = False,
                  notify: Callable[[str], None] | None = None,
-                 on_aired: Callable[[PreparedProgram, str, dt.datetime], None] | None = None
+                 on_aired: Callable[[PreparedProgram, str, dt.datetime], None] | None = None,
+                 still_valid: Callable[[PreparedProgram, dt.datetime], bool] | None = None
                  ) -> None:
         self.clock = clock
         self.player = player
@@ -57,8 +59,10 @@ class Playout:
         self.grace = grace
         self.archive_format = archive_format
         self.player_archives = player_archives  # the file sink already writes the archive copy
-        self.notify = notify or (lambda msg: log.info("%s", msg))
-        self.on_aired = on_aired  # e.g. count the bulletins' airings in the store
+        self._notify = notify or (lambda msg: log.info("%s", msg))
+        self.on_aired = on_aired
+        # At air time: are the bulletins chosen at pre-roll still approved, current, due?
+        self.still_valid = still_valid  # e.g. count the bulletins' airings in the store
         self._prepared: dict[str, PreparedProgram] = {}
         self._errors: dict[str, str] = {}
         self._air_lock = threading.Lock()
@@ -74,12 +78,22 @@ class Playout:
         self._em_since: dt.datetime | None = None  # an emergency on air (overlaps the fade)
         self._em_cancel: Cancel | None = None
 
+    def notify(self, message: str) -> None:
+        """Tell the operator; a broken console never aborts an airing."""
+        try:
+            self._notify(message)
+        except Exception:  # noqa: BLE001 - listeners never crash the sender
+            log.exception("notifying failed")
+
     # --- preparation ------------------------------------------------------------------------
     def prepare(self, planned: PlannedSlot) -> PreparedProgram | None:
         """Build the slot's program now (idempotent); None and a logged reason if it fails."""
+        ready = self._prepared.get(planned.key)  # fast path: never wait behind another render
+        if ready and ready.slot == planned.slot and verify_wav(ready.wav):
+            return ready
         with self._prep_lock:
             ready = self._prepared.get(planned.key)
-            if ready and verify_wav(ready.wav):
+            if ready and ready.slot == planned.slot and verify_wav(ready.wav):
                 return ready
             self.notify(t("air.preparing", slot=planned.slot.label))
             try:
@@ -88,6 +102,7 @@ class Playout:
                 self._errors[planned.key] = str(exc)
                 log.error("preparing %s failed: %s", planned.key, exc)
                 return None
+            ready = dataclasses.replace(ready, slot=planned.slot)  # what it was built from
             self._prepared[planned.key] = ready
             self._errors.pop(planned.key, None)
             for warning in ready.warnings:
@@ -103,9 +118,20 @@ class Playout:
                 if key not in keys_to_keep:
                     del self._prepared[key]
 
+    def invalidate(self, key: str) -> None:
+        """Forget one prepared program (its bulletins changed); it is built again."""
+        self._prepared.pop(key, None)
+
     # --- air --------------------------------------------------------------------------------
     def air(self, planned: PlannedSlot) -> AirReport:
         """Air ``planned`` at its start time (or now, if late within grace); log the outcome."""
+        if self.asrun.has_final(planned.key):  # decided without waiting for the output
+            return AirReport(planned.key, "skipped", "already aired or logged")
+        late = self.clock.now() - planned.start
+        if late > self.grace:
+            return self._missed(planned, f"station was not running at {planned.start:%H:%M:%S}"
+                                f" (late by {late.total_seconds():.0f} s,"
+                                f" grace {self.grace.total_seconds():.0f} s)")
         while True:
             with self._air_lock:
                 if not self._emergencies:
@@ -121,6 +147,8 @@ class Playout:
         at once and positions the first sample just after the fade-out (the sound server mixes
         the two for that instant; an exclusive device is retried by the player).
         """
+        if self.closing:
+            return AirReport(prepared.key, "preempted", "station stopping")
         with self._emergency_lock:
             self._emergencies += 1
             try:
@@ -184,6 +212,19 @@ class Playout:
                               reason=reason)
             self.notify(t("air.failed", slot=slot.label, reason=reason))
             return AirReport(key, "failed", reason)
+        if self.still_valid is not None and not self.still_valid(prepared, self.clock.now()):
+            log.warning("%s: a bulletin was withdrawn, changed or aired enough since pre-roll:"
+                        " building the program again", key)
+            self.invalidate(key)
+            prepared = self.prepare(planned)
+            if prepared is None:
+                reason = self._errors.get(key, "program could not be prepared")
+                self.asrun.record(slot_key=key, slot_id=slot.id, slot_name=slot.label,
+                                  scheduled=planned.start, outcome="failed",
+                                  now=self.clock.now(), reason=reason)
+                return AirReport(key, "failed", reason)
+        if self.closing:
+            return AirReport(key, "preempted", "station stopping")
         now = self.clock.now()
         if now - planned.start > self.grace:
             return self._missed(planned, "program was not ready within the grace period")
@@ -193,7 +234,7 @@ class Playout:
                                items=prepared.items, sink=self.player.description)
         self._interrupt_reason = ""
         self._cancel = Cancel()
-        if self._emergencies:  # an emergency came in while this was being set up
+        if self._emergencies or self.closing:  # came in while this was being set up
             self._cancel.request()
         self.now_playing = planned
         self._slot_since, self._slot_label = start_at, slot.label
@@ -269,6 +310,16 @@ class Playout:
             return ""
         return str(target)
 
+    def skip(self, reason: str) -> str | None:
+        """The operator's skip: fade out what is audible now (never a slot still waiting for
+        its start time); returns its label, or None when nothing is on air."""
+        since = self.on_air_since
+        if since is None or since > self.clock.now():
+            return None
+        label = self.on_air_label
+        self.stop_current(reason)
+        return label
+
     def stop_current(self, reason: str = "", *, soft: bool = False) -> None:
         """End what is on air, logged interrupted with ``reason``: fade out now, or with
         ``soft`` at the next pause in the speech (never mid-word)."""
@@ -279,10 +330,15 @@ class Playout:
 
     def wait_idle(self, timeout: float) -> bool:
         """Wait until nothing is on air (an airing in progress has ended); True if so."""
-        if self._air_lock.acquire(timeout=max(0.0, timeout)):
-            self._air_lock.release()
-            return True
-        return False
+        deadline = self.clock.monotonic() + max(0.0, timeout)
+        if not self._air_lock.acquire(timeout=max(0.0, timeout)):
+            return False
+        self._air_lock.release()
+        while self._emergencies or self._em_since is not None:  # emergencies take no air lock
+            if self.clock.monotonic() >= deadline:
+                return False
+            self.clock.sleep(0.05)
+        return True
 
 
 def _mmss(ms: int) -> str:

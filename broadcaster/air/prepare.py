@@ -53,6 +53,7 @@ class PreparedProgram:
     warnings: tuple[str, ...] = ()
     bulletins: tuple[tuple[str, int], ...] = field(default=())  # (store id, version) aired
     dropped: tuple[str, ...] = ()  # bulletin ids left for the next slot (duration policy)
+    slot: Any = field(default=None, compare=False)  # the Slot it was built from
 
 
 def write_wav_atomic(path: Path, samples: np.ndarray, rate: int) -> None:

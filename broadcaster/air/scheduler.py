@@ -12,7 +12,12 @@ import logging
 from collections.abc import Callable
 from typing import Any
 
-from apscheduler.events import EVENT_JOB_ERROR, EVENT_JOB_MISSED, JobExecutionEvent
+from apscheduler.events import (
+    EVENT_JOB_ERROR,
+    EVENT_JOB_MAX_INSTANCES,
+    EVENT_JOB_MISSED,
+    JobEvent,
+)
 from apscheduler.executors.pool import ThreadPoolExecutor
 from apscheduler.schedulers.background import BackgroundScheduler
 
@@ -43,7 +48,8 @@ class SlotScheduler:
             job_defaults={"coalesce": True, "max_instances": 1,
                           "misfire_grace_time": int(grace.total_seconds()) + 60},
         )
-        self.scheduler.add_listener(self._on_event, EVENT_JOB_MISSED | EVENT_JOB_ERROR)
+        self.scheduler.add_listener(self._on_event,
+                                    EVENT_JOB_MISSED | EVENT_JOB_ERROR | EVENT_JOB_MAX_INSTANCES)
 
     def start(self) -> None:
         self.scheduler.start()
@@ -55,16 +61,21 @@ class SlotScheduler:
         self.scheduler.shutdown(wait=True)
 
     def replan(self) -> None:
-        """(Re)install jobs for today and tomorrow (and yesterday's unlogged tail)."""
+        """(Re)install jobs for today and tomorrow (and the unlogged tail of past days)."""
         today = self.clock.now().date()
         schedule = self.schedule()
         last = self.playout.asrun.last_scheduled()
         wanted: dict[str, PlannedSlot] = {}
-        for day in (today - dt.timedelta(days=1), today, today + dt.timedelta(days=1)):
+        # Past days back to the last logged slot (a week at most), so an outage of any length
+        # leaves a "missed" row for every slot it swallowed; then today and tomorrow.
+        first = today if last is None else max(last.date(), today - dt.timedelta(days=7))
+        day = first
+        while day <= today + dt.timedelta(days=1):
             for planned in schedule.plan(day):
                 if day < today and (last is None or planned.start <= last):
-                    continue  # yesterday: only what came after the last logged slot
+                    continue  # past days: only what came after the last logged slot
                 wanted[planned.key] = planned
+            day += dt.timedelta(days=1)
         for key in set(self.planned) - set(wanted):
             for prefix in ("prep:", "prep1:", "prep2:", "air:"):
                 if self.scheduler.get_job(prefix + key):
@@ -98,9 +109,11 @@ class SlotScheduler:
         future = [p for p in self.planned.values() if p.start >= now - dt.timedelta(seconds=5)]
         return sorted(future, key=lambda p: p.start)[:limit]
 
-    def _on_event(self, event: JobExecutionEvent) -> None:
+    def _on_event(self, event: JobEvent) -> None:
         """Listeners never crash the sender: only log here."""
         if event.code == EVENT_JOB_MISSED:
             log.error("scheduler skipped job %s (missed its time)", event.job_id)
         elif event.code == EVENT_JOB_ERROR:
-            log.error("job %s failed: %s", event.job_id, event.exception)
+            log.error("job %s failed: %s", event.job_id, getattr(event, "exception", ""))
+        elif event.code == EVENT_JOB_MAX_INSTANCES:
+            log.warning("job %s not run: its previous run is still going", event.job_id)

@@ -102,8 +102,11 @@ def _overlaps(slots: list[tuple[Slot, tuple[Any, ...] | None]], loc: yamlpos.Loc
     return problems
 
 
-def validate_file(path: Path, station: Station) -> list[str]:
-    """Every problem in schedule file ``path``; an empty list means it is valid."""
+def validate_file(path: Path, station: Station, *, week_dir: Path | None = None) -> list[str]:
+    """Every problem in schedule file ``path``; an empty list means it is valid.
+
+    A dated file is checked against the week template in ``week_dir`` (default: its own
+    folder; ``broadcaster load`` of a file from elsewhere passes the station's schedules/)."""
     try:
         loc = yamlpos.load_file(path)
     except yamlpos.YamlSyntaxError as exc:
@@ -130,7 +133,7 @@ def validate_file(path: Path, station: Station) -> list[str]:
     if day is None:
         problems += _overlaps(own, loc, station, DAYS)
     else:
-        week = _week(path.parent)
+        week = _week(week_dir or path.parent)
         weekday = DAYS[day.weekday()]
         keep: list[tuple[Slot, tuple[Any, ...] | None]] = []
         if week is not None and not (parsed.no_broadcast or parsed.replace_week):

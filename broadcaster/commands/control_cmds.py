@@ -70,7 +70,7 @@ def stop(ctx: click.Context) -> None:
 def load(ctx: click.Context, file: Path) -> None:
     """Validate a schedule file and install it in the running station at once."""
     station = _station(ctx)
-    problems = validate_file(file, station)
+    problems = validate_file(file, station, week_dir=station.schedules_dir)
     if problems:
         raise ScheduleError(problems)
     click.echo(call(station.var_dir, "load", path=str(file.resolve()))["message"])

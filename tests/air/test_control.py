@@ -232,3 +232,24 @@ def test_emergency_bulletin_dropped_in_the_inbox_interrupts_now(running: Station
     _wait(lambda: running.ops.store.get(record.id).times_aired == 1, timeout=10)
     time.sleep(2.5)  # the watch loop must not air it a second time
     assert len([r for r in _rows(running.station) if r.slot_id == "emergency"]) == 1
+
+
+def test_a_bulletin_withdrawn_after_pre_roll_does_not_air(running: StationService) -> None:
+    (running.station.inbox_dir / "huy.txt").write_text(
+        "---\ntitle: Sẽ bị hủy\n---\nThông báo này sẽ bị rút lại.\n", encoding="utf-8")
+    (running.station.inbox_dir / "giu.txt").write_text(
+        "---\ntitle: Vẫn phát\n---\nThông báo này vẫn phát.\n", encoding="utf-8")
+    _wait(lambda: len(running.ops.store.eligible(running.clock.now())) == 2, timeout=30)
+    when = (running.clock.now() + dt.timedelta(seconds=12)).replace(microsecond=0)
+    slot = Slot.model_validate({"id": f"rut-{when:%H%M%S}", "at": f"{when:%H:%M:%S}",
+                                "program": [{"bulletins": {}}]})
+    running.add_one_off(slot, when)
+    key = f"{when:%Y-%m-%d}/{slot.id}"
+    _wait(lambda: key in running.playout._prepared, timeout=10)  # pre-roll done
+    (record,) = [b for b in running.ops.store.all() if b.title == "Sẽ bị hủy"]
+    running.ops.store.withdraw(record.id, "đã hủy")
+    _wait(lambda: any(r.slot_id == slot.id and r.outcome != "on_air"
+                      for r in _rows(running.station)), timeout=60)
+    (row,) = [r for r in _rows(running.station) if r.slot_id == slot.id]
+    titles = [i.split("@")[0] for i in row.items if i.startswith("bulletin:")]
+    assert titles == ["bulletin:Vẫn phát"]

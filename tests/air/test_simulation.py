@@ -185,3 +185,41 @@ def test_failed_preparation_is_retried_before_air(tmp_path: Path, schedule: Sche
     assert len(attempts) == 3 and all(a < start for a in attempts)  # all before air time
     (row,) = [r for r in AsRunLog(st.asrun_path).rows() if r.slot_key == "2026-12-01/sang"]
     assert row.outcome == "aired" and "a.txt: file not found" in row.reason
+
+
+def test_an_outage_of_days_logs_every_swallowed_slot_as_missed(tmp_path: Path,
+                                                                schedule: Schedule) -> None:
+    t0 = dt.datetime(2026, 12, 1, 5, 0, tzinfo=TZ)
+    clock = FakeClock(t0)
+    st = Station(tmp_path, clock, schedule)
+    st.start()
+    st.run_until(dt.datetime(2026, 12, 1, 12, 0, tzinfo=TZ))
+    st.stop()
+    clock.set(dt.datetime(2026, 12, 4, 12, 0, tzinfo=TZ))  # back three days later, at noon
+    st.start()
+    st.run_until(dt.datetime(2026, 12, 4, 12, 1, tzinfo=TZ))
+    st.stop()
+    rows = {r.slot_key: r.outcome for r in AsRunLog(st.asrun_path).rows()}
+    expected = _expected(schedule, dt.datetime(2026, 12, 1, 12, 0, tzinfo=TZ),
+                         dt.datetime(2026, 12, 4, 12, 0, tzinfo=TZ))
+    assert expected and all(rows[k] == "missed" for k in expected)
+    assert rows["2026-12-01/sang"] == "aired"
+
+
+def test_a_slot_changed_after_pre_roll_airs_its_new_program(tmp_path: Path,
+                                                             schedule: Schedule) -> None:
+    t0 = dt.datetime(2026, 12, 1, 5, 0, tzinfo=TZ)
+    clock = FakeClock(t0)
+    st = Station(tmp_path, clock, schedule)
+    st.start()
+    st.run_until(dt.datetime(2026, 12, 1, 5, 55, tzinfo=TZ))  # prepared at 05:50
+    assert st.prepared.count("2026-12-01/sang") == 1
+    changed = Schedule.load(schedule.folder, TZ)
+    (changed.folder / "2026-12-01.yaml").write_text(
+        "slots:\n  - id: sang\n    at: '06:00'\n    program: [{say: 'sửa lại'}]\n",
+        encoding="utf-8")
+    st.schedule = Schedule.load(schedule.folder, TZ)
+    st.slots.replan()
+    st.run_until(dt.datetime(2026, 12, 1, 6, 30, tzinfo=TZ))
+    st.stop()
+    assert st.prepared.count("2026-12-01/sang") == 2  # built again from the new items
