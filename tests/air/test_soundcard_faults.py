@@ -241,3 +241,29 @@ def test_cancel_before_the_first_sample_airs_nothing(private_pulse: tuple, tone:
         recorder.wait(5)
     heard = np.frombuffer(recording.read_bytes(), dtype="<i2").astype(np.float32) / 32768
     assert np.abs(heard).max() < 0.01  # not a fragment of the program reached the sink
+
+
+def test_volume_stereo_and_rate_conversion(private_pulse: tuple, tmp_path: Path) -> None:
+    _, server = private_pulse
+    rate_in = 22050  # an engine's rate; the device runs at 48 kHz
+    t = np.arange(rate_in * 2) / rate_in
+    wav = tmp_path / "tone22k.wav"
+    sf.write(str(wav), (0.4 * np.sin(2 * np.pi * 440 * t)).astype(np.float32), rate_in)
+    recording = tmp_path / "monitor.raw"
+    recorder = server.record(recording)
+    try:
+        time.sleep(0.3)
+        player = SoundCardPlayer(SystemClock(TZ), device=None, sample_rate=48000, channels=2,
+                                 volume=0.5, lead_s=2.0)
+        result = player.play(wav, _now_plus(2.5))
+        time.sleep(0.5)
+    finally:
+        recorder.terminate()
+        recorder.wait(5)
+    assert result.outcome == "aired", result.reason
+    heard = np.frombuffer(recording.read_bytes(), dtype="<i2").astype(np.float32) / 32768
+    idx = np.flatnonzero(np.abs(heard) > 0.02)
+    assert 1.95 < (idx[-1] - idx[0]) / 48000 < 2.05  # two seconds, at the sink's rate
+    tone = heard[idx[0]: idx[0] + 48000]  # one second: 1 Hz bins
+    assert np.percentile(np.abs(tone), 99) == pytest.approx(0.2, abs=0.03)  # 0.4 at volume 0.5
+    assert abs(int(np.argmax(np.abs(np.fft.rfft(tone)))) - 440) <= 1  # no pitch change
