@@ -267,3 +267,18 @@ def test_volume_stereo_and_rate_conversion(private_pulse: tuple, tmp_path: Path)
     tone = heard[idx[0]: idx[0] + 48000]  # one second: 1 Hz bins
     assert np.percentile(np.abs(tone), 99) == pytest.approx(0.2, abs=0.03)  # 0.4 at volume 0.5
     assert abs(int(np.argmax(np.abs(np.fft.rfft(tone)))) - 440) <= 1  # no pitch change
+
+
+def test_devices_lists_outputs_and_says_when_there_are_none(private_pulse: tuple,
+                                                            monkeypatch: pytest.MonkeyPatch) -> None:
+    import subprocess
+    import sys
+
+    def devices() -> str:
+        return subprocess.run([sys.executable, "-m", "broadcaster", "devices"], capture_output=True,
+                              text=True, timeout=60, env={**os.environ, "BROADCASTER_LANG": "en"}
+                              ).stdout
+
+    assert "default" in devices()
+    monkeypatch.setenv("PULSE_SERVER", "unix:/nonexistent/native")
+    assert "No sound output device" in devices()
