@@ -16,11 +16,19 @@ from broadcaster.config import Station, load_station
 REPO = Path(__file__).resolve().parent.parent
 
 
-@pytest.fixture
-def station_dir(tmp_path: Path) -> Path:
-    """A new station made by ``broadcaster init`` (chimes generated, default settings)."""
-    root = tmp_path / "station"
+@pytest.fixture(scope="session")
+def _station_template(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    root = tmp_path_factory.mktemp("template") / "station"
     assert main(["init", str(root)]) == 0
+    return root
+
+
+@pytest.fixture
+def station_dir(tmp_path: Path, _station_template: Path) -> Path:
+    """A new station folder as ``broadcaster init`` makes it (made once, copied: the chimes are
+    generated once per session), with offline speech only."""
+    root = tmp_path / "station"
+    shutil.copytree(_station_template, root)
     # No internet here: the online engines would only add their (tested) fallback delay.
     with (root / "station.yaml").open("a", encoding="utf-8") as fh:
         fh.write("\n# tests: offline speech\nspeech:\n  engines: [espeak]\n")
