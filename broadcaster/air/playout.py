@@ -157,7 +157,8 @@ class Playout:
                 busy = cancel is not None
                 if busy:
                     cancel.request()
-                return self._air_emergency(prepared, after_s=FADE_S + 0.05 if busy else 0.0)
+                # after the fade has left the output (stop request poll ~50 ms + output latency ~100 ms)
+                return self._air_emergency(prepared, after_s=FADE_S + 0.2 if busy else 0.0)
             finally:
                 self._emergencies -= 1
 
