@@ -361,6 +361,8 @@ CATALOG: dict[str, dict[str, str]] = {
     "doctor.device.ok": {"vi": "đầu ra: {name}", "en": "output: {name}"},
     "doctor.engines.setup": {"vi": "không khởi tạo được bộ đọc: {error}", "en": "cannot set up speech engines: {error}"},
     "doctor.engine.unavailable": {"vi": "không dùng được: {error}", "en": "not available: {error}"},
+    "doctor.engine.no_route": {"vi": "máy chủ của bộ đọc không trả lời (kiểm tra mạng Internet, DNS)",
+                               "en": "the engine's server does not answer (check the Internet connection, DNS)"},
     "doctor.engine.unreachable": {"vi": "không kết nối được: {error}", "en": "unreachable: {error}"},
     "doctor.engine.reachable": {"vi": "kết nối được, cầu dao {breaker}", "en": "reachable, breaker {breaker}"},
     "doctor.engine.local": {"vi": "chạy trên máy, cầu dao {breaker}", "en": "local, breaker {breaker}"},

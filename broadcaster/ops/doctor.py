@@ -71,7 +71,8 @@ def check_engines(station: Station, engines: list | None = None) -> list[Check]:
         if not h.available:
             out.append(Check(f"engine {h.name}", FAIL, t("doctor.engine.unavailable", error=h.last_error)))
         elif h.reachable is False:
-            out.append(Check(f"engine {h.name}", WARN, t("doctor.engine.unreachable", error=h.last_error)))
+            out.append(Check(f"engine {h.name}", WARN, t("doctor.engine.unreachable",
+                                                         error=h.last_error or t("doctor.engine.no_route"))))
         else:
             usable += 1
             how = "doctor.engine.reachable" if h.reachable else "doctor.engine.local"
