@@ -56,3 +56,9 @@ def test_every_module_but_the_sound_card_adapter_imports_without_portaudio() -> 
 def test_stage_packages_tell_the_data_flow() -> None:
     for stage in ("inbox", "text", "speech", "program", "air"):
         assert (PKG / stage).is_dir()
+
+
+def test_playout_and_the_sound_card_agree_on_the_fade_length() -> None:
+    from broadcaster.air import playout, soundcard  # soundcard imports PortAudio only when used
+
+    assert playout.FADE_S == soundcard.FADE_S

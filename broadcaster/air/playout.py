@@ -27,7 +27,7 @@ from broadcaster.messages import t
 log = logging.getLogger(__name__)
 
 ON_TIME_S = 1.0  # started within this of the slot time: "aired"; later: "late"
-FADE_S = 0.4  # the sound card player's fade-out on a hard stop
+FADE_S = 0.4  # the sound card player's fade-out on a hard stop (air/soundcard.py FADE_S)
 EMERGENCY_LABEL = "KHẨN CẤP / EMERGENCY"
 
 
