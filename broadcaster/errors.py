@@ -62,6 +62,3 @@ class ScheduleError(BroadcasterError):
 class AirError(BroadcasterError):
     """The sound output failed; playout retries with a fresh player."""
 
-
-class DeviceUnavailable(AirError):
-    """No usable sound output device."""

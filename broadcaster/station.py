@@ -100,6 +100,7 @@ class StationService:
         self.playout = Playout(clock=self.clock, player=player, asrun=self.asrun,
                                prepare=preparer.prepare, archive_dir=self.station.var("archive"),
                                grace=grace, archive_format=s.program.archive_format,
+                               archive_days=s.program.archive_days,
                                player_archives=player_archives, notify=self.notify,
                                on_aired=self._count_bulletins, still_valid=self._still_valid)
         self.scheduler = SlotScheduler(self.playout, lambda: self._schedule(), self.clock,

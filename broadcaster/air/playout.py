@@ -14,15 +14,14 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
 
-import soundfile as sf
-
 from broadcaster.air.asrun import AsRunLog
 from broadcaster.air.player import PREEMPTED, Cancel, Player, PlayResult
 from broadcaster.air.prepare import PreparedProgram, verify_wav
 from broadcaster.air.schedule import PlannedSlot
 from broadcaster.clock import Clock
-from broadcaster.errors import BroadcasterError
+from broadcaster.errors import BroadcasterError, ProgramError
 from broadcaster.messages import t
+from broadcaster.program.archive import archive_program
 
 log = logging.getLogger(__name__)
 
@@ -45,7 +44,7 @@ class Playout:
 
     def __init__(self, *, clock: Clock, player: Player, asrun: AsRunLog,
                  prepare: Callable[[PlannedSlot], PreparedProgram], archive_dir: Path,
-                 grace: dt.timedelta, archive_format: str = "flac",
+                 grace: dt.timedelta, archive_format: str = "flac", archive_days: int = 365,
                  player_archives: bool = False,
                  notify: Callable[[str], None] | None = None,
                  on_aired: Callable[[PreparedProgram, str, dt.datetime], None] | None = None,
@@ -58,6 +57,7 @@ class Playout:
         self.archive_dir = archive_dir
         self.grace = grace
         self.archive_format = archive_format
+        self.archive_days = archive_days
         self.player_archives = player_archives  # the file sink already writes the archive copy
         self._notify = notify or (lambda msg: log.info("%s", msg))
         self.on_aired = on_aired
@@ -72,7 +72,6 @@ class Playout:
         self._interrupt_reason = ""
         self._cancel: Cancel | None = None  # the airing in progress, if any
         self.closing = False  # the station is stopping: nothing new starts
-        self.now_playing: PlannedSlot | None = None
         self._slot_label: str | None = None
         self._slot_since: dt.datetime | None = None
         self._em_since: dt.datetime | None = None  # an emergency on air (overlaps the fade)
@@ -178,8 +177,8 @@ class Playout:
         finally:
             self._em_since = self._em_cancel = None
         outcome = "emergency" if result.outcome == "aired" else result.outcome
-        archive = result.sink if self.player_archives else self._archive_file(
-            prepared, now.date(), f"{now:%H%M%S}-emergency")
+        archive = result.sink if self.player_archives else self._archive(
+            prepared, now, "emergency")
         self.asrun.finish(row, outcome=outcome, started=result.started, ended=result.ended,
                           scheduled=now, reason=result.reason, archive=archive)
         return AirReport(prepared.key, outcome, result.reason, result.started, archive)
@@ -237,7 +236,6 @@ class Playout:
         self._cancel = Cancel()
         if self._emergencies or self.closing:  # came in while this was being set up
             self._cancel.request()
-        self.now_playing = planned
         self._slot_since, self._slot_label = start_at, slot.label
         self.notify(t("air.on_air", slot=slot.label, duration=_mmss(prepared.duration_ms),
                       when=f"{start_at:%H:%M:%S}"))
@@ -247,7 +245,6 @@ class Playout:
             log.exception("player crashed")
             result = PlayResult("failed", None, self.clock.now(), f"player error: {exc}")
         finally:
-            self.now_playing = None
             self._slot_since = self._slot_label = None
             self._cancel = None
         if result.started is None and result.reason == PREEMPTED and (self._emergencies
@@ -265,7 +262,8 @@ class Playout:
                 outcome, reason = "late", f"started {late_s:.1f} s late"
         if prepared.warnings:  # aired what was ready; say what was missing
             reason = "; ".join(filter(None, [reason, *prepared.warnings]))
-        archive = result.sink if self.player_archives else self._archive(prepared, planned)
+        archive = result.sink if self.player_archives else self._archive(
+            prepared, planned.start, planned.slot.id)
         self.asrun.finish(row, outcome=outcome, started=result.started, ended=result.ended,
                           scheduled=planned.start, reason=reason, archive=archive)
         if outcome in ("aired", "late") and self.on_aired is not None and result.started:
@@ -292,24 +290,15 @@ class Playout:
                       scheduled=f"{planned.start:%H:%M:%S}", reason=reason))
         return AirReport(planned.key, "missed", reason)
 
-    def _archive(self, prepared: PreparedProgram, planned: PlannedSlot) -> str:
-        return self._archive_file(prepared, planned.day, f"{planned.start:%H%M%S}-{planned.slot.id}")
-
-    def _archive_file(self, prepared: PreparedProgram, day: dt.date, stem: str) -> str:
-        """A compact copy of what aired, under var/archive/YYYY-MM-DD/."""
-        folder = self.archive_dir / day.isoformat()
-        folder.mkdir(parents=True, exist_ok=True)
-        ext = "flac" if self.archive_format == "flac" else "wav"
-        target = folder / f"{stem}.{ext}"
-        tmp = target.with_name(f".{target.name}.tmp")
+    def _archive(self, prepared: PreparedProgram, when: dt.datetime, name: str) -> str:
+        """A compact copy of what aired under var/archive/YYYY-MM-DD/ (streamed, never the
+        whole program in memory); days past the retention setting are pruned."""
         try:
-            data, rate = sf.read(str(prepared.wav), dtype="int16")
-            sf.write(str(tmp), data, rate, format=ext.upper(), subtype="PCM_16")
-            tmp.replace(target)
-        except (OSError, RuntimeError) as exc:
-            log.error("archiving %s failed: %s", stem, exc)
+            return str(archive_program(prepared.wav, self.archive_dir, self.archive_format,
+                                       self.archive_days, when, name=name).path)
+        except ProgramError as exc:
+            log.error("archiving %s failed: %s", name, exc)
             return ""
-        return str(target)
 
     def skip(self, reason: str) -> str | None:
         """The operator's skip: fade out what is audible now (never a slot still waiting for

@@ -9,8 +9,8 @@ name and the program is built without it.
 
 from __future__ import annotations
 
+import hashlib
 import logging
-import os
 import threading
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
@@ -35,8 +35,10 @@ from broadcaster.config import Station
 from broadcaster.errors import BroadcasterError, ProgramError
 from broadcaster.models import Clip, Priority
 from broadcaster.program import model as pm
+from broadcaster.program.audio import resample
 from broadcaster.program.jingles import alert_tone
 from broadcaster.program.render import render_program
+from broadcaster.speech.audio import write_wav_atomic
 
 log = logging.getLogger(__name__)
 
@@ -54,16 +56,6 @@ class PreparedProgram:
     bulletins: tuple[tuple[str, int], ...] = field(default=())  # (store id, version) aired
     dropped: tuple[str, ...] = ()  # bulletin ids left for the next slot (duration policy)
     slot: Any = field(default=None, compare=False)  # the Slot it was built from
-
-
-def write_wav_atomic(path: Path, samples: np.ndarray, rate: int) -> None:
-    """Write 16-bit PCM WAV via a temp file and rename: readers never see a partial file."""
-    path.parent.mkdir(parents=True, exist_ok=True)
-    tmp = path.with_name(f".{path.name}.{os.getpid()}.tmp")
-    sf.write(str(tmp), samples, rate, subtype="PCM_16", format="WAV")
-    with open(tmp, "rb") as fh:
-        os.fsync(fh.fileno())
-    os.replace(tmp, path)
 
 
 def verify_wav(path: Path | None) -> bool:
@@ -284,10 +276,11 @@ class Preparer:
                                aired, tuple(rendered.dropped))
 
     def prepare_emergency(self, text: str, repeat: int, key: str) -> PreparedProgram:
-        """Alert tone and the message, ``repeat`` times, spoken by the fastest engine (offline)."""
-        speech = self.speak(text, fastest=True)
-        from broadcaster.program.audio import resample
+        """Alert tone and the message, ``repeat`` times, spoken by the fastest engine (offline).
 
+        Peak-normalised and concatenated rather than rendered by the program stage: the
+        message must be on air within a second of the operator's request."""
+        speech = self.speak(text, fastest=True)
         tone = alert_tone(self.rate)
         gap = np.zeros(int(0.4 * self.rate), np.float32)
         voice = resample(speech.samples, speech.sample_rate, self.rate)
@@ -299,8 +292,6 @@ class Preparer:
             parts += [tone, gap, voice, gap]
             labels += ["jingle:alert", "speech:emergency"]
         samples = np.concatenate(parts).astype(np.float32)
-        import hashlib
-
         digest = hashlib.sha256(samples.tobytes()).hexdigest()[:16]
         wav = self.station.var("programs") / f"emergency-{digest}.wav"
         if not verify_wav(wav):

@@ -146,7 +146,7 @@ class Program:
 class RundownEntry:
     """One line of the rundown: where an item sits in the rendered program and how it measures."""
 
-    kind: str  # jingle | music | recording | say | bulletin | silence | bed | speech (assemble)
+    kind: str  # jingle | music | recording | say | bulletin | silence | bed
     label: str
     offset_ms: int
     duration_ms: int

@@ -166,7 +166,7 @@ def test_emergency_before_a_slot_starts_goes_first_and_the_slot_follows(
                                 "program": [{"jingle": "between"}]})
     running.add_one_off(slot, when)
     # the air job wakes 4 s ahead and waits for the slot time; the emergency arrives then
-    _wait(lambda: running.playout.now_playing is not None or
+    _wait(lambda: running.playout.on_air_label is not None or
           running.clock.now() >= when - dt.timedelta(seconds=3), timeout=10)
     call(running.station.var_dir, "emergency", text="Mất điện từ mười giờ.", repeat=3)
     _wait(lambda: any(r.slot_id == slot.id and r.outcome != "on_air"

@@ -16,7 +16,7 @@ from zoneinfo import ZoneInfo
 import numpy as np
 import pytest
 import soundfile as sf
-from soundserver import PulseServer, start_pulse, stop_pulse
+from soundserver import start_pulse, stop_pulse
 
 from broadcaster.air.player import STALL_S, PlayResult, SoundCardPlayer
 from broadcaster.clock import SystemClock
