@@ -144,10 +144,37 @@ def _os_filter() -> np.ndarray:
     return (ss.firwin(n, 1.0 / OVERSAMPLE, window=("kaiser", 7.0)) * OVERSAMPLE).astype(np.float32)
 
 
+@lru_cache(maxsize=1)
+def _os_phases() -> np.ndarray:
+    """The oversampling filter as a (taps per phase, phases) matrix, taps reversed: a window of
+    input samples times this matrix gives the oversampled points that follow it."""
+    h = _os_filter()
+    return np.ascontiguousarray(np.stack([h[k::OVERSAMPLE] for k in range(OVERSAMPLE)], axis=1)[::-1])
+
+
+def upsample(x: np.ndarray, block: int = 1 << 15) -> np.ndarray:
+    """4x interpolation of ``x``, equal to ``scipy.signal.upfirdn(h, x, up=4)`` with the true-peak
+    filter: written as a polyphase matrix product (each input window times the taps of all
+    phases), which BLAS does about 2.5 times faster than upfirdn's per-point loop. By blocks,
+    so the windows copied for the product stay small."""
+    x = np.asarray(x, dtype=np.float32)
+    if len(x) == 0:
+        return np.zeros(0, np.float32)
+    hp = _os_phases()
+    taps = hp.shape[0]
+    xp = np.concatenate([np.zeros(taps - 1, np.float32), x, np.zeros(taps - 1, np.float32)])
+    rows = len(x) + taps - 1
+    out = np.empty((rows, OVERSAMPLE), np.float32)
+    win = np.lib.stride_tricks.sliding_window_view(xp, taps)
+    for a in range(0, rows, block):
+        np.matmul(win[a : a + block], hp, out=out[a : a + block])
+    return out.reshape(-1)
+
+
 def oversampled_abs(x: np.ndarray) -> np.ndarray:
     """Per input sample, the largest |value| among its 4x-oversampled points (BS.1770 Annex 2)."""
     h = _os_filter()
-    y = ss.upfirdn(h, x.astype(np.float32, copy=False), up=OVERSAMPLE)
+    y = upsample(x)
     d = (len(h) - 1) // 2  # group delay in oversampled points
     y = np.abs(y[d : d + len(x) * OVERSAMPLE])
     if len(y) < len(x) * OVERSAMPLE:
@@ -190,7 +217,7 @@ def oversampled_over(x: np.ndarray, segs: tuple[np.ndarray, np.ndarray], pad: in
     first = np.concatenate([[0], np.cumsum(lens)[:-1]])
     src = np.repeat(lo - first, lens) + np.arange(int(lens.sum()))
     h = _os_filter()
-    y = ss.upfirdn(h, x[src], up=OVERSAMPLE)
+    y = upsample(x[src])
     d = (len(h) - 1) // 2
     np.abs(y, out=y)
     hit = np.flatnonzero(y[d : d + len(src) * OVERSAMPLE] > limit) // OVERSAMPLE
@@ -321,14 +348,20 @@ class Limiter:
             red = (20 * np.log10(tp / lim) + 0.02).astype(np.float32)
             touched += len(idx)
             starts, ends = _segment_arrays(idx, len(x), reach)
-            cut = np.append(np.searchsorted(idx, starts), len(idx))
-            for k, (s, e) in enumerate(zip(starts.tolist(), ends.tolist(), strict=True)):
-                lo, hi = cut[k], cut[k + 1]
-                seg = np.zeros(e - s, np.float32)
-                np.maximum.at(seg, idx[lo:hi] - s, red[lo:hi])
-                held = ndi.maximum_filter1d(seg, size=size, origin=origin, mode="nearest")
-                sm = ndi.uniform_filter1d(held, size=self.a + 1, mode="nearest")
-                x[s:e] *= (10 ** (-sm / 20)).astype(np.float32)
+            # the spans laid end to end, filtered in one call each: a span carries ``reach``
+            # zeros of reduction on both sides (or ends at the edge of x, where the filters'
+            # "nearest" mode sees the same as it would on the span alone), so no filter reaches
+            # from one span into the next
+            lens = ends - starts
+            first = np.concatenate([[0], np.cumsum(lens)[:-1]])
+            pos = np.repeat(starts - first, lens) + np.arange(int(lens.sum()))
+            seg = np.zeros(len(pos), np.float32)
+            k = np.searchsorted(starts, idx, side="right") - 1
+            np.maximum.at(seg, first[k] + idx - starts[k], red)
+            held = ndi.maximum_filter1d(seg, size=size, origin=origin, mode="nearest")
+            sm = ndi.uniform_filter1d(held, size=self.a + 1, mode="nearest")
+            sm *= np.float32(-np.log(10) / 20)
+            x[pos] *= np.exp(sm)
             # candidates inside the changed spans only
             j = np.searchsorted(starts, cand, side="right") - 1
             inside = (j >= 0) & (cand < ends[np.maximum(j, 0)])

@@ -73,3 +73,36 @@ def test_highpass_response_is_the_designed_butterworth() -> None:
         dsp.sosfilt_inplace(dsp.highpass_sos(140.0, 4, rate), x)
         got = 20 * np.log10(np.abs(x[rate:]).max())
         assert got == pytest.approx(-dsp.highpass_attenuation_db(140.0, 4, f), abs=0.2)
+
+
+def test_oversampling_matrix_equals_scipy_upfirdn() -> None:
+    import scipy.signal as ss
+
+    rng = np.random.default_rng(5)
+    for n in (1, 7, 23, 24, 25, 1000, 70001):  # around one window, across blocks
+        x = rng.standard_normal(n).astype(np.float32)
+        ref = ss.upfirdn(dsp._os_filter(), x, up=dsp.OVERSAMPLE)
+        got = dsp.upsample(x, block=4096)
+        assert len(got) == len(ref)
+        assert np.abs(got - ref).max() < 1e-5
+    assert len(dsp.upsample(np.zeros(0, np.float32))) == 0
+
+
+def test_limiter_holds_the_ceiling_over_many_spans_and_at_the_edges() -> None:
+    rng = np.random.default_rng(3)
+    rate = 48000
+    x = (rng.standard_normal(rate * 4) * 0.05).astype(np.float32)
+    hot = [3, 400, 9000, 9700, 30000, 100000, 100900, 150000, len(x) - 5]  # near and far apart
+    for n, k in enumerate(hot):  # loud tone bursts, 1 to 9 kHz, that overshoot the ceiling
+        a, b = max(0, k - 240), min(len(x), k + 240)
+        t = np.arange(b - a) / rate
+        x[a:b] += (1.3 * np.sin(2 * np.pi * (1000 + 1000 * n) * t + n)).astype(np.float32)
+    quiet_at = slice(60000, 90000)
+    quiet = x[quiet_at].copy()
+    lim = dsp.Limiter(rate, -1.0)
+    assert lim.process(x) > 0
+    # measured away from the array's edges, where a cut through loud audio rings
+    assert true_peak_db(x[300:-300]) <= -1.0
+    for k in (hot[0], hot[-1]):  # at the very edges: no room for look-ahead, still turned down
+        assert 20 * np.log10(np.abs(x[max(0, k - 240) : k + 240]).max()) <= -1.0
+    assert np.array_equal(x[quiet_at], quiet)
