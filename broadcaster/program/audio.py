@@ -93,7 +93,11 @@ def probe(path: Path) -> AudioInfo:
     try:
         info = sf.info(str(path))
         if info.frames > 0 and info.samplerate > 0:
-            return AudioInfo(int(info.frames), int(info.samplerate), int(info.channels), "sndfile")
+            # FLAC through miniaudio: libsndfile's FLAC decoding holds the GIL (a music track
+            # would stall the other render threads for a quarter of a second), miniaudio's does
+            # not and gives the same samples
+            decoder = "miniaudio" if info.format == "FLAC" and info.channels <= 2 else "sndfile"
+            return AudioInfo(int(info.frames), int(info.samplerate), int(info.channels), decoder)
     except (sf.LibsndfileError, RuntimeError, OSError):
         pass
     try:
@@ -172,7 +176,12 @@ def decode(path: Path, info: AudioInfo | None = None) -> tuple[np.ndarray, int]:
             return out, info.sample_rate
         if info.decoder == "av":
             return _decode_av(path)
-        dec = miniaudio.decode_file(str(path), output_format=miniaudio.SampleFormat.FLOAT32)
+        # mono and the file's own rate from the decoder itself (its downmix of stereo is the
+        # mean of the two channels, like the other decoders'); more channels are mixed here
+        mono = info.channels <= 2
+        dec = miniaudio.decode_file(str(path), output_format=miniaudio.SampleFormat.FLOAT32,
+                                    nchannels=1 if mono else info.channels,
+                                    sample_rate=info.sample_rate)
         data = np.frombuffer(dec.samples, dtype=np.float32)
         if dec.nchannels > 1:
             data = data.reshape(-1, dec.nchannels).mean(axis=1)

@@ -45,3 +45,16 @@ def test_missing_and_corrupt_files_are_named(tmp_path: Path) -> None:
     with pytest.raises(AudioCorrupt) as corrupt:
         probe(bad)
     assert "bad.ogg" in str(corrupt.value)
+
+
+def test_flac_decodes_to_the_mean_of_its_channels(tmp_path: Path) -> None:
+    from broadcaster.program.audio import decode
+
+    rng = np.random.default_rng(4)
+    data = (rng.standard_normal((44100, 2)) * 0.2).astype(np.float32)
+    path = tmp_path / "stereo.flac"
+    sf.write(path, data, 44100, format="FLAC", subtype="PCM_16")
+    got, rate = decode(path)
+    ref, _ = sf.read(str(path), dtype="float32")
+    assert rate == 44100 and len(got) == len(ref)
+    assert np.abs(got - ref.mean(axis=1)).max() < 1e-6
