@@ -2,9 +2,10 @@
 speakers (high-pass, speech compression, per-item loudness), mix with ducked beds, then master
 (true-peak limiter) into a 16-bit WAV plus a JSON rundown.
 
-Everything streams, so a 60-minute program needs no 60-minute buffer: items are processed two at
-a time in worker threads, the mix is handed to the master as soon as no later item can reach it,
-and the master limits and writes it chunk by chunk. Each item is normalised to the target, so
+Everything streams, so a 60-minute program needs no 60-minute buffer: two worker threads process
+items ahead of the mix (as many as fit a look-ahead budget, so neither waits on a long item), the
+mix is handed to the master as soon as no later item can reach it, and the master limits and
+writes it chunk by chunk while the workers go on. Each item is normalised to the target, so
 the program gain starts at 0 dB; the program loudness is then computed from the K-weighted
 energies of every processed item (placed on the timeline, beds and limiter gain included) and a
 small level correction is applied to the written file if overlaps, beds or the limiter moved it;
@@ -31,6 +32,7 @@ from pathlib import Path
 
 import numpy as np
 import soundfile as sf
+from threadpoolctl import threadpool_limits
 
 from broadcaster.config import ProgramSettings
 from broadcaster.errors import BroadcasterError, ProgramError
@@ -65,6 +67,8 @@ log = logging.getLogger(__name__)
 
 RENDER_VERSION = "program-render-1"  # bump when the processing changes: invalidates caches
 CHUNK_S = 10.0
+# processed audio that may wait for the mix (float32 at 48 kHz: 12 minutes is 138 MB)
+LOOKAHEAD_S = 720.0
 SpeechFn = Callable[[str], Clip | None]
 PathFn = Callable[[str], Path]
 
@@ -79,6 +83,7 @@ class _Source:
     info: AudioInfo | None = None
     fetch: Callable[[], Clip | None] | None = None  # speech: asks the caller again at render
     digest: str = ""
+    fingerprint: str = ""  # speech: to notice it changed between planning and processing
     flags: tuple[str, ...] = ()
     detail: str = ""
     source: str = ""
@@ -105,6 +110,14 @@ def _hash_clip(clip: Clip) -> str:
     h = hashlib.sha256()
     h.update(str(clip.sample_rate).encode())
     h.update(memoryview(np.ascontiguousarray(clip.samples, dtype=np.float32)).cast("B"))
+    return h.hexdigest()
+
+
+def _fingerprint(clip: Clip) -> str:
+    """A cheap check that the speech handed over again is the speech that was hashed: length,
+    rate and every 61st sample (new synthesis changes nearly all of them)."""
+    h = hashlib.sha256(f"{clip.sample_rate}:{len(clip.samples)}".encode())
+    h.update(memoryview(np.ascontiguousarray(clip.samples[::61], dtype=np.float32)).cast("B"))
     return h.hexdigest()
 
 
@@ -143,6 +156,7 @@ def _resolve(item: Item | Bed, sr: int, resolve_path: PathFn, speech_for: Speech
             src.detail = src.detail or t("program.no_speech", item=item.name)
             return src
         src.digest = _hash_clip(clip)
+        src.fingerprint = _fingerprint(clip)
         src.n = resampled_length(len(clip.samples), clip.sample_rate, sr)
         # not held: an hour of speech would be hundreds of MB; the worker asks again when it
         # processes this item (the speech stage's finished files make that cheap)
@@ -197,7 +211,7 @@ def _process(src: _Source, s: ProgramSettings, sr: int, target_db: float,
         if clip is None or len(clip.samples) == 0:
             return _Processed(np.zeros(src.n, np.float32), np.zeros(0), 0.1, ("missing",),
                               detail or t("program.no_speech", item=src.item.name))
-        if _hash_clip(clip) != src.digest:
+        if _fingerprint(clip) != src.fingerprint:
             flags.append("changed")  # the speech changed while the program was being built
             log.warning("program: speech for %s changed during the render", src.item.name)
         x = np.array(clip.samples, dtype=np.float32)  # a copy: the caller's clip is not ours
@@ -299,40 +313,37 @@ def _k_energies(x: np.ndarray, rate: int, n_in: int, n_out: int,
 
 
 class _Bus:
-    """The part of the mix that later items can still reach; the rest goes on to the master."""
+    """The part of the mix that later items can still reach; the rest goes on to the master.
+    Holds the processed items themselves (no mix buffer to grow and copy) and sums them chunk
+    by chunk as they are flushed."""
 
-    def __init__(self, sink: _Master, beds: list[_BedPlan]) -> None:
+    def __init__(self, sink: _Master, beds: list[_BedPlan], sr: int) -> None:
         self.sink = sink
         self.base = 0
-        self.buf = np.zeros(0, np.float32)
+        self.pieces: list[tuple[int, np.ndarray]] = []  # (start sample, processed item)
         self.beds = beds
+        self.step = int(CHUNK_S * sr)
 
     def add(self, start: int, y: np.ndarray) -> None:
-        end = start + len(y)
-        need = end - self.base
-        if need > len(self.buf):
-            grown = np.zeros(need, np.float32)
-            grown[: len(self.buf)] = self.buf
-            self.buf = grown
-        self.buf[start - self.base : end - self.base] += y
+        self.pieces.append((start, y))
 
     def flush(self, upto: int) -> None:
-        step = int(CHUNK_S * 48000)
-        total = upto - self.base
-        pos = 0
-        while pos < total:
-            n = min(step, total - pos)
-            chunk = np.zeros(n, np.float32)
-            m = max(0, min(n, len(self.buf) - pos))
-            chunk[:m] = self.buf[pos : pos + m]
+        pos = self.base
+        while pos < upto:
+            end = min(upto, pos + self.step)
+            chunk = np.zeros(end - pos, np.float32)
+            for st, y in self.pieces:
+                a, b = max(pos, st), min(end, st + len(y))
+                if a < b:
+                    chunk[a - pos : b - pos] += y[a - st : b - st]
             for bed in self.beds:
-                bed.add_to(chunk, self.base + pos)
+                bed.add_to(chunk, pos)
             self.sink.push(chunk)
-            pos += n
-        if total > 0:
-            # a copy, not a view: the flushed part of a long item's buffer is freed now
-            self.buf = self.buf[total:].copy() if len(self.buf) > total else np.zeros(0, np.float32)
+            pos = end
+        if upto > self.base:
             self.base = upto
+            # an item is freed as soon as the mix has passed it
+            self.pieces = [(st, y) for st, y in self.pieces if st + len(y) > upto]
 
 
 @dataclass
@@ -416,6 +427,8 @@ class _WavWriter:
     """16-bit mono WAV written straight from numpy (libsndfile's float conversion is several
     times slower); the RIFF sizes are patched on close."""
 
+    HEADER = 44  # bytes before the samples
+
     def __init__(self, path: Path, sr: int) -> None:
         self.path = path
         self.f = path.open("wb")
@@ -440,9 +453,7 @@ class _WavWriter:
     def close(self) -> None:
         self.f.seek(0)
         self.f.write(self._header(self.sr, self.frames))
-        self.f.flush()
-        os.fsync(self.f.fileno())  # on disk before anyone may rename it into place
-        self.f.close()
+        self.f.close()  # synced once, after any level correction (render_program)
 
 
 class _Master:
@@ -512,47 +523,68 @@ class _Master:
         return np.concatenate(self.peaks) if self.peaks else np.zeros(0, np.float32)
 
 
-def _scale_wav(path: Path, gain_db: float) -> None:
-    """Apply a gain to the 16-bit samples of a WAV written by _WavWriter, in place, by chunks."""
-    g = dsp.db_to_lin(gain_db)
-    with path.open("r+b") as f:
-        f.seek(44)
-        while True:
-            pos = f.tell()
-            raw = f.read(1 << 21)
-            if not raw:
-                break
-            x = np.frombuffer(raw, dtype="<i2").astype(np.float32) * g
-            f.seek(pos)
-            f.write(memoryview(np.clip(np.rint(x), -32768, 32767).astype("<i2")))
-        f.flush()
-        os.fsync(f.fileno())
+def _pcm(path: Path, frames: int, write: bool = False) -> np.ndarray:
+    """The 16-bit samples of a WAV written by _WavWriter, memory-mapped."""
+    if frames == 0:
+        return np.zeros(0, "<i2")
+    return np.memmap(path, dtype="<i2", mode="r+" if write else "r", offset=_WavWriter.HEADER,
+                     shape=(frames,))
 
 
-def _span_true_peak(wav: Path, peaks: np.ndarray, sr: int, a: int, b: int, top: int = 48) -> float | None:
-    """True peak of samples [a, b) of the rendered WAV: 4x oversampling of the ``top`` 10 ms
-    blocks with the highest sample peaks (elsewhere the sample peak is lower by a margin no
-    real signal's inter-sample overshoot reaches)."""
+def _scale_wav(path: Path, gain_db: float, frames: int) -> None:
+    """Apply a gain to the 16-bit samples of a WAV written by _WavWriter, in place: the two
+    halves at once (numpy and file I/O release the GIL). Plain reads and writes, not a memory
+    map, so the file's pages are not counted against the process."""
+    g = np.float32(dsp.db_to_lin(gain_db))
+    block = 1 << 20
+
+    def part(a: int, b: int) -> None:
+        with path.open("r+b") as f:
+            for s in range(a, b, block):
+                n = min(b, s + block) - s
+                f.seek(_WavWriter.HEADER + 2 * s)
+                x = np.frombuffer(f.read(2 * n), dtype="<i2").astype(np.float32)
+                x *= g
+                np.rint(x, out=x)
+                np.clip(x, -32768, 32767, out=x)
+                f.seek(_WavWriter.HEADER + 2 * s)
+                f.write(memoryview(x.astype("<i2")))
+
+    half = frames // 2
+    with ThreadPoolExecutor(max_workers=2) as pool:
+        for f in [pool.submit(part, 0, half), pool.submit(part, half, frames)]:
+            f.result()
+
+
+def _fsync(path: Path) -> None:
+    fd = os.open(path, os.O_RDONLY)
+    try:
+        os.fsync(fd)
+    finally:
+        os.close(fd)
+
+
+def _span_true_peak(pcm: np.ndarray, peaks: np.ndarray, sr: int, a: int, b: int,
+                    top: int = 48) -> float | None:
+    """True peak in dBTP of samples [a, b) of the rendered 16-bit ``pcm``: 4x oversampling of
+    the ``top`` 10 ms blocks with the highest sample peaks (elsewhere the sample peak is lower
+    by a margin no real signal's inter-sample overshoot reaches), in one filter call."""
     hop = sr // 100
     ka, kb = a // hop, min(len(peaks), -(-b // hop))
     if kb <= ka:
         return None
     blk = peaks[ka:kb]
-    if float(blk.max()) <= 0:
-        return None
-    order = np.argsort(blk)[::-1][:top] + ka
     best = float(blk.max())
-    pad = 64
-    with sf.SoundFile(str(wav)) as f:
-        for k in sorted(order):
-            # oversample with real signal on both sides; keep only the block itself, since a
-            # window cut out of loud audio rings at its edges
-            s, e = max(a, k * hop), min(b, (k + 1) * hop)
-            lo, hi = max(0, s - pad), min(f.frames, e + pad)
-            f.seek(lo)
-            x = f.read(hi - lo, dtype="float32")
-            if e > s and len(x) >= e - lo:
-                best = max(best, float(dsp.oversampled_abs(x)[s - lo : e - lo].max()))
+    if best <= 0:
+        return None
+    k = np.sort(np.argpartition(blk, -top)[-top:] if len(blk) > top else np.arange(len(blk))) + ka
+    s, e = np.maximum(a, k * hop), np.minimum(b, (k + 1) * hop)
+    segs = [(int(x), int(y)) for x, y in zip(s, e, strict=True) if y > x]
+    # each block with real signal on both sides; only the block itself is kept, since a
+    # window cut out of loud audio rings at its edges
+    _, tp = dsp.oversampled_abs_segments(pcm, segs, pad=64)
+    if len(tp):
+        best = max(best, float(tp.max()) / 32768)
     return round(dsp.lin_to_db(best), 2)
 
 
@@ -604,6 +636,16 @@ def render_program(program: Program, settings: ProgramSettings, *, sample_rate: 
     again while rendering, from worker threads: they must be cheap, thread-safe and give the
     same audio (e.g. read the speech stage's finished WAV).
     """
+    # the render keeps both cores busy with its own threads; BLAS (the true-peak oversampling is
+    # a matrix product) spinning up threads of its own would only take turns with them
+    with threadpool_limits(limits=1, user_api="blas"):
+        return _render_program(program, settings, sample_rate, resolve_path, speech_for, say,
+                               cache_dir)
+
+
+def _render_program(program: Program, settings: ProgramSettings, sample_rate: int,
+                    resolve_path: PathFn, speech_for: SpeechFn, say: SpeechFn,
+                    cache_dir: Path | None) -> RenderedProgram:
     sr = sample_rate
     with ThreadPoolExecutor(max_workers=2) as pool:  # file hashing and speech loading overlap
         srcs = list(pool.map(lambda it: _resolve(it, sr, resolve_path, speech_for, say),
@@ -662,6 +704,7 @@ def render_program(program: Program, settings: ProgramSettings, *, sample_rate: 
             return dataclasses.replace(result, pcm=np.asarray(data, np.float32))
         wav = cache_dir / f"{key}.wav"
         js = cache_dir / f"{key}.json"
+        _fsync(wav_tmp)  # on disk before anyone may rename it into place
         os.replace(wav_tmp, wav)
         result = dataclasses.replace(result, wav_path=wav, rundown_path=js)
         _atomic_json(js, result.to_json())
@@ -704,7 +747,8 @@ def _render(items: list[Item], srcs: list[_Source], starts: list[int], total: in
                                   int(bed.fade_out_ms * sr / 1000), p.energies, p.hop_s))
         bed_entries.append(dataclasses.replace(entry, flags=p.flags, detail=p.detail))
 
-    # items: process two at a time, mix in order, master what no later item can reach. Every
+    # items: processed ahead on two workers, mixed in order; what no later item can reach is
+    # mastered at once. Every
     # item is already at the target, so the program gain starts at 0 dB; the measured result
     # is corrected afterwards if the overlaps, beds or the limiter moved it.
     hop = sr // 10
@@ -723,14 +767,24 @@ def _render(items: list[Item], srcs: list[_Source], starts: list[int], total: in
                         it.is_speech)
 
     with ThreadPoolExecutor(max_workers=2) as pool:
-        bus = _Bus(master, bed_plans)
+        bus = _Bus(master, bed_plans, sr)
         pending: dict[int, Future] = {}
-        for i in range(min(2, len(items))):
-            pending[i] = pool.submit(job, i)
+        ahead = [0, 0]  # next item to submit; samples submitted and not yet mixed
+
+        def submit() -> None:
+            # keep both workers busy while the master works: at least two items in flight,
+            # more while they fit the look-ahead budget (processed audio waiting to be mixed)
+            while ahead[0] < len(items) and (
+                    len(pending) < 2 or ahead[1] + srcs[ahead[0]].n <= LOOKAHEAD_S * sr):
+                pending[ahead[0]] = pool.submit(job, ahead[0])
+                ahead[1] += srcs[ahead[0]].n
+                ahead[0] += 1
+
+        submit()
         for i in range(len(items)):
             p = pending.pop(i).result()
-            if i + 2 < len(items):
-                pending[i + 2] = pool.submit(job, i + 2)
+            ahead[1] -= srcs[i].n
+            submit()
             if p is not None:
                 bus.add(starts[i], p.samples)
                 _place(model, starts[i] / hop, p.energies, p.hop_s * 10)
@@ -745,24 +799,25 @@ def _render(items: list[Item], srcs: list[_Source], starts: list[int], total: in
     energies = model[: len(ratios)] * ratios * 10 ** (gain_db / 10)
     peaks = master.peak_blocks()
     loud = dsp.gated_loudness(energies)
+    pcm = _pcm(wav_tmp, total)
+    tp_all = _span_true_peak(pcm, peaks, sr, 0, total, top=256) if total else None
+    corr = 0.0
     if loud is not None and abs(target - loud) > 0.15:
         # correct the level of the written file: down freely, up only within the peak headroom
-        tp_now = _span_true_peak(wav_tmp, peaks, sr, 0, total, top=256) or -120.0
-        corr = min(target - loud, s.true_peak_dbtp - 0.05 - tp_now)
-        log.debug("program %s: %.2f LUFS before correction, %.2f dBTP", key, loud, tp_now)
-        if abs(corr) > 0.05:
-            _scale_wav(wav_tmp, corr)
-            energies = energies * 10 ** (corr / 10)
-            peaks = peaks * np.float32(dsp.db_to_lin(corr))
-            loud += corr
-    if loud is not None and abs(loud - target) > 0.5:
-        warnings.append(t("program.loudness_off", measured=f"{loud:.1f}", target=f"{target:.1f}"))
+        corr = min(target - loud, s.true_peak_dbtp - 0.05 - (tp_all if tp_all is not None else -120.0))
+        log.debug("program %s: %.2f LUFS before correction, %s dBTP", key, loud, tp_all)
+        corr = corr if abs(corr) > 0.05 else 0.0
+    if loud is not None and abs(loud + corr - target) > 0.5:
+        warnings.append(t("program.loudness_off", measured=f"{loud + corr:.1f}", target=f"{target:.1f}"))
 
+    # true peaks are measured before the correction (it scales them all alike), so the file
+    # is read once before it is rewritten
     def measure(a: int, b: int) -> tuple[float | None, float | None]:
         ka, kb = -(-a // hop), b // hop
         lu = dsp.gated_loudness(energies[ka:kb]) if kb - ka >= 4 else None
-        tp = _span_true_peak(wav_tmp, peaks, sr, a, b) if b > a else None
-        return (round(lu, 2) if lu is not None else None), tp
+        tp = _span_true_peak(pcm, peaks, sr, a, b) if b > a else None
+        return (round(lu + corr, 2) if lu is not None else None), (
+            round(tp + corr, 2) if tp is not None else None)
 
     rundown: list[RundownEntry] = []
     for i, (it, src, st) in enumerate(zip(items, srcs, starts, strict=True)):
@@ -783,7 +838,10 @@ def _render(items: list[Item], srcs: list[_Source], starts: list[int], total: in
             lu, tp = measure(a, a + entry.duration_ms * sr // 1000)
             entry = dataclasses.replace(entry, loudness_lufs=lu, true_peak_dbtp=tp)
         rundown.append(entry)
-    tp_all = _span_true_peak(wav_tmp, peaks, sr, 0, total, top=256) if total else None
+    if corr:
+        _scale_wav(wav_tmp, corr, total)
+        loud += corr
+        tp_all = round(tp_all + corr, 2) if tp_all is not None else None
     for w in warnings:
         log.warning("program %s: %s", key, w)
     return RenderedProgram(

@@ -12,7 +12,7 @@ import scipy.signal as ss
 import soundfile as sf
 from program_measure import SR, TEXTS, lufs, tone_level, true_peak_db
 
-from broadcaster.models import Priority
+from broadcaster.models import Clip, Priority
 from broadcaster.program import dsp
 from broadcaster.program.model import (
     Bed,
@@ -229,6 +229,34 @@ def test_caller_speech_is_not_modified(render, speech) -> None:
     before = speech["b1"].samples.copy()
     render(Program((BulletinItem(bulletin_id="b1"),)))
     assert np.array_equal(before, speech["b1"].samples)
+
+
+def test_speech_that_changes_while_the_program_renders_is_flagged(render, speech) -> None:
+    calls: list[int] = []
+
+    def changing(_bid: str) -> Clip:
+        calls.append(1)
+        clip = speech["b1"]
+        if len(calls) == 1:
+            return clip
+        return Clip(clip.samples[::-1].copy(), clip.sample_rate)  # other audio, same length
+
+    prog = Program((BulletinItem(bulletin_id="b1"),))
+    steady = render(prog)
+    assert "changed" not in steady.rundown[0].flags
+    changed = render(prog, speech_map=_Calls(changing))
+    assert "changed" in changed.rundown[0].flags
+
+
+class _Calls(dict):
+    """A speech map that asks a function each time."""
+
+    def __init__(self, fn) -> None:
+        super().__init__()
+        self.fn = fn
+
+    def get(self, key, default=None):
+        return self.fn(key)
 
 
 def test_cache_writes_atomically_and_hits_on_same_inputs(render, tmp_path: Path, settings,
