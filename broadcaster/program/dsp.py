@@ -289,9 +289,11 @@ def compressor_gain(x: np.ndarray, rate: int, threshold_db: float, ratio: float,
     curve above ``threshold_db`` (dBFS RMS), attack/release smoothing of the gain reduction."""
     hop = max(1, rate // 200)
     nb = -(-len(x) // hop)
-    pad = np.zeros(nb * hop, np.float32)
-    pad[: len(x)] = x
-    ms = np.square(pad).reshape(nb, hop).mean(axis=1, dtype=np.float64)
+    whole = len(x) // hop * hop
+    ms = np.empty(nb)
+    ms[: whole // hop] = np.square(x[:whole]).reshape(-1, hop).mean(axis=1, dtype=np.float64)
+    if whole < len(x):  # the last, partial block as if padded with silence
+        ms[-1] = float(np.square(x[whole:], dtype=np.float64).sum()) / hop
     ms = ndi.uniform_filter1d(ms, size=4, origin=1, mode="nearest")  # 20 ms window, centred
     level = 10 * np.log10(ms + 1e-12)
     over = level - threshold_db
@@ -309,11 +311,14 @@ def compressor_gain(x: np.ndarray, rate: int, threshold_db: float, ratio: float,
         env = a_att * env + (1 - a_att) * v if v > env else a_rel * env + (1 - a_rel) * v
         sm[k] = env
     g = (10 ** (-sm / 20)).astype(np.float32)
-    # linear interpolation from block to block, sample by sample
+    # linear interpolation from block to block, sample by sample (built in place: no
+    # full-length temporaries besides the result)
     nxt = np.append(g[1:], g[-1])
     ramp = (np.arange(hop, dtype=np.float32) / hop)[None, :]
-    out = (g[:, None] + (nxt - g)[:, None] * ramp).reshape(-1)
-    return out[: len(x)]
+    out = np.empty((nb, hop), np.float32)
+    np.multiply((nxt - g)[:, None], ramp, out=out)
+    out += g[:, None]
+    return out.reshape(-1)[: len(x)]
 
 
 class Limiter:
