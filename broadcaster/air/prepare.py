@@ -130,18 +130,29 @@ class Preparer:
         return render_script(script, chain, pauses=s.speech.pauses_ms, rate=s.speech.rate,
                              voices=voices_for(chain, voice, strict=False), cache=self._cache)
 
-    def _store_speech(self, bulletin_id: str) -> Clip | None:
+    def _record(self, bulletin_id: str) -> Any:
         store = self._store()
         record = store.get(bulletin_id) if store is not None else None
         if record is None:
             raise ProgramError(f"bulletin {bulletin_id} is not in the store")
+        return record
+
+    def _finished_speech(self, record: Any) -> Path | None:
+        """The bulletin's speech as rendered ahead by the speech stage, if it is whole."""
         if verify_wav(record.speech_path):
-            return _clip_from_wav(record.speech_path)
+            return Path(record.speech_path)
         service = self._service()
         if service is not None:
             ready = service.ready(record.bulletin())
             if verify_wav(ready):
-                return _clip_from_wav(ready)
+                return Path(ready)
+        return None
+
+    def _store_speech(self, bulletin_id: str) -> Clip | None:
+        record = self._record(bulletin_id)
+        ready = self._finished_speech(record)
+        if ready is not None:
+            return _clip_from_wav(ready)
         log.info("speech of %s not rendered ahead: rendering now", bulletin_id)
         return self.speak(record.body, engine=record.engine, voice=record.voice)
 
@@ -167,6 +178,14 @@ class Preparer:
         if bulletin_id.startswith(FILE_PREFIX):
             path = self.station.resolve(bulletin_id[len(FILE_PREFIX):])
             return self._memo("b:" + bulletin_id, lambda: self._file_speech(path))
+        with self._memo_lock:
+            if "b:" + bulletin_id in self._clips:
+                return self._clips["b:" + bulletin_id]
+        ready = self._finished_speech(self._record(bulletin_id))
+        if ready is not None:
+            # speech the speech stage finished ahead is read again when the renderer asks
+            # again, not held: an hour of it would be some 200 MB for the whole render
+            return _clip_from_wav(ready)
         return self._memo("b:" + bulletin_id, lambda: self._store_speech(bulletin_id))
 
     def say(self, text: str) -> Clip | None:

@@ -359,3 +359,30 @@ def test_inbox_on_another_file_system_is_claimed_in_place(quiet_station: Station
         assert (share / "chia-se.txt").is_file() and ing.drain() == []
     finally:
         shutil.rmtree(share, ignore_errors=True)
+
+
+def test_the_program_reads_finished_speech_again_and_holds_only_what_it_synthesised(
+        quiet_station: Station) -> None:
+    """The renderer asks for each bulletin's speech twice (to plan, then to process): speech
+    rendered ahead is read from its file each time (an hour of it is not held in memory), speech
+    made on the spot is made once and handed out again."""
+    import numpy as np
+
+    from broadcaster.air.prepare import FILE_PREFIX, Preparer
+    from broadcaster.speech import build_engines
+    from broadcaster.speech.service import SpeechService
+
+    clock = SystemClock(quiet_station.tz)
+    speech = SpeechService(quiet_station, build_engines(quiet_station.settings.speech), None, clock)
+    store = BulletinStore(store_path(quiet_station))
+    ing = Ingester(quiet_station, store, clock, speech=speech)
+    (quiet_station.inbox_dir / "loa.txt").write_text("Loa phường phát lúc sáu giờ.", "utf-8")
+    ing.drain()
+    speech.run_pending()
+    ing.sync_speech()
+    prep = Preparer(quiet_station, store=lambda: store)
+    first, again = prep.speech_for("loa"), prep.speech_for("loa")
+    assert first is not again and np.array_equal(first.samples, again.samples)
+    (quiet_station.root / "tin.txt").write_text("Tin nhanh của phường.", "utf-8")
+    made, handed = prep.speech_for(FILE_PREFIX + "tin.txt"), prep.speech_for(FILE_PREFIX + "tin.txt")
+    assert made is handed and len(made.samples) > 0
