@@ -69,7 +69,10 @@ def verify_wav(path: Path | None) -> bool:
 
 
 def _clip_from_wav(path: Path) -> Clip:
-    data, rate = sf.read(str(path), dtype="float32", always_2d=False)
+    try:
+        data, rate = sf.read(str(path), dtype="float32", always_2d=False)
+    except (sf.LibsndfileError, RuntimeError, OSError) as exc:
+        raise ProgramError(f"cannot read speech: {exc}", where=str(path)) from None
     if data.ndim == 2:
         data = data.mean(axis=1)
     return Clip(np.ascontiguousarray(data, np.float32), rate)
@@ -92,6 +95,7 @@ class Preparer:
         self._lexicon_path = station.resolve(lex) if lex else None
         self._lexicon: Any = None
         self._clips: dict[str, Clip | None] = {}  # per preparation (see _memo)
+        self._paths: dict[str, Path] = {}  # finished speech files, per preparation
         self._memo_lock = threading.Lock()
 
     # --- speech -------------------------------------------------------------------------------
@@ -181,12 +185,16 @@ class Preparer:
         with self._memo_lock:
             if "b:" + bulletin_id in self._clips:
                 return self._clips["b:" + bulletin_id]
-        ready = self._finished_speech(self._record(bulletin_id))
-        if ready is not None:
-            # speech the speech stage finished ahead is read again when the renderer asks
-            # again, not held: an hour of it would be some 200 MB for the whole render
-            return _clip_from_wav(ready)
-        return self._memo("b:" + bulletin_id, lambda: self._store_speech(bulletin_id))
+            ready = self._paths.get(bulletin_id)
+        if ready is None:
+            ready = self._finished_speech(self._record(bulletin_id))
+            if ready is None:
+                return self._memo("b:" + bulletin_id, lambda: self._store_speech(bulletin_id))
+            with self._memo_lock:
+                ready = self._paths.setdefault(bulletin_id, ready)
+        # speech the speech stage finished ahead is read again from the same file when the
+        # renderer asks again, not held: an hour of it would be some 200 MB for the whole render
+        return _clip_from_wav(ready)
 
     def say(self, text: str) -> Clip | None:
         return self._memo("s:" + text, lambda: self.speak(text))
@@ -262,12 +270,12 @@ class Preparer:
 
     def prepare(self, planned: PlannedSlot) -> PreparedProgram:
         with self._memo_lock:
-            self._clips = {}
+            self._clips, self._paths = {}, {}
         try:
             return self._prepare(planned)
         finally:
             with self._memo_lock:
-                self._clips = {}  # a long bulletin's samples need not outlive its render
+                self._clips, self._paths = {}, {}  # samples need not outlive the render
 
     def _prepare(self, planned: PlannedSlot) -> PreparedProgram:
         s = self.station.settings

@@ -5,6 +5,8 @@ file and say whether it is missing or corrupt.
 
 from __future__ import annotations
 
+import contextlib
+import dataclasses
 import logging
 from dataclasses import dataclass
 from pathlib import Path
@@ -36,7 +38,7 @@ class AudioInfo:
     frames: int
     sample_rate: int
     channels: int
-    decoder: str  # "sndfile" | "miniaudio" | "av"
+    decoder: str  # "sndfile" | "flac" (miniaudio, libsndfile if damaged) | "miniaudio" | "av"
 
 
 def to_mono(samples: np.ndarray) -> np.ndarray:
@@ -96,7 +98,7 @@ def probe(path: Path) -> AudioInfo:
             # FLAC through miniaudio: libsndfile's FLAC decoding holds the GIL (a music track
             # would stall the other render threads for a quarter of a second), miniaudio's does
             # not and gives the same samples
-            decoder = "miniaudio" if info.format == "FLAC" and info.channels <= 2 else "sndfile"
+            decoder = "flac" if info.format == "FLAC" and info.channels <= 2 else "sndfile"
             return AudioInfo(int(info.frames), int(info.samplerate), int(info.channels), decoder)
     except (sf.LibsndfileError, RuntimeError, OSError):
         pass
@@ -158,6 +160,15 @@ def _decode_av(path: Path) -> tuple[np.ndarray, int]:
 def decode(path: Path, info: AudioInfo | None = None) -> tuple[np.ndarray, int]:
     """Mono float32 samples of ``path`` at the file's own rate."""
     info = info or probe(path)
+    if info.decoder == "flac":
+        with contextlib.suppress(AudioCorrupt):
+            data, rate = _decode_miniaudio(path, info)
+            if len(data) >= info.frames:
+                return data, rate
+            del data
+        # a damaged FLAC: miniaudio skips what it cannot read and goes on, libsndfile stops
+        # with an error; its answer (corrupt, or the frames it could read) is the one we want
+        info = dataclasses.replace(info, decoder="sndfile")
     try:
         if info.decoder == "sndfile":
             out = np.zeros(info.frames, np.float32)
@@ -176,19 +187,26 @@ def decode(path: Path, info: AudioInfo | None = None) -> tuple[np.ndarray, int]:
             return out, info.sample_rate
         if info.decoder == "av":
             return _decode_av(path)
-        # mono and the file's own rate from the decoder itself (its downmix of stereo is the
-        # mean of the two channels, like the other decoders'); more channels are mixed here
-        mono = info.channels <= 2
-        dec = miniaudio.decode_file(str(path), output_format=miniaudio.SampleFormat.FLOAT32,
-                                    nchannels=1 if mono else info.channels,
-                                    sample_rate=info.sample_rate)
-        data = np.frombuffer(dec.samples, dtype=np.float32)
-        if dec.nchannels > 1:
-            data = data.reshape(-1, dec.nchannels).mean(axis=1)
-        return np.ascontiguousarray(data, dtype=np.float32), dec.sample_rate
-    except (sf.LibsndfileError, RuntimeError, OSError, miniaudio.MiniaudioError) as exc:
+    except (sf.LibsndfileError, RuntimeError, OSError) as exc:
         raise AudioCorrupt(t("program.audio_corrupt", reason=str(exc).splitlines()[0]),
                            where=str(path)) from None
+    return _decode_miniaudio(path, info)
+
+
+def _decode_miniaudio(path: Path, info: AudioInfo) -> tuple[np.ndarray, int]:
+    """Mono and the file's own rate from miniaudio itself (its downmix of stereo is the mean of
+    the two channels, like the other decoders'); more channels are mixed here."""
+    try:
+        dec = miniaudio.decode_file(str(path), output_format=miniaudio.SampleFormat.FLOAT32,
+                                    nchannels=1 if info.channels <= 2 else info.channels,
+                                    sample_rate=info.sample_rate)
+    except (miniaudio.MiniaudioError, OSError) as exc:
+        raise AudioCorrupt(t("program.audio_corrupt", reason=str(exc).splitlines()[0]),
+                           where=str(path)) from None
+    data = np.frombuffer(dec.samples, dtype=np.float32)
+    if dec.nchannels > 1:
+        data = data.reshape(-1, dec.nchannels).mean(axis=1)
+    return np.ascontiguousarray(data, dtype=np.float32), dec.sample_rate
 
 
 def load_audio(path: Path, sample_rate: int) -> np.ndarray:

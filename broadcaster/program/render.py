@@ -25,10 +25,11 @@ import logging
 import os
 import tempfile
 import threading
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 from concurrent.futures import Future, ThreadPoolExecutor
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Any
 
 import numpy as np
 import soundfile as sf
@@ -65,7 +66,7 @@ from broadcaster.program.model import (
 
 log = logging.getLogger(__name__)
 
-RENDER_VERSION = "program-render-1"  # bump when the processing changes: invalidates caches
+RENDER_VERSION = "program-render-2"  # bump when the processing changes: invalidates caches
 CHUNK_S = 10.0
 # processed audio that may wait for the mix (float32 at 48 kHz: 12 minutes is 138 MB)
 LOOKAHEAD_S = 720.0
@@ -455,6 +456,9 @@ class _WavWriter:
         self.f.write(self._header(self.sr, self.frames))
         self.f.close()  # synced once, after any level correction (render_program)
 
+    def abort(self) -> None:
+        self.f.close()
+
 
 class _Master:
     """Streaming master: program gain, look-ahead true-peak limiter, 16-bit WAV; records the
@@ -510,6 +514,9 @@ class _Master:
         self.buf = self.buf[keep:]
         self.buf_at += keep
 
+    def abort(self) -> None:
+        self.wav.abort()
+
     def finish(self) -> None:
         end = self.buf_at + len(self.buf)
         while self.done < end:
@@ -523,12 +530,11 @@ class _Master:
         return np.concatenate(self.peaks) if self.peaks else np.zeros(0, np.float32)
 
 
-def _pcm(path: Path, frames: int, write: bool = False) -> np.ndarray:
-    """The 16-bit samples of a WAV written by _WavWriter, memory-mapped."""
+def _pcm(path: Path, frames: int) -> np.ndarray:
+    """The 16-bit samples of a WAV written by _WavWriter, memory-mapped read-only."""
     if frames == 0:
         return np.zeros(0, "<i2")
-    return np.memmap(path, dtype="<i2", mode="r+" if write else "r", offset=_WavWriter.HEADER,
-                     shape=(frames,))
+    return np.memmap(path, dtype="<i2", mode="r", offset=_WavWriter.HEADER, shape=(frames,))
 
 
 def _scale_wav(path: Path, gain_db: float, frames: int) -> None:
@@ -585,7 +591,7 @@ def _span_true_peak(pcm: np.ndarray, peaks: np.ndarray, sr: int, a: int, b: int,
     _, tp = dsp.oversampled_abs_segments(pcm, segs, pad=64)
     if len(tp):
         best = max(best, float(tp.max()) / 32768)
-    return round(dsp.lin_to_db(best), 2)
+    return dsp.lin_to_db(best)
 
 
 def _atomic_json(path: Path, data: dict) -> None:
@@ -636,11 +642,31 @@ def render_program(program: Program, settings: ProgramSettings, *, sample_rate: 
     again while rendering, from worker threads: they must be cheap, thread-safe and give the
     same audio (e.g. read the speech stage's finished WAV).
     """
-    # the render keeps both cores busy with its own threads; BLAS (the true-peak oversampling is
-    # a matrix product) spinning up threads of its own would only take turns with them
-    with threadpool_limits(limits=1, user_api="blas"):
+    with _one_blas_thread():
         return _render_program(program, settings, sample_rate, resolve_path, speech_for, say,
                                cache_dir)
+
+
+_blas_lock = threading.Lock()
+_blas_users: list[Any] = []  # the limiter object while any render runs, one entry per render
+
+
+@contextlib.contextmanager
+def _one_blas_thread() -> Iterator[None]:
+    """BLAS on one thread while any render runs. A render keeps both cores busy with its own
+    threads; BLAS (the true-peak oversampling is a matrix product) spinning up threads of its
+    own would only take turns with them. The limit is process-wide, so overlapping renders
+    share it: the first sets it, the last restores it."""
+    with _blas_lock:
+        ctl = _blas_users[0] if _blas_users else threadpool_limits(limits=1, user_api="blas")
+        _blas_users.append(ctl)
+    try:
+        yield
+    finally:
+        with _blas_lock:
+            _blas_users.pop()
+            if not _blas_users:
+                ctl.restore_original_limits()
 
 
 def _render_program(program: Program, settings: ProgramSettings, sample_rate: int,
@@ -694,18 +720,18 @@ def _render_program(program: Program, settings: ProgramSettings, sample_rate: in
                 # programs): render once more with the program gain raised before the limiter
                 gain_db += target - loud
                 log.info("program %s: %.2f LUFS, rendering again %+.2f dB", key, loud, gain_db)
+            if cache_dir is None:
+                data, _ = sf.read(str(wav_tmp), dtype="float32", always_2d=False)
+                wav_tmp.unlink()
+                return dataclasses.replace(result, pcm=np.asarray(data, np.float32))
+            wav = cache_dir / f"{key}.wav"
+            js = cache_dir / f"{key}.json"
+            _fsync(wav_tmp)  # on disk before anyone may rename it into place
+            os.replace(wav_tmp, wav)
         except BaseException:
             with contextlib.suppress(FileNotFoundError):
                 wav_tmp.unlink()
             raise
-        if cache_dir is None:
-            data, _ = sf.read(str(wav_tmp), dtype="float32", always_2d=False)
-            wav_tmp.unlink()
-            return dataclasses.replace(result, pcm=np.asarray(data, np.float32))
-        wav = cache_dir / f"{key}.wav"
-        js = cache_dir / f"{key}.json"
-        _fsync(wav_tmp)  # on disk before anyone may rename it into place
-        os.replace(wav_tmp, wav)
         result = dataclasses.replace(result, wav_path=wav, rundown_path=js)
         _atomic_json(js, result.to_json())
         return result
@@ -748,9 +774,8 @@ def _render(items: list[Item], srcs: list[_Source], starts: list[int], total: in
         bed_entries.append(dataclasses.replace(entry, flags=p.flags, detail=p.detail))
 
     # items: processed ahead on two workers, mixed in order; what no later item can reach is
-    # mastered at once. Every
-    # item is already at the target, so the program gain starts at 0 dB; the measured result
-    # is corrected afterwards if the overlaps, beds or the limiter moved it.
+    # mastered at once. Every item is already at the target, so the program gain starts at
+    # 0 dB; the measured result is corrected afterwards if overlaps, beds or the limiter moved it.
     hop = sr // 10
     master = _Master(sr, gain_db, s.true_peak_dbtp, wav_tmp)
     model = np.zeros(total // hop + 2)  # K-weighted energy per 100 ms of the program
@@ -781,16 +806,22 @@ def _render(items: list[Item], srcs: list[_Source], starts: list[int], total: in
                 ahead[0] += 1
 
         submit()
-        for i in range(len(items)):
-            p = pending.pop(i).result()
-            ahead[1] -= srcs[i].n
-            submit()
-            if p is not None:
-                bus.add(starts[i], p.samples)
-                _place(model, starts[i] / hop, p.energies, p.hop_s * 10)
-                processed_flags[i] = (p.flags, p.detail)
-                del p  # not held while waiting for the next item
-            bus.flush(suffix_min[i + 1])
+        try:
+            for i in range(len(items)):
+                p = pending.pop(i).result()
+                ahead[1] -= srcs[i].n
+                submit()
+                if p is not None:
+                    bus.add(starts[i], p.samples)
+                    _place(model, starts[i] / hop, p.energies, p.hop_s * 10)
+                    processed_flags[i] = (p.flags, p.detail)
+                    del p  # not held while waiting for the next item
+                bus.flush(suffix_min[i + 1])
+        except BaseException:
+            for f in pending.values():  # the look-ahead's queued items are not wanted now
+                f.cancel()
+            master.abort()
+            raise
         bus.flush(total)
     master.finish()
     for bp in bed_plans:
@@ -841,7 +872,7 @@ def _render(items: list[Item], srcs: list[_Source], starts: list[int], total: in
     if corr:
         _scale_wav(wav_tmp, corr, total)
         loud += corr
-        tp_all = round(tp_all + corr, 2) if tp_all is not None else None
+    tp_all = round(tp_all + corr, 2) if tp_all is not None else None
     for w in warnings:
         log.warning("program %s: %s", key, w)
     return RenderedProgram(

@@ -58,3 +58,25 @@ def test_flac_decodes_to_the_mean_of_its_channels(tmp_path: Path) -> None:
     ref, _ = sf.read(str(path), dtype="float32")
     assert rate == 44100 and len(got) == len(ref)
     assert np.abs(got - ref.mean(axis=1)).max() < 1e-6
+
+
+@pytest.mark.parametrize("damage", ["cut", "garbage"])
+def test_a_damaged_flac_is_reported_corrupt(tmp_path: Path, damage: str) -> None:
+    """A cut FLAC, or one with 20 kB overwritten in the middle, is reported corrupt (and so left
+    out of the program and flagged), never aired with a silent jump in it."""
+    from broadcaster.program.audio import decode
+
+    rng = np.random.default_rng(3)
+    path = tmp_path / "track.flac"
+    sf.write(path, np.clip(rng.standard_normal((480000, 2)) * 0.2, -1, 1), 48000,
+             subtype="PCM_16")
+    raw = path.read_bytes()
+    if damage == "cut":
+        raw = raw[: int(len(raw) * 0.6)]
+    else:
+        half = len(raw) // 2
+        raw = raw[:half] + rng.integers(0, 256, 20000, dtype=np.uint8).tobytes() + raw[half + 20000:]
+    path.write_bytes(raw)
+    with pytest.raises(AudioCorrupt) as err:
+        decode(path)
+    assert "track.flac" in str(err.value)

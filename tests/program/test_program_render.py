@@ -342,3 +342,35 @@ def test_speech_compression_narrows_the_level_swings(render, settings) -> None:
     plain = render(prog, settings_=settings.model_copy(update={"compression": False}))
     squeezed = render(prog)
     assert swing(squeezed) < swing(plain) - 1.0, (swing(squeezed), swing(plain))
+
+
+def test_overlapping_renders_hand_back_the_blas_threads_they_found() -> None:
+    from threadpoolctl import threadpool_info
+
+    from broadcaster.program import render as render_mod
+
+    def blas_threads() -> list[int]:
+        return [p["num_threads"] for p in threadpool_info() if p["user_api"] == "blas"]
+
+    before = blas_threads()
+    first, second = render_mod._one_blas_thread(), render_mod._one_blas_thread()
+    first.__enter__()
+    second.__enter__()
+    assert set(blas_threads()) <= {1}
+    first.__exit__(None, None, None)  # the first render ends while the second still runs
+    assert set(blas_threads()) <= {1}
+    second.__exit__(None, None, None)
+    assert blas_threads() == before
+
+
+def test_a_failed_sync_leaves_no_temporary_file(render, tmp_path: Path, monkeypatch) -> None:
+    from broadcaster.program import render as render_mod
+
+    def broken(_path: Path) -> None:
+        raise OSError(5, "Input/output error")
+
+    monkeypatch.setattr(render_mod, "_fsync", broken)
+    cache = tmp_path / "cache"
+    with pytest.raises(OSError):
+        render(Program((Jingle(path="audio/chime-open.flac"),)), cache_dir=cache)
+    assert list(cache.iterdir()) == []
