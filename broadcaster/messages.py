@@ -99,8 +99,16 @@ CATALOG: dict[str, dict[str, str]] = {
     "v.see_week": {"vi": "xem mã buổi trong week.yaml", "en": "see week.yaml for slot ids"},
     # --- air ----------------------------------------------------------------------------------
     "air.no_device": {
-        "vi": "Không có thiết bị âm thanh đầu ra ({reason}). Đài vẫn chạy và phát ra tệp WAV trong {path}.",
-        "en": "No sound output device ({reason}). The station keeps running and airs to WAV files in {path}.",
+        "vi": "Không có thiết bị âm thanh đầu ra ({reason}). Đài vẫn chạy và phát ra tệp {fmt} trong {path}.",
+        "en": "No sound output device ({reason}). The station keeps running and airs to {fmt} files in {path}.",
+    },
+    "air.no_device_no_sink": {
+        "vi": "Không có thiết bị âm thanh đầu ra ({reason}) và audio.file_sink_when_no_device đang tắt: đài không có nơi để phát.",
+        "en": "No sound output device ({reason}) and audio.file_sink_when_no_device is off: the station has nowhere to air.",
+    },
+    "air.no_device_no_sink.hint": {
+        "vi": "cắm card âm thanh, chọn audio.output_device (xem 'broadcaster devices') hoặc đặt file_sink_when_no_device: true",
+        "en": "connect a sound card, pick audio.output_device (see 'broadcaster devices') or set file_sink_when_no_device: true",
     },
     "air.device": {"vi": "Phát qua thiết bị âm thanh: {device}", "en": "Playing on sound device: {device}"},
     "air.on_air": {"vi": "LÊN SÓNG lúc {when}: {slot} ({duration})", "en": "ON AIR at {when}: {slot} ({duration})"},
@@ -352,7 +360,7 @@ CATALOG: dict[str, dict[str, str]] = {
     "doctor.warn": {"vi": "CẢNH BÁO", "en": "WARN"},
     "doctor.fail": {"vi": "LỖI", "en": "FAIL"},
     "doctor.device.none": {"vi": "không có đầu ra âm thanh ({reason})", "en": "no sound output ({reason})"},
-    "doctor.device.file_sink": {"vi": "; đài phát ra tệp WAV", "en": "; airing to WAV files"},
+    "doctor.device.file_sink": {"vi": "; đài phát ra tệp trong var/archive", "en": "; airing to files in var/archive"},
     "doctor.device.default": {"vi": "đầu ra mặc định: {name} (thấy {n} thiết bị)", "en": "default output: {name} ({n} found)"},
     "doctor.device.missing": {
         "vi": "không thấy đầu ra đã cấu hình '{want}' (đang có: {names})",

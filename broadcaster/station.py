@@ -40,7 +40,7 @@ def asrun_path(station: Station) -> Path:
 
 
 def choose_player(station: Station, clock: Clock, notify: Callable[[str], None]) -> tuple[Player, bool]:
-    """The sound card if PortAudio sees one, else the WAV file sink (said once, clearly)."""
+    """The sound card if PortAudio sees one, else the file sink (said once, clearly)."""
     audio = station.settings.audio
     devices, why = probe_outputs()
     if devices:
@@ -49,9 +49,13 @@ def choose_player(station: Station, clock: Clock, notify: Callable[[str], None])
         notify(t("air.device", device=audio.output_device if audio.output_device is not None
                  else next((d["name"] for d in devices if d["default"]), devices[0]["name"])))
         return player, False
+    if not audio.file_sink_when_no_device:
+        raise AirError(t("air.no_device_no_sink", reason=why), where=f"{station.root / 'station.yaml'}: audio.file_sink_when_no_device",
+                       hint=t("air.no_device_no_sink.hint"))
     out = station.var("archive")
-    notify(t("air.no_device", reason=why, path=out))
-    return FilePlayer(clock, out), True
+    fmt = station.settings.program.archive_format
+    notify(t("air.no_device", reason=why, path=out, fmt=fmt.upper()))
+    return FilePlayer(clock, out, fmt), True
 
 
 class StationService:

@@ -12,7 +12,6 @@ import datetime as dt
 import json
 import logging
 import os
-import shutil
 import subprocess
 import sys
 import threading
@@ -24,6 +23,8 @@ from typing import Protocol
 import soundfile as sf
 
 from broadcaster.clock import Clock
+from broadcaster.errors import ProgramError
+from broadcaster.program.archive import copy_audio
 
 log = logging.getLogger(__name__)
 
@@ -248,12 +249,15 @@ class SoundCardPlayer:
 
 
 class FilePlayer:
-    """No sound card: 'airs' by writing the program WAV under ``out_dir/DATE/`` in real time."""
+    """No sound card: 'airs' by writing the program under ``out_dir/DATE/`` (in the archive
+    format: FLAC by default, WAV on request) and taking the program's time to do so. That
+    copy is the airing's archive."""
 
-    def __init__(self, clock: Clock, out_dir: Path) -> None:
+    def __init__(self, clock: Clock, out_dir: Path, fmt: str = "flac") -> None:
         self.clock = clock
         self.out_dir = out_dir
-        self.description = f"WAV file sink {out_dir}"
+        self.fmt = fmt
+        self.description = f"{fmt.upper()} file sink {out_dir}"
 
     def play(self, wav: Path, start_at: dt.datetime, name: str = "",
              cancel: threading.Event | None = None) -> PlayResult:
@@ -263,13 +267,11 @@ class FilePlayer:
         started = self.clock.now()
         folder = self.out_dir / f"{started:%Y-%m-%d}"
         folder.mkdir(parents=True, exist_ok=True)
-        target = folder / f"{started:%H%M%S}-{name or wav.stem}.wav"
-        tmp = target.with_suffix(".part")
+        target = folder / f"{started:%H%M%S}-{name or wav.stem}.{self.fmt}"
         try:
-            shutil.copyfile(wav, tmp)
-            os.replace(tmp, target)
+            copy_audio(wav, target, self.fmt)
             duration = sf.info(str(target)).duration
-        except (OSError, RuntimeError) as exc:
+        except (ProgramError, OSError, RuntimeError) as exc:
             return PlayResult("failed", None, self.clock.now(), f"file sink: {exc}", str(target))
         end = started + dt.timedelta(seconds=duration)
         while self.clock.now() < end:

@@ -69,20 +69,37 @@ def archive_program(program: RenderedProgram | Path, archive_dir: Path, fmt: str
             raise ProgramError(f"cannot read program: {exc}", where=str(src)) from None
     stem = _SAFE.sub("-", name).strip("-") or "program"
     out = day / f"{now.strftime('%H%M%S')}-{stem}-{digest}.{fmt}"
-    if src is not None and fmt == "wav" and sf.info(str(src)).subtype == "PCM_16":
-        tmp = out.with_name(f".{out.name}.{os.getpid()}-{threading.get_ident()}.tmp")
-        shutil.copyfile(src, tmp)
-        os.replace(tmp, out)
-    elif src is not None:
-        with sf.SoundFile(str(src)) as f:
-            if f.channels != 1:
-                blocks = (b.mean(axis=1) for b in f.blocks(_BLOCK, dtype="float32", always_2d=True))
-            else:
-                blocks = f.blocks(_BLOCK, dtype="float32")
-            _write(blocks, rate, out, fmt)
+    if src is not None:
+        copy_audio(src, out, fmt)
     else:
         _write((np.asarray(pcm[i : i + _BLOCK]) for i in range(0, len(pcm), _BLOCK)), rate, out, fmt)
     return Archived(out, prune_archive(archive_dir, retention_days, now))
+
+
+def copy_audio(src: Path, out: Path, fmt: str) -> None:
+    """Write the WAV ``src`` to ``out`` as 16-bit mono ``fmt`` (flac or wav), atomically and
+    streamed (a long program is never held whole)."""
+    if fmt not in ("flac", "wav"):
+        raise ProgramError(f"unknown archive format '{fmt}'", hint="flac or wav")
+    try:
+        info = sf.info(str(src))
+    except (sf.LibsndfileError, RuntimeError, OSError) as exc:
+        raise ProgramError(f"cannot read program: {exc}", where=str(src)) from None
+    if fmt == "wav" and info.subtype == "PCM_16" and info.channels == 1:
+        tmp = out.with_name(f".{out.name}.{os.getpid()}-{threading.get_ident()}.tmp")
+        try:
+            shutil.copyfile(src, tmp)
+            os.replace(tmp, out)
+        except OSError as exc:
+            tmp.unlink(missing_ok=True)
+            raise ProgramError(f"cannot write archive: {exc}", where=str(out)) from None
+        return
+    with sf.SoundFile(str(src)) as f:
+        if f.channels != 1:
+            blocks = (b.mean(axis=1) for b in f.blocks(_BLOCK, dtype="float32", always_2d=True))
+        else:
+            blocks = f.blocks(_BLOCK, dtype="float32")
+        _write(blocks, info.samplerate, out, fmt)
 
 
 def prune_archive(archive_dir: Path, retention_days: int, now: dt.datetime) -> tuple[Path, ...]:

@@ -64,7 +64,7 @@ def _find(needle: np.ndarray, hay: np.ndarray) -> tuple[int, float]:
 
 def test_thin_broadcast_through_the_wav_file_sink(station: Station, no_sound: None) -> None:
     messages, when = _air_one(station, lead_s=2)
-    no_device = t("air.no_device", reason="", path="").split("(")[0]
+    no_device = t("air.no_device", reason="", path="", fmt="").split("(")[0]
     assert sum(m.startswith(no_device) for m in messages) == 1  # said once, clearly
     log = AsRunLog(asrun_path(station))
     (row,) = [r for r in log.rows(day=when.date()) if r.slot_id.startswith("e2e")]
@@ -75,6 +75,7 @@ def test_thin_broadcast_through_the_wav_file_sink(station: Station, no_sound: No
     assert row.items == ["jingle:between", "bulletin:tin.txt", "jingle:between"]
     archived = Path(row.archive)
     assert archived.is_file() and archived.is_relative_to(station.var_dir / "archive")
+    assert sf.info(str(archived)).format == "FLAC"  # the airing's archive copy, compact
     audio, rate = sf.read(str(archived), dtype="float32")
     chime = load_audio(station.resolve("audio/chime-between.flac"), rate)
     chime = chime / np.max(np.abs(chime))
@@ -117,3 +118,19 @@ def test_thin_broadcast_through_the_real_sound_card(station: Station, pulse, tmp
     assert score2 > 0.9, "the closing chime was not heard"
     spoken = heard[begin + first + len(chime): tail_from + second]
     assert np.sqrt(np.mean(spoken**2)) > 0.02  # speech between the chimes
+
+
+def test_no_sound_card_and_no_file_sink_refuses_to_start_and_says_why(station_dir: Path,
+                                                                        no_sound: None) -> None:
+    from broadcaster.config import load_station
+    from broadcaster.errors import AirError
+
+    (station_dir / "station.yaml").write_text(
+        "speech:\n  engines: [espeak]\naudio:\n  file_sink_when_no_device: false\n",
+        encoding="utf-8")
+    service = StationService(load_station(station_dir), notify=lambda _m: None)
+    with pytest.raises(AirError) as err:
+        service.start()
+    service.stop()
+    assert "file_sink_when_no_device" in str(err.value)
+    assert str(station_dir / "station.yaml") in str(err.value)
