@@ -1,6 +1,6 @@
 """End to end: text -> espeak-ng speech -> chimes + speech -> on air at the slot time -> as-run.
 
-Once through the WAV file sink (no sound card), once through the real sound-card path: a
+Once through the file sink (no sound card), once through the real sound-card path: a
 PulseAudio null sink whose monitor is recorded and checked.
 """
 

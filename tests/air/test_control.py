@@ -86,7 +86,7 @@ def test_status_shows_on_air_and_next(running: StationService) -> None:
     assert any(n["slot"] == slot.name for n in reply["next"])
     _wait(lambda: call(running.station.var_dir, "status")["on_air"] == slot.name)
     reply = call(running.station.var_dir, "status")
-    assert "WAV file sink" in reply["output"]
+    assert "FLAC file sink" in reply["output"]
     assert [e["name"] for e in reply["engines"]] == ["espeak"]
     assert reply["bulletins"] == []  # nothing in the inbox
 
