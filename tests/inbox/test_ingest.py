@@ -281,18 +281,24 @@ def test_polling_alone_finds_files(quiet_station: Station) -> None:
     assert not watcher.events and store.get("cham") is not None
 
 
-def test_real_speech_service_renders_ahead_into_var(quiet_station: Station) -> None:
+def _spoken_ahead(station: Station) -> BulletinStore:
+    """One bulletin ingested and its speech rendered ahead by the real speech service."""
     from broadcaster.speech import build_engines
     from broadcaster.speech.service import SpeechService
 
-    clock = SystemClock(quiet_station.tz)
-    speech = SpeechService(quiet_station, build_engines(quiet_station.settings.speech), None, clock)
-    store = BulletinStore(store_path(quiet_station))
-    ing = Ingester(quiet_station, store, clock, speech=speech)
-    (quiet_station.inbox_dir / "loa.txt").write_text("Loa phường phát lúc sáu giờ.", "utf-8")
+    clock = SystemClock(station.tz)
+    speech = SpeechService(station, build_engines(station.settings.speech), None, clock)
+    store = BulletinStore(store_path(station))
+    ing = Ingester(station, store, clock, speech=speech)
+    (station.inbox_dir / "loa.txt").write_text("Loa phường phát lúc sáu giờ.", "utf-8")
     ing.drain()
     assert speech.run_pending() == 1  # what the service's thread does in the station
     ing.sync_speech()
+    return store
+
+
+def test_real_speech_service_renders_ahead_into_var(quiet_station: Station) -> None:
+    store = _spoken_ahead(quiet_station)
     rec = store.get("loa")
     assert rec.speech_path is not None and rec.speech_path.parent == quiet_station.var_dir / "speech"
     import soundfile as sf
@@ -369,17 +375,8 @@ def test_the_program_reads_finished_speech_again_and_holds_only_what_it_synthesi
     import numpy as np
 
     from broadcaster.air.prepare import FILE_PREFIX, Preparer
-    from broadcaster.speech import build_engines
-    from broadcaster.speech.service import SpeechService
 
-    clock = SystemClock(quiet_station.tz)
-    speech = SpeechService(quiet_station, build_engines(quiet_station.settings.speech), None, clock)
-    store = BulletinStore(store_path(quiet_station))
-    ing = Ingester(quiet_station, store, clock, speech=speech)
-    (quiet_station.inbox_dir / "loa.txt").write_text("Loa phường phát lúc sáu giờ.", "utf-8")
-    ing.drain()
-    speech.run_pending()
-    ing.sync_speech()
+    store = _spoken_ahead(quiet_station)
     prep = Preparer(quiet_station, store=lambda: store)
     first, again = prep.speech_for("loa"), prep.speech_for("loa")
     assert first is not again and np.array_equal(first.samples, again.samples)
