@@ -152,14 +152,6 @@ class Preparer:
                 return Path(ready)
         return None
 
-    def _store_speech(self, bulletin_id: str) -> Clip | None:
-        record = self._record(bulletin_id)
-        ready = self._finished_speech(record)
-        if ready is not None:
-            return _clip_from_wav(ready)
-        log.info("speech of %s not rendered ahead: rendering now", bulletin_id)
-        return self.speak(record.body, engine=record.engine, voice=record.voice)
-
     def _file_speech(self, path: Path) -> Clip:
         try:
             from broadcaster.inbox.reader import read_bulletin
@@ -187,9 +179,12 @@ class Preparer:
                 return self._clips["b:" + bulletin_id]
             ready = self._paths.get(bulletin_id)
         if ready is None:
-            ready = self._finished_speech(self._record(bulletin_id))
-            if ready is None:
-                return self._memo("b:" + bulletin_id, lambda: self._store_speech(bulletin_id))
+            record = self._record(bulletin_id)
+            ready = self._finished_speech(record)
+            if ready is None:  # made on the spot: made once, handed out again
+                log.info("speech of %s not rendered ahead: rendering now", bulletin_id)
+                return self._memo("b:" + bulletin_id, lambda: self.speak(
+                    record.body, engine=record.engine, voice=record.voice))
             with self._memo_lock:
                 ready = self._paths.setdefault(bulletin_id, ready)
         # speech the speech stage finished ahead is read again from the same file when the

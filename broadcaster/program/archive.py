@@ -54,25 +54,18 @@ def archive_program(program: RenderedProgram | Path, archive_dir: Path, fmt: str
     day = archive_dir / now.strftime("%Y-%m-%d")
     day.mkdir(parents=True, exist_ok=True)
     if isinstance(program, RenderedProgram):
-        digest = program.digest[:12]
-        rate = program.sample_rate
-        if program.wav_path is not None:
-            src: Path | None = program.wav_path
-        else:
-            src = None
-            pcm = program.samples
+        src, digest = program.wav_path, program.digest[:12]
     else:
         src, digest = Path(program), Path(program).stem[:12]
-        try:
-            rate = sf.info(str(src)).samplerate
-        except (sf.LibsndfileError, RuntimeError, OSError) as exc:
-            raise ProgramError(f"cannot read program: {exc}", where=str(src)) from None
     stem = _SAFE.sub("-", name).strip("-") or "program"
     out = day / f"{now.strftime('%H%M%S')}-{stem}-{digest}.{fmt}"
     if src is not None:
-        copy_audio(src, out, fmt)
+        copy_audio(src, out, fmt)  # reads the rate from the file, names it if unreadable
     else:
-        _write((np.asarray(pcm[i : i + _BLOCK]) for i in range(0, len(pcm), _BLOCK)), rate, out, fmt)
+        assert isinstance(program, RenderedProgram)  # a render result held in memory
+        pcm = program.samples
+        _write((np.asarray(pcm[i : i + _BLOCK]) for i in range(0, len(pcm), _BLOCK)),
+               program.sample_rate, out, fmt)
     return Archived(out, prune_archive(archive_dir, retention_days, now))
 
 

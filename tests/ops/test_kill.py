@@ -44,30 +44,27 @@ def _wait(predicate, timeout: float, proc: subprocess.Popen[bytes] | None = None
     raise AssertionError("condition not reached: " + (log.read_text()[-3000:] if log else ""))
 
 
-def _asrun(root: Path) -> list[tuple[str, str]]:
-    db = root / "var" / "db" / "asrun.sqlite3"
+def _query(db: Path, sql: str) -> list[tuple[str, str]]:
+    """Rows from a station database, read-only; none while it does not exist yet."""
     if not db.exists():
         return []
     con = sqlite3.connect(f"file:{db}?mode=ro", uri=True, timeout=5)
     try:
-        return con.execute("SELECT slot_key, outcome FROM airings ORDER BY id").fetchall()
+        return con.execute(sql).fetchall()
     except sqlite3.Error:
         return []
     finally:
         con.close()
+
+
+def _asrun(root: Path) -> list[tuple[str, str]]:
+    return _query(root / "var" / "db" / "asrun.sqlite3",
+                  "SELECT slot_key, outcome FROM airings ORDER BY id")
 
 
 def _intake(root: Path) -> list[tuple[str, str]]:
-    db = root / "var" / "db" / "bulletins.sqlite3"
-    if not db.exists():
-        return []
-    con = sqlite3.connect(f"file:{db}?mode=ro", uri=True, timeout=5)
-    try:
-        return con.execute("SELECT source, state FROM intake ORDER BY id").fetchall()
-    except sqlite3.Error:
-        return []
-    finally:
-        con.close()
+    return _query(root / "var" / "db" / "bulletins.sqlite3",
+                  "SELECT source, state FROM intake ORDER BY id")
 
 
 def test_sigkill_during_intake_and_during_air_then_restart(station_dir: Path, tmp_path: Path) -> None:

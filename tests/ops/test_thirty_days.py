@@ -14,7 +14,7 @@ import soundfile as sf
 
 from broadcaster.air.asrun import AsRunLog
 from broadcaster.air.player import FakePlayer
-from broadcaster.air.playout import AirReport, Playout
+from broadcaster.air.playout import Playout
 from broadcaster.air.prepare import PreparedProgram
 from broadcaster.air.schedule import BulletinsItem, PlannedSlot, Schedule
 from broadcaster.air.scheduler import SlotScheduler
@@ -40,30 +40,12 @@ slots:
 """
 
 
-class StoreAwarePlayout(Playout):
-    """What the lead's playout is to do with the store: record each aired bulletin once."""
-
-    def __init__(self, store: BulletinStore, chosen: dict[str, list[tuple[str, int]]],
-                 **kw: object) -> None:
-        super().__init__(**kw)  # type: ignore[arg-type]
-        self.store = store
-        self.chosen = chosen
-
-    def air(self, planned: PlannedSlot) -> AirReport:
-        report = super().air(planned)
-        if report.outcome in ("aired", "late") and report.started is not None:
-            for bid, version in self.chosen.get(planned.key, []):
-                self.store.record_airing(bid, version, planned.key, report.started)
-        return report
-
-
 class Sim:
     def __init__(self, station: Station, clock: FakeClock, tmp: Path) -> None:
         self.station, self.clock = station, clock
         self.wav = tmp / "prog.wav"
         sf.write(str(self.wav), np.zeros(48000 * 20, np.float32), 48000)
         self.schedule = Schedule.load(station.schedules_dir, station.tz)
-        self.chosen: dict[str, list[tuple[str, int]]] = {}
         self.player = FakePlayer(clock)
 
     def prepare(self, planned: PlannedSlot) -> PreparedProgram:
@@ -72,10 +54,14 @@ class Sim:
             if isinstance(item, BulletinsItem):
                 picks += select_bulletins(self.store.eligible(planned.start), item.bulletins,
                                           planned.slot.id, taken=[p.id for p in picks])
-        self.chosen[planned.key] = [(r.id, r.version) for r in picks]
         return PreparedProgram(planned.key, self.wav, "h",
                                ("jingle:open", *(f"bulletin:{r.id}@v{r.version}" for r in picks)),
-                               20_000)
+                               20_000, bulletins=tuple((r.id, r.version) for r in picks))
+
+    def count(self, prepared: PreparedProgram, slot_key: str, when: dt.datetime) -> None:
+        """What the station's on_aired hook does: one airing per bulletin carried."""
+        for bulletin_id, version in prepared.bulletins:
+            self.store.record_airing(bulletin_id, version, slot_key, when)
 
     def start(self) -> None:
         self.store = BulletinStore(store_path(self.station), approval="required")
@@ -84,10 +70,9 @@ class Sim:
         self.asrun = AsRunLog(self.station.var("db") / "asrun.sqlite3")
         self.asrun.settle_unfinished(self.clock.now(), "station stopped during airing")
         grace = dt.timedelta(minutes=10)
-        playout = StoreAwarePlayout(self.store, self.chosen, clock=self.clock, player=self.player,
-                                    asrun=self.asrun, prepare=self.prepare,
-                                    archive_dir=self.station.var("archive"), grace=grace,
-                                    archive_format="wav")
+        playout = Playout(clock=self.clock, player=self.player, asrun=self.asrun,
+                          prepare=self.prepare, archive_dir=self.station.var("archive"),
+                          grace=grace, archive_format="wav", on_aired=self.count)
         self.jobs = FakeJobScheduler(self.clock)
         self.slots = SlotScheduler(playout, lambda: self.schedule, self.clock, tz=self.station.tz,
                                    preroll=dt.timedelta(minutes=10), grace=grace,

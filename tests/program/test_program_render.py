@@ -353,6 +353,7 @@ def test_overlapping_renders_hand_back_the_blas_threads_they_found() -> None:
         return [p["num_threads"] for p in threadpool_info() if p["user_api"] == "blas"]
 
     before = blas_threads()
+    assert before  # numpy's BLAS is loaded: the test has something to watch
     first, second = render_mod._one_blas_thread(), render_mod._one_blas_thread()
     first.__enter__()
     second.__enter__()
