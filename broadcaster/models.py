@@ -118,9 +118,34 @@ class Clip:
         return int(round(len(self.samples) * 1000 / self.sample_rate))
 
 
+class BulletinState(enum.StrEnum):
+    """A bulletin's life in the store: received -> awaiting_approval -> approved -> (aired N
+    times) -> expired | withdrawn; rejected by the approver."""
+
+    RECEIVED = "received"
+    AWAITING_APPROVAL = "awaiting_approval"
+    APPROVED = "approved"
+    REJECTED = "rejected"
+    EXPIRED = "expired"
+    WITHDRAWN = "withdrawn"
+
+
+class IntakeState(enum.StrEnum):
+    """Where one dropped file is in the intake journal (nothing is ever lost between them)."""
+
+    CLAIMED = "claimed"
+    COMMITTED = "committed"
+    INGESTED = "ingested"
+    UNCHANGED = "unchanged"
+    REJECTING = "rejecting"
+    REJECTED = "rejected"
+    LOST = "lost"
+
+
 class Outcome(enum.StrEnum):
     """What became of a scheduled airing (as-run log)."""
 
+    ON_AIR = "on_air"  # started, not finished yet (a crash leaves it; settled at the restart)
     AIRED = "aired"
     LATE = "late"
     MISSED = "missed"

@@ -17,7 +17,12 @@ from broadcaster.text.record import start as _start
 from broadcaster.text.record import stop as _stop
 from broadcaster.text.rules import NB, Rule, build_rules, tables
 
-__all__ = ["Change", "Lexicon", "explain", "load_lexicon", "plan", "spoken_text", "to_script"]
+__all__ = ["RULES_VERSION", "Change", "Lexicon", "explain", "load_lexicon", "plan", "spoken_text",
+           "to_script"]
+
+# Bump whenever a rule or a data table changes what is read: it is part of every speech key,
+# so speech rendered under older rules is made again before it airs.
+RULES_VERSION = "text-rules-3"
 
 _ROMAN = {"I": 1, "V": 5, "X": 10, "L": 50, "C": 100}
 
