@@ -1,0 +1,84 @@
+"""Bulletins that arrive after pre-roll still air: a slot's selection is settled as late as its
+audio can still be ready.
+
+Until ``playout.settle_seconds`` before air, a prepared slot whose selection changed (a bulletin
+approved, dropped, withdrawn, changed or aired enough) is built again in the background, once the
+speech of every bulletin it now carries is ready. At air time (``judge``) a bulletin that is no
+longer eligible always forces a rebuild; one that arrived too late stays out and moves to the next
+eligible slot, which the selection gives it by itself, and the operator is told.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import logging
+from dataclasses import dataclass
+
+from broadcaster.air.playout import Playout
+from broadcaster.air.prepare import PreparedProgram, Preparer
+from broadcaster.air.schedule import PlannedSlot
+from broadcaster.air.scheduler import SlotScheduler
+
+log = logging.getLogger(__name__)
+
+REBUILD_LEAD_S = 2.0  # at air time, a rebuild with ready speech still fits this close to start
+
+
+@dataclass(frozen=True)
+class Verdict:
+    keep: bool  # air the prepared program as it is
+    late: tuple[str, ...] = ()  # bulletin ids left for the next slot
+
+
+def _speech_ready(preparer: Preparer, wanted: tuple[tuple[str, int], ...]) -> bool:
+    store = preparer.store
+    if store is None:
+        return True
+    for bulletin_id, _version in wanted:
+        record = store.get(bulletin_id)
+        if record is None or preparer.pipeline.ready(record.bulletin()) is None:
+            return False
+    return True
+
+
+def judge(prepared: PreparedProgram, planned: PlannedSlot, preparer: Preparer,
+          now: dt.datetime) -> Verdict:
+    """Air ``prepared`` as it is, or build it again first?"""
+    wanted = preparer.selection(planned)
+    if wanted == prepared.selected:
+        return Verdict(True)
+    gone = set(prepared.selected) - set(wanted)
+    if gone:
+        log.warning("%s: bulletin(s) %s withdrawn, changed or aired enough since the program was"
+                    " built: building it again", planned.key, sorted(b for b, _ in gone))
+        return Verdict(False)
+    added = tuple(b for b, v in wanted if (b, v) not in set(prepared.selected))
+    time_left = (planned.start - now).total_seconds()
+    if time_left >= REBUILD_LEAD_S and _speech_ready(preparer, wanted):
+        log.info("%s: bulletin(s) %s arrived since the program was built: building it again",
+                 planned.key, list(added))
+        return Verdict(False)
+    return Verdict(True, added)
+
+
+def refresh_changed(scheduler: SlotScheduler, playout: Playout, preparer: Preparer,
+                    now: dt.datetime) -> list[str]:
+    """Rebuild (in the scheduler's workers) the prepared slots whose selection changed, while
+    there is time; returns the keys sent for rebuilding."""
+    settle = dt.timedelta(seconds=preparer.station.settings.playout.settle_seconds)
+    sent: list[str] = []
+    for planned in scheduler.planned.values():
+        if not (planned.start - scheduler.preroll <= now < planned.start - settle):
+            continue
+        prepared = playout.ready(planned.key)
+        if prepared is None:
+            continue  # not built yet: the pre-roll job will select then
+        wanted = preparer.selection(planned)
+        if wanted == prepared.selected or not _speech_ready(preparer, wanted):
+            continue  # unchanged, or wait for render-ahead to finish the new speech
+        log.info("%s: its bulletins changed (%s -> %s): building it again", planned.key,
+                 prepared.selected, wanted)
+        playout.invalidate(planned.key)
+        scheduler.refresh(planned)
+        sent.append(planned.key)
+    return sent
