@@ -465,6 +465,10 @@ CATALOG: dict[str, dict[str, str]] = {
     "load.done": {"vi": "Đã nạp lịch {path}:\n{changes}", "en": "Loaded schedule {path}:\n{changes}"},
     "load.confirm": {"vi": "Lịch {path} sẽ bỏ {n} buổi phát đang có:\n{changes}\nChưa thay đổi gì: chạy lại với --yes nếu đúng ý bạn",
                      "en": "Schedule {path} would remove {n} existing slot(s):\n{changes}\nNothing was changed: run again with --yes if this is what you want"},
+    "doctor.schedule.kept": {"vi": "có lỗi, đang phát bản tốt trước đó: {problems}",
+                             "en": "invalid, its last good version airs: {problems}"},
+    "doctor.schedule.ignored": {"vi": "có lỗi, chưa từng hợp lệ nên bị bỏ qua: {problems}",
+                                "en": "invalid and never valid, ignored: {problems}"},
     "yaml.other": {"vi": "lỗi cú pháp YAML: {detail} (kiểm tra thụt lề bằng dấu cách và 'khóa: giá trị')",
                    "en": "YAML syntax error: {detail} (check indentation with spaces and 'key: value')"},
 

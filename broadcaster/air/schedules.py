@@ -127,6 +127,7 @@ class Reload:
 
     changes: tuple[Change, ...]
     invalid: tuple[FileState, ...]
+    new_problems: tuple[FileState, ...] = ()  # invalid files not reported before
 
 
 class ScheduleBook:
@@ -253,7 +254,9 @@ class ScheduleBook:
             self._schedule = self._build()
             changes = [c for c in (self._diff(n, before.get(n), states.get(n))
                                    for n in sorted(set(before) | set(states))) if c.slots]
-            return Reload(tuple(changes), tuple(s for s in states.values() if not s.ok))
+            invalid = tuple(s for s in states.values() if not s.ok)
+            return Reload(tuple(changes), invalid,
+                          tuple(s for s in invalid if before.get(s.name) != s))
 
     def _forget(self, name: str) -> None:
         """A file deleted from the folder: its good copy goes to the history."""

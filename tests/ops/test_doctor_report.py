@@ -54,8 +54,8 @@ def test_doctor_fails_a_missing_device_and_a_broken_schedule(st: Station) -> Non
     check = doctor.check_device(wrong, lambda: (devices, ""))
     assert check.verdict == "fail" and "USB Audio" in check.detail
     (st.schedules_dir / "week.yaml").write_text("slots:\n  - id: a\n    at: '25:00'\n")
-    (check,) = doctor.check_schedule(st, SystemClock(st.tz))
-    assert check.verdict == "fail" and "25:00" in check.detail
+    check = doctor.check_schedule(st, SystemClock(st.tz))[0]  # then today's and tomorrow's slots
+    assert check.verdict == "fail" and "25:00" in check.detail and "week.yaml" in check.name
     assert doctor.ntp_synchronized(lambda *a, **k: type("R", (), {"returncode": 0, "stdout": "yes\n"})()) in (True, None)
 
 
