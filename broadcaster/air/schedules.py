@@ -324,8 +324,7 @@ class ScheduleBook:
         """Keep ``data`` (a replaced version of ``name``) in the history, timestamped."""
         stem, suffix = Path(name).stem, Path(name).suffix
         self.history_dir.mkdir(parents=True, exist_ok=True)
-        kept = sorted(self.history_dir.glob(f"{stem}.*{suffix}"))
-        if kept and _read(kept[-1]) == data:
+        if any(_read(p) == data for p in self.history(name)):
             return None  # already kept
         stamp = f"{self.clock.now():%Y%m%d-%H%M%S}"
         target = self.history_dir / f"{stem}.{stamp}{suffix}"
@@ -340,7 +339,8 @@ class ScheduleBook:
     def history(self, name: str) -> list[Path]:
         """The kept versions of ``name``, oldest first."""
         path = Path(name)
-        return sorted(self.history_dir.glob(f"{path.stem}.*{path.suffix}"))
+        kept = self.history_dir.glob(f"{path.stem}.*{path.suffix}") if self.history_dir.is_dir() else []
+        return sorted(kept, key=lambda p: (p.stat().st_mtime_ns, p.name))
 
     # --- what changes -----------------------------------------------------------------------
     def _diff(self, name: str, before: FileState | None, after: FileState | None) -> Change:
