@@ -26,7 +26,7 @@ from broadcaster.air.playout import Playout
 from broadcaster.air.prepare import PreparedProgram, Preparer
 from broadcaster.air.schedule import Schedule, Slot
 from broadcaster.air.scheduler import SlotScheduler
-from broadcaster.air.schedules import LoadResult, Reload, ScheduleBook, Source
+from broadcaster.air.schedules import LoadResult, Reload, ScheduleBook
 from broadcaster.air.watch import ScheduleWatcher
 from broadcaster.clock import Clock, SystemClock
 from broadcaster.config import Station
@@ -495,8 +495,7 @@ class StationService:
         for change in found.changes:
             self.notify(t("book.changed", name=change.name, changes="\n".join(change.lines())))
         for state in found.new_problems:
-            key = "book.kept" if state.source == Source.LAST_GOOD else "book.ignored"
-            detail = t(key, name=state.name, problems="\n".join(state.problems))
+            detail = t(f"book.{state.source.value}", name=state.name, problems="\n".join(state.problems))
             self.notify(detail)
             self.alerter.alert("schedule", state.name,
                                t("book.alert", station=self.station.settings.name, detail=detail))

@@ -203,10 +203,10 @@ class ScheduleBook:
     def _judge(self, name: str, data: bytes, source: Path) -> FileState:
         problems, model = check_bytes(data, source, self.station,
                                       None if name == WEEK_FILE else self._week())
-        if model is not None:
+        if model is not None:  # airs as written (its problems, if any, do not forbid it)
             if self.persist:
                 self._keep_good(name, data)
-            return FileState(name, (), Source.FILE, model)
+            return FileState(name, tuple(problems), Source.FILE, model)
         previous = self._states.get(name)
         if previous is not None and previous.model is not None:
             return FileState(name, tuple(problems), Source.LAST_GOOD, previous.model)

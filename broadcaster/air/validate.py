@@ -163,7 +163,8 @@ def _against_week(data: dict[str, Any], slots: list[tuple[int, Slot]], loc: yaml
 def check_located(loc: yamlpos.Located, name: str, station: Station, week: WeekFile | None
                   ) -> tuple[list[str], WeekFile | DayFile | None]:
     """Every problem of one parsed schedule file named ``name`` (week.yaml or YYYY-MM-DD.yaml),
-    a dated file judged against ``week``; and the file's model when it has no problem."""
+    a dated file judged against ``week``; and the file's model unless a problem forbids airing
+    it (see ``_advice`` for the problems that do not)."""
     day = date_of(Path(name))
     if name != WEEK_FILE and day is None:
         return [f"{loc.source}:1:1: {t('v.file_name')}"], None
@@ -171,25 +172,33 @@ def check_located(loc: yamlpos.Located, name: str, station: Station, week: WeekF
     if not isinstance(data, dict):
         return [f"{loc.source}:1:1: {t('v.not_mapping')}"], None
     model: type[BaseModel] = DayFile if day else WeekFile
-    problems: list[Problem] = _empty(data, loc, day)
+    blocking: list[Problem] = _empty(data, loc, day)
     parsed: WeekFile | DayFile | None = None
     try:
         parsed = model.model_validate(data)  # type: ignore[assignment]
     except ValidationError as exc:
-        problems += [_position(p) for p in explain(exc, loc, model)]
+        blocking += [_position(p) for p in explain(exc, loc, model)]
     raw = data.get("slots")
     raw_slots: list[Any] = raw if isinstance(raw, list) else []
     slots = _valid_slots(raw_slots)
-    problems += _slot_checks(slots, loc, station, day) + _file_checks(raw_slots, loc, station)
-    problems += duplicate_ids(loc)
+    blocking += _slot_checks(slots, loc, station, day) + duplicate_ids(loc)
+    texts = [text for _, _, text in sorted(blocking + _advice(data, slots, loc, station, day,
+                                                              week))]
+    return texts, (parsed if not blocking else None)
+
+
+def _advice(data: dict[str, Any], slots: list[tuple[int, Slot]], loc: yamlpos.Located,
+            station: Station, day: dt.date | None, week: WeekFile | None) -> list[Problem]:
+    """Problems that still let the file air as written (``validate`` and ``load`` refuse
+    them; a running station reports them): overlaps, missing files and unknown jingles (the
+    item is skipped), cancels of unknown slots."""
+    raw = data.get("slots")
+    problems = _file_checks(raw if isinstance(raw, list) else [], loc, station)
     first = {s.id: i for i, s in reversed(slots)}
     unique = [(i, s) for i, s in slots if first[s.id] == i]
     if day is None:
-        problems += _overlaps([(s, ("slots", i, "at")) for i, s in unique], loc, station, DAYS)
-    else:
-        problems += _against_week(data, unique, loc, station, day, week)
-    texts = [text for _, _, text in sorted(problems)]
-    return texts, (parsed if not texts else None)
+        return problems + _overlaps([(s, ("slots", i, "at")) for i, s in unique], loc, station, DAYS)
+    return problems + _against_week(data, unique, loc, station, day, week)
 
 
 def _position(text: str) -> Problem:

@@ -158,8 +158,9 @@ def check_schedule(station: Station, clock: Clock) -> list[Check]:
     for state in book.invalid():
         shown = "; ".join(state.problems[:5])
         more = f" (+{len(state.problems) - 5} more)" if len(state.problems) > 5 else ""
-        key = "doctor.schedule.kept" if state.source == Source.LAST_GOOD else "doctor.schedule.ignored"
-        out.append(Check(f"schedule {state.name}", FAIL, t(key, problems=shown + more)))
+        verdict = WARN if state.source == Source.FILE else FAIL  # FILE: airs as written
+        out.append(Check(f"schedule {state.name}", verdict,
+                         t(f"doctor.schedule.{state.source.value}", problems=shown + more)))
     schedule = book.schedule()
     today = clock.now().date()
     for label, day in (("today", today), ("tomorrow", today + dt.timedelta(days=1))):

@@ -194,3 +194,22 @@ def test_readers_see_through_a_bad_file(station: Station, capsys: pytest.Capture
     assert _cli(station, "bulletins") == 0
     assert _cli(station, "program", "hop-dan", "--date", str(good.stem), "--json") == 0
     assert '"rundown"' in capsys.readouterr().out
+
+
+def test_what_forbids_airing_a_file_and_what_only_warns(station: Station, tmp_path: Path) -> None:
+    """A slot in quiet hours, longer than the policy or malformed never airs; an overlap, a
+    missing file or an unknown cancel is reported but the file airs as written (as before at
+    start). ``load`` refuses both kinds."""
+    today = _today(station)
+    _write(station, "week.yaml", WEEK)
+    warn = _write(station, f"{today + dt.timedelta(days=3)}.yaml",
+                  "cancel: [sangg]\nslots:\n  - id: them\n    at: '17:05'\n"
+                  "    program: [{jingle: open}, {bulletin: inbox/khong-co.txt}]\n")
+    night = _write(station, f"{today + dt.timedelta(days=4)}.yaml",
+                   "slots:\n  - id: dem\n    at: '23:30'\n    program: [{jingle: open}]\n")
+    book = ScheduleBook.open(station)
+    states = {s.name: s for s in book.invalid()}
+    assert states[warn.name].source == Source.FILE and len(states[warn.name].problems) == 3
+    assert "them" in [p.slot.id for p in book.schedule().plan(today + dt.timedelta(days=3))]
+    assert states[night.name].source == Source.IGNORED and "quiet hours" in states[night.name].problems[0]
+    assert book.install(warn).installed is False
