@@ -230,7 +230,7 @@ def explain(exc: ValidationError, loc: yamlpos.Located, model: type[BaseModel]) 
             problems.append(_at(loc, path, True, t("v.item_kind", hint=hint)))
         else:
             field = ".".join(str(p) for p in path) or "file"
-            problems.append(_at(loc, path, False, f"{field}: {describe_error(err)}"))
+            problems.append(_at(loc, path, False, f"{field}: {describe_error(dict(err))}"))
     return [text for _, _, text in sorted(problems, key=lambda p: (p[0], p[1]))]
 
 
@@ -242,8 +242,9 @@ def _at(loc: yamlpos.Located, path: tuple[Any, ...], key: bool, message: str) ->
 
 def _item_fields(data: Any, item_path: tuple[Any, ...]) -> list[str]:
     kind = _item_kind(_get(data, item_path))
-    models = {"jingle": JingleItem, "audio": AudioItem, "music": MusicItem, "say": SayItem,
-              "bulletin": BulletinItem, "silence_ms": SilenceItem, "bulletins": BulletinsItem}
+    models: dict[str, type[BaseModel]] = {
+        "jingle": JingleItem, "audio": AudioItem, "music": MusicItem, "say": SayItem,
+        "bulletin": BulletinItem, "silence_ms": SilenceItem, "bulletins": BulletinsItem}
     return list(models[kind].model_fields) if kind else list(ITEM_KEYS)
 
 
