@@ -266,20 +266,23 @@ class ScheduleBook:
             good.unlink()
 
     # --- load -------------------------------------------------------------------------------
-    def preview(self, path: Path) -> LoadResult:
-        """What ``install`` would do with ``path``, changing nothing."""
+    def preview(self, path: Path, data: bytes | None = None) -> LoadResult:
+        """What ``install`` would do with ``path``, changing nothing (the web desk shows this
+        before asking for confirmation)."""
         with self._lock:
-            problems, model, _ = self._candidate(path)
+            problems, model, _ = self._candidate(path, data)
             change = self._diff(path.name, self._states.get(path.name),
                                 FileState(path.name, (), Source.FILE, model) if model else None)
             return LoadResult(path, tuple(problems), change, installed=False)
 
-    def install(self, path: Path, *, confirmed: bool = False) -> LoadResult:
+    def install(self, path: Path, *, confirmed: bool = False,
+                data: bytes | None = None) -> LoadResult:
         """``broadcaster load``: judge ``path`` alone; install it as schedules/NAME unless it
         has problems, or removes slots and is not ``confirmed``. The file it replaces is kept
-        in the history."""
+        in the history. ``data``: the content when it is not read from ``path`` (an upload
+        named ``path``)."""
         with self._lock:
-            problems, model, data = self._candidate(path)
+            problems, model, data = self._candidate(path, data)
             current = self._states.get(path.name)
             new = FileState(path.name, (), Source.FILE, model) if model else None
             change = self._diff(path.name, current, new)
@@ -300,11 +303,12 @@ class ScheduleBook:
             self._schedule = self._build()
             return LoadResult(path, (), change, installed=True)
 
-    def _candidate(self, path: Path) -> tuple[list[str], Model | None, bytes]:
-        try:
-            data = path.read_bytes()
-        except OSError as exc:
-            return [f"{path}:1:1: {t('v.unreadable', detail=exc)}"], None, b""
+    def _candidate(self, path: Path, data: bytes | None) -> tuple[list[str], Model | None, bytes]:
+        if data is None:
+            try:
+                data = path.read_bytes()
+            except OSError as exc:
+                return [f"{path}:1:1: {t('v.unreadable', detail=exc)}"], None, b""
         week = None if path.name == WEEK_FILE else self._week()
         problems, model = check_bytes(data, path, self.station, week)
         return problems, model, data

@@ -143,3 +143,17 @@ def test_load_says_what_changed_with_times(station: Station, tmp_path: Path) -> 
     assert book.install(fewer, confirmed=True).installed
     assert [p.read_text(encoding="utf-8") for p in book.history("week.yaml")] == [
         WEEK, new.read_text(encoding="utf-8")]
+
+
+def test_an_upload_is_previewed_then_installed_with_confirmation(station: Station) -> None:
+    """The web desk's way: the content comes with the request, the change is shown, and the
+    operator's confirmation installs it."""
+    (station.schedules_dir / "week.yaml").write_text(WEEK, encoding="utf-8")
+    book = ScheduleBook(station, persist=True)
+    book.reload()
+    upload = WEEK.split("  - id: chieu")[0].encode("utf-16")  # saved by Windows Notepad
+    shown = book.preview(Path("week.yaml"), upload)
+    assert shown.needs_confirmation and "chieu at 17:00 (every day) (removed)" in shown.message()
+    assert book.install(Path("week.yaml"), confirmed=True, data=upload).installed
+    assert [p.slot.id for p in book.schedule().plan(_tomorrow(station))] == ["sang"]
+    assert (station.schedules_dir / "week.yaml").read_bytes() == upload
