@@ -101,8 +101,7 @@ def _rows(station: Station, store: BulletinStore, show_all: bool) -> list[dict[s
     for rec in recs:
         planned = promised.get(rec.id)
         d = rec.as_dict()
-        d["next_airing"] = (planned.start.isoformat(timespec="minutes") + f" {planned.slot.id}"
-                            if planned else None)
+        d["next_airing"] = f"{planned.start:%Y-%m-%d %H:%M} {planned.slot.id}" if planned else None
         d["approved"] = rec.approved
         out.append(d)
     return out
