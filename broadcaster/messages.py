@@ -14,6 +14,40 @@ CATALOG: dict[str, dict[str, str]] = {
     # --- lead: pipeline, station assembly, late bulletins ----------------------------------
     "status.next_airing": {"vi": "phát lần tới", "en": "next airing"},
     "status.awaiting": {"vi": "chờ duyệt", "en": "awaiting approval"},
+    "outcome.on_air": {"vi": "đang phát", "en": "on air"},
+    "outcome.aired": {"vi": "đã phát", "en": "aired"},
+    "outcome.late": {"vi": "phát trễ", "en": "late"},
+    "outcome.missed": {"vi": "bỏ lỡ", "en": "missed"},
+    "outcome.interrupted": {"vi": "bị ngắt", "en": "interrupted"},
+    "outcome.failed": {"vi": "lỗi", "en": "failed"},
+    "outcome.emergency": {"vi": "khẩn cấp", "en": "emergency"},
+    "outcome.skipped": {"vi": "bỏ qua", "en": "skipped"},
+    "log.head": {"vi": "{scheduled:<8}  {started:<12}  {offset:>8}  {outcome:<11}  buổi / ghi chú",
+                 "en": "{scheduled:<8}  {started:<12}  {offset:>8}  {outcome:<11}  slot / reason"},
+    "log.col.scheduled": {"vi": "lịch", "en": "scheduled"},
+    "log.col.started": {"vi": "bắt đầu", "en": "started"},
+    "log.col.offset": {"vi": "lệch", "en": "offset"},
+    "log.col.outcome": {"vi": "kết quả", "en": "outcome"},
+    "inbox.taken": {"vi": "Đã nhận bản tin {id} (phiên bản {version}): {title} — {state}",
+                    "en": "Bulletin {id} (version {version}) taken: {title} — {state}"},
+    "state.received": {"vi": "đã nhận", "en": "received"},
+    "state.awaiting_approval": {"vi": "chờ duyệt", "en": "awaiting approval"},
+    "state.approved": {"vi": "đã duyệt", "en": "approved"},
+    "state.rejected": {"vi": "bị từ chối", "en": "rejected"},
+    "state.expired": {"vi": "hết hạn", "en": "expired"},
+    "state.withdrawn": {"vi": "đã rút", "en": "withdrawn"},
+    "report.title": {"vi": "Báo cáo phát thanh tháng {month}", "en": "Broadcast report for {month}"},
+    "report.total": {"vi": "Tổng thời lượng phát", "en": "Total airtime"},
+    "report.per_slot": {"vi": "Theo buổi phát", "en": "Per slot"},
+    "report.per_bulletin": {"vi": "Theo bản tin", "en": "Per bulletin"},
+    "report.emergencies": {"vi": "Phát khẩn cấp", "en": "Emergencies"},
+    "report.problems": {"vi": "Trễ, bỏ lỡ, lỗi, bị ngắt", "en": "Late, missed, failed, interrupted"},
+    "report.slot_cols": {"vi": "mã|tên buổi|kế hoạch|đã phát|trễ|bỏ lỡ|lỗi|bị ngắt|thời lượng",
+                         "en": "id|slot|planned|aired|late|missed|failed|interrupted|airtime"},
+    "report.bulletin_cols": {"vi": "mã|tiêu đề|số lần phát|phiên bản|buổi",
+                             "en": "id|title|airings|versions|slots"},
+    "report.row_cols": {"vi": "lịch|buổi|kết quả|bắt đầu|ghi chú",
+                        "en": "scheduled|slot|outcome|started|reason"},
     "air.bulletin_late": {
         "vi": "Bản tin {id} đến quá sát giờ phát của buổi {slot}: sẽ phát ở buổi kế tiếp",
         "en": "Bulletin {id} came too close to the start of {slot}: it airs in the next slot",
@@ -440,6 +474,11 @@ def describe_error(err: dict) -> str:
     if f"v.{kind}" in CATALOG:
         return t(f"v.{kind}", **ctx)
     return str(err.get("msg", kind))
+
+
+def label(kind: str, value: object) -> str:
+    """An enum value (outcome, state) in the operator's language: ``label("outcome", "missed")``."""
+    return t(f"{kind}.{value}") if f"{kind}.{value}" in CATALOG else str(value)
 
 
 def set_language(lang: str | None) -> None:

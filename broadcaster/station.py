@@ -34,7 +34,7 @@ from broadcaster.errors import AirError
 from broadcaster.inbox.ingest import Ingester
 from broadcaster.inbox.store import BulletinStore, store_path
 from broadcaster.inbox.watcher import InboxWatcher
-from broadcaster.messages import set_language, t
+from broadcaster.messages import label, set_language, t
 from broadcaster.ops.alerts import Alerter, apprise_sender
 from broadcaster.ops.heartbeat import Heartbeat
 from broadcaster.ops.housekeeping import housekeep
@@ -126,7 +126,8 @@ class StationService:
     def __init__(self, station: Station, clock: Clock | None = None, *,
                  player: Player | None = None, notify: Notify | None = None,
                  engines: list[Engine] | None = None, file_logging: bool = True,
-                 signals: bool = True, jobs: FakeJobScheduler | None = None) -> None:
+                 signals: bool = True, jobs: FakeJobScheduler | None = None,
+                 demo: bool = False) -> None:
         self.station = station
         self.clock: Clock = clock or SystemClock(station.tz)
         self.notify: Notify = notify or (lambda msg: log.info("%s", msg))
@@ -139,6 +140,8 @@ class StationService:
                                title=s.name)
         self._player = player
         self._jobs = jobs  # tests: a fake job scheduler driven by a FakeClock
+        self.demo = demo  # ``broadcaster demo``: no alerts for slots before it started
+        self._versions_seen: dict[str, int] | None = None
         self._asrun: AsRunLog | None = None
         self._store: BulletinStore | None = None
         self._playout: Playout | None = None
@@ -365,7 +368,8 @@ class StationService:
         self.monitor = Monitor(self.station, self.clock, self.alerter,
                                asrun_path=asrun_path(self.station), store=self._store,
                                schedule=self._current_schedule,
-                               engines_health=self.pipeline.health)
+                               engines_health=self.pipeline.health,
+                               quiet_before=self.clock.now() if self.demo else None)
         self.monitor.start()
 
     def _stop_monitor(self) -> None:
@@ -447,6 +451,7 @@ class StationService:
         if self._playout is None or self._playout.closing or self._store is None:
             return
         self._air_inbox_emergencies()
+        self._tell_taken()
         if self._resettler is None and self._scheduler is not None and self.preparer is not None:
             from broadcaster.air.late import Resettler
 
@@ -464,6 +469,20 @@ class StationService:
                 self._emergencies_seen.add(ident)
                 log.warning("emergency bulletin %s: on air now", record.id)
                 self.emergency(record.body, EMERGENCY_READS, bulletin=ident)
+
+    def _tell_taken(self) -> None:
+        """One console line per bulletin version taken in (the inbox logs the detail)."""
+        if self._store is None:
+            return
+        current = {r.id: r for r in self._store.active()}
+        seen = self._versions_seen
+        self._versions_seen = {bid: r.version for bid, r in current.items()}
+        if seen is None:
+            return  # the first turn learns what was there before the start
+        for bid, rec in current.items():
+            if seen.get(bid) != rec.version:
+                self.notify(t("inbox.taken", id=bid, version=rec.version, title=rec.title,
+                              state=label("state", rec.state)))
 
     def add_one_off(self, slot: Slot, when: dt.datetime) -> None:
         """Add a slot for ``when``'s date (demo, operator) and plan it at once."""

@@ -40,7 +40,8 @@ def render(ctx: click.Context, file: Path, output: Path, engine: str | None, voi
         voices_for,
     )
     from broadcaster.speech.audio import write_wav_atomic
-    from broadcaster.speech.service import script_for
+    from broadcaster.clock import SystemClock
+    from broadcaster.pipeline import Pipeline
 
     station = load_station(ctx.obj["station_dir"])
     speech = station.settings.speech
@@ -54,7 +55,7 @@ def render(ctx: click.Context, file: Path, output: Path, engine: str | None, voi
     voices = voices_for(engines, wanted, strict=voice is not None)
     cache = None if no_cache else SpeechCache(station.var("cache", "speech"),
                                               speech.cache_max_mb * 1024 * 1024)
-    script = script_for(bulletin, station)
+    script = Pipeline(station, SystemClock(station.tz)).script(bulletin)
     if not script.segments:
         raise SpeechError(t("text.empty", path=file), hint=t("text.empty.hint"))
 

@@ -211,7 +211,7 @@ class Ingester:
         self._seen: dict[str, _Seen] = {}
         self._missing: dict[str, int] = {}  # source -> consecutive scans it was missing
         self._retry_at: dict[str, float] = {}  # token -> monotonic time of the next try
-        self._speech_done: set[tuple[str, int]] = set()
+        self._speech_done: set[tuple[str, int, str]] = set()
         self.stats = IngestStats()
         self.keep_outcomes = keep_outcomes
         self.on_disk_error: Callable[[str], None] | None = None
@@ -420,7 +420,7 @@ class Ingester:
         if changed and self.speech is not None:
             try:
                 self.speech.submit(rec.bulletin())
-                self._speech_done.add((rec.id, rec.version))
+                self._speech_done.add((rec.id, rec.version, ""))
             except Exception:  # noqa: BLE001 - speech is retried by the sync loop
                 log.exception("speech submit for %s failed", rec.id)
         out = Outcome(source, "ingested" if changed else "unchanged", rec.id, rec.version)
@@ -588,7 +588,12 @@ class Ingester:
                     self.store.set_speech(rec.id, rec.version, path)
                     found += 1
                 continue
-            self.speech.submit(bulletin)  # a no-op while it is queued or rendering
+            # once per version, and once more when its recorded speech went stale (a changed
+            # lexicon or rules: a new speech key)
+            ident = (rec.id, rec.version, str(rec.speech_path or ""))
+            if ident not in self._speech_done:
+                self.speech.submit(bulletin)
+                self._speech_done.add(ident)
         return found
 
     def poll_once(self) -> list[Outcome]:
