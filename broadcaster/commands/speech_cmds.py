@@ -32,6 +32,8 @@ def _read(path: Path) -> Bulletin:
 def render(ctx: click.Context, file: Path, output: Path, engine: str | None, voice: str | None,
            no_cache: bool) -> None:
     """Speak a bulletin FILE into a WAV file, with the station's engines and settings."""
+    from broadcaster.clock import SystemClock
+    from broadcaster.pipeline import Pipeline
     from broadcaster.speech import (
         SpeechCache,
         build_engines,
@@ -40,8 +42,6 @@ def render(ctx: click.Context, file: Path, output: Path, engine: str | None, voi
         voices_for,
     )
     from broadcaster.speech.audio import write_wav_atomic
-    from broadcaster.clock import SystemClock
-    from broadcaster.pipeline import Pipeline
 
     station = load_station(ctx.obj["station_dir"])
     speech = station.settings.speech
