@@ -139,17 +139,23 @@ class Preparer:
         info = self.pipeline.info(record.bulletin())
         return info.duration_ms if info else None
 
-    def eligible(self, planned: PlannedSlot) -> list[Candidate]:
-        """Store bulletins ``planned`` may carry: eligible at its start, airable before its
-        selection settled (``playout.settle_seconds`` before air)."""
+    def eligible(self, planned: PlannedSlot, *, settle: bool = True) -> list[Candidate]:
+        """Store bulletins ``planned`` may carry: eligible at its start and (``settle``)
+        airable before its selection settled (``playout.settle_seconds`` before air)."""
         if self.store is None:
             return []
-        settle = dt.timedelta(seconds=self.station.settings.playout.settle_seconds)
-        return settled(self.store.eligible(planned.start), planned.start, settle)
+        found: list[Candidate] = list(self.store.eligible(planned.start))
+        if not settle:
+            return found
+        cut = dt.timedelta(seconds=self.station.settings.playout.settle_seconds)
+        return settled(found, planned.start, cut)
 
-    def selection(self, planned: PlannedSlot) -> tuple[tuple[str, int], ...]:
-        """(id, version) of the store bulletins ``planned`` airs if built now."""
-        return selected_versions(planned.slot.program, planned.slot.id, self.eligible(planned),
+    def selection(self, planned: PlannedSlot, *, settle: bool = True
+                  ) -> tuple[tuple[str, int], ...]:
+        """(id, version) of the store bulletins ``planned`` airs if built now (``settle``
+        False: as if every bulletin had come in time)."""
+        return selected_versions(planned.slot.program, planned.slot.id,
+                                 self.eligible(planned, settle=settle),
                                  duration_ms=self.duration_ms)
 
     # --- program --------------------------------------------------------------------------------
