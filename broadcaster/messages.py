@@ -462,6 +462,81 @@ CATALOG: dict[str, dict[str, str]] = {
     },
     "alert.ingest": {"vi": "[{station}] Không nhận được tệp vào hộp thư: {detail}", "en": "[{station}] Inbox intake failing: {detail}"},
     "report.bad_month": {"vi": "Tháng không hợp lệ: {value} (dạng YYYY-MM, ví dụ 2026-11)", "en": "Invalid month: {value} (YYYY-MM, e.g. 2026-11)"},
+    # --- inbox intake and render (intake branch: issue 11 points 4, 6, 8; issue 13 points 7, 8) ---
+    "text.legacy_byte": {
+        "vi": "dòng {line} có byte {byte} không phải chữ nào của bảng mã {encoding} (phần còn lại của tệp là {encoding}); đài không đoán thay",
+        "en": "line {line} has byte {byte}, which is no letter of the {encoding} encoding (the rest of the file is {encoding}); the station does not guess",
+    },
+    "text.legacy_byte.hint": {
+        "vi": "mở tệp bằng Unikey (Công cụ chuyển mã) hoặc Word, chuyển sang Unicode, sửa chữ ở dòng đó rồi lưu thành .txt (UTF-8) hoặc .docx",
+        "en": "open the file with Unikey's converter or Word, convert it to Unicode, fix the letter on that line and save as .txt (UTF-8) or .docx",
+    },
+    "text.bad_pdf": {"vi": "tệp PDF hỏng hoặc không đọc được ({error})", "en": "damaged or unreadable PDF ({error})"},
+    "text.pdf_no_text": {
+        "vi": "tệp PDF không có lớp chữ (là ảnh chụp hoặc bản quét), đài không đọc được chữ trong ảnh",
+        "en": "the PDF has no text layer (it is a photo or a scan); the station cannot read text in pictures",
+    },
+    "text.pdf_no_text.hint": {
+        "vi": "gửi tệp gốc đã soạn (Word .docx hoặc .odt), hoặc gõ lại nội dung vào tệp .txt, rồi thả vào thư mục inbox",
+        "en": "send the original document (Word .docx or .odt), or type the text into a .txt file, and drop it into inbox",
+    },
+    "text.pdf_locked": {
+        "vi": "tệp PDF có mật khẩu, đài không mở được",
+        "en": "the PDF is password-protected; the station cannot open it",
+    },
+    "text.pdf_locked.hint": {
+        "vi": "gửi bản PDF không đặt mật khẩu, hoặc tệp gốc (Word .docx hoặc .odt), rồi thả vào thư mục inbox",
+        "en": "send a PDF without a password, or the original document (Word .docx or .odt), and drop it into inbox",
+    },
+    "text.bad_odt": {"vi": "tệp .odt hỏng hoặc không phải văn bản OpenDocument", "en": "damaged .odt or not an OpenDocument text"},
+    "text.bad_odt.hint": {
+        "vi": "mở tệp bằng LibreOffice và lưu lại dạng .odt hoặc .docx, rồi thả vào thư mục inbox",
+        "en": "open it in LibreOffice, save it again as .odt or .docx and drop it into inbox",
+    },
+    "inbox.bad_type.image": {
+        "vi": "Tệp {name} là ảnh ({ext}): đài không đọc được chữ trong ảnh",
+        "en": "{name} is a picture ({ext}): the station cannot read text in pictures",
+    },
+    "inbox.bad_type.image.fix": {
+        "vi": "Gõ nội dung bản tin vào Word (.docx) hoặc Notepad (.txt), hoặc gửi tệp gốc đã soạn, rồi thả vào thư mục inbox",
+        "en": "Type the bulletin into Word (.docx) or Notepad (.txt), or send the original document, and drop it into inbox",
+    },
+    "inbox.bad_type.audio": {
+        "vi": "Tệp {name} là âm thanh/video ({ext}): hộp thư chỉ nhận bản tin dạng chữ để đài tự đọc",
+        "en": "{name} is audio/video ({ext}): the inbox takes written bulletins, which the station speaks itself",
+    },
+    "inbox.bad_type.audio.fix": {
+        "vi": "Gửi nội dung bản tin dạng chữ (.txt, .docx, .odt hoặc .pdf); tệp âm thanh có sẵn thì nhờ cán bộ vận hành đưa vào lịch phát",
+        "en": "Send the bulletin as text (.txt, .docx, .odt or .pdf); for a ready-made recording ask the operator to put it in the schedule",
+    },
+    "inbox.bad_type.office": {
+        "vi": "Tệp {name} ({ext}) không phải văn bản soạn thảo: đài chỉ đọc .txt, .docx, .odt và .pdf có chữ",
+        "en": "{name} ({ext}) is not a text document: the station reads .txt, .docx, .odt and .pdf with text",
+    },
+    "inbox.bad_type.office.fix": {
+        "vi": "Chép nội dung bản tin sang Word rồi lưu thành .docx (hoặc xuất ra PDF), rồi thả vào thư mục inbox",
+        "en": "Copy the bulletin text into Word and save it as .docx (or export a PDF), then drop it into inbox",
+    },
+    "inbox.bad_type.rtf": {
+        "vi": "Tệp {name} có đuôi {ext}: đài không đọc được kiểu tệp này",
+        "en": "{name} has extension {ext}: the station cannot read this kind of file",
+    },
+    "inbox.bad_type.rtf.fix": {
+        "vi": "Mở tệp trong Word hoặc WordPad, chọn Lưu thành (Save As) kiểu 'Word Document (.docx)' hoặc 'Plain Text (.txt)', rồi thả vào thư mục inbox",
+        "en": "Open it in Word or WordPad, Save As 'Word Document (.docx)' or 'Plain Text (.txt)', and drop it into inbox",
+    },
+    "inbox.already": {
+        "vi": "ĐÃ NHẬN RỒI: {source}\nThời gian: {when}\n\nTệp này giống hệt bản tin {id} phiên bản {version} đã nhận lúc {taken} (trạng thái: {state}). Đài không nhận thêm lần nữa và không phát lặp.\n\nNếu muốn sửa bản tin, hãy sửa nội dung rồi lưu lại: đài sẽ nhận thành phiên bản mới. Có thể xóa tệp ghi chú này.\n",
+        "en": "ALREADY TAKEN: {source}\nTime: {when}\n\nThis file is identical to bulletin {id} version {version}, taken on {taken} (state: {state}). It is not taken again and will not air twice.\n\nTo change the bulletin, edit its text and save: it will be taken as a new version. This note can be deleted.\n",
+    },
+    "speech.engine_failed": {
+        "vi": "Bộ đọc {engine} không đọc được bản tin: {reason}",
+        "en": "Engine {engine} could not speak the bulletin: {reason}",
+    },
+    "speech.engine_failed.hint": {
+        "vi": "chạy lại không có --engine, hoặc thêm --fallback để dùng các bộ đọc dự phòng của đài",
+        "en": "run again without --engine, or add --fallback to use the station's fallback engines",
+    },
 }
 
 

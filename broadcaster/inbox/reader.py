@@ -1,11 +1,10 @@
 """Read an editor's file as a Bulletin: detect the encoding (UTF-8/16, Windows-1258, TCVN3, VNI),
-extract .docx text, NFC-normalize, split off and validate the YAML front matter.
+extract .docx/.odt/.pdf text, NFC-normalize, split off and validate the YAML front matter.
 
-Legacy font encodings: ``viparse`` (PyPI) holds carefully derived TCVN3 and VNI tables and we use
-them for the conversion. Its automatic detection declines short texts ("too little to score")
-and only looks at text, so detection here is our own: every candidate decoding is scored by the
-share of its words that are well-formed Vietnamese syllables, which also works line by line for
-files with mixed encodings and for one-line notices.
+Legacy font encodings are explicit byte tables (``broadcaster.inbox.legacy``): every byte is read
+or the file is refused naming the byte and line. Which encoding a file is in is decided by
+scoring each candidate decoding by the share of its words that are well-formed Vietnamese
+syllables, which also works for one-line notices; UTF-8 lines of a mixed file stay UTF-8.
 """
 
 from __future__ import annotations
@@ -16,10 +15,11 @@ import logging
 import re
 import unicodedata
 import zipfile
+from dataclasses import dataclass
 from pathlib import Path
 
 from broadcaster.errors import InboxError
-from broadcaster.inbox import frontmatter
+from broadcaster.inbox import frontmatter, legacy
 from broadcaster.messages import t
 from broadcaster.models import Bulletin
 from broadcaster.text.syllable import is_syllable
@@ -51,16 +51,16 @@ def vietnamese_score(text: str) -> float:
 
 
 def _legacy_candidates(text: str) -> list[tuple[str, str]]:
-    try:
-        import viparse  # lazy: only files that look legacy pay for the import
-    except ImportError:  # pragma: no cover - viparse is a declared dependency
+    """``text`` (legacy bytes shown as Latin-1/Windows-1252 look-alikes) read as TCVN3 and VNI."""
+    data = legacy.as_bytes(text)
+    if data is None:
         return []
     out = []
-    for enc in ("tcvn3", "vni"):
+    for enc in legacy.ENCODINGS:
         try:
-            out.append((enc, viparse.fix(text, encoding=enc)))
-        except Exception as exc:  # noqa: BLE001 - a third-party converter must not stop intake
-            log.debug("viparse %s failed: %s", enc, exc)
+            out.append((enc, legacy.decode(data, enc)))
+        except legacy.LegacyByteError:
+            continue  # not this encoding
     return out
 
 
@@ -78,13 +78,60 @@ def fix_legacy(text: str) -> str:
     return best
 
 
-def _decode_legacy_bytes(data: bytes) -> str:
-    """Non-UTF-8 bytes: Windows-1258, or TCVN3/VNI font bytes; the best-scoring decoding wins."""
-    latin = data.decode("latin-1")
-    candidates = [unicodedata.normalize("NFC", data.decode("cp1258", errors="replace"))]
-    candidates += [c for _e, c in _legacy_candidates(latin)]
-    candidates.append(latin)
-    return max(candidates, key=vietnamese_score)
+@dataclass
+class _Reading:
+    """One candidate encoding applied to the legacy lines of a file."""
+
+    encoding: str
+    lines: dict[int, str]  # line index -> text
+    error: tuple[int, int] | None = None  # (line index, byte) of the first unreadable byte
+    score: float = 0.0
+
+
+def _read_lines(lines: dict[int, bytes], encoding: str) -> _Reading:
+    reading = _Reading(encoding, {})
+    for index, raw in lines.items():
+        try:
+            if encoding == "cp1258":
+                text = raw.decode("cp1258")
+            else:
+                text = legacy.decode(raw, encoding)
+        except (legacy.LegacyByteError, UnicodeDecodeError) as exc:
+            offset = exc.offset if isinstance(exc, legacy.LegacyByteError) else exc.start
+            if reading.error is None:
+                reading.error = (index, raw[offset])
+            # the rest of the line, to judge how this reading does apart from that byte
+            text = (raw.decode("cp1258", errors="replace") if encoding == "cp1258"
+                    else legacy.decode(raw, encoding, strict=False))
+        reading.lines[index] = unicodedata.normalize("NFC", text)
+    reading.score = vietnamese_score("\n".join(reading.lines.values()))
+    return reading
+
+
+def _decode_legacy_lines(lines: dict[int, bytes], name: str) -> dict[int, str]:
+    """Non-UTF-8 lines: Windows-1258, TCVN3 or VNI, one encoding for the whole file (the one that
+    reads best). Every byte becomes a character; if the encoding the text reads in has a byte it
+    does not define, the file is rejected naming that byte and line instead of guessing."""
+    readings = [_read_lines(lines, enc) for enc in ("cp1258", *legacy.ENCODINGS)]
+    whole = [r for r in readings if r.error is None]
+    best = max(whole, key=lambda r: r.score)  # TCVN3 (VN1) defines every byte
+    for reading in sorted(readings, key=lambda r: -r.score):
+        if reading.error is None or reading.score <= max(0.5, best.score + 0.1):
+            continue
+        index, byte = reading.error
+        raise InboxError(
+            t("text.unreadable", path=name,
+              reason=t("text.legacy_byte", byte=f"0x{byte:02X}", line=index + 1,
+                       encoding=_ENCODING_NAMES[reading.encoding])),
+            hint=t("text.legacy_byte.hint"))
+    return best.lines
+
+
+_ENCODING_NAMES = {"cp1258": "Windows-1258", legacy.TCVN3: "TCVN3", legacy.VNI: "VNI"}
+
+
+# tab, new lines, escape, and the TCVN3 (VN1) capitals Ú Ụ Ừ Ử Ữ Ứ Ự Ỳ Ỷ Ỹ Ý Ỵ in 0x01-0x17
+_TEXT_CONTROLS = frozenset((9, 10, 12, 13, 27, 1, 2, 4, 5, 6, *range(0x11, 0x18)))
 
 
 def _looks_binary(data: bytes) -> bool:
@@ -93,7 +140,7 @@ def _looks_binary(data: bytes) -> bool:
         return False
     if b"\x00" in sample:
         return True
-    control = sum(1 for b in sample if b < 32 and b not in (9, 10, 12, 13, 27))
+    control = sum(1 for b in sample if b < 32 and b not in _TEXT_CONTROLS)
     return control / len(sample) > 0.05
 
 
@@ -133,14 +180,17 @@ def decode_bytes(data: bytes, name: str = "<bytes>") -> str:
         return _finish(data.decode("utf-8"))
     except UnicodeDecodeError:
         pass
-    # mixed encodings: decide line by line
-    out = []
-    for line in data.split(b"\n"):
+    # legacy or mixed: UTF-8 lines stay UTF-8, the others are read in one legacy encoding
+    raw_lines = data.split(b"\n")
+    out: dict[int, str] = {}
+    legacy_lines: dict[int, bytes] = {}
+    for index, line in enumerate(raw_lines):
         try:
-            out.append(line.decode("utf-8"))
+            out[index] = line.decode("utf-8")
         except UnicodeDecodeError:
-            out.append(_decode_legacy_bytes(line))
-    return _finish("\n".join(out))
+            legacy_lines[index] = line
+    out.update(_decode_legacy_lines(legacy_lines, name))
+    return _finish("\n".join(out[i] for i in range(len(raw_lines))))
 
 
 def _finish(text: str) -> str:
