@@ -92,10 +92,7 @@ def _read_lines(lines: dict[int, bytes], encoding: str) -> _Reading:
     reading = _Reading(encoding, {})
     for index, raw in lines.items():
         try:
-            if encoding == "cp1258":
-                text = raw.decode("cp1258")
-            else:
-                text = legacy.decode(raw, encoding)
+            text = raw.decode(encoding) if encoding == "cp1258" else legacy.decode(raw, encoding)
         except (legacy.LegacyByteError, UnicodeDecodeError) as exc:
             offset = exc.offset if isinstance(exc, legacy.LegacyByteError) else exc.start
             if reading.error is None:
