@@ -33,6 +33,7 @@ from typing import Protocol
 from broadcaster.clock import Clock
 from broadcaster.config import Station
 from broadcaster.errors import BroadcasterError
+from broadcaster.inbox.openfiles import held_for_writing
 from broadcaster.inbox.store import BulletinStore
 from broadcaster.messages import CATALOG
 from broadcaster.models import Bulletin, Script
@@ -46,6 +47,7 @@ ERROR_SUFFIX = ".loi.txt"
 # editors' programs leave these while saving; they are not drops
 _TEMP_PREFIXES = ("~$", ".~lock", ".")
 _TEMP_SUFFIXES = (".tmp", ".part", ".crdownload", ".partial", ".swp", "~")
+_HELD_RECHECK_SECONDS = 1.0
 _DISK_ERRNOS = {errno.ENOSPC, errno.EDQUOT, errno.EFBIG, errno.EROFS}
 
 
@@ -166,6 +168,7 @@ class _Seen:
     size: int
     mtime_ns: int
     since: float  # clock.monotonic() when this size/mtime was first seen
+    recheck: float = 0.0  # held open for writing: not looked at again before this time
 
 
 @dataclass
@@ -262,8 +265,9 @@ class Ingester:
         return found
 
     def scan(self) -> list[str]:
-        """Sources that are complete (size and time unchanged for ``stable_seconds``) and new
-        or changed; also withdraws bulletins whose file the editor deleted."""
+        """Sources that are complete (size and time unchanged for ``stable_seconds`` and no
+        process holding them open for writing) and new or changed; also withdraws bulletins
+        whose file the editor deleted."""
         found = self._walk()
         if found is None:
             return []
@@ -280,8 +284,16 @@ class Ingester:
                 self._seen[source] = _Seen(st.st_size, st.st_mtime_ns, mono)
                 if self.stable_seconds > 0:
                     continue
-            if mono - self._seen[source].since >= self.stable_seconds:
-                ready.append(source)
+            seen = self._seen[source]
+            if mono - seen.since < self.stable_seconds or mono < seen.recheck:
+                continue
+            if held_for_writing(self.inbox / source):
+                # a writer still has it open (its next part may come any moment): look again
+                # in a while, or at once when the watcher sees it closed
+                seen.recheck = mono + _HELD_RECHECK_SECONDS
+                log.debug("%s is still open for writing; waiting", source)
+                continue
+            ready.append(source)
         for source in list(self._seen):
             if source not in found:
                 del self._seen[source]
@@ -294,7 +306,8 @@ class Ingester:
         if not self._seen:
             return None
         mono = self.clock.monotonic()
-        return max(0.0, min(s.since + self.stable_seconds - mono for s in self._seen.values()))
+        return max(0.0, min(max(s.since + self.stable_seconds, s.recheck) - mono
+                            for s in self._seen.values()))
 
     def _withdraw_deleted(self, found: dict[str, os.stat_result],
                           every: dict[str, tuple[str, str, int | None, int | None]]) -> None:
