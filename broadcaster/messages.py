@@ -344,8 +344,8 @@ CATALOG: dict[str, dict[str, str]] = {
     "store.none": {"vi": "Chưa có bản tin nào.", "en": "No bulletins yet."},
     "inbox.deleted": {"vi": "tệp {source} đã bị xóa khỏi hộp thư", "en": "file {source} was deleted from the inbox"},
     "inbox.bad_type": {
-        "vi": "Tệp {name} có đuôi {ext}: đài chỉ đọc được tệp văn bản .txt và tệp Word .docx",
-        "en": "{name} has extension {ext}: only .txt text and .docx Word files can be read",
+        "vi": "Tệp {name} có đuôi {ext}: đài chỉ đọc được tệp văn bản .txt, tệp Word .docx, tệp .odt và tệp .pdf có chữ",
+        "en": "{name} has extension {ext}: only .txt text, .docx Word, .odt and .pdf files with text can be read",
     },
     "inbox.bad_type.fix": {
         "vi": "Mở tệp, chọn Lưu thành (Save As) kiểu 'Plain Text (.txt)' hoặc 'Word Document (.docx)', rồi thả lại vào thư mục inbox",
@@ -529,6 +529,20 @@ CATALOG: dict[str, dict[str, str]] = {
         "vi": "ĐÃ NHẬN RỒI: {source}\nThời gian: {when}\n\nTệp này giống hệt bản tin {id} phiên bản {version} đã nhận lúc {taken} (trạng thái: {state}). Đài không nhận thêm lần nữa và không phát lặp.\n\nNếu muốn sửa bản tin, hãy sửa nội dung rồi lưu lại: đài sẽ nhận thành phiên bản mới. Có thể xóa tệp ghi chú này.\n",
         "en": "ALREADY TAKEN: {source}\nTime: {when}\n\nThis file is identical to bulletin {id} version {version}, taken on {taken} (state: {state}). It is not taken again and will not air twice.\n\nTo change the bulletin, edit its text and save: it will be taken as a new version. This note can be deleted.\n",
     },
+    "inbox.duplicate": {
+        "vi": "Tệp {name} giống hệt bản tin {id} phiên bản {version} (tệp {other}) đã nhận lúc {taken}; đài không nhận lần hai để khỏi phát trùng",
+        "en": "{name} is identical to bulletin {id} version {version} (file {other}) taken on {taken}; it is not taken twice, so it does not air twice",
+    },
+    "inbox.duplicate.fix": {
+        "vi": "Không cần gửi lại. Muốn sửa bản tin thì sửa và lưu tệp {other} trong thư mục inbox; có thể xóa tệp này",
+        "en": "No need to send it again. To change the bulletin, edit and save {other} in the inbox; this file can be deleted",
+    },
+    "inbox.state.received": {"vi": "đã nhận", "en": "received"},
+    "inbox.state.awaiting_approval": {"vi": "chờ duyệt", "en": "awaiting approval"},
+    "inbox.state.approved": {"vi": "đã duyệt, chờ phát", "en": "approved, waiting to air"},
+    "inbox.state.rejected": {"vi": "bị từ chối", "en": "rejected"},
+    "inbox.state.withdrawn": {"vi": "đã rút", "en": "withdrawn"},
+    "inbox.state.expired": {"vi": "hết hạn", "en": "expired"},
     "speech.engine_failed": {
         "vi": "Bộ đọc {engine} không đọc được bản tin: {reason}",
         "en": "Engine {engine} could not speak the bulletin: {reason}",

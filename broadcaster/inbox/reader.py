@@ -141,6 +141,24 @@ def _looks_binary(data: bytes) -> bool:
     return control / len(sample) > 0.05
 
 
+# what a binary file really is, by its first bytes: the note then fits it (a photo is not
+# told to be "saved as plain text")
+_MAGIC = (("image", (b"\xff\xd8\xff", b"\x89PNG", b"GIF8", b"BM", b"II*\x00", b"MM\x00*")),
+          ("audio", (b"ID3", b"\xff\xfb", b"\xff\xf3", b"OggS", b"fLaC", b"RIFF", b"#!AMR",
+                     b"\x30\x26\xb2\x75")))
+
+
+def _binary_error(data: bytes, name: str) -> InboxError:
+    kind = next((k for k, magics in _MAGIC if data.startswith(magics)), None)
+    if kind is None and data[4:8] == b"ftyp":  # MP4/M4A/3GP, or HEIC photos
+        kind = "image" if data[8:12] in (b"heic", b"heix", b"mif1") else "audio"
+    if kind is None:
+        return InboxError(t("text.unreadable", path=name, reason=t("text.binary")),
+                          hint=t("text.unreadable.hint"))
+    return InboxError(t(f"inbox.bad_type.{kind}", name=name, ext=Path(name).suffix or "?"),
+                      hint=t(f"inbox.bad_type.{kind}.fix"))
+
+
 def _utf16_without_bom(data: bytes) -> str | None:
     sample = data[:4096]
     if len(sample) < 4:
@@ -171,8 +189,7 @@ def decode_bytes(data: bytes, name: str = "<bytes>") -> str:
         if bad <= 0.05 * max(1, len(sample)) and (ascii_share > 0.6 or vietnamese_score(sample) > 0.3):
             return _finish(text)
     if _looks_binary(data):
-        raise InboxError(t("text.unreadable", path=name, reason=t("text.binary")),
-                         hint=t("text.unreadable.hint"))
+        raise _binary_error(data, name)
     try:
         return _finish(data.decode("utf-8"))
     except UnicodeDecodeError:
@@ -215,6 +232,87 @@ def docx_text(data: bytes, name: str = "<docx>") -> str:
     return _finish("\n\n".join(lines))
 
 
+def pdf_text(data: bytes, name: str = "<pdf>") -> str:
+    """The text layer of a PDF, page after page (pypdf reads the fonts' Unicode maps); a scan
+    without text, a password or a damaged file is refused saying what to send instead."""
+    import pypdf
+    from pypdf.errors import DependencyError, FileNotDecryptedError, PdfReadError
+
+    try:
+        pdf = pypdf.PdfReader(io.BytesIO(data))
+        if pdf.is_encrypted and not pdf.decrypt(""):  # an owner password alone still reads
+            raise FileNotDecryptedError("password")
+        pages = [page.extract_text() or "" for page in pdf.pages]
+    except (FileNotDecryptedError, DependencyError) as exc:
+        raise InboxError(t("text.unreadable", path=name, reason=t("text.pdf_locked")),
+                         hint=t("text.pdf_locked.hint")) from exc
+    except (PdfReadError, ValueError, KeyError, TypeError, AttributeError) as exc:
+        raise InboxError(t("text.unreadable", path=name, reason=t("text.bad_pdf", error=exc)),
+                         hint=t("text.pdf_no_text.hint")) from exc
+    text = "\n\n".join(p.strip("\n") for p in pages)
+    if not _WORD.search(text):
+        raise InboxError(t("text.unreadable", path=name, reason=t("text.pdf_no_text")),
+                         hint=t("text.pdf_no_text.hint"))
+    return _finish(text)
+
+
+def _odt_blocks(node: object, out: list[str]) -> None:
+    """Headings and paragraphs of an ODF body in document order (tables, lists, frames too)."""
+    from odf import teletype
+    from odf.element import Element
+
+    if not isinstance(node, Element):
+        return
+    if node.qname[1] in ("h", "p") and node.qname[0].endswith(":text:1.0"):
+        out.append(teletype.extractText(node))
+        return
+    for child in node.childNodes:
+        _odt_blocks(child, out)
+
+
+def odt_text(data: bytes, name: str = "<odt>") -> str:
+    """Headings and paragraphs of an OpenDocument text (.odt), one per line."""
+    try:
+        from odf.opendocument import load
+
+        document = load(io.BytesIO(data))
+        if not document.mimetype.startswith("application/vnd.oasis.opendocument.text"):
+            raise ValueError(document.mimetype)
+        lines: list[str] = []
+        _odt_blocks(document.text, lines)
+    except (zipfile.BadZipFile, KeyError, ValueError, AttributeError, SyntaxError) as exc:
+        raise InboxError(t("text.unreadable", path=name, reason=t("text.bad_odt")),
+                         hint=t("text.bad_odt.hint")) from exc
+    return _finish("\n\n".join(lines))
+
+
+def _zip_kind(data: bytes, suffix: str) -> str:
+    """``odt`` or ``docx`` for an office zip, by what it holds (the name may lie); by the name
+    when the zip cannot be opened."""
+    try:
+        with zipfile.ZipFile(io.BytesIO(data)) as z:
+            names = set(z.namelist())
+            if "mimetype" in names and z.read("mimetype").startswith(
+                    b"application/vnd.oasis.opendocument"):
+                return "odt"
+            return "docx"
+    except (zipfile.BadZipFile, KeyError, OSError):
+        return "odt" if suffix == ".odt" else "docx"
+
+
+def extract_text(data: bytes, suffix: str, name: str) -> str:
+    """The text of a file's bytes by what they are: PDF, ODT, DOCX, old .doc (refused), text."""
+    if data.startswith(b"%PDF") or suffix == ".pdf":
+        return pdf_text(data, name)
+    if data.startswith(b"PK\x03\x04") or suffix in (".docx", ".odt"):
+        kind = _zip_kind(data, suffix)
+        return odt_text(data, name) if kind == "odt" else docx_text(data, name)
+    if suffix == ".doc" or data.startswith(b"\xd0\xcf\x11\xe0"):
+        raise InboxError(t("text.unreadable", path=name, reason=t("text.old_doc")),
+                         hint=t("text.old_doc.hint"))
+    return decode_bytes(data, name)
+
+
 def _slug(stem: str) -> str:
     s = unicodedata.normalize("NFD", stem.replace("đ", "d").replace("Đ", "D"))
     s = "".join(c for c in s if not unicodedata.combining(c)).lower()
@@ -222,7 +320,7 @@ def _slug(stem: str) -> str:
 
 
 def read_bulletin(path: Path, *, bulletin_id: str | None = None) -> Bulletin:
-    """Read ``path`` (.txt or .docx) into a Bulletin: NFC body without front matter, its meta."""
+    """Read ``path`` (.txt, .docx, .odt or .pdf) into a Bulletin: NFC body without front matter, its meta."""
     path = Path(path)
     try:
         size = path.stat().st_size
@@ -235,14 +333,7 @@ def read_bulletin(path: Path, *, bulletin_id: str | None = None) -> Bulletin:
     except OSError as exc:
         raise InboxError(t("text.unreadable", path=path, reason=exc.strerror or exc),
                          hint=t("text.unreadable.hint")) from None
-    suffix = path.suffix.lower()
-    if suffix == ".docx" or data.startswith(b"PK\x03\x04"):
-        text = docx_text(data, str(path))
-    elif suffix == ".doc" or data.startswith(b"\xd0\xcf\x11\xe0"):
-        raise InboxError(t("text.unreadable", path=path, reason=t("text.old_doc")),
-                         hint=t("text.old_doc.hint"))
-    else:
-        text = decode_bytes(data, str(path))
+    text = extract_text(data, path.suffix.lower(), str(path))
     text = text.replace("\r\n", "\n").replace("\r", "\n")
     fm, body, _ = frontmatter.split(text, str(path))
     meta = frontmatter.parse(fm, str(path)) if fm is not None else frontmatter.BulletinMeta()
