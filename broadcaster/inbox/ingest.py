@@ -22,7 +22,6 @@ import datetime as dt
 import errno
 import logging
 import os
-import hashlib
 import shutil
 import sqlite3
 import uuid
