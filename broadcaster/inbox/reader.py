@@ -180,9 +180,9 @@ def decode_bytes(data: bytes, name: str = "<bytes>") -> str:
                        (b"\xff\xfe", "utf-16-le"), (b"\xfe\xff", "utf-16-be")):
         if data.startswith(bom):
             return _finish(data[len(bom) :].decode(codec, errors="replace"))
-    codec = _utf16_without_bom(data)
-    if codec:
-        text = data.decode(codec, errors="replace")
+    utf16 = _utf16_without_bom(data)
+    if utf16:
+        text = data.decode(utf16, errors="replace")
         sample = text[:4096]
         bad = sum(1 for c in sample if (ord(c) < 32 and c not in "\t\n\r\f") or c == "\ufffd")
         ascii_share = sum(1 for c in sample if c.isascii()) / max(1, len(sample))
