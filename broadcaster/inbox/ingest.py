@@ -34,7 +34,7 @@ from broadcaster import durable
 from broadcaster.clock import Clock
 from broadcaster.config import Station
 from broadcaster.errors import BroadcasterError
-from broadcaster.inbox.openfiles import held_for_writing
+from broadcaster.inbox.openfiles import writing_to
 from broadcaster.inbox.store import BulletinStore
 from broadcaster.messages import CATALOG
 from broadcaster.models import Bulletin, Script
@@ -199,6 +199,7 @@ class Ingester:
         self.stats = IngestStats()
         self.keep_outcomes = keep_outcomes
         self.on_disk_error: Callable[[str], None] | None = None
+        self._hashes: dict[str, tuple[str, int, str]] | None = None  # active bulletins' bytes
 
     # --- collaborators -----------------------------------------------------------------------
     def _read(self, path: Path, bulletin_id: str) -> Bulletin:
@@ -266,15 +267,15 @@ class Ingester:
                 if self.stable_seconds > 0:
                     continue
             seen = self._seen[source]
-            if mono - seen.since < self.stable_seconds or mono < seen.recheck:
-                continue
-            if held_for_writing(self.inbox / source):
-                # a writer still has it open (its next part may come any moment): look again
-                # in a while, or at once when the watcher sees it closed
-                seen.recheck = mono + _HELD_RECHECK_SECONDS
-                log.debug("%s is still open for writing; waiting", source)
-                continue
-            ready.append(source)
+            if mono - seen.since >= self.stable_seconds and mono >= seen.recheck:
+                ready.append(source)
+        held = writing_to([self.inbox / source for source in ready]) if ready else set()
+        for source in [r for r in ready if self.inbox / r in held]:
+            # a writer still has it open (its next part may come any moment): look again in a
+            # while, or sooner when the watcher sees it closed
+            self._seen[source].recheck = mono + _HELD_RECHECK_SECONDS
+            ready.remove(source)
+            log.debug("%s is still open for writing; waiting", source)
         for source in list(self._seen):
             if source not in found:
                 del self._seen[source]
@@ -398,12 +399,16 @@ class Ingester:
 
     def _refuse_twin(self, source: str, content_hash: str) -> None:
         """The same bytes as a bulletin still in play under another name: not a second one."""
-        for rec in self.store.active():
-            if rec.content_hash == content_hash and rec.source != source:
-                raise Rejection(
-                    vi("inbox.duplicate", name=Path(source).name, id=rec.id, version=rec.version,
-                       other=rec.source, taken=self._taken(rec.id, rec.version)),
-                    vi("inbox.duplicate.fix", other=rec.source))
+        if self._hashes is None:  # once per pass (approvals, expiry change it between passes)
+            self._hashes = {rec.content_hash: (rec.id, rec.version, rec.source)
+                            for rec in self.store.active()}
+        twin = self._hashes.get(content_hash)
+        if twin is not None and twin[2] != source:
+            bid, version, other = twin
+            raise Rejection(
+                vi("inbox.duplicate", name=Path(source).name, id=bid, version=version,
+                   other=other, taken=self._taken(bid, version)),
+                vi("inbox.duplicate.fix", other=other))
 
     def _note_already_taken(self, source: str, bulletin_id: str, version: int) -> None:
         """A re-dropped identical file: say so beside it, where the editor dropped it."""
@@ -454,6 +459,8 @@ class Ingester:
         out = Outcome(source, "ingested" if changed else "unchanged", rec.id, rec.version)
         if changed:
             (self.inbox / (source + NOTE_SUFFIX)).unlink(missing_ok=True)  # a stale note
+            if self._hashes is not None:
+                self._hashes[rec.content_hash] = (rec.id, rec.version, source)
         else:
             self._note_already_taken(source, rec.id, rec.version)
         if changed:
@@ -630,6 +637,7 @@ class Ingester:
 
     def poll_once(self) -> list[Outcome]:
         """One pass: unfinished intakes, then complete new files, speech, expiry."""
+        self._hashes = None
         outs = self.recover()
         for source in self.scan():
             outs.append(self.ingest(source))

@@ -27,19 +27,25 @@ def _fd_writes(pid_dir: str, fd: str) -> bool:
     return False
 
 
-def held_for_writing(path: Path) -> bool:
-    """True if a process (this one included) has ``path`` open for writing (Linux only)."""
+def writing_to(paths: list[Path]) -> set[Path]:
+    """Those of ``paths`` that a process (this one included) has open for writing; one pass
+    over ``/proc`` for all of them (Linux only; elsewhere none)."""
     if not sys.platform.startswith("linux") or not _PROC.is_dir():
-        return False
-    try:
-        st = os.stat(path)
-    except OSError:
-        return False
-    target = (st.st_dev, st.st_ino)
+        return set()
+    targets: dict[tuple[int, int], Path] = {}
+    for path in paths:
+        try:
+            st = os.stat(path)
+        except OSError:
+            continue
+        targets[(st.st_dev, st.st_ino)] = path
+    if not targets:
+        return set()
     try:
         pids = [e.name for e in os.scandir(_PROC) if e.name.isdigit()]
     except OSError:
-        return False
+        return set()
+    held: set[Path] = set()
     for pid in pids:
         pid_dir = f"/proc/{pid}"
         try:
@@ -51,9 +57,15 @@ def held_for_writing(path: Path) -> bool:
                 fst = os.stat(f"{pid_dir}/fd/{fd}")
             except OSError:
                 continue
-            if (fst.st_dev, fst.st_ino) == target and _fd_writes(pid_dir, fd):
-                return True
-    return False
+            path = targets.get((fst.st_dev, fst.st_ino))
+            if path is not None and path not in held and _fd_writes(pid_dir, fd):
+                held.add(path)
+    return held
 
 
-__all__ = ["held_for_writing"]
+def held_for_writing(path: Path) -> bool:
+    """True if a process (this one included) has ``path`` open for writing (Linux only)."""
+    return path in writing_to([path])
+
+
+__all__ = ["held_for_writing", "writing_to"]

@@ -225,7 +225,9 @@ class FakeSpeech:
         self.submitted: list[Bulletin] = []
 
     def submit(self, bulletin: Bulletin) -> None:
-        self.submitted.append(bulletin)
+        # like the pipeline: a bulletin already queued is not queued again
+        if all((b.id, b.version) != (bulletin.id, bulletin.version) for b in self.submitted):
+            self.submitted.append(bulletin)
 
     def ready(self, bulletin: Bulletin) -> Path | None:
         path = self.out / f"{bulletin.id}-{bulletin.version}.wav"
