@@ -57,9 +57,9 @@ def writing_to(paths: list[Path]) -> set[Path]:
                 fst = os.stat(f"{pid_dir}/fd/{fd}")
             except OSError:
                 continue
-            path = targets.get((fst.st_dev, fst.st_ino))
-            if path is not None and path not in held and _fd_writes(pid_dir, fd):
-                held.add(path)
+            hit = targets.get((fst.st_dev, fst.st_ino))
+            if hit is not None and hit not in held and _fd_writes(pid_dir, fd):
+                held.add(hit)
     return held
 
 
