@@ -283,6 +283,11 @@ class Ingester:
             self._withdraw_deleted(found, every)
         return sorted(ready)
 
+    def recheck_now(self) -> None:
+        """A file was closed after writing (inotify): look at files held open at the next scan."""
+        for seen in list(self._seen.values()):
+            seen.recheck = 0.0
+
     def next_ready_in(self) -> float | None:
         """Seconds until the earliest file seen may be stable (for the watcher's wait)."""
         if not self._seen:

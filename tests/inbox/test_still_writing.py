@@ -100,3 +100,34 @@ def test_a_writer_pausing_longer_than_the_stability_time_is_taken_once_whole(
     assert rec.version == 1
     assert rec.original.read_text(encoding="utf-8") == PART1 + PART2
     assert "mười bảy giờ" in rec.script_text
+
+
+def test_the_watcher_takes_a_file_soon_after_its_writer_closes_it(quiet_station: Station) -> None:
+    """inotify CLOSE_WRITE wakes the watcher: no waiting for the next look at held files."""
+    from broadcaster.inbox.watcher import InboxWatcher
+
+    store = BulletinStore(store_path(quiet_station))
+    clock = SystemClock(quiet_station.tz)
+    ing = Ingester(quiet_station, store, clock, stable_seconds=0.3)
+    watcher = InboxWatcher(ing, clock, poll_seconds=30.0)
+    drop = quiet_station.inbox_dir / "mat-dien.txt"
+    watcher.start()
+    try:
+        with drop.open("w", encoding="utf-8") as fh:
+            fh.write(PART1)
+            fh.flush()
+            time.sleep(1.5)  # stable, but open: not taken
+            assert store.get("mat-dien") is None
+            fh.write(PART2)
+            fh.flush()
+            time.sleep(0.5)
+            assert store.get("mat-dien") is None
+        closed = time.monotonic()
+        while store.get("mat-dien") is None and time.monotonic() - closed < 5:
+            time.sleep(0.02)
+        took = time.monotonic() - closed
+    finally:
+        watcher.stop()
+    rec = store.get("mat-dien")
+    assert rec is not None and rec.original.read_text(encoding="utf-8") == PART1 + PART2
+    assert took < 2.0, took
