@@ -61,8 +61,7 @@ def render(ctx: click.Context, file: Path, output: Path, engine: str | None, fal
     voices = voices_for(engines, wanted, strict=voice is not None)
     cache = None if no_cache else SpeechCache(station.var("cache", "speech"),
                                               speech.cache_max_mb * 1024 * 1024)
-    script = Pipeline(station, SystemClock(station.tz), engines=engines, cache=cache,
-                      no_cache=no_cache).script(bulletin)
+    script = Pipeline(station, SystemClock(station.tz)).script(bulletin)
     if not script.segments:
         raise SpeechError(t("text.empty", path=file), hint=t("text.empty.hint"))
 
