@@ -126,3 +126,20 @@ def test_the_note_of_a_refused_legacy_file_names_byte_and_line(quiet_station: St
     note = (quiet_station.inbox_dir / "rejected" / "bao.txt.loi.txt").read_bytes()
     assert b"\r\n" in note  # Notepad
     assert "0xDD" in note.decode() and "dòng 2" in note.decode()
+
+
+@needs_iconv
+def test_a_tcvn3_bulletin_from_iconv_is_spoken_whole(quiet_station: Station) -> None:
+    """The reported case end to end: the heading is not garbled into letters a rule expands."""
+    clock = FakeClock(dt.datetime(2026, 12, 1, 8, 0, tzinfo=quiet_station.tz))
+    store = BulletinStore(store_path(quiet_station), approval=quiet_station.settings.approval)
+    ing = Ingester(quiet_station, store, clock)
+    text = ("ỦY BAN NHÂN DÂN PHƯỜNG HÒA BÌNH\n\nTHÔNG BÁO\n\nỦy ban nhân dân phường thông báo "
+            "lịch tiêm chủng cho trẻ em tại trạm y tế phường vào sáng thứ bảy.\n")
+    (quiet_station.inbox_dir / "tiem.txt").write_bytes(_iconv(text.encode(), "UTF-8", "TCVN5712-1"))
+    (out,) = ing.drain()
+    assert out.state == "ingested"
+    rec = store.get("tiem")
+    assert rec.body.strip() == text.strip()
+    assert "ủy ban nhân dân phường thông báo" in rec.script_text.lower()
+    assert "công an" not in rec.script_text.lower()
