@@ -24,7 +24,7 @@ from broadcaster.air.control import ControlServer
 from broadcaster.air.player import FilePlayer, Player, SoundCardPlayer, probe_outputs
 from broadcaster.air.playout import Playout
 from broadcaster.air.prepare import PreparedProgram, Preparer
-from broadcaster.air.schedule import Schedule, Slot
+from broadcaster.air.schedule import PlannedSlot, Schedule, Slot
 from broadcaster.air.scheduler import SlotScheduler
 from broadcaster.air.schedules import LoadResult, Reload, ScheduleBook
 from broadcaster.air.watch import ScheduleWatcher
@@ -34,7 +34,7 @@ from broadcaster.errors import AirError
 from broadcaster.inbox.ingest import Ingester
 from broadcaster.inbox.store import BulletinStore, store_path
 from broadcaster.inbox.watcher import InboxWatcher
-from broadcaster.messages import set_language, t
+from broadcaster.messages import label, set_language, t
 from broadcaster.ops.alerts import Alerter, apprise_sender
 from broadcaster.ops.heartbeat import Heartbeat
 from broadcaster.ops.housekeeping import housekeep
@@ -44,6 +44,8 @@ from broadcaster.ops.monitor import Monitor
 from broadcaster.pipeline import Pipeline
 
 if TYPE_CHECKING:
+    from broadcaster.air.late import Resettler
+    from broadcaster.air.simulate import FakeJobScheduler
     from broadcaster.speech.base import Engine
 
 log = logging.getLogger(__name__)
@@ -124,7 +126,8 @@ class StationService:
     def __init__(self, station: Station, clock: Clock | None = None, *,
                  player: Player | None = None, notify: Notify | None = None,
                  engines: list[Engine] | None = None, file_logging: bool = True,
-                 signals: bool = True) -> None:
+                 signals: bool = True, jobs: FakeJobScheduler | None = None,
+                 demo: bool = False) -> None:
         self.station = station
         self.clock: Clock = clock or SystemClock(station.tz)
         self.notify: Notify = notify or (lambda msg: log.info("%s", msg))
@@ -136,11 +139,15 @@ class StationService:
         self.alerter = Alerter(None, self.clock, min_interval_s=s.alerts.min_interval_minutes * 60,
                                title=s.name)
         self._player = player
+        self._jobs = jobs  # tests: a fake job scheduler driven by a FakeClock
+        self.demo = demo  # ``broadcaster demo``: no alerts for slots before it started
+        self._versions_seen: dict[str, int] | None = None
         self._asrun: AsRunLog | None = None
         self._store: BulletinStore | None = None
         self._playout: Playout | None = None
         self._scheduler: SlotScheduler | None = None
         self.preparer: Preparer | None = None
+        self._resettler: Resettler | None = None
         self.schedule: Schedule | None = None
         self.book = ScheduleBook(station, self.clock, persist=True)
         self.ingester: Ingester | None = None
@@ -349,7 +356,7 @@ class StationService:
         self._scheduler = SlotScheduler(
             self.playout, self._current_schedule, self.clock, tz=self.station.tz,
             preroll=dt.timedelta(minutes=s.playout.preroll_minutes),
-            grace=dt.timedelta(minutes=s.playout.grace_minutes))
+            grace=dt.timedelta(minutes=s.playout.grace_minutes), scheduler=self._jobs)
         self._scheduler.start()
 
     def _stop_scheduler(self) -> None:
@@ -360,7 +367,8 @@ class StationService:
         self.monitor = Monitor(self.station, self.clock, self.alerter,
                                asrun_path=asrun_path(self.station), store=self._store,
                                schedule=self._current_schedule,
-                               engines_health=self.pipeline.health)
+                               engines_health=self.pipeline.health,
+                               quiet_before=self.clock.now() if self.demo else None)
         self.monitor.start()
 
     def _stop_monitor(self) -> None:
@@ -442,10 +450,13 @@ class StationService:
         if self._playout is None or self._playout.closing or self._store is None:
             return
         self._air_inbox_emergencies()
-        if self._scheduler is not None and self.preparer is not None:
-            from broadcaster.air.late import refresh_changed
+        self._tell_taken()
+        if self._resettler is None and self._scheduler is not None and self.preparer is not None:
+            from broadcaster.air.late import Resettler
 
-            refresh_changed(self._scheduler, self.playout, self.preparer, self.clock.now())
+            self._resettler = Resettler(self._scheduler, self.playout, self.preparer)
+        if self._resettler is not None:
+            self._resettler.refresh(self.clock.now())
 
     def _air_inbox_emergencies(self) -> None:
         """An *emergency* bulletin from the inbox interrupts at once (once approved, if the
@@ -457,6 +468,20 @@ class StationService:
                 self._emergencies_seen.add(ident)
                 log.warning("emergency bulletin %s: on air now", record.id)
                 self.emergency(record.body, EMERGENCY_READS, bulletin=ident)
+
+    def _tell_taken(self) -> None:
+        """One console line per bulletin version taken in (the inbox logs the detail)."""
+        if self._store is None:
+            return
+        current = {r.id: r for r in self._store.active()}
+        seen = self._versions_seen
+        self._versions_seen = {bid: r.version for bid, r in current.items()}
+        if seen is None:
+            return  # the first turn learns what was there before the start
+        for bid, rec in current.items():
+            if seen.get(bid) != rec.version:
+                self.notify(t("inbox.taken", id=bid, version=rec.version, title=rec.title,
+                              state=label("state", rec.state)))
 
     def add_one_off(self, slot: Slot, when: dt.datetime) -> None:
         """Add a slot for ``when``'s date (demo, operator) and plan it at once."""
@@ -574,8 +599,7 @@ class StationService:
                        settle=settle)
         return [{"id": b.id, "title": b.title, "priority": str(b.priority), "state": str(b.state),
                  "aired": b.times_aired, "repeat": b.repeat,
-                 "next_airing": nxt[b.id].start.isoformat(timespec="minutes")
-                 + f" {nxt[b.id].slot.id}" if nxt.get(b.id) else None}
+                 "next_airing": _promised(nxt.get(b.id))}
                 for b in records]
 
     def handle(self, request: dict[str, object]) -> dict[str, object]:
@@ -623,3 +647,8 @@ class StationService:
 
 
 EMERGENCY_READS = 2  # an emergency bulletin is read twice after the alert tone
+
+
+def _promised(planned: PlannedSlot | None) -> str | None:
+    """A promise as the operator reads it: ``2026-12-01 09:00 sang``."""
+    return f"{planned.start:%Y-%m-%d %H:%M} {planned.slot.id}" if planned else None

@@ -43,42 +43,58 @@ def _speech_ready(preparer: Preparer, wanted: tuple[tuple[str, int], ...]) -> bo
 
 def judge(prepared: PreparedProgram, planned: PlannedSlot, preparer: Preparer,
           now: dt.datetime) -> Verdict:
-    """Air ``prepared`` as it is, or build it again first?"""
+    """Air ``prepared`` as it is, or build it again first? Also names the bulletins that
+    would have aired here had they come before the slot settled (they move on)."""
     wanted = preparer.selection(planned)
+    too_late = tuple(b for b, _ in preparer.selection(planned, settle=False)
+                     if b not in {w for w, _ in wanted})
     if wanted == prepared.selected:
-        return Verdict(True)
+        return Verdict(True, too_late)
     gone = set(prepared.selected) - set(wanted)
     if gone:
         log.warning("%s: bulletin(s) %s withdrawn, changed or aired enough since the program was"
                     " built: building it again", planned.key, sorted(b for b, _ in gone))
-        return Verdict(False)
+        return Verdict(False, too_late)
     added = tuple(b for b, v in wanted if (b, v) not in set(prepared.selected))
     time_left = (planned.start - now).total_seconds()
     if time_left >= REBUILD_LEAD_S and _speech_ready(preparer, wanted):
         log.info("%s: bulletin(s) %s arrived since the program was built: building it again",
                  planned.key, list(added))
-        return Verdict(False)
-    return Verdict(True, added)
+        return Verdict(False, too_late)
+    return Verdict(True, added + too_late)
 
 
-def refresh_changed(scheduler: SlotScheduler, playout: Playout, preparer: Preparer,
-                    now: dt.datetime) -> list[str]:
-    """Rebuild (in the scheduler's workers) the prepared slots whose selection changed, while
-    there is time; returns the keys sent for rebuilding."""
-    settle = dt.timedelta(seconds=preparer.station.settings.playout.settle_seconds)
-    sent: list[str] = []
-    for planned in scheduler.planned.values():
-        if not (planned.start - scheduler.preroll <= now < planned.start - settle):
-            continue
-        prepared = playout.ready(planned.key)
-        if prepared is None:
-            continue  # not built yet: the pre-roll job will select then
-        wanted = preparer.selection(planned)
-        if wanted == prepared.selected or not _speech_ready(preparer, wanted):
-            continue  # unchanged, or wait for render-ahead to finish the new speech
-        log.info("%s: its bulletins changed (%s -> %s): building it again", planned.key,
-                 prepared.selected, wanted)
-        playout.invalidate(planned.key)
-        scheduler.refresh(planned)
-        sent.append(planned.key)
-    return sent
+class Resettler:
+    """Rebuilds, in the scheduler's workers, the slots inside their pre-roll whose selection
+    changed, while there is time (until ``playout.settle_seconds`` before air)."""
+
+    def __init__(self, scheduler: SlotScheduler, playout: Playout, preparer: Preparer) -> None:
+        self.scheduler = scheduler
+        self.playout = playout
+        self.preparer = preparer
+        self.settle = dt.timedelta(seconds=preparer.station.settings.playout.settle_seconds)
+        self._tried: dict[str, tuple[tuple[str, int], ...]] = {}  # unbuilt slots: last attempt
+
+    def refresh(self, now: dt.datetime) -> list[str]:
+        """Send every changed slot for rebuilding; returns their keys."""
+        sent: list[str] = []
+        for planned in list(self.scheduler.planned.values()):
+            if not (planned.start - self.scheduler.preroll <= now < planned.start - self.settle):
+                continue
+            wanted = self.preparer.selection(planned)
+            prepared = self.playout.ready(planned.key)
+            if prepared is not None:
+                if wanted == prepared.selected:
+                    continue
+            elif not wanted or self._tried.get(planned.key) == wanted:
+                continue  # not built (nothing to air yet), or already tried with this selection
+            if not _speech_ready(self.preparer, wanted):
+                continue  # render-ahead is still making the new speech: next turn
+            log.info("%s: its bulletins changed (now %s): building it again", planned.key, wanted)
+            self._tried[planned.key] = wanted
+            self.playout.invalidate(planned.key)
+            self.scheduler.refresh(planned)
+            sent.append(planned.key)
+        for key in set(self._tried) - set(self.scheduler.planned):
+            del self._tried[key]
+        return sent

@@ -9,6 +9,7 @@ name and the program is built without it.
 
 from __future__ import annotations
 
+import datetime as dt
 import hashlib
 import logging
 import threading
@@ -29,7 +30,7 @@ from broadcaster.air.schedule import (
     SilenceItem,
     Slot,
 )
-from broadcaster.air.select import Candidate, select_bulletins, selected_versions
+from broadcaster.air.select import Candidate, select_bulletins, selected_versions, settled
 from broadcaster.config import Station
 from broadcaster.errors import BroadcasterError, ProgramError
 from broadcaster.inbox.store import BulletinRecord, BulletinStore
@@ -138,12 +139,23 @@ class Preparer:
         info = self.pipeline.info(record.bulletin())
         return info.duration_ms if info else None
 
-    def selection(self, planned: PlannedSlot) -> tuple[tuple[str, int], ...]:
-        """(id, version) of the store bulletins ``planned`` airs if built now."""
+    def eligible(self, planned: PlannedSlot, *, settle: bool = True) -> list[Candidate]:
+        """Store bulletins ``planned`` may carry: eligible at its start and (``settle``)
+        airable before its selection settled (``playout.settle_seconds`` before air)."""
         if self.store is None:
-            return ()
+            return []
+        found: list[Candidate] = list(self.store.eligible(planned.start))
+        if not settle:
+            return found
+        cut = dt.timedelta(seconds=self.station.settings.playout.settle_seconds)
+        return settled(found, planned.start, cut)
+
+    def selection(self, planned: PlannedSlot, *, settle: bool = True
+                  ) -> tuple[tuple[str, int], ...]:
+        """(id, version) of the store bulletins ``planned`` airs if built now (``settle``
+        False: as if every bulletin had come in time)."""
         return selected_versions(planned.slot.program, planned.slot.id,
-                                 self.store.eligible(planned.start),
+                                 self.eligible(planned, settle=settle),
                                  duration_ms=self.duration_ms)
 
     # --- program --------------------------------------------------------------------------------
@@ -194,8 +206,8 @@ class Preparer:
         if self.store is None:
             warnings.append("no bulletin store: bulletins by selection skipped")
             return []
-        chosen = select_bulletins(self.store.eligible(planned.start), item.bulletins,
-                                  planned.slot.id, taken=versions, duration_ms=self.duration_ms)
+        chosen = select_bulletins(self.eligible(planned), item.bulletins, planned.slot.id,
+                                  taken=versions, duration_ms=self.duration_ms)
         out: list[pm.Item] = []
         between = self.station.settings.program.jingles.between
         for i, record in enumerate(chosen):

@@ -8,6 +8,7 @@ The store already keeps out what is unapproved, outside its air window or aired 
 
 from __future__ import annotations
 
+import datetime as dt
 from collections.abc import Callable, Iterable, Sequence
 from typing import Protocol
 
@@ -37,6 +38,9 @@ class Candidate(Protocol):
 
     @property
     def version(self) -> int: ...
+
+    @property
+    def airable_since(self) -> dt.datetime | None: ...
 
     @property
     def title(self) -> str: ...
@@ -81,6 +85,14 @@ def select_bulletins(eligible: Sequence[Candidate], selection: Selection, slot_i
         chosen.append(b)
         used += length
     return chosen
+
+
+def settled(eligible: Sequence[Candidate], start: dt.datetime, settle: dt.timedelta
+            ) -> list[Candidate]:
+    """What a slot starting at ``start`` may carry: a slot's bulletins are settled ``settle``
+    before air, so one that became airable later moves to the next slot."""
+    cut = start - settle
+    return [c for c in eligible if c.airable_since is None or c.airable_since <= cut]
 
 
 def slot_selection(program: Sequence[object], slot_id: str, eligible: Sequence[Candidate], *,

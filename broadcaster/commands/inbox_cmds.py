@@ -97,11 +97,21 @@ def _rows(station: Station, store: BulletinStore, show_all: bool) -> list[dict[s
     for rec in recs:
         planned = promised.get(rec.id)
         d = rec.as_dict()
-        d["next_airing"] = (planned.start.isoformat(timespec="minutes") + f" {planned.slot.id}"
-                            if planned else None)
-        d["approved"] = rec.approved
+        d["next_airing"] = f"{planned.start:%Y-%m-%d %H:%M} {planned.slot.id}" if planned else None
+        for key in ("approved_hash", "approved_by", "approved_at"):
+            d.pop(key, None)
+        d["approval"] = _approval(rec, store.approval == "required")
         out.append(d)
     return out
+
+
+def _approval(rec: BulletinRecord, required: bool) -> dict[str, object]:
+    """One approval field: whether the current content is approved, by whom, when."""
+    by_person = rec.approved  # pinned to this exact content
+    return {"required": required, "approved": by_person or not required,
+            "by": rec.approved_by if by_person else "",
+            "at": rec.approved_at.isoformat() if by_person and rec.approved_at else None,
+            "content_hash": rec.content_hash}
 
 
 @click.command()
