@@ -421,6 +421,15 @@ CATALOG: dict[str, dict[str, str]] = {
     },
     "alert.ingest": {"vi": "[{station}] Không nhận được tệp vào hộp thư: {detail}", "en": "[{station}] Inbox intake failing: {detail}"},
     "report.bad_month": {"vi": "Tháng không hợp lệ: {value} (dạng YYYY-MM, ví dụ 2026-11)", "en": "Invalid month: {value} (YYYY-MM, e.g. 2026-11)"},
+    # --- versioned databases (store, issue 12) -------------------------------------------------
+    "db.schema_newer": {
+        "vi": "{path}: cơ sở dữ liệu do phiên bản broadcaster mới hơn ghi (lược đồ {found}, bản này chỉ biết đến {known})",
+        "en": "{path}: the database was written by a newer broadcaster (schema {found}, this one knows up to {known})",
+    },
+    "db.schema_newer.hint": {
+        "vi": "cài lại phiên bản broadcaster mới hơn, hoặc khôi phục bản sao lưu của tệp này",
+        "en": "install the newer broadcaster again, or restore this file from its backup",
+    },
 }
 
 

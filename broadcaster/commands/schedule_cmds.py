@@ -64,7 +64,7 @@ def program(ctx: click.Context, slot: str, day: str | None, output: Path | None,
         hint = t("v.did_you_mean", guess=guess) if guess else ", ".join(planned) or "-"
         raise ScheduleError(t("program.no_slot", slot=slot, date=when), hint=hint)
     store_file = store_path(station)
-    store = BulletinStore(store_file, approval=station.settings.approval) if store_file.exists() else None
+    store = BulletinStore(store_file, approval=station.settings.approval, now=SystemClock(station.tz).now()) if store_file.exists() else None
     try:
         prepared = Preparer(station, store=lambda: store).prepare(planned[slot])
     finally:

@@ -89,7 +89,7 @@ class Unattended:
     def _start_inbox(self) -> None:
         st = self.station
         s = st.settings
-        self.store = BulletinStore(store_path(st), approval=s.approval)
+        self.store = BulletinStore(store_path(st), approval=s.approval, now=self.clock.now())
         if self.speech is None:
             self.speech = self._make_speech()
             self._own_speech = self.speech is not None

@@ -38,7 +38,7 @@ def test_ids_are_stable_ascii_and_unique(tmp_path: Path) -> None:
 
 
 def test_approval_required_pins_the_content_hash(tmp_path: Path) -> None:
-    store = BulletinStore(tmp_path / "b.sqlite3", approval="required")
+    store = BulletinStore(tmp_path / "b.sqlite3", approval="required", now=NOW)
     bid, _ = _add(store, "a.txt", "nội dung một")
     assert store.get(bid).state == "awaiting_approval"
     assert store.eligible(NOW) == []
@@ -59,22 +59,22 @@ def test_approval_required_pins_the_content_hash(tmp_path: Path) -> None:
 
 
 def test_approve_refuses_content_changed_since_listing(tmp_path: Path) -> None:
-    store = BulletinStore(tmp_path / "b.sqlite3", approval="required")
+    store = BulletinStore(tmp_path / "b.sqlite3", approval="required", now=NOW)
     bid, _ = _add(store, "tiem-chung.txt", "một", digest="aaa")
     with pytest.raises(InboxError):
-        store.approve(bid, by="x", content_hash="bbb")
+        store.approve(bid, by="x", now=NOW, content_hash="bbb")
     assert not store.get(bid).approved
     with pytest.raises(InboxError, match="tiem-chung"):
-        store.approve("tiem-chnug", by="x")  # a typo: the message names the likely id
+        store.approve("tiem-chnug", by="x", now=NOW)  # a typo: the message names the likely id
 
 
 def test_switching_approval_mode_requires_a_person(tmp_path: Path) -> None:
     path = tmp_path / "b.sqlite3"
-    store = BulletinStore(path, approval="none")
+    store = BulletinStore(path, approval="none", now=NOW)
     bid, _ = _add(store, "a.txt", "một")
     assert store.get(bid).state == "approved" and store.eligible(NOW)
     store.close()
-    store = BulletinStore(path, approval="required")
+    store = BulletinStore(path, approval="required", now=NOW)
     assert store.get(bid).state == "awaiting_approval" and not store.eligible(NOW)
     assert BulletinStore(path).approval == "required"  # persisted for the playout's own handle
 
@@ -103,10 +103,10 @@ def test_eligible_window_priority_repeat_and_withdrawal(tmp_path: Path) -> None:
 
 
 def test_reject_needs_a_reason_and_never_airs(tmp_path: Path) -> None:
-    store = BulletinStore(tmp_path / "b.sqlite3", approval="required")
+    store = BulletinStore(tmp_path / "b.sqlite3", approval="required", now=NOW)
     bid, _ = _add(store, "a.txt", "một")
     with pytest.raises(InboxError):
-        store.reject(bid, "  ")
+        store.reject(bid, "  ", now=NOW)
     store.reject(bid, "chưa đúng số liệu", by="pho-chu-tich", now=NOW)
     rec = store.get(bid)
     assert rec.state == "rejected" and rec.reason == "chưa đúng số liệu"
