@@ -71,11 +71,15 @@ class Database:
         self._db.execute("PRAGMA busy_timeout=30000")
         self._db.execute("PRAGMA journal_mode=WAL")
         self._db.execute("PRAGMA synchronous=FULL")
-        with self._lock:
-            if schema:
-                self._db.executescript(schema)
-            if migrations:
-                self._migrate(migrations)
+        try:
+            with self._lock:
+                if schema:
+                    self._db.executescript(schema)
+                if migrations:
+                    self._migrate(migrations)
+        except BaseException:
+            self._db.close()  # the caller gets no object to close
+            raise
 
     @property
     def schema_version(self) -> int:
