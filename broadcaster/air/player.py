@@ -65,6 +65,7 @@ class Player(Protocol):
     """
 
     description: str
+    last_error: str  # why the output failed last, "" when it works
 
     def play(self, wav: Path, start_at: dt.datetime, name: str = "",
              cancel: threading.Event | None = None) -> PlayResult: ...
@@ -258,6 +259,7 @@ class FilePlayer:
         self.out_dir = out_dir
         self.fmt = fmt
         self.description = f"{fmt.upper()} file sink {out_dir}"
+        self.last_error = ""
 
     def play(self, wav: Path, start_at: dt.datetime, name: str = "",
              cancel: threading.Event | None = None) -> PlayResult:
@@ -290,6 +292,7 @@ class FakePlayer:
         self.clock = clock
         self.fail = fail
         self.description = "fake"
+        self.last_error = ""
         self.played: list[tuple[Path, dt.datetime, dt.datetime]] = []
 
     def play(self, wav: Path, start_at: dt.datetime, name: str = "",

@@ -110,6 +110,11 @@ class Playout:
                           duration=_mmss(ready.duration_ms), items=len(ready.items)))
             return ready
 
+    def ready(self, key: str) -> PreparedProgram | None:
+        """The program already built for ``key``, if any (never builds)."""
+        ready = self._prepared.get(key)
+        return ready if ready is not None and verify_wav(ready.wav) else None
+
     def forget(self, keys_to_keep: set[str]) -> None:
         """Drop prepared programs of slots no longer planned."""
         with self._prep_lock:

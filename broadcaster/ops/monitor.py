@@ -34,7 +34,8 @@ class Monitor:
     def __init__(self, station: Station, clock: Clock, alerter: Alerter, *,
                  asrun_path: Path, store: BulletinStore | None = None,
                  schedule: Callable[[], Schedule | None] | None = None,
-                 engines_health: Callable[[], Sequence[Any]] | None = None) -> None:
+                 engines_health: Callable[[], Sequence[Any]] | None = None,
+                 quiet_before: dt.datetime | None = None) -> None:
         self.station = station
         self.clock = clock
         self.alerter = alerter
@@ -42,6 +43,7 @@ class Monitor:
         self.store = store
         self.schedule = schedule
         self.engines_health = engines_health
+        self.quiet_before = quiet_before  # demo: slots scheduled before it started are not news
         self.settings = station.settings.alerts
         self.name = station.settings.name
         self._last_row = self._max_row()
@@ -73,6 +75,8 @@ class Monitor:
         for rid, key, name, scheduled, outcome, reason in self._rows_after(self._last_row):
             self._last_row = max(self._last_row, rid)
             if outcome not in BAD_OUTCOMES:
+                continue
+            if self.quiet_before is not None and dt.datetime.fromisoformat(scheduled) < self.quiet_before:
                 continue
             text = (reason or "").lower()
             if any(w in text for w in _DEVICE_WORDS):
