@@ -599,6 +599,15 @@ CATALOG: dict[str, dict[str, str]] = {
         "vi": "chạy lại không có --engine, hoặc thêm --fallback để dùng các bộ đọc dự phòng của đài",
         "en": "run again without --engine, or add --fallback to use the station's fallback engines",
     },
+    # --- versioned databases (store, issue 12) -------------------------------------------------
+    "db.schema_newer": {
+        "vi": "{path}: cơ sở dữ liệu do phiên bản broadcaster mới hơn ghi (lược đồ {found}, bản này chỉ biết đến {known})",
+        "en": "{path}: the database was written by a newer broadcaster (schema {found}, this one knows up to {known})",
+    },
+    "db.schema_newer.hint": {
+        "vi": "cài lại phiên bản broadcaster mới hơn, hoặc khôi phục bản sao lưu của tệp này",
+        "en": "install the newer broadcaster again, or restore this file from its backup",
+    },
 }
 
 

@@ -288,7 +288,7 @@ class StationService:
     def _open_store(self) -> None:
         try:
             self._store = BulletinStore(store_path(self.station),
-                                        approval=self.station.settings.approval)
+                                        approval=self.station.settings.approval, now=self.clock.now())
         except Exception as exc:  # noqa: BLE001 - scheduled programs still air without the inbox
             self.inbox_error = f"{type(exc).__name__}: {exc}"
             log.exception("the bulletin store could not be opened")

@@ -17,7 +17,7 @@ from broadcaster.messages import set_language, t
 def _open(ctx: click.Context) -> tuple[Station, BulletinStore]:
     station = load_station(ctx.obj["station_dir"])
     set_language(station.settings.language)
-    return station, BulletinStore(store_path(station), approval=station.settings.approval)
+    return station, BulletinStore(store_path(station), approval=station.settings.approval, now=SystemClock(station.tz).now())
 
 
 def _who(by: str | None) -> str:

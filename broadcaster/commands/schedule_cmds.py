@@ -65,7 +65,7 @@ def program(ctx: click.Context, slot: str, day: str | None, output: Path | None,
     from broadcaster.pipeline import Pipeline
 
     store_file = store_path(station)
-    store = BulletinStore(store_file, approval=station.settings.approval) if store_file.exists() else None
+    store = BulletinStore(store_file, approval=station.settings.approval, now=SystemClock(station.tz).now()) if store_file.exists() else None
     try:
         pipeline = Pipeline(station, SystemClock(station.tz))
         prepared = Preparer(station, pipeline, store).prepare(planned[slot])

@@ -24,7 +24,7 @@ GOOD = "---\ntitle: Tiêm chủng\ntags: [y-te]\npriority: priority\n---\nNgày 
 def _setup(station: Station, clock: FakeClock | None = None, **kw: object
            ) -> tuple[Ingester, BulletinStore, FakeClock]:
     clock = clock or FakeClock(dt.datetime(2026, 12, 1, 8, 0, tzinfo=station.tz))
-    store = BulletinStore(store_path(station), approval=station.settings.approval)
+    store = BulletinStore(store_path(station), approval=station.settings.approval, now=clock.now())
     return Ingester(station, store, clock, **kw), store, clock  # type: ignore[arg-type]
 
 

@@ -117,7 +117,7 @@ def test_vni_file_with_a_byte_that_is_no_letter_is_refused_naming_byte_and_line(
 
 def test_the_note_of_a_refused_legacy_file_names_byte_and_line(quiet_station: Station) -> None:
     clock = FakeClock(dt.datetime(2026, 12, 1, 8, 0, tzinfo=quiet_station.tz))
-    store = BulletinStore(store_path(quiet_station), approval=quiet_station.settings.approval)
+    store = BulletinStore(store_path(quiet_station), approval=quiet_station.settings.approval, now=clock.now())
     ing = Ingester(quiet_station, store, clock)
     data = legacy.encode("Thông báo khẩn của ủy ban nhân dân phường.\nMưa to, gió mạnh", legacy.VNI)
     (quiet_station.inbox_dir / "bao.txt").write_bytes(data + b" \xdd\n")
@@ -132,7 +132,7 @@ def test_the_note_of_a_refused_legacy_file_names_byte_and_line(quiet_station: St
 def test_a_tcvn3_bulletin_from_iconv_is_spoken_whole(quiet_station: Station) -> None:
     """The reported case end to end: the heading is not garbled into letters a rule expands."""
     clock = FakeClock(dt.datetime(2026, 12, 1, 8, 0, tzinfo=quiet_station.tz))
-    store = BulletinStore(store_path(quiet_station), approval=quiet_station.settings.approval)
+    store = BulletinStore(store_path(quiet_station), approval=quiet_station.settings.approval, now=clock.now())
     ing = Ingester(quiet_station, store, clock)
     text = ("ỦY BAN NHÂN DÂN PHƯỜNG HÒA BÌNH\n\nTHÔNG BÁO\n\nỦy ban nhân dân phường thông báo "
             "lịch tiêm chủng cho trẻ em tại trạm y tế phường vào sáng thứ bảy.\n")

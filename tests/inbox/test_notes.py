@@ -18,7 +18,7 @@ TEXT = "Ngày mai tổ dân phố 3 họp dân lúc 19 giờ tại nhà văn hó
 
 def _setup(station: Station) -> tuple[Ingester, BulletinStore, FakeClock]:
     clock = FakeClock(dt.datetime(2026, 12, 1, 8, 0, tzinfo=station.tz))
-    store = BulletinStore(store_path(station), approval=station.settings.approval)
+    store = BulletinStore(store_path(station), approval=station.settings.approval, now=clock.now())
     return Ingester(station, store, clock), store, clock
 
 

@@ -81,7 +81,7 @@ def _odt(path: Path, heading: str, paragraphs: list[str]) -> Path:
 
 def _ingester(station: Station) -> tuple[Ingester, BulletinStore]:
     clock = FakeClock(dt.datetime(2026, 12, 1, 8, 0, tzinfo=station.tz))
-    store = BulletinStore(store_path(station), approval=station.settings.approval)
+    store = BulletinStore(store_path(station), approval=station.settings.approval, now=clock.now())
     return Ingester(station, store, clock), store
 
 
