@@ -365,12 +365,12 @@ def test_overlapping_renders_hand_back_the_blas_threads_they_found() -> None:
 
 
 def test_a_failed_sync_leaves_no_temporary_file(render, tmp_path: Path, monkeypatch) -> None:
-    from broadcaster.program import render as render_mod
+    from broadcaster.program import cache as cache_mod
 
     def broken(_path: Path) -> None:
         raise OSError(5, "Input/output error")
 
-    monkeypatch.setattr(render_mod, "_fsync", broken)
+    monkeypatch.setattr(cache_mod, "_fsync", broken)
     cache = tmp_path / "cache"
     with pytest.raises(OSError):
         render(Program((Jingle(path="audio/chime-open.flac"),)), cache_dir=cache)
