@@ -421,6 +421,8 @@ CATALOG: dict[str, dict[str, str]] = {
     },
     "alert.ingest": {"vi": "[{station}] Không nhận được tệp vào hộp thư: {detail}", "en": "[{station}] Inbox intake failing: {detail}"},
     "report.bad_month": {"vi": "Tháng không hợp lệ: {value} (dạng YYYY-MM, ví dụ 2026-11)", "en": "Invalid month: {value} (YYYY-MM, e.g. 2026-11)"},
+    # program stage: emergency program
+    "program.emergency_repeat": {"vi": "Số lần lặp bản tin khẩn cấp phải từ 1 trở lên (đang là {repeat})", "en": "An emergency message must be repeated at least once (got {repeat})"},
 }
 
 

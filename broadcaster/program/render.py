@@ -23,16 +23,12 @@ import contextlib
 import dataclasses
 import logging
 import tempfile
-import threading
-from collections.abc import Iterator
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any
 
 import numpy as np
 import soundfile as sf
-from threadpoolctl import threadpool_limits
 
 from broadcaster.config import ProgramSettings
 from broadcaster.messages import t
@@ -79,31 +75,9 @@ def render_program(program: Program, settings: ProgramSettings, *, sample_rate: 
     again while rendering, from worker threads: they must be cheap, thread-safe and give the
     same audio (e.g. read the speech stage's finished WAV).
     """
-    with _one_blas_thread():
+    with dsp.one_blas_thread():
         return _render_program(program, settings, sample_rate,
                                Inputs(resolve_path, speech_for, say), cache_dir)
-
-
-_blas_lock = threading.Lock()
-_blas_users: list[Any] = []  # the limiter object while any render runs, one entry per render
-
-
-@contextlib.contextmanager
-def _one_blas_thread() -> Iterator[None]:
-    """BLAS on one thread while any render runs. A render keeps both cores busy with its own
-    threads; BLAS (the true-peak oversampling is a matrix product) spinning up threads of its
-    own would only take turns with them. The limit is process-wide, so overlapping renders
-    share it: the first sets it, the last restores it."""
-    with _blas_lock:
-        ctl = _blas_users[0] if _blas_users else threadpool_limits(limits=1, user_api="blas")
-        _blas_users.append(ctl)
-    try:
-        yield
-    finally:
-        with _blas_lock:
-            _blas_users.pop()
-            if not _blas_users:
-                ctl.restore_original_limits()
 
 
 def _render_program(program: Program, settings: ProgramSettings, sr: int, inputs: Inputs,
