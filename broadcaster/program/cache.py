@@ -18,6 +18,9 @@ from broadcaster.config import ProgramSettings
 from broadcaster.program.model import Bed, Item, Program, RenderedProgram, RundownEntry
 from broadcaster.program.sources import Source
 
+# settings that never reach a rendered program: changing them keeps the cache
+_NOT_IN_PROGRAMS = {"emergency_gain_lu"}
+
 
 def cache_key(program: Program, settings: ProgramSettings, sr: int, srcs: Sequence[Source],
               bed_srcs: Sequence[Source], version: str) -> str:
@@ -30,7 +33,7 @@ def cache_key(program: Program, settings: ProgramSettings, sr: int, srcs: Sequen
     payload = {
         "v": version,
         "sr": sr,
-        "settings": settings.model_dump(mode="json"),
+        "settings": settings.model_dump(mode="json", exclude=_NOT_IN_PROGRAMS),
         "items": [desc(s.item) | {"_d": s.digest, "_f": s.flags} for s in srcs],
         "beds": [desc(s.item) | {"_d": s.digest, "_f": s.flags} for s in bed_srcs],
         "max_ms": program.max_ms,

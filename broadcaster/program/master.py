@@ -37,7 +37,7 @@ class WavWriter:
 
     def write(self, x: np.ndarray) -> None:
         pcm = np.rint(np.clip(x, -1.0, 32767 / 32768) * 32768).astype("<i2")
-        self.f.write(memoryview(pcm))
+        self.f.write(pcm.data)
         self.frames += len(x)
 
     def close(self) -> None:
@@ -155,7 +155,7 @@ def scale_wav(path: Path, gain_db: float, frames: int) -> None:
                 np.rint(x, out=x)
                 np.clip(x, -32768, 32767, out=x)
                 f.seek(WavWriter.HEADER + 2 * s)
-                f.write(memoryview(x.astype("<i2")))
+                f.write(x.astype("<i2").data)
 
     half = frames // 2
     with ThreadPoolExecutor(max_workers=2) as pool:

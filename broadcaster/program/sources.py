@@ -63,7 +63,7 @@ def hash_file(path: Path) -> str:
 def hash_clip(clip: Clip) -> str:
     h = hashlib.sha256()
     h.update(str(clip.sample_rate).encode())
-    h.update(memoryview(np.ascontiguousarray(clip.samples, dtype=np.float32)).cast("B"))
+    h.update(np.ascontiguousarray(clip.samples, dtype=np.float32).data.cast("B"))
     return h.hexdigest()
 
 
@@ -71,7 +71,7 @@ def fingerprint(clip: Clip) -> str:
     """A cheap check that the speech handed over again is the speech that was hashed: length,
     rate and every 61st sample (new synthesis changes nearly all of them)."""
     h = hashlib.sha256(f"{clip.sample_rate}:{len(clip.samples)}".encode())
-    h.update(memoryview(np.ascontiguousarray(clip.samples[::61], dtype=np.float32)).cast("B"))
+    h.update(np.ascontiguousarray(clip.samples[::61], dtype=np.float32).data.cast("B"))
     return h.hexdigest()
 
 

@@ -120,3 +120,14 @@ def test_the_gain_is_a_documented_setting_with_a_default_of_two() -> None:
 
     defaults = (Path(broadcaster.__file__).parent / "defaults.yaml").read_text(encoding="utf-8")
     assert "emergency_gain_lu:" in defaults.split("\npolicy:")[0].split("\nprogram:")[1]
+
+
+def test_the_emergency_gain_leaves_rendered_programs_in_the_cache(render, settings,
+                                                                  tmp_path) -> None:
+    from broadcaster.program.model import Jingle, Program
+
+    prog = Program((Jingle(path="audio/chime-open.flac"),))
+    first = render(prog, cache_dir=tmp_path)
+    again = render(prog, cache_dir=tmp_path,
+                   settings_=settings.model_copy(update={"emergency_gain_lu": 5.0}))
+    assert again.cached and again.digest == first.digest
