@@ -20,11 +20,14 @@ from broadcaster.messages import t
 from broadcaster.models import Clip
 from broadcaster.program import dsp
 from broadcaster.program.audio import resample
-from broadcaster.program.process import plain_energies
+from broadcaster.program.process import horn_treatment
 
 GAP_MS = 400  # silence after the tone and after each message
 TOLERANCE_LU = 0.2  # a limited message further than this from the level is limited again
 ATTEMPTS = 3  # limiter runs at most (the gain is found by the secant method)
+# the first step's guess of how much of a gain change survives the limiter: espeak speech at
+# the level loses ~1 LU to it and gains ~0.6 LU per dB (then the secant method takes over)
+FIRST_SLOPE = 0.6
 
 
 def emergency_audio(tone: np.ndarray, message: Clip, repeat: int, settings: ProgramSettings,
@@ -57,19 +60,10 @@ def emergency_audio(tone: np.ndarray, message: Clip, repeat: int, settings: Prog
 
 
 def _voice(message: Clip, s: ProgramSettings) -> tuple[np.ndarray, int]:
-    """The message with the treatment a program gives speech, at its own rate (like
-    ``process.process``): high-pass and the speech compressor."""
+    """The message with the treatment a program gives speech, at its own rate."""
     x = np.array(message.samples, dtype=np.float32)  # a copy: the caller's clip is not ours
-    rate = message.sample_rate
-    sos = dsp.highpass_sos(s.highpass_hz, s.highpass_order, rate)
-    if sos is not None:
-        dsp.sosfilt_inplace(sos, x)
-    if s.compression and len(x):
-        level = dsp.gated_loudness(plain_energies(x, rate))
-        if level is not None:
-            x *= dsp.compressor_gain(x, rate, level + 0.691 + s.compression_threshold_lu,
-                                     s.compression_ratio)
-    return x, rate
+    horn_treatment(x, message.sample_rate, s, speech=True)
+    return x, message.sample_rate
 
 
 @dataclass(frozen=True)
@@ -118,7 +112,7 @@ def _limited(parts: _Parts, voice: np.ndarray, sr: int, target: float, ceiling: 
             (g0, l0), (g1, l1) = tried[-2], tried[-1]
             gain = g1 + (target - l1) * (g1 - g0) / (l1 - l0)
         else:
-            gain += target - got
+            gain += (target - got) / FIRST_SLOPE
     return gain, out
 
 

@@ -79,16 +79,8 @@ def process(src: Source, how: Treatment, s: ProgramSettings, sr: int) -> Process
     if isinstance(loaded, Processed):
         return loaded
     x, rate, flags, detail = loaded
-    sos = dsp.highpass_sos(s.highpass_hz, s.highpass_order, rate)
-    if sos is not None:
-        dsp.sosfilt_inplace(sos, x)
+    horn_treatment(x, rate, s, how.speech)
     n_in, n_out = int(how.fade_in_ms * rate / 1000), int(how.fade_out_ms * rate / 1000)
-    if how.speech and s.compression:
-        # threshold relative to the speech's own gated level (unweighted: one filter pass less)
-        level = dsp.gated_loudness(plain_energies(x, rate))
-        if level is not None:
-            x *= dsp.compressor_gain(x, rate, level + 0.691 + s.compression_threshold_lu,
-                                     s.compression_ratio)
     sub, faded = k_energies(x, rate, n_in, n_out)
     loud = dsp.gated_loudness(sub)
     if loud is None:
@@ -104,6 +96,19 @@ def process(src: Source, how: Treatment, s: ProgramSettings, sr: int) -> Process
     fade(y, int(how.fade_in_ms * sr / 1000), int(how.fade_out_ms * sr / 1000))
     hop = rate // 10
     return Processed(y, faded, hop / rate, tuple(flags), detail)
+
+
+def horn_treatment(x: np.ndarray, rate: int, s: ProgramSettings, speech: bool) -> None:
+    """In place: the high-pass horns need and, for speech, the gentle compressor."""
+    sos = dsp.highpass_sos(s.highpass_hz, s.highpass_order, rate)
+    if sos is not None:
+        dsp.sosfilt_inplace(sos, x)
+    if speech and s.compression:
+        # threshold relative to the speech's own gated level (unweighted: one filter pass less)
+        level = dsp.gated_loudness(plain_energies(x, rate))
+        if level is not None:
+            x *= dsp.compressor_gain(x, rate, level + 0.691 + s.compression_threshold_lu,
+                                     s.compression_ratio)
 
 
 def fade(y: np.ndarray, n_in: int, n_out: int) -> None:
