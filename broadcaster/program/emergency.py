@@ -20,6 +20,7 @@ from broadcaster.messages import t
 from broadcaster.models import Clip
 from broadcaster.program import dsp
 from broadcaster.program.audio import resample
+from broadcaster.program.blas import one_blas_thread
 from broadcaster.program.process import horn_treatment
 
 GAP_MS = 400  # silence after the tone and after each message
@@ -39,7 +40,7 @@ def emergency_audio(tone: np.ndarray, message: Clip, repeat: int, settings: Prog
         raise ProgramError(t("program.emergency_repeat", repeat=repeat))
     sr = sample_rate
     target = settings.loudness_lufs + settings.emergency_gain_lu
-    with dsp.one_blas_thread():
+    with one_blas_thread():
         voice, rate = _voice(message, settings)
         # each part measured once, at its own rate: K-weighted energies scale with the gain
         # squared, so every later level is computed, not measured again

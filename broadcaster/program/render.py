@@ -33,6 +33,7 @@ import soundfile as sf
 from broadcaster.config import ProgramSettings
 from broadcaster.messages import t
 from broadcaster.program import dsp
+from broadcaster.program.blas import one_blas_thread
 from broadcaster.program.cache import cache_key, load_cached, prune_cache, store, temp_wav
 from broadcaster.program.duration import fit_duration, layout
 from broadcaster.program.master import Master, level_correction, pcm, scale_wav, span_true_peak
@@ -75,7 +76,7 @@ def render_program(program: Program, settings: ProgramSettings, *, sample_rate: 
     again while rendering, from worker threads: they must be cheap, thread-safe and give the
     same audio (e.g. read the speech stage's finished WAV).
     """
-    with dsp.one_blas_thread():
+    with one_blas_thread():
         return _render_program(program, settings, sample_rate,
                                Inputs(resolve_path, speech_for, say), cache_dir)
 

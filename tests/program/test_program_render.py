@@ -347,14 +347,14 @@ def test_speech_compression_narrows_the_level_swings(render, settings) -> None:
 def test_overlapping_renders_hand_back_the_blas_threads_they_found() -> None:
     from threadpoolctl import threadpool_info
 
-    from broadcaster.program import dsp as dsp_mod
+    from broadcaster.program.blas import one_blas_thread
 
     def blas_threads() -> list[int]:
         return [p["num_threads"] for p in threadpool_info() if p["user_api"] == "blas"]
 
     before = blas_threads()
     assert before  # numpy's BLAS is loaded: the test has something to watch
-    first, second = dsp_mod.one_blas_thread(), dsp_mod.one_blas_thread()
+    first, second = one_blas_thread(), one_blas_thread()
     first.__enter__()
     second.__enter__()
     assert set(blas_threads()) <= {1}
