@@ -323,6 +323,8 @@ CATALOG: dict[str, dict[str, str]] = {
         "en": "Total {duration}, loudness {lufs} LUFS, true peak {dbtp} dBTP",
     },
     "program.table.dropped": {"vi": "Chuyển sang buổi sau: {items}", "en": "Moved to the next slot: {items}"},
+    # program stage: emergency program
+    "program.emergency_repeat": {"vi": "Số lần lặp bản tin khẩn cấp phải từ 1 trở lên (đang là {repeat})", "en": "An emergency message must be repeated at least once (got {repeat})"},
     # --- inbox, bulletin store, approval (issue 7) ---------------------------------------------
     "store.unknown_id": {"vi": "Không có bản tin mã '{id}'", "en": "No bulletin with id '{id}'"},
     "store.did_you_mean": {"vi": "có phải ý bạn là '{suggestion}'?", "en": "did you mean '{suggestion}'?"},
