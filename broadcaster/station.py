@@ -148,6 +148,7 @@ class StationService:
         self._scheduler: SlotScheduler | None = None
         self.preparer: Preparer | None = None
         self._resettler: Resettler | None = None
+        self._warm: threading.Thread | None = None
         self.schedule: Schedule | None = None
         self.book = ScheduleBook(station, self.clock, persist=True)
         self.ingester: Ingester | None = None
@@ -182,6 +183,7 @@ class StationService:
             Part("pipeline", self.pipeline.start, self.pipeline.stop),
             Part("alerts", self._start_alerts, self.alerter.stop),
             Part("playout", self._make_playout, noop),
+            Part("warm-up", self._start_warm_up, self._join_warm_up),
             Part("inbox", self._start_inbox, self._stop_inbox),
             Part("scheduler", self._start_scheduler, self._stop_scheduler),
             Part("monitor", self._start_monitor, self._stop_monitor),
@@ -321,6 +323,21 @@ class StationService:
                                 archive_days=s.program.archive_days,
                                 player_archives=player_archives, notify=self.notify,
                                 on_aired=self._count_bulletins, still_valid=self._still_valid)
+
+    def _start_warm_up(self) -> None:
+        def warm() -> None:
+            try:
+                if self.preparer is not None:
+                    self.preparer.warm_up()
+            except Exception:  # noqa: BLE001 - only a head start: an emergency still works cold
+                log.exception("warming up the emergency path failed")
+
+        self._warm = threading.Thread(target=warm, name="warm-up", daemon=True)
+        self._warm.start()
+
+    def _join_warm_up(self) -> None:
+        if self._warm is not None:
+            self._warm.join(60)
 
     def _start_inbox(self) -> None:
         st = self.station
