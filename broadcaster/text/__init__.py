@@ -1,13 +1,12 @@
 """Text stage: Bulletin body -> speakable Script (pure functions; I/O only for its data tables).
 
 The pipeline is one visible list, printable with ``plan()``:
-cleanup (line rules, rejoin wrapped lines) -> spoken form (rules.build_rules) -> segmentation.
+cleanup (line rules, rejoin wrapped lines) -> spoken form (rules.RULES) -> segmentation.
 """
 
 from __future__ import annotations
 
 import re
-from functools import lru_cache
 
 from broadcaster.models import Pause, Script, Segment
 from broadcaster.text import cleanup, numbers, segment
@@ -15,7 +14,7 @@ from broadcaster.text.lexicon import Lexicon, load_lexicon
 from broadcaster.text.record import Change, record
 from broadcaster.text.record import start as _start
 from broadcaster.text.record import stop as _stop
-from broadcaster.text.rules import NB, Rule, build_rules, tables
+from broadcaster.text.rules import NB, RULES, Context, tables
 
 __all__ = ["RULES_VERSION", "Change", "Lexicon", "explain", "load_lexicon", "plan", "spoken_text",
            "to_script"]
@@ -24,29 +23,13 @@ __all__ = ["RULES_VERSION", "Change", "Lexicon", "explain", "load_lexicon", "pla
 # so speech rendered under older rules is made again before it airs.
 RULES_VERSION = "text-rules-3"
 
-_ROMAN = {"I": 1, "V": 5, "X": 10, "L": 50, "C": 100}
-
-
-def _roman(s: str) -> int:
-    total = 0
-    for a, b in zip(s, s[1:] + " ", strict=True):
-        v = _ROMAN[a]
-        total += -v if b != " " and _ROMAN.get(b, 0) > v else v
-    return total
-
-
-@lru_cache(maxsize=8)
-def _rules(dialect: str, lexicon: Lexicon) -> list[Rule]:
-    return build_rules(dialect, lexicon)
-
-
 def _label(block: cleanup.Block, dialect: str) -> str:
     """How a heading number is said: "I" -> "Phần một", "1.1" -> "Một chấm một", "b" -> "Bê"."""
     if block.label_kind == "roman":
-        return "Phần " + numbers.read_int(_roman(block.label), dialect)
+        return "Phần " + numbers.read_int(numbers.roman_value(block.label) or 0, dialect)
     if block.label_kind == "number":
         return " chấm ".join(numbers.read_int(int(p), dialect) for p in block.label.split("."))
-    letters = tables()["letters"]
+    letters = tables().letters
     return letters.get(block.label.upper(), block.label)
 
 
@@ -77,13 +60,13 @@ def to_script(
 ) -> Script:
     """The speakable script for ``text``: no digits, NFC, segments with pause hints."""
     lex = lexicon if lexicon is not None else load_lexicon()
-    rules = _rules(dialect if dialect in ("north", "south") else "north", lex)
+    ctx = Context(dialect if dialect in ("north", "south") else "north", lex, tables())
     limit = max_chars if max_chars and max_chars > 0 else None
     segments: list[Segment] = []
     for block in cleanup.to_blocks(text):
         body = block.text
-        for rule in rules:
-            body = rule(body)
+        for rule in RULES:
+            body = rule(body, ctx)
         body = body.strip(" ,;:")
         if not block.label and _speakable(body):
             if not re.search(r"[.!?]$", body):
@@ -138,8 +121,7 @@ def plan(dialect: str = "north", lexicon: Lexicon | None = None) -> list[tuple[s
     steps = [("clean_characters", (cleanup.clean_characters.__doc__ or "").strip())]
     steps += [(f.__name__, (f.__doc__ or "").strip()) for f in cleanup.LINE_RULES]
     steps.append(("join_lines", (cleanup.join_lines.__doc__ or "").strip()))
-    lex = lexicon if lexicon is not None else load_lexicon()
-    steps += [(r.name, r.doc) for r in _rules(dialect, lex)]
+    steps += [(r.name, r.doc) for r in RULES]
     steps.append(("heading", (_label.__doc__ or "").strip()))
     steps.append(("sentences", (segment.sentences.__doc__ or "").strip()))
     steps.append(("cut", (segment.cut.__doc__ or "").strip()))

@@ -134,3 +134,17 @@ def read_ordinal(n: int, dialect: str = "north") -> str:
     if n == 4:
         return "tư"
     return read_int(n, dialect)
+
+
+_ROMAN = {"I": 1, "V": 5, "X": 10, "L": 50, "C": 100}
+
+
+def roman_value(s: str) -> int | None:
+    """A Roman numeral's value ("IV" -> 4), or None when ``s`` is not one."""
+    if not s or any(c not in _ROMAN for c in s):
+        return None
+    total = 0
+    for a, b in zip(s, s[1:] + " ", strict=True):
+        v = _ROMAN[a]
+        total += -v if _ROMAN.get(b, 0) > v else v
+    return total if total > 0 else None
