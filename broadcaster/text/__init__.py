@@ -21,7 +21,7 @@ __all__ = ["RULES_VERSION", "Change", "Lexicon", "explain", "load_lexicon", "pla
 
 # Bump whenever a rule or a data table changes what is read: it is part of every speech key,
 # so speech rendered under older rules is made again before it airs.
-RULES_VERSION = "text-rules-3"
+RULES_VERSION = "text-rules-4"
 
 def _label(block: cleanup.Block, dialect: str) -> str:
     """How a heading number is said: "I" -> "Phần một", "1.1" -> "Một chấm một", "b" -> "Bê"."""

@@ -84,7 +84,7 @@ def test_station_lexicon_errors_name_the_line(tmp_path) -> None:
 
 def test_weekdays_ordinals_and_foreign_words() -> None:
     assert say("thứ 2, thứ 4 và CN") == "Thứ hai, thứ tư và Chủ nhật."
-    assert say("phòng Covid-19 qua internet") == "Phòng Cô vít mười chín qua internet."
+    assert say("phòng Covid-19 qua internet") == "Phòng Cô vít mười chín qua in tơ nét."
 
 
 def test_explain_lists_rule_original_spoken() -> None:

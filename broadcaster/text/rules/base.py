@@ -36,11 +36,15 @@ class Tables:
     letters: Mapping[str, str]
     compounds: frozenset[str]
     symbols: Mapping[str, str]
+    per_units: Mapping[str, str] = field(default_factory=dict)
     place_prefixes: Mapping[str, str] = field(default_factory=dict)
     identifier_words: tuple[str, ...] = ()
     roman_words: tuple[str, ...] = ()
-    fraction_words: tuple[str, ...] = ()
+    fraction_before: tuple[str, ...] = ()
+    fraction_after: tuple[str, ...] = ()
     date_words: tuple[str, ...] = ()
+    time_before: tuple[str, ...] = ()
+    time_after: tuple[str, ...] = ()
     web_words: Mapping[str, str] = field(default_factory=dict)
 
 
@@ -54,13 +58,22 @@ def tables() -> Tables:
         letters=raw["letters"],
         compounds=frozenset(c.replace(" - ", "-") for c in raw["compounds"]),
         symbols=raw["symbols"],
-        place_prefixes=raw.get("place_prefixes") or {},
-        identifier_words=tuple(raw.get("identifier_words") or ()),
-        roman_words=tuple(raw.get("roman_words") or ()),
-        fraction_words=tuple(raw.get("fraction_words") or ()),
-        date_words=tuple(raw.get("date_words") or ()),
-        web_words=raw.get("web_words") or {},
+        per_units=raw["per_units"],
+        place_prefixes=raw["place_prefixes"],
+        identifier_words=tuple(raw["identifier_words"]),
+        roman_words=tuple(raw["roman_words"]),
+        fraction_before=tuple(raw["fraction_words"]["before"]),
+        fraction_after=tuple(raw["fraction_words"]["after"]),
+        date_words=tuple(raw["date_words"]),
+        time_before=tuple(raw["time_words"]["before"]),
+        time_after=tuple(raw["time_words"]["after"]),
+        web_words=raw["web_words"],
     )
+
+
+def alternation(words: tuple[str, ...] | list[str]) -> str:
+    """A regex alternation of ``words``, longest first, spaces matching any run of spaces."""
+    return "|".join(re.escape(w).replace(r"\ ", r"\s+") for w in sorted(words, key=len, reverse=True))
 
 
 @dataclass(frozen=True)

@@ -5,11 +5,23 @@ from __future__ import annotations
 import re
 
 from broadcaster.text import numbers as num
-from broadcaster.text.rules.base import LOW, Context, before, glue, rule, valid_date
+from broadcaster.text.rules.base import (
+    LOW,
+    Context,
+    alternation,
+    before,
+    glue,
+    rule,
+    tables,
+    valid_date,
+)
 
-# one clock time, numbered groups so that a range "7h30-10h00" can hold two
+# one clock time, numbered groups so that a range "7h30-10h00" can hold two; "7g", "7g30" too
 _CLOCK = (r"(?P<h{0}>[01]?\d|2[0-4])\s?(?:[hH](?:\s?(?P<m{0}>[0-5]\d)(?:'|p|phút)?)?(?![{1}])"
-          r"|g(?P<g{0}>[0-5]\d)(?![{1}\d])|:(?P<c{0}>[0-5]\d)(?!\d|:))")
+          r"|(?P<gee{0}>g)(?P<g{0}>[0-5]\d)?(?![{1}\d])|:(?P<c{0}>[0-5]\d)(?!\d|:))")
+_TIME_BEFORE = re.compile(rf"(?:^|\W)(?:{alternation(tables().time_before)})\s*$", re.IGNORECASE)
+_TIME_AFTER = re.compile(rf"\s*(?:$|[-,.;:)]|(?:{alternation(tables().time_after)})(?!\w))", re.IGNORECASE)
+_DATE_WORD = re.compile(rf"(?:^|\W)(?:{alternation(tables().date_words)})\s*$", re.IGNORECASE)
 
 
 def read_clock(m: re.Match[str], i: int, ctx: Context) -> str:
@@ -36,7 +48,10 @@ def time_date(m: re.Match[str], ctx: Context) -> str:
 @rule("time", r"(?<!\d)(?<!\d[.,/:])" + _CLOCK.format(1, LOW) + r"(?:\s?-\s?" + _CLOCK.format(2, LOW) + r")?(?![\d])",
       digits=True)
 def time(m: re.Match[str], ctx: Context) -> str:
-    """Clock times and their ranges: 6h30 -> sáu giờ ba mươi phút, 7h30-10h00 -> ... đến mười giờ."""
+    """Clock times and their ranges: 6h30 -> sáu giờ ba mươi phút, 7h30-10h00 -> ... đến mười giờ, 7g -> bảy giờ."""
+    bare_g = m.group("gee1") and not m.group("g1") and not m.group("h2")
+    if bare_g and not (_TIME_BEFORE.search(before(m, 20)) or _TIME_AFTER.match(m.string, m.end())):
+        return m.group(0)  # "5g muối": grams, not five o'clock
     out = read_clock(m, 1, ctx)
     if m.group("h2"):
         out += " đến " + read_clock(m, 2, ctx)
@@ -53,8 +68,7 @@ def time_words(m: re.Match[str], ctx: Context) -> str:
 
 def with_day(m: re.Match[str], d: str, ctx: Context) -> str:
     """The day of a date, with "ngày" unless the text just said it ("đêm 15/10")."""
-    said = re.search(r"(?:ngày|đêm|hôm)\s*$", before(m, 8), re.IGNORECASE)
-    return ("" if said else "ngày ") + ctx.n(d)
+    return ("" if _DATE_WORD.search(before(m, 12)) else "ngày ") + ctx.n(d)
 
 
 @rule("date_range", r"(?<![\d.,/])(\d{1,2})\s?(?:-|đến|và)\s?(\d{1,2})/(\d{1,2})(?:/(\d{4}))?(?![\d/])"
@@ -76,6 +90,34 @@ def date_range(m: re.Match[str], ctx: Context) -> str:
     if y:
         out += " năm " + ctx.n(y)
     return glue(out)
+
+
+@rule("quarter", r"(?P<q>\b[qQ]uý\s?)(?P<n>[1-4]|IV|I{1,3})\s?/\s?(?P<y>\d{4})(?!\d)", digits=True)
+def quarter(m: re.Match[str], ctx: Context) -> str:
+    """Quarter and year: "quý 2/2027", "quý IV/2027" -> quý hai năm hai nghìn không trăm hai mươi bảy."""
+    n = m.group("n")
+    value = int(n) if n.isdigit() else num.roman_value(n) or 0
+    return f"{m.group('q').strip()} {ctx.n(str(value))} năm {ctx.n(m.group('y'))}"
+
+
+# "14-10" is a day and month only after a word of time ("đêm 14-10") or after another date
+_AFTER_A_DATE = re.compile(rf"(?:tháng\u00a0\S+|(?:^|\W)(?:{alternation(tables().date_words)})\s+\d{{1,2}}\s?[-/]\s?\d{{1,2}})"
+                           r"\s*(?:,|và|đến|hoặc|-)\s*$", re.IGNORECASE)
+
+
+@rule("day_month", r"(?<![\d.,/-])(?P<d>\d{1,2})\s?-\s?(?P<m>\d{1,2})(?![\d/]|\s?-\s?\d|[.,]\d"
+                   r"|\s?(?:h\b|g\b|giờ|%|°|độ|tuổi|tháng|năm|ngày|km|m\b|người|ha\b|tấn|kg|cm|mm))", digits=True)
+def day_month(m: re.Match[str], ctx: Context) -> str:
+    """A day and month with a dash where a date is meant: "đêm 14-10" -> đêm mười bốn tháng mười."""
+    d, mo = m.group("d"), m.group("m")
+    if not valid_date(d, mo):
+        return m.group(0)
+    said = before(m, 40)
+    if _DATE_WORD.search(said[-12:]):
+        return glue(f"{ctx.n(d)} tháng {ctx.month(mo)}")
+    if _AFTER_A_DATE.search(said):
+        return glue(f"ngày {ctx.n(d)} tháng {ctx.month(mo)}")
+    return m.group(0)
 
 
 _DS = r"\s?[/.-]\s?"

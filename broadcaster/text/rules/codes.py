@@ -6,8 +6,19 @@ from __future__ import annotations
 import re
 
 from broadcaster.text import numbers as num
-from broadcaster.text.rules.base import LOW, NB, UP, Context, before, glue, rule, spell
-from broadcaster.text.syllable import is_syllable, strip_tone
+from broadcaster.text.rules.base import (
+    LOW,
+    NB,
+    UP,
+    Context,
+    alternation,
+    before,
+    glue,
+    rule,
+    spell,
+    tables,
+)
+from broadcaster.text.syllable import is_syllable
 
 _ISSUER_FOLLOWS = re.compile(
     r"\s*,?\s*(?:ngày\s+\d{1,2}(?:\s*[/.-]\s*\d{1,2}(?:\s*[/.-]\s*\d{4})?|\s+tháng\s+\d{1,2}(?:\s+năm\s+\d{4})?)\s*,?\s*)?của\s",
@@ -15,7 +26,6 @@ _ISSUER_FOLLOWS = re.compile(
 # document types that open a code ("NQ" in 57-NQ/TW); other first parts are issuers ("SYT")
 DOC_TYPES = frozenset({"NQ", "QĐ", "NĐ", "TT", "TTLT", "CT", "KH", "TB", "HD", "BC", "CV", "CĐ", "TTr",
                        "KL", "QC", "CTr", "BB", "GM", "L", "PL", "QH"})
-_TLD = re.compile(r"\.(?:vn|com|net|org|gov|edu)(?:\.vn)?$")
 
 _PART = rf"[{UP}][{UP}{LOW}]*\d{{0,2}}"
 _SEP = r"\s?[-/&]\s?"
@@ -96,54 +106,123 @@ def abbreviation(m: re.Match[str], ctx: Context) -> str:
 
 
 @rule("phone", r"(?<![\d.,])(?:\+84\s?|\(0\d{2,3}\)\s?|0)\d{1,4}(?:[ .-]?\d{2,4}){1,3}(?![\d,]|\.\d)"
-               r"|(?<![\d.,])1[89]00[ .]?\d{2,4}(?:[ .]?\d{2,4})?(?![\d,]|\.\d)"
-               r"|(?P<kw>(?:(?<!\w)(?:thoại|ĐT|SĐT|nóng|[hH]otline|gọi|gọi số|máy|đài|hoặc)|(?<=\d),)\s?:?\s)"
-               r"(?P<short>11[1-6](?!\d)|(?<=[iTaóy] )[1-9]\d{3,4}|(?<=[iTaóy]: )[1-9]\d{3,4})(?!\d|[.,]\d|\s\d)",
-      digits=True)
+               r"|(?<![\d.,])1[89]00[ .]?\d{2,4}(?:[ .]?\d{2,4})?(?![\d,]|\.\d)", digits=True)
 def phone(m: re.Match[str], ctx: Context) -> str:
-    """Phone numbers digit by digit in their groups (0912 345 678, hotline 115)."""
-    if m.group("short"):
-        return m.group("kw") + glue(num.read_digits(m.group("short")))
+    """Phone numbers with no word before them, by their shape (0912 345 678, 1900 6868), digit by digit."""
     raw = m.group(0)
     digits = re.sub(r"\D", "", raw.replace("+84", ""))
     if not raw.startswith(("+", "(")) and raw.startswith("0") and not 9 <= len(digits) <= 11 and not re.search(r"[ .-]", raw):
         return raw  # "05" or "0,5" is a quantity, not a phone number
     if raw.startswith("0") and len(digits) < 9:
         return raw
-    groups = [g for g in re.split(r"[ .\-()]+", raw.replace("+84", "")) if g]
-    if raw.startswith("1") and len(groups) == 1:  # 18001234: a service number, 4 + 4
-        groups = [digits[:4], digits[4:]]
-    if len(groups) == 1 and len(digits) >= 9:
-        g = digits
-        groups = [g[:4], g[4:7], g[7:]] if len(g) == 10 else [g[:3], g[3:6], g[6:]] if len(g) == 9 else [g[:4], g[4:7], g[7:]]
-    spoken = ", ".join(glue(num.read_digits(g)) for g in groups)
-    return ("cộng tám tư, " if raw.startswith("+84") else "") + spoken
+    return ("cộng tám tư, " if raw.startswith("+84") else "") + read_id(raw.replace("+84", ""))
 
 
-def is_syllable_run(word: str) -> bool:
-    """A lower-case word short enough to read as Vietnamese syllables or a common English word."""
-    return len(word) <= 12
+def read_id(raw: str) -> str:
+    """An identifier digit by digit, in the groups it is written in, or grouped by its length."""
+    groups = [g for g in re.split(r"[^\d]+", raw) if g]
+    if len(groups) == 1:
+        groups = num.digit_groups(groups[0])
+    return ", ".join(glue(num.read_digits(g)) for g in groups)
 
 
-# possessive runs and no start inside a run: linear time even on "a-a-a-..." (no backtracking)
-@rule("web_address", rf"(?<![\w@.\-])[{LOW}\d-]++(?:\.[{LOW}\d-]++)++(?![\w.])")
-def web_address(m: re.Match[str], ctx: Context) -> str:
-    """Web addresses: parts read (or spelled when they have no vowel), dots read "chấm"."""
-    if not _TLD.search(m.group(0)):
+_ONE_ID = r"(?:\+84\s?)?\d{2,}(?:[ .-]\d{2,})*+"
+_ID_CHAIN = rf"{_ONE_ID}(?:(?:\s?,\s?|\s(?:hoặc|và|hay)\s){_ONE_ID})*"
+# an amount after the number makes it a quantity, not an identifier ("tài khoản 2.000.000 đồng")
+_AMOUNT_AFTER = re.compile(r"\s?(?:đồng|đ\b|VNĐ|VND|triệu|tỷ|nghìn|ngàn|người|hộ|%|km|kg|m\b|ha\b|lượt|tuổi|ngày|tháng|năm)")
+
+
+@rule("identifier", rf"(?<!\w)(?P<kw>{alternation(tables().identifier_words)})(?!\w)"
+                    rf"(?P<gap>\s*:?\s*|[^\d.;!?\n]{{1,40}}?(?:\bsố|\bngay|:)\s*:?\s*)"
+                    rf"(?P<ids>{_ID_CHAIN})(?![\d,]\d|\.\d|\w)", re.IGNORECASE, digits=True)
+def identifier(m: re.Match[str], ctx: Context) -> str:
+    """Numbers after "số tài khoản", "gọi", "đường dây nóng", "mã số", "lộ" ... digit by digit, in groups."""
+    if _AMOUNT_AFTER.match(m.string, m.end()):
         return m.group(0)
-    parts = []
-    for p in m.group(0).split("."):
-        readable = re.search(r"[aeiouyăâêôơư]", strip_tone(p)) and is_syllable_run(p)
-        parts.append(p if readable else spell(p, ctx))
-    return " chấm ".join(parts)
+    ids = m.group("ids")
+    out, last = [], 0
+    for one in re.finditer(_ONE_ID, ids):
+        out.append(ids[last : one.start()])
+        raw = one.group(0)
+        out.append(("cộng tám tư, " if raw.startswith("+84") else "") + read_id(raw.replace("+84", "")))
+        last = one.end()
+    return m.group("kw") + m.group("gap") + "".join(out)
+
+
+@rule("plate", r"(?<![\w.-])(?P<prov>\d{2})\s?-?\s?(?P<series>[A-Z]{1,2}\d?)(?:\s?-\s?|\s)(?P<num>\d{3}\.\d{2}|\d{4,5})"
+               r"(?![\w]|[.,]\d)", digits=True)
+def plate(m: re.Match[str], ctx: Context) -> str:
+    """Vehicle plates (29A-123.45, 59-X1 234.56): province and series, then the number, digit by digit."""
+    series = spell(m.group("series"), ctx).replace(NB, " ")
+    head = glue(f"{num.read_digits(m.group('prov'))} {series}")
+    return f"{head}, {glue(num.read_digits(m.group('num')))}"
+
+
+@rule("place_prefix", rf"(?<![\w.])(?P<p>{alternation(list(tables().place_prefixes))})\.\s?(?=[{UP}]|\d)")
+def place_prefix(m: re.Match[str], ctx: Context) -> str:
+    """Place prefixes with a dot (P. Tân Định, Q. 1, TX. Sơn Tây): the word, never a sentence end."""
+    return ctx.tables.place_prefixes[m.group("p")] + " "
+
+
+_ASCII_SYLLABLE = re.compile(r"(?:ngh|ng|nh|ch|gh|gi|kh|ph|qu|th|tr|[bcdghklmnprstvx])?[aeiouy]{1,3}(?:ch|nh|ng|[cmnpt])?")
+_VOWEL_START = re.compile(r"[aeiouy]")
+
+
+def _syllables(word: str) -> list[tuple[str, bool]]:
+    """``word`` cut into toneless syllables where it can be, (piece, is_syllable), fewest letters spelled."""
+    n = len(word)
+    none: list[tuple[str, bool]] = []
+    best = [(0.0, none)] + [(float("inf"), none)] * n
+    for i in range(n):
+        cost, parts = best[i]
+        if cost == float("inf"):
+            continue
+        for j in range(i + 1, min(n, i + 7) + 1):
+            piece = word[i:j]
+            if _ASCII_SYLLABLE.fullmatch(piece):
+                c = cost + 1 + (0.5 if _VOWEL_START.match(piece) else 0)
+                if c < best[j][0]:
+                    best[j] = (c, [*parts, (piece, True)])
+        if cost + 10 < best[i + 1][0]:
+            best[i + 1] = (cost + 10, [*parts, (word[i], False)])
+    return best[n][1]
+
+
+def read_web_part(part: str, ctx: Context) -> str:
+    """One part of an address: a known word ("gmail" -> gờ meo), syllables, digits, spelled letters."""
+    if part in ctx.tables.web_words:
+        return ctx.tables.web_words[part]
+    out = []
+    for run in re.findall(r"\d+|[a-z]+|[^\da-z]", part):
+        if run.isdigit():
+            out.append(num.read_digits(run))
+        elif run.isalpha():
+            out += [piece if syl else spell(piece, ctx).replace(NB, " ") for piece, syl in _syllables(run)]
+    return " ".join(out)
+
+
+_WEB_SEPARATORS = {".": "chấm", "@": "a còng", "-": "gạch ngang", "_": "gạch dưới", "/": "gạch chéo"}
+
+
+@rule("web_address", r"(?<![\w@.\-/])(?:[A-Za-z0-9._%+-]++@[A-Za-z0-9-]++(?:\.[A-Za-z0-9-]++)++"
+                     r"|(?:https?://)?[A-Za-z0-9-]++(?:\.[A-Za-z0-9-]++)*\.(?:vn|com|net|org|gov|edu|info)"
+                     r"(?:/[\w./?=&%-]*+)?)(?!\w|\.\w)")
+def web_address(m: re.Match[str], ctx: Context) -> str:
+    """E-mail and web addresses: "a còng", "chấm", readable parts as words, the rest spelled."""
+    text = re.sub(r"^https?://", "", m.group(0).lower()).rstrip("/")
+    pieces = re.split(r"([.@_/-])", text)
+    said = [_WEB_SEPARATORS[p] if p in _WEB_SEPARATORS else read_web_part(p, ctx) for p in pieces if p]
+    return " ".join(said)
 
 
 @rule("acronym", rf"(?<![\w])[{UP}][{UP}{LOW}]*(?![\w])")
 def acronym(m: re.Match[str], ctx: Context) -> str:
-    """ALL-CAPS Vietnamese words read as words; unknown acronyms spelled (HIV -> hát i vê)."""
+    """ALL-CAPS Vietnamese words read as words; unknown acronyms spelled (HIV -> hát i vê); a lone I is "một"."""
     tok = m.group(0)
     if not tok.isupper():
         return tok
+    if tok == "I":  # a bare I is the Roman one, never the letter
+        return "một"
     if len(tok) == 1:
         return tok if is_syllable(tok) else spell(tok, ctx)
     if is_syllable(tok):

@@ -5,7 +5,17 @@ from __future__ import annotations
 import re
 
 from broadcaster.text import numbers as num
-from broadcaster.text.rules.base import LOW, NB, UP, Context, before, glue, rule, tables
+from broadcaster.text.rules.base import (
+    LOW,
+    NB,
+    UP,
+    Context,
+    alternation,
+    before,
+    glue,
+    rule,
+    tables,
+)
 
 
 @rule("coordinates",
@@ -24,16 +34,17 @@ def coordinates(m: re.Match[str], ctx: Context) -> str:
 
 
 @rule("fraction", r"(?<![\d/])(24)/(24|7)(?P<h>h(?!\w))?(?![\d/])"
-                  r"|(?P<ctx>\b(?:chiếm|đạt|khoảng|gần|hơn|bằng|được|còn|tới|trên|dưới) )(?P<a>\d{1,2})/(?P<b>\d{1,2})(?![\d/])"
-                  r"|(?<![\d/])(?P<c>\d{1,2})/(?P<d>\d{1,2})(?= (?:số|diện tích|dân số|tổng|kế hoạch|chỉ tiêu|thời gian))",
+                  rf"|(?P<ctx>\b(?:{alternation(tables().fraction_before)})\s)(?P<a>\d{{1,2}})/(?P<b>\d{{1,2}})(?![\d/])"
+                  rf"|(?<![\d/.,])(?P<c>\d{{1,2}})/(?P<d>\d{{1,2}})(?=\s(?:{alternation(tables().fraction_after)})\b)",
       digits=True)
 def fraction(m: re.Match[str], ctx: Context) -> str:
-    """Fractions where the words say so: "chiếm 1/3" -> một phần ba; "24/24" -> hai mươi tư trên hai mươi tư."""
+    """Fractions where the words say so: "chiếm 1/3" -> một phần ba, "3/4 số hộ" -> ba phần tư số hộ."""
     if m.group(1):
         return f"{ctx.n(m.group(1))} trên {ctx.n(m.group(2))}" + (" giờ" if m.group("h") else "")
-    if m.group("a"):
-        return f"{m.group('ctx')}{ctx.n(m.group('a'))} phần {ctx.n(m.group('b'))}"
-    return f"{ctx.n(m.group('c'))} phần {ctx.n(m.group('d'))}"
+    a, b = (m.group("a"), m.group("b")) if m.group("a") else (m.group("c"), m.group("d"))
+    if not 0 < int(a) < int(b):  # "trước 31/10" is a date, not a fraction
+        return m.group(0)
+    return (m.group("ctx") or "") + glue(num.read_fraction(a, b, ctx.dialect))
 
 
 _DEG = r"\s?(?:°C|ºC|°|oC|độ)"
@@ -59,25 +70,60 @@ def dimension(m: re.Match[str], ctx: Context) -> str:
     return " nhân "
 
 
-@rule("roman_numeral",
-      r"(?P<ctx>\b(?:[qQ]uý|[kK]hóa|[kK]hoá|[tT]hứ|[kK]ỷ|[đĐ]ợt|[cC]hương|[pP]hần|[hH]ội|[mM]ục) )(?P<rn>[IVX]{1,6})(?![\w])")
+_ROMAN_CANONICAL = re.compile(r"X{0,3}(?:IX|IV|V?I{0,3})")
+_ROMAN_WORD = re.compile(rf"(?:^|\W)(?P<w>{alternation(tables().roman_words)})\s+$", re.IGNORECASE)
+_ROMAN_LIST = re.compile(r"(?:\b[IVX]{1,6}\s*(?:,|và|hoặc|-|đến)\s*)+$")
+_LOWER_WORD = re.compile(rf"[{LOW}]\s+$")
+
+
+@rule("roman_numeral", r"(?<![^\W\d_]|[/-])(?P<rn>[IVX]{1,6})(?![\w/-])")
 def roman_numeral(m: re.Match[str], ctx: Context) -> str:
-    """Roman numerals after "quý", "khóa", "thế kỷ", "Đại hội" ...: quý III -> quý ba."""
-    value = num.roman_value(m.group("rn"))
-    if value is None:
-        return m.group(0)
-    if m.group("ctx").lower() == "thứ ":
-        return m.group("ctx") + glue(num.read_ordinal(value, ctx.dialect))
-    return m.group("ctx") + ctx.n(str(value))
+    """Roman numerals as numbers: "báo động III" -> báo động ba, "loại I, II", "lần thứ XIV" -> lần thứ mười bốn.
+
+    Read after a word of level, class, term, phase or region (roman_words), in a list of them,
+    and always when two letters or more follow a lower-case word; a bare "I" is never a letter.
+    """
+    rn = m.group("rn")
+    value = num.roman_value(rn)
+    if value is None or not _ROMAN_CANONICAL.fullmatch(rn):
+        return rn
+    said = _ROMAN_LIST.sub("", before(m, 40))
+    word = _ROMAN_WORD.search(said)
+    if not (word or rn == "I" or (len(rn) > 1 and _LOWER_WORD.search(said))):
+        return rn
+    if word and word.group("w").lower() == "thứ":
+        return glue(num.read_ordinal(value, ctx.dialect))
+    return ctx.n(str(value))
+
+
+@rule("per_number", rf"(?<=[{LOW}²³%])(?<!\d[hg])\s?/\s?(?=\d)", digits=True)
+def per_number(m: re.Match[str], ctx: Context) -> str:
+    """A slash before a number: "mm/24h" -> mi li mét trong hai mươi tư giờ, "bé trai/100 bé gái" -> trên."""
+    if re.match(r"\d+\s?(?:h|g|giờ|ngày|tuần|tháng|năm)(?!\w)", m.string[m.end() :]):
+        return " trong "
+    return " trên "
+
+
+_UNIT_ALT = "|".join(re.escape(u) for u in sorted(tables().units, key=len, reverse=True))
+_PER_ALT = "|".join(re.escape(u) for u in sorted(tables().per_units, key=len, reverse=True))
+
+
+@rule("per_unit", rf"(?<=\d)(?P<head>\s?(?:{_UNIT_ALT}|[{LOW}]+)(?:\s[{LOW}]+){{0,2}}?)"
+                  rf"(?P<pers>(?:/(?:{_UNIT_ALT}|{_PER_ALT}|[{LOW}]+)(?![{UP}{LOW}\d²³]))+)", digits=True)
+def per_unit(m: re.Match[str], ctx: Context) -> str:
+    """A slash after a quantity is "một" for every unit: "đồng/hộ/tháng" -> đồng một hộ một tháng, "m3/s"."""
+    tab = ctx.tables
+    said = []
+    for per in m.group("pers").split("/")[1:]:
+        reading = tab.units.get(per) or tab.per_units.get(per) or per
+        said.append("một " + reading.replace("{thousand}", ctx.thousand))
+    return m.group("head") + " " + " ".join(said)
 
 
 @rule("range", r"(?<=\d)\s?-\s?(?=\d)", digits=True)
 def range_(m: re.Match[str], ctx: Context) -> str:
     """A dash between two numbers is "đến" (17-18, 25-27°C, 2022-2025, 12-17 tuổi)."""
     return " đến "
-
-
-_UNIT_ALT = "|".join(re.escape(u) for u in sorted(tables().units, key=len, reverse=True))
 
 
 @rule("unit", rf"(?<=\d)\s?(?P<u>{_UNIT_ALT})(?![{UP}{LOW}\d²³])(?:/(?P<per>{_UNIT_ALT}|[{LOW}]+)(?![{UP}{LOW}]))?",
