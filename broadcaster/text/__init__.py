@@ -11,7 +11,7 @@ import re
 from broadcaster.models import Pause, Script, Segment
 from broadcaster.text import cleanup, numbers, segment
 from broadcaster.text.lexicon import Lexicon, load_lexicon
-from broadcaster.text.record import Change, record
+from broadcaster.text.record import Change, locate, mark_block, record
 from broadcaster.text.record import start as _start
 from broadcaster.text.record import stop as _stop
 from broadcaster.text.rules import NB, RULES, Context, tables
@@ -65,6 +65,7 @@ def to_script(
     segments: list[Segment] = []
     for block in cleanup.to_blocks(text):
         body = block.text
+        mark_block(body[:16])
         for rule in RULES:
             body = rule(body, ctx)
         body = body.strip(" ,;:")
@@ -106,14 +107,28 @@ def spoken_text(text: str, **kwargs: object) -> str:
     return "\n".join(to_script(text, **kwargs).lines())  # type: ignore[arg-type]
 
 
-def explain(text: str, **kwargs: object) -> list[Change]:
-    """Every change the pipeline makes to ``text``: rule name, original and spoken form."""
+def explain(
+    text: str,
+    *,
+    dialect: str = "north",
+    headings: str = "read",
+    lexicon: Lexicon | None = None,
+    max_chars: int | None = None,
+) -> list[Change]:
+    """Every change the pipeline makes to ``text``: rule name, original, spoken form, offsets.
+
+    Includes what the clean-up skips (letterhead, distribution list, page furniture, bullets),
+    marks made pauses or dropped, and slashes and dashes made words. A tidy-up of marks the
+    rules themselves left ("spacing" on text not in the original) is not a change to review.
+    """
     token = _start()
     try:
-        to_script(text, **kwargs)  # type: ignore[arg-type]
+        to_script(text, dialect=dialect, headings=headings, lexicon=lexicon, max_chars=max_chars)
     finally:
         changes = _stop(token)
-    return changes
+    ctx = Context(dialect, lexicon if lexicon is not None else load_lexicon(), tables())
+    located = locate(changes, text, {r.name: r.compiled(ctx) for r in RULES})
+    return [c for c in located if c.rule != "spacing" or c.start is not None]
 
 
 def plan(dialect: str = "north", lexicon: Lexicon | None = None) -> list[tuple[str, str]]:
