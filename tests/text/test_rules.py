@@ -58,6 +58,7 @@ ALONE: dict[str, list[tuple[str, str]]] = {
                       ("vitamin X", "vitamin X"), ("hạng I", "hạng một")],
     "per_unit": [("30.000 đồng/hộ/tháng", "30.000 đồng một hộ một tháng"), ("350 m3/s", "350 m3 một giây"),
                  ("12.500 người/km2", "12.500 người một ki lô mét vuông"), ("2 viên/ngày", "2 viên một ngày")],
+    "slash_unit": [("giá nước sạch/m3", "giá nước sạch một mét khối"), ("giá điện/kWh", "giá điện một ki lô oát giờ")],
     "range": [("12-17 tuổi", "12 đến 17 tuổi")],
     "unit": [("50 km/h", "50 ki lô mét một giờ")],
     "coordinate": [("18,9°N", "18,9 độ Vĩ Bắc")],

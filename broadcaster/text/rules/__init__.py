@@ -45,6 +45,7 @@ from broadcaster.text.rules.quantity import (
     per_unit,
     range_,
     roman_numeral,
+    slash_unit,
     spaced_thousands,
     unit,
 )
@@ -81,6 +82,7 @@ RULES: tuple[Rule, ...] = (
     dimension,
     roman_numeral,
     per_unit,
+    slash_unit,
     range_,
     unit,
     coordinate,

@@ -126,7 +126,7 @@ def read_id(raw: str) -> str:
     return ", ".join(glue(num.read_digits(g)) for g in groups)
 
 
-_ONE_ID = r"(?:\+84\s?)?\d{2,}(?:[ .-]\d{2,})*+"
+_ONE_ID = r"(?:\+84\s?)?\d{2,}(?:[ .-]\d+)*+"
 _ID_CHAIN = rf"{_ONE_ID}(?:(?:\s?,\s?|\s(?:hoặc|và|hay)\s){_ONE_ID})*"
 # an amount after the number makes it a quantity, not an identifier ("tài khoản 2.000.000 đồng")
 _AMOUNT_AFTER = re.compile(r"\s?(?:đồng|đ\b|VNĐ|VND|triệu|tỷ|nghìn|ngàn|người|hộ|%|km|kg|m\b|ha\b|lượt|tuổi|ngày|tháng|năm)")
@@ -165,6 +165,8 @@ def place_prefix(m: re.Match[str], ctx: Context) -> str:
 
 
 _ASCII_SYLLABLE = re.compile(r"(?:ngh|ng|nh|ch|gh|gi|kh|ph|qu|th|tr|[bcdghklmnprstvx])?[aeiouy]{1,3}(?:ch|nh|ng|[cmnpt])?")
+# Vietnamese spelling: "k", "gh", "ngh" before e, ê, i, y; "c", "g", "ng" before the other vowels
+_MISSPELT = re.compile(r"(?:c|ng|g(?!i))[eiy]|(?:k|gh|ngh)[aou]")
 _VOWEL_START = re.compile(r"[aeiouy]")
 
 
@@ -179,7 +181,7 @@ def _syllables(word: str) -> list[tuple[str, bool]]:
             continue
         for j in range(i + 1, min(n, i + 7) + 1):
             piece = word[i:j]
-            if _ASCII_SYLLABLE.fullmatch(piece):
+            if _ASCII_SYLLABLE.fullmatch(piece) and not _MISSPELT.match(piece):
                 c = cost + 1 + (0.5 if _VOWEL_START.match(piece) else 0)
                 if c < best[j][0]:
                     best[j] = (c, [*parts, (piece, True)])
@@ -197,7 +199,10 @@ def read_web_part(part: str, ctx: Context) -> str:
         if run.isdigit():
             out.append(num.read_digits(run))
         elif run.isalpha():
-            out += [piece if syl else spell(piece, ctx).replace(NB, " ") for piece, syl in _syllables(run)]
+            pieces = _syllables(run)
+            if len(run) <= 4 and not all(syl for _, syl in pieces):
+                pieces = [(run, False)]  # a short part that is not all syllables is an acronym: spelled
+            out += [piece if syl else spell(piece, ctx).replace(NB, " ") for piece, syl in pieces]
     return " ".join(out)
 
 

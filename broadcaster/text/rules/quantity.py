@@ -120,6 +120,18 @@ def per_unit(m: re.Match[str], ctx: Context) -> str:
     return m.group("head") + " " + " ".join(said)
 
 
+_NAMED_UNIT_ALT = "|".join(re.escape(u) for u in sorted(
+    [u for u in tables().units if len(u) > 1] + list(tables().per_units), key=len, reverse=True))
+
+
+@rule("slash_unit", rf"(?<=[{LOW}])/(?P<u>{_NAMED_UNIT_ALT})(?![{UP}{LOW}\d²³])")
+def slash_unit(m: re.Match[str], ctx: Context) -> str:
+    """A slash before a unit after words is "một": "giá nước sạch/m3" -> giá nước sạch một mét khối."""
+    tab = ctx.tables
+    reading = tab.units.get(m.group("u")) or tab.per_units[m.group("u")]
+    return " một " + reading.replace("{thousand}", ctx.thousand)
+
+
 @rule("range", r"(?<=\d)\s?-\s?(?=\d)", digits=True)
 def range_(m: re.Match[str], ctx: Context) -> str:
     """A dash between two numbers is "đến" (17-18, 25-27°C, 2022-2025, 12-17 tuổi)."""
