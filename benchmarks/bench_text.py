@@ -161,9 +161,9 @@ def accuracy(verbose: bool) -> None:
               f"{hyp_err / ref_total:>14.1%} {digits:>12}")
         per_class(fn, verbose and name == "broadcaster")
     print("Notes: bulletin expectations were reviewed by ear but produced with this pipeline, so for "
-          "broadcaster they measure regressions only. The held-out cases scored 54/56 (96.4%) on their "
-          "first run (see heldout.tsv); the two misses were fixed afterwards, so today's 100% is not "
-          "a generalisation figure.")
+          "broadcaster they measure regressions only. Held-out first runs (see heldout.tsv): 54/56 "
+          "(batches 1-2), 64/132 (batch 3, issue 13, before its fixes), 29/32 (batch 4, written after "
+          "them); the misses were fixed afterwards, so today's score is not a generalisation figure.")
 
 
 def speed() -> None:
@@ -172,14 +172,17 @@ def speed() -> None:
     text = SAMPLE.read_text(encoding="utf-8")
     lex = load_lexicon()
     to_script(text, lexicon=lex)  # warm: build rules, compile patterns
-    runs = []
+    runs, cpu = [], []
     for _ in range(20):
-        start = time.perf_counter()
+        start, start_cpu = time.perf_counter(), time.process_time()
         to_script(text, lexicon=lex)
         runs.append(time.perf_counter() - start)
+        cpu.append(time.process_time() - start_cpu)
     best, median = min(runs), statistics.median(runs)
-    print(f"Sample plan ({len(text)} characters): median {median * 1000:.1f} ms, best {best * 1000:.1f} ms "
-          f"-> {len(text) / median:,.0f} characters per second")
+    verdict = "under" if median < 0.050 else "OVER"
+    print(f"Sample plan ({len(text)} characters): median {median * 1000:.1f} ms, best {best * 1000:.1f} ms, "
+          f"CPU median {statistics.median(cpu) * 1000:.1f} ms -> {len(text) / median:,.0f} characters per "
+          f"second ({verdict} the 50 ms budget; wall time rises when other processes share the cores)")
     line = ("Ủy ban nhân dân phường 57-NQ/TW ngày 22/12/2024 giá 1.500.000 đồng lúc 6h30. " * 1300)[:100_000]
     start = time.perf_counter()
     to_script(line, lexicon=lex, max_chars=100)

@@ -111,6 +111,7 @@ class Rule:
     spoken: Spoken
     digits: bool = False  # only matches where there is a digit: skipped on digit-free text
     pattern_of: PatternOf | None = None  # a pattern that depends on the context (the lexicon)
+    needs: str = ""  # the rule can only match where one of these characters is: skipped elsewhere
 
     def compiled(self, ctx: Context) -> re.Pattern[str] | None:
         return self.pattern_of(ctx) if self.pattern_of is not None else self.pattern
@@ -119,6 +120,8 @@ class Rule:
         ctx = ctx if ctx is not None else default_context()
         pattern = self.compiled(ctx)
         if pattern is None or (self.digits and not _DIGIT.search(text)):
+            return text
+        if self.needs and not any(c in text for c in self.needs):
             return text
         if listening():
             def repl(m: re.Match[str]) -> str:
@@ -130,11 +133,11 @@ class Rule:
 
 
 def rule(name: str, pattern: str | None, flags: int = 0, *, digits: bool = False,
-         pattern_of: PatternOf | None = None) -> Callable[[Spoken], Rule]:
+         pattern_of: PatternOf | None = None, needs: str = "") -> Callable[[Spoken], Rule]:
     """Make a module-level function ``(match, ctx) -> str`` into a named ``Rule``."""
     def deco(fn: Spoken) -> Rule:
         compiled = re.compile(pattern, flags) if pattern is not None else None
-        return Rule(name, (fn.__doc__ or "").strip(), compiled, fn, digits, pattern_of)
+        return Rule(name, (fn.__doc__ or "").strip(), compiled, fn, digits, pattern_of, needs)
     return deco
 
 

@@ -34,7 +34,7 @@ def read_clock(m: re.Match[str], i: int, ctx: Context) -> str:
 
 
 @rule("time_date", r"(?<![\d.,/])([01]?\d|2[0-4])[hH](?:([0-5]\d))?\s?/\s?(\d{1,2})/(\d{1,2})(?:/(\d{4}))?(?![\d/])",
-      digits=True)
+      digits=True, needs="/")
 def time_date(m: re.Match[str], ctx: Context) -> str:
     """Forecast times "01h/07/9" -> một giờ ngày bảy tháng chín."""
     h, mins, d, mo, y = m.groups()
@@ -72,7 +72,7 @@ def with_day(m: re.Match[str], d: str, ctx: Context) -> str:
 
 
 @rule("date_range", r"(?<![\d.,/])(\d{1,2})\s?(?:-|đến|và)\s?(\d{1,2})/(\d{1,2})(?:/(\d{4}))?(?![\d/])"
-                    r"|(?<![\d.,/])(\d{1,2})/(\d{1,2})\s?-\s?(\d{1,2})/(\d{1,2})(?:/(\d{4}))?(?![\d/])", digits=True)
+                    r"|(?<![\d.,/])(\d{1,2})/(\d{1,2})\s?-\s?(\d{1,2})/(\d{1,2})(?:/(\d{4}))?(?![\d/])", digits=True, needs="/")
 def date_range(m: re.Match[str], ctx: Context) -> str:
     """"ngày 5-6/9", "28/10-3/11/2024": both days read, joined by "đến"."""
     g = m.groups()
@@ -92,7 +92,7 @@ def date_range(m: re.Match[str], ctx: Context) -> str:
     return glue(out)
 
 
-@rule("quarter", r"(?P<q>\b[qQ]uý\s?)(?P<n>[1-4]|IV|I{1,3})\s?/\s?(?P<y>\d{4})(?!\d)", digits=True)
+@rule("quarter", r"(?P<q>\b[qQ]uý\s?)(?P<n>[1-4]|IV|I{1,3})\s?/\s?(?P<y>\d{4})(?!\d)", digits=True, needs="/")
 def quarter(m: re.Match[str], ctx: Context) -> str:
     """Quarter and year: "quý 2/2027", "quý IV/2027" -> quý hai năm hai nghìn không trăm hai mươi bảy."""
     n = m.group("n")
@@ -106,7 +106,7 @@ _AFTER_A_DATE = re.compile(rf"(?:tháng\u00a0\S+|(?:^|\W)(?:{alternation(tables(
 
 
 @rule("day_month", r"(?<![\d.,/-])(?P<d>\d{1,2})\s?-\s?(?P<m>\d{1,2})(?![\d/]|\s?-\s?\d|[.,]\d"
-                   r"|\s?(?:h\b|g\b|giờ|%|°|độ|tuổi|tháng|năm|ngày|km|m\b|người|ha\b|tấn|kg|cm|mm))", digits=True)
+                   r"|\s?(?:h\b|g\b|giờ|%|°|độ|tuổi|tháng|năm|ngày|km|m\b|người|ha\b|tấn|kg|cm|mm))", digits=True, needs="-")
 def day_month(m: re.Match[str], ctx: Context) -> str:
     """A day and month with a dash where a date is meant: "đêm 14-10" -> đêm mười bốn tháng mười."""
     d, mo = m.group("d"), m.group("m")
@@ -140,7 +140,7 @@ def date(m: re.Match[str], ctx: Context) -> str:
     return glue(f"{with_day(m, d, ctx)} tháng {ctx.month(mo)}")
 
 
-@rule("month_year", r"(?<![\d.,/])(?:(tháng)\s)?(\d{1,2})/(\d{4})(?![\d/])", digits=True)
+@rule("month_year", r"(?<![\d.,/])(?:(tháng)\s)?(\d{1,2})/(\d{4})(?![\d/])", digits=True, needs="/")
 def month_year(m: re.Match[str], ctx: Context) -> str:
     """"tháng 6/2025", "6/2025" -> tháng sáu năm hai nghìn không trăm hai mươi lăm."""
     if not 1 <= int(m.group(2)) <= 12:

@@ -132,12 +132,15 @@ _ID_CHAIN = rf"{_ONE_ID}(?:(?:\s?,\s?|\s(?:hoặc|và|hay)\s){_ONE_ID})*"
 _AMOUNT_AFTER = re.compile(r"\s?(?:đồng|đ\b|VNĐ|VND|triệu|tỷ|nghìn|ngàn|người|hộ|%|km|kg|m\b|ha\b|lượt|tuổi|ngày|tháng|năm)")
 
 
-@rule("identifier", rf"(?<!\w)(?P<kw>{alternation(tables().identifier_words)})(?!\w)"
-                    rf"(?P<gap>\s*:?\s*|[^\d.;!?\n]{{1,40}}?(?:\bsố|\bngay|:)\s*:?\s*)"
-                    rf"(?P<ids>{_ID_CHAIN})(?![\d,]\d|\.\d|\w)", re.IGNORECASE, digits=True)
+# the words before an identifier: "số tài khoản", "gọi ngay cho ... theo số", "Mã số thuế ...:"
+_ID_BEFORE = re.compile(rf"(?<!\w)(?:{alternation(tables().identifier_words)})(?!\w)"
+                        r"(?:\s*:?\s*|[^\d.;!?\n]{1,40}?(?:\bsố|\bngay|:)\s*:?\s*)$", re.IGNORECASE)
+
+
+@rule("identifier", rf"(?<![\d.,])(?P<ids>{_ID_CHAIN})(?![\d,]\d|\.\d|\w)", digits=True)
 def identifier(m: re.Match[str], ctx: Context) -> str:
     """Numbers after "số tài khoản", "gọi", "đường dây nóng", "mã số", "lộ" ... digit by digit, in groups."""
-    if _AMOUNT_AFTER.match(m.string, m.end()):
+    if not _ID_BEFORE.search(before(m, 60)) or _AMOUNT_AFTER.match(m.string, m.end()):
         return m.group(0)
     ids = m.group("ids")
     out, last = [], 0
@@ -146,7 +149,7 @@ def identifier(m: re.Match[str], ctx: Context) -> str:
         raw = one.group(0)
         out.append(("cộng tám tư, " if raw.startswith("+84") else "") + read_id(raw.replace("+84", "")))
         last = one.end()
-    return m.group("kw") + m.group("gap") + "".join(out)
+    return "".join(out)
 
 
 @rule("plate", r"(?<![\w.-])(?P<prov>\d{2})\s?-?\s?(?P<series>[A-Z]{1,2}\d?)(?:\s?-\s?|\s)(?P<num>\d{3}\.\d{2}|\d{4,5})"
@@ -158,7 +161,7 @@ def plate(m: re.Match[str], ctx: Context) -> str:
     return f"{head}, {glue(num.read_digits(m.group('num')))}"
 
 
-@rule("place_prefix", rf"(?<![\w.])(?P<p>{alternation(list(tables().place_prefixes))})\.\s?(?=[{UP}]|\d)")
+@rule("place_prefix", rf"(?<![\w.])(?P<p>{alternation(list(tables().place_prefixes))})\.\s?(?=[{UP}]|\d)", needs=".")
 def place_prefix(m: re.Match[str], ctx: Context) -> str:
     """Place prefixes with a dot (P. Tân Định, Q. 1, TX. Sơn Tây): the word, never a sentence end."""
     return ctx.tables.place_prefixes[m.group("p")] + " "
@@ -211,7 +214,7 @@ _WEB_SEPARATORS = {".": "chấm", "@": "a còng", "-": "gạch ngang", "_": "g�
 
 @rule("web_address", r"(?<![\w@.\-/])(?:[A-Za-z0-9._%+-]++@[A-Za-z0-9-]++(?:\.[A-Za-z0-9-]++)++"
                      r"|(?:https?://)?[A-Za-z0-9-]++(?:\.[A-Za-z0-9-]++)*\.(?:vn|com|net|org|gov|edu|info)"
-                     r"(?:/[\w./?=&%-]*+)?)(?!\w|\.\w)")
+                     r"(?:/[\w./?=&%-]*+)?)(?!\w|\.\w)", needs=".")
 def web_address(m: re.Match[str], ctx: Context) -> str:
     """E-mail and web addresses: "a còng", "chấm", readable parts as words, the rest spelled."""
     text = re.sub(r"^https?://", "", m.group(0).lower()).rstrip("/")

@@ -39,7 +39,7 @@ def _in_compound(m: re.Match[str], ctx: Context) -> bool:
     return False
 
 
-@rule("dash", rf"(?<={WORD}) - (?={WORD})|(?<={WORD})-(?={WORD})")
+@rule("dash", rf"(?<={WORD}) - (?={WORD})|(?<={WORD})-(?={WORD})", needs="-")
 def dash(m: re.Match[str], ctx: Context) -> str:
     """A dash between words: a short pause, or nothing inside compounds such as "kinh tế - xã hội"."""
     if m.group(0) == "-":
@@ -51,7 +51,7 @@ def dash(m: re.Match[str], ctx: Context) -> str:
     return " " if _in_compound(m, ctx) else ", "
 
 
-@rule("ellipsis", rf"\s*,?\s*…\s*(?P<next>[{UP}])?")
+@rule("ellipsis", rf"\s*,?\s*…\s*(?P<next>[{UP}])?", needs="…")
 def ellipsis(m: re.Match[str], ctx: Context) -> str:
     """"…" ends the sentence before a capital letter, otherwise it is a comma."""
     return f". {m.group('next')}" if m.group("next") else ", "

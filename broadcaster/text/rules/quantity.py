@@ -20,7 +20,7 @@ from broadcaster.text.rules.base import (
 
 @rule("coordinates",
       r"(?<![\d.,])(\d{1,3}(?:,\d+)?)\s?°?\s?([NS])\s?[-–,;/]?\s?(\d{1,3}(?:,\d+)?)\s?°?\s?([EW])(?![\w])",
-      digits=True)
+      digits=True, needs="NS")
 def coordinates(m: re.Match[str], ctx: Context) -> str:
     """"21,0N-107,8E" -> hai mươi mốt độ Vĩ Bắc, một trăm linh bảy phẩy tám độ Kinh Đông."""
     lat, ns, lon, ew = m.groups()
@@ -36,7 +36,7 @@ def coordinates(m: re.Match[str], ctx: Context) -> str:
 @rule("fraction", r"(?<![\d/])(24)/(24|7)(?P<h>h(?!\w))?(?![\d/])"
                   rf"|(?P<ctx>\b(?:{alternation(tables().fraction_before)})\s)(?P<a>\d{{1,2}})/(?P<b>\d{{1,2}})(?![\d/])"
                   rf"|(?<![\d/.,])(?P<c>\d{{1,2}})/(?P<d>\d{{1,2}})(?=\s(?:{alternation(tables().fraction_after)})\b)",
-      digits=True)
+      digits=True, needs="/")
 def fraction(m: re.Match[str], ctx: Context) -> str:
     """Fractions where the words say so: "chiếm 1/3" -> một phần ba, "3/4 số hộ" -> ba phần tư số hộ."""
     if m.group(1):
@@ -51,7 +51,7 @@ _DEG = r"\s?(?:°C|ºC|°|oC|độ)"
 
 
 @rule("below_zero", rf"(?:(?<=^)|(?<=[\s(:,;]))-(?=\d+(?:,\d+)?(?:{_DEG}|\s?(?:đến|-)\s?-?\d+(?:,\d+)?{_DEG}))",
-      digits=True)
+      digits=True, needs="-")
 def below_zero(m: re.Match[str], ctx: Context) -> str:
     """A minus sign before a temperature is "âm" (-2°C -> âm hai độ xê); never used for codes."""
     return "âm "
@@ -64,7 +64,7 @@ def spaced_thousands(m: re.Match[str], ctx: Context) -> str:
     return m.group(0).replace(" ", "")
 
 
-@rule("dimension", r"(?<=\d)\s?[xX×]\s?(?=\d)", digits=True)
+@rule("dimension", r"(?<=\d)\s?[xX×]\s?(?=\d)", digits=True, needs="xX×")
 def dimension(m: re.Match[str], ctx: Context) -> str:
     """"ảnh 4x6" -> bốn nhân sáu."""
     return " nhân "
@@ -76,7 +76,7 @@ _ROMAN_LIST = re.compile(r"(?:\b[IVX]{1,6}\s*(?:,|và|hoặc|-|đến)\s*)+$")
 _LOWER_WORD = re.compile(rf"[{LOW}]\s+$")
 
 
-@rule("roman_numeral", r"(?<![^\W\d_]|[/-])(?P<rn>[IVX]{1,6})(?![\w/-])")
+@rule("roman_numeral", r"(?<![^\W\d_]|[/-])(?P<rn>[IVX]{1,6})(?![\w/-])", needs="IVX")
 def roman_numeral(m: re.Match[str], ctx: Context) -> str:
     """Roman numerals as numbers: "báo động III" -> báo động ba, "loại I, II", "lần thứ XIV" -> lần thứ mười bốn.
 
@@ -96,7 +96,7 @@ def roman_numeral(m: re.Match[str], ctx: Context) -> str:
     return ctx.n(str(value))
 
 
-@rule("per_number", rf"(?<=[{LOW}²³%])(?<!\d[hg])\s?/\s?(?=\d)", digits=True)
+@rule("per_number", rf"(?<=[{LOW}²³%])(?<!\d[hg])\s?/\s?(?=\d)", digits=True, needs="/")
 def per_number(m: re.Match[str], ctx: Context) -> str:
     """A slash before a number: "mm/24h" -> mi li mét trong hai mươi tư giờ, "bé trai/100 bé gái" -> trên."""
     if re.match(r"\d+\s?(?:h|g|giờ|ngày|tuần|tháng|năm)(?!\w)", m.string[m.end() :]):
@@ -109,7 +109,7 @@ _PER_ALT = "|".join(re.escape(u) for u in sorted(tables().per_units, key=len, re
 
 
 @rule("per_unit", rf"(?<=\d)(?P<head>\s?(?:{_UNIT_ALT}|[{LOW}]+)(?:\s[{LOW}]+){{0,2}}?)"
-                  rf"(?P<pers>(?:/(?:{_UNIT_ALT}|{_PER_ALT}|[{LOW}]+)(?![{UP}{LOW}\d²³]))+)", digits=True)
+                  rf"(?P<pers>(?:/(?:{_UNIT_ALT}|{_PER_ALT}|[{LOW}]+)(?![{UP}{LOW}\d²³]))+)", digits=True, needs="/")
 def per_unit(m: re.Match[str], ctx: Context) -> str:
     """A slash after a quantity is "một" for every unit: "đồng/hộ/tháng" -> đồng một hộ một tháng, "m3/s"."""
     tab = ctx.tables
@@ -124,7 +124,7 @@ _NAMED_UNIT_ALT = "|".join(re.escape(u) for u in sorted(
     [u for u in tables().units if len(u) > 1] + list(tables().per_units), key=len, reverse=True))
 
 
-@rule("slash_unit", rf"(?<=[{LOW}])/(?P<u>{_NAMED_UNIT_ALT})(?![{UP}{LOW}\d²³])")
+@rule("slash_unit", rf"(?<=[{LOW}])/(?P<u>{_NAMED_UNIT_ALT})(?![{UP}{LOW}\d²³])", needs="/")
 def slash_unit(m: re.Match[str], ctx: Context) -> str:
     """A slash before a unit after words is "một": "giá nước sạch/m3" -> giá nước sạch một mét khối."""
     tab = ctx.tables
@@ -132,7 +132,7 @@ def slash_unit(m: re.Match[str], ctx: Context) -> str:
     return " một " + reading.replace("{thousand}", ctx.thousand)
 
 
-@rule("range", r"(?<=\d)\s?-\s?(?=\d)", digits=True)
+@rule("range", r"(?<=\d)\s?-\s?(?=\d)", digits=True, needs="-")
 def range_(m: re.Match[str], ctx: Context) -> str:
     """A dash between two numbers is "đến" (17-18, 25-27°C, 2022-2025, 12-17 tuổi)."""
     return " đến "
@@ -150,7 +150,7 @@ def unit(m: re.Match[str], ctx: Context) -> str:
     return out
 
 
-@rule("coordinate", r"(?<![\w.,])(?P<num>\d{1,3}(?:,\d+)?)\s?°?\s?(?P<dir>[NSEW])(?![\w])", digits=True)
+@rule("coordinate", r"(?<![\w.,])(?P<num>\d{1,3}(?:,\d+)?)\s?°?\s?(?P<dir>[NSEW])(?![\w])", digits=True, needs="NSEW")
 def coordinate(m: re.Match[str], ctx: Context) -> str:
     """One coordinate: "vĩ tuyến 19,0N" -> ... mười chín độ Bắc, "18,9°N" -> ... độ Vĩ Bắc."""
     side = {"N": "Bắc", "S": "Nam", "E": "Đông", "W": "Tây"}[m.group("dir")]
