@@ -120,9 +120,9 @@ def phone(m: re.Match[str], ctx: Context) -> str:
 
 def read_id(raw: str) -> str:
     """An identifier digit by digit, in the groups it is written in, or grouped by its length."""
-    groups = [g for g in re.split(r"[^\d]+", raw) if g]
-    if len(groups) == 1:
-        groups = num.digit_groups(groups[0])
+    written = [g for g in re.split(r"[^\d]+", raw) if g]
+    # groups as written; one unbroken run, or a written group too long to say in one breath, by length
+    groups = [part for g in written for part in (num.digit_groups(g) if len(written) == 1 or len(g) > 7 else [g])]
     return ", ".join(glue(num.read_digits(g)) for g in groups)
 
 
@@ -137,7 +137,7 @@ _ID_BEFORE = re.compile(rf"(?<!\w)(?:{alternation(tables().identifier_words)})(?
                         r"(?:\s*:?\s*|[^\d.;!?\n]{1,40}?(?:\bsố|\bngay|:)\s*:?\s*)$", re.IGNORECASE)
 
 
-@rule("identifier", rf"(?<![\d.,])(?P<ids>{_ID_CHAIN})(?![\d,]\d|\.\d|\w)", digits=True)
+@rule("identifier", rf"(?<![\d.,])(?P<ids>{_ID_CHAIN})(?![\d,]\d|\.\d|[\w/])", digits=True)
 def identifier(m: re.Match[str], ctx: Context) -> str:
     """Numbers after "số tài khoản", "gọi", "đường dây nóng", "mã số", "lộ" ... digit by digit, in groups."""
     if not _ID_BEFORE.search(before(m, 60)) or _AMOUNT_AFTER.match(m.string, m.end()):
