@@ -136,6 +136,7 @@ def plan(dialect: str = "north", lexicon: Lexicon | None = None) -> list[tuple[s
     steps = [("clean_characters", (cleanup.clean_characters.__doc__ or "").strip())]
     steps += [(f.__name__, (f.__doc__ or "").strip()) for f in cleanup.LINE_RULES]
     steps.append(("join_lines", (cleanup.join_lines.__doc__ or "").strip()))
+    steps.append(("make_block", (cleanup.make_block.__doc__ or "").strip()))
     steps += [(r.name, r.doc) for r in RULES]
     steps.append(("heading", (_label.__doc__ or "").strip()))
     steps.append(("sentences", (segment.sentences.__doc__ or "").strip()))
