@@ -8,7 +8,6 @@ from pathlib import Path
 import click
 
 from broadcaster.air.control import call
-from broadcaster.air.validate import validate_file
 from broadcaster.config import Station, load_station
 from broadcaster.errors import ScheduleError, TextError
 from broadcaster.messages import set_language, t
@@ -69,6 +68,8 @@ def stop(ctx: click.Context) -> None:
 @click.pass_context
 def load(ctx: click.Context, file: Path) -> None:
     """Validate a schedule file and install it in the running station at once."""
+    from broadcaster.air.validate import validate_file
+
     station = _station(ctx)
     problems = validate_file(file, station, week_dir=station.schedules_dir)
     if problems:

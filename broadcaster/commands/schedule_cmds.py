@@ -10,13 +10,9 @@ from pathlib import Path
 
 import click
 
-from broadcaster.air.prepare import Preparer
-from broadcaster.air.schedule import Schedule
-from broadcaster.air.validate import validate_file
 from broadcaster.clock import SystemClock
 from broadcaster.config import load_station
 from broadcaster.errors import ScheduleError
-from broadcaster.inbox.store import BulletinStore, store_path
 from broadcaster.messages import set_language, t
 from broadcaster.yamlpos import did_you_mean
 
@@ -26,6 +22,8 @@ from broadcaster.yamlpos import did_you_mean
 @click.pass_context
 def validate(ctx: click.Context, files: tuple[Path, ...]) -> int:
     """Check schedule files (default: all in schedules/); exit 0 if valid, 1 if not."""
+    from broadcaster.air.validate import validate_file
+
     station = load_station(ctx.obj["station_dir"])
     set_language(station.settings.language)
     paths = list(files) or sorted(station.schedules_dir.glob("*.yaml"))
@@ -51,6 +49,10 @@ def validate(ctx: click.Context, files: tuple[Path, ...]) -> int:
 def program(ctx: click.Context, slot: str, day: str | None, output: Path | None,
             as_json: bool) -> None:
     """Build SLOT's program from the schedule and print its rundown."""
+    from broadcaster.air.prepare import Preparer
+    from broadcaster.air.schedule import Schedule
+    from broadcaster.inbox.store import BulletinStore, store_path
+
     station = load_station(ctx.obj["station_dir"])
     set_language(station.settings.language)
     try:
