@@ -7,6 +7,7 @@ import json
 import os
 import socket
 import stat
+import threading
 import time
 from collections.abc import Iterator
 from pathlib import Path
@@ -148,8 +149,14 @@ def test_editing_a_schedule_file_reloads_it(running: StationService) -> None:
 
 
 def test_stop_command_ends_wait(running: StationService) -> None:
-    call(running.station.var_dir, "stop")
-    running.wait()  # returns at once
+    waiter = threading.Thread(target=running.wait, daemon=True)
+    waiter.start()
+    waiter.join(timeout=1.0)
+    assert waiter.is_alive(), "wait() returned before any stop was asked for"
+    reply = call(running.station.var_dir, "stop")
+    assert reply["ok"] is True and reply["message"]
+    waiter.join(timeout=5.0)
+    assert not waiter.is_alive(), "wait() still blocks after the stop command"
 
 
 def test_commands_say_when_the_station_is_not_running(station: Station) -> None:
