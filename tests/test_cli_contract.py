@@ -91,3 +91,30 @@ def test_english_messages_with_env(tmp_path: Path) -> None:
 def test_log_formats_on_empty_station(station_dir: Path, fmt: str) -> None:
     out = run("--station", str(station_dir), "log", "--format", fmt, "--date", "2026-01-01")
     assert out.returncode == 0
+
+
+def test_control_commands_find_the_running_station_without_validating_it(
+        station_dir: Path, tmp_path: Path) -> None:
+    """status, skip, stop and emergency read only the folder and the language (the running
+    station validated the rest): same folder as the station's, same language, same errors."""
+    import os
+
+    import click
+
+    from broadcaster import config
+    from broadcaster.commands import control_cmds
+
+    assert control_cmds.STATION_FILE == config.STATION_FILE
+    ctx = click.Context(click.Command("status"), obj={"station_dir": str(station_dir)})
+    assert control_cmds._var_dir(ctx) == load_station(station_dir).var_dir
+    env = {k: v for k, v in os.environ.items() if k != "BROADCASTER_LANG"}
+    with (station_dir / "station.yaml").open("a", encoding="utf-8") as fh:
+        fh.write("\nlanguage: en\n")
+    for args in (["status"], ["skip"], ["stop"], ["emergency", "--text", "Khẩn cấp."]):
+        out = run("--station", str(station_dir), *args, env=env)
+        assert out.returncode == 1 and "The station is not running" in out.stderr, (args, out)
+    out = run("--station", str(tmp_path / "none"), "status", env=env)
+    assert out.returncode == 1 and "station.yaml" in out.stderr
+    (station_dir / "station.yaml").write_text("language: [vi\n", encoding="utf-8")  # broken
+    out = run("--station", str(station_dir), "status", env=env)
+    assert out.returncode == 1 and "Đài chưa chạy" in out.stderr
