@@ -89,6 +89,7 @@ def test_thin_broadcast_through_the_wav_file_sink(station: Station, no_sound: No
 
 
 @pytest.mark.sound
+@pytest.mark.slow
 def test_thin_broadcast_through_the_real_sound_card(station: Station, pulse, tmp_path: Path) -> None:
     recording = tmp_path / "monitor.raw"
     recorder = pulse.record(recording)

@@ -185,6 +185,7 @@ def test_emergency_before_a_slot_starts_goes_first_and_the_slot_follows(
     assert after.outcome in ("aired", "late") and after.started > emergency.started
 
 
+@pytest.mark.slow
 def test_inbox_bulletins_are_selected_aired_and_counted(running: StationService) -> None:
     inbox = running.station.inbox_dir
     (inbox / "uu-tien.txt").write_text(
@@ -224,6 +225,7 @@ def test_inbox_bulletins_are_selected_aired_and_counted(running: StationService)
     assert store.eligible(running.clock.now()) == []  # everything aired as often as asked
 
 
+@pytest.mark.slow
 def test_emergency_bulletin_dropped_in_the_inbox_interrupts_now(running: StationService) -> None:
     slot = _long_slot(running)
     _wait(lambda: _on_air(running, slot.name))

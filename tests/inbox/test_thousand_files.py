@@ -12,6 +12,7 @@ import unicodedata
 from collections.abc import Callable
 from pathlib import Path
 
+import pytest
 from docx import Document
 
 from broadcaster.clock import FakeClock
@@ -172,6 +173,7 @@ def _check_expected_shape(bulletins: dict[str, BulletinRecord], rejected: dict[s
                or any(w in r.body.lower() for w in WORDS if len(w) > 3) for r in cp)
 
 
+@pytest.mark.slow
 def test_a_thousand_drops_are_all_accounted_for(quiet_station: Station) -> None:
     rng = random.Random(7)
     clock = FakeClock(dt.datetime(2026, 12, 1, 8, 0, tzinfo=quiet_station.tz))
