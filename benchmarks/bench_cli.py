@@ -158,8 +158,26 @@ class Monitor:
 
 @dataclass
 class EmergencyRun:
+    enter: float  # epoch seconds of the operator's Enter
     cli_s: float  # Enter -> the command returned (the station has prepared the message)
     tone_s: float  # Enter -> the alert tone's first sample on the sink
+    logged_s: float | None = None  # Enter -> playout began the airing (as-run "scheduled")
+    started_s: float | None = None  # Enter -> first sample, as the player reported it
+
+
+def _asrun_times(root: Path, runs: list[EmergencyRun]) -> None:
+    """Fill in when the station logged each emergency and when its player said it started."""
+    import datetime as dt
+    import sqlite3
+
+    db = sqlite3.connect(f"file:{root / 'var' / 'db' / 'asrun.sqlite3'}?mode=ro", uri=True)
+    rows = db.execute("SELECT scheduled, started FROM airings WHERE slot_id = 'emergency'"
+                      " ORDER BY scheduled").fetchall()
+    db.close()
+    for run, (scheduled, started) in zip(runs, rows[-len(runs):], strict=True):
+        run.logged_s = dt.datetime.fromisoformat(scheduled).timestamp() - run.enter
+        if started:
+            run.started_s = dt.datetime.fromisoformat(started).timestamp() - run.enter
 
 
 def emergency(root: Path, runs: int) -> list[EmergencyRun]:
@@ -177,7 +195,7 @@ def emergency(root: Path, runs: int) -> list[EmergencyRun]:
                     argv = [*_broadcaster(), "--station", str(root), "emergency", "--text", text,
                             "--repeat", "1"]
                     monitor.arm()
-                    t0 = time.perf_counter()
+                    enter, t0 = time.time(), time.perf_counter()
                     done = subprocess.run(argv, env=env, capture_output=True, timeout=60)
                     cli = time.perf_counter() - t0
                     if done.returncode != 0:
@@ -186,11 +204,12 @@ def emergency(root: Path, runs: int) -> list[EmergencyRun]:
                     if onset is None:
                         raise RuntimeError("no alert tone on the sink within 30 s")
                     if i:
-                        out.append(EmergencyRun(cli, onset - t0))
+                        out.append(EmergencyRun(enter, cli, onset - t0))
             finally:
                 monitor.close()
     finally:
         stop_pulse(proc)
+    _asrun_times(root, out)
     return out
 
 
@@ -235,6 +254,11 @@ def main() -> int:
     tone = statistics.median(r.tone_s for r in runs)
     cli = statistics.median(r.cli_s for r in runs)
     print(f"{'emergency: Enter -> reply':<28} {cli:7.3f} s  (the station has prepared the message)")
+    for label, attr in (("Enter -> airing begins", "logged_s"),
+                        ("Enter -> 1st sample played", "started_s")):
+        got = [getattr(r, attr) for r in runs if getattr(r, attr) is not None]
+        if got:
+            print(f"{'  ' + label:<28} {statistics.median(got):7.3f} s  (from the as-run log)")
     print(f"{'emergency: Enter -> tone':<28} {tone:7.3f} s  {'':>9}  {'1.00 s':>8} "
           f"{'ok' if tone <= 1.0 else 'OVER'}  (all: {', '.join(f'{r.tone_s:.2f}' for r in runs)})")
     return 0
