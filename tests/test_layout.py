@@ -22,6 +22,7 @@ FORBIDDEN = {
     "text": {"speech", "air"},
     "speech": {"air", "inbox"},
     "program": {"air", "inbox"},
+    "inbox": {"speech", "program", "air"},  # intake asks the pipeline through a protocol
 }
 
 
