@@ -5,8 +5,8 @@ success when it dies, so the station never plays in its own process: it starts
 ``python -m broadcaster.air.soundcard play ...``, reads JSON events from its stdout, and kills
 it when progress stalls. A fresh process also sees devices that appeared after start-up.
 
-Events (one JSON object per line): ready, started (first-sample epoch time), progress
-(frames played), done, stopped, error.
+Events (one JSON object per line): ready (with the output rate), started (first-sample epoch
+time), progress (frames played), done, stopped (frames played, faded or not), error.
 """
 
 from __future__ import annotations
@@ -271,10 +271,12 @@ def play(path: str, start_epoch: float, device: str | int | None, channels: int,
         emit("started", first_sample_epoch=state["first_st"] + clock["offset"])
     stream.close()
     if state["stopping"] or state["soft_left"] is not None:
-        emit("stopped", frames=state["played"])
+        # what went out: the frames played, the last FADE_S of them faded on a hard stop
+        emit("stopped", frames=state["played"], faded=bool(state["stopping"]))
         return 0
     if state["played"] < feeder.total_out - out_rate * 0.05:
-        emit("error", message=f"stream ended early after {state['played']} frames")
+        emit("error", message=f"stream ended early after {state['played']} frames",
+             early_frames=state["played"])
         return 3
     emit("done", frames=state["played"], underruns=state["underruns"])
     return 0
