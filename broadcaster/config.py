@@ -126,6 +126,7 @@ class PolicySettings(_Section):
 class PlayoutSettings(_Section):
     preroll_minutes: float = Field(ge=0, le=240)
     grace_minutes: float = Field(ge=0, le=240)
+    settle_seconds: float = Field(ge=2, le=600)
 
 
 class InboxSettings(_Section):

@@ -11,6 +11,13 @@ import os
 _language: str | None = None
 
 CATALOG: dict[str, dict[str, str]] = {
+    # --- lead: pipeline, station assembly, late bulletins ----------------------------------
+    "status.next_airing": {"vi": "phát lần tới", "en": "next airing"},
+    "status.awaiting": {"vi": "chờ duyệt", "en": "awaiting approval"},
+    "air.bulletin_late": {
+        "vi": "Bản tin {id} đến quá sát giờ phát của buổi {slot}: sẽ phát ở buổi kế tiếp",
+        "en": "Bulletin {id} came too close to the start of {slot}: it airs in the next slot",
+    },
     # --- CLI and start-up -------------------------------------------------------------------
     "cli.error": {"vi": "Lỗi: {error}", "en": "Error: {error}"},
     "cli.interrupted": {"vi": "Đã dừng theo yêu cầu (Ctrl-C).", "en": "Stopped on request (Ctrl-C)."},

@@ -1,45 +1,63 @@
-"""Wiring: start the station's components in order, stop them in reverse in ``finally``."""
+"""Wiring: the running station is one ordered list of parts, started in order and stopped in
+reverse (an ``ExitStack``), every thread joined on stop.
+
+lock -> logs -> signals -> as-run log -> store -> pipeline -> alerts -> playout -> inbox ->
+scheduler -> monitor -> heartbeat -> housekeeping -> control channel -> schedule watcher ->
+store watcher -> closing (the first to stop: it ends the airing at a pause in the speech).
+"""
 
 from __future__ import annotations
 
 import contextlib
 import datetime as dt
-import hashlib
 import logging
-import os
-import shutil
+import signal
 import threading
 from collections.abc import Callable
+from dataclasses import dataclass
 from pathlib import Path
-
-from watchdog.events import FileSystemEvent, FileSystemEventHandler
-from watchdog.observers import Observer
+from types import FrameType
+from typing import TYPE_CHECKING
 
 from broadcaster.air.asrun import AsRunLog
 from broadcaster.air.control import ControlServer
 from broadcaster.air.player import FilePlayer, Player, SoundCardPlayer, probe_outputs
 from broadcaster.air.playout import Playout
 from broadcaster.air.prepare import PreparedProgram, Preparer
-from broadcaster.air.schedule import Schedule, Slot
+from broadcaster.air.schedule import PlannedSlot, Schedule, Slot
 from broadcaster.air.scheduler import SlotScheduler
-from broadcaster.air.validate import validate_file
+from broadcaster.air.watch import ScheduleWatcher
 from broadcaster.clock import Clock, SystemClock
 from broadcaster.config import Station
+from broadcaster.durable import copy_file
 from broadcaster.errors import AirError
+from broadcaster.inbox.ingest import Ingester
+from broadcaster.inbox.store import BulletinStore, store_path
+from broadcaster.inbox.watcher import InboxWatcher
 from broadcaster.messages import set_language, t
-from broadcaster.ops.unattended import Unattended
+from broadcaster.ops.alerts import Alerter, apprise_sender
+from broadcaster.ops.heartbeat import Heartbeat, last_beat
+from broadcaster.ops.housekeeping import housekeep
+from broadcaster.ops.lock import StationLock
+from broadcaster.ops.logs import remove_file_logging, setup_file_logging
+from broadcaster.ops.monitor import Monitor
+from broadcaster.pipeline import Pipeline
+
+if TYPE_CHECKING:
+    from broadcaster.air.late import Resettler
+    from broadcaster.air.simulate import FakeJobScheduler
+    from broadcaster.speech.base import Engine
 
 log = logging.getLogger(__name__)
 
-CHANGE_EVENTS = frozenset({"created", "modified", "deleted", "moved", "closed"})
-EMERGENCY_READS = 2  # an emergency bulletin is read twice after the alert tone
+Notify = Callable[[str], None]
 
 
 def asrun_path(station: Station) -> Path:
     return station.var("db") / "asrun.sqlite3"
 
 
-def choose_player(station: Station, clock: Clock, notify: Callable[[str], None]) -> tuple[Player, bool]:
+def choose_player(station: Station, clock: Clock, notify: Notify) -> tuple[Player, bool]:
     """The sound card if PortAudio sees one, else the file sink (said once, clearly)."""
     audio = station.settings.audio
     devices, why = probe_outputs()
@@ -50,7 +68,8 @@ def choose_player(station: Station, clock: Clock, notify: Callable[[str], None])
                  else next((d["name"] for d in devices if d["default"]), devices[0]["name"])))
         return player, False
     if not audio.file_sink_when_no_device:
-        raise AirError(t("air.no_device_no_sink", reason=why), where=f"{station.root / 'station.yaml'}: audio.file_sink_when_no_device",
+        raise AirError(t("air.no_device_no_sink", reason=why),
+                       where=f"{station.root / 'station.yaml'}: audio.file_sink_when_no_device",
                        hint=t("air.no_device_no_sink.hint"))
     out = station.var("archive")
     fmt = station.settings.program.archive_format
@@ -58,140 +77,427 @@ def choose_player(station: Station, clock: Clock, notify: Callable[[str], None])
     return FilePlayer(clock, out, fmt), True
 
 
+@dataclass(frozen=True)
+class Part:
+    """One component of the running station: how it starts and how it stops."""
+
+    name: str
+    start: Callable[[], None]
+    stop: Callable[[], None]
+
+
+class _Loop:
+    """A background loop with a stop event, run every ``every`` seconds, joined on stop."""
+
+    def __init__(self, name: str, every: float, body: Callable[[], None],
+                 first: float | None = None) -> None:
+        self.name = name
+        self.every = every
+        self.first = every if first is None else first
+        self.body = body
+        self._stop = threading.Event()
+        self._thread: threading.Thread | None = None
+        self.heartbeat: float | None = None
+
+    def start(self) -> None:
+        self._stop.clear()
+        self._thread = threading.Thread(target=self._run, name=self.name, daemon=True)
+        self._thread.start()
+
+    def _run(self) -> None:
+        wait = self.first
+        while not self._stop.wait(wait):
+            wait = self.every
+            try:
+                self.body()
+            except Exception:  # noqa: BLE001 - a long-running loop restarts itself
+                log.exception("%s failed; retrying", self.name)
+
+    def stop(self, timeout: float = 30.0) -> None:
+        self._stop.set()
+        if self._thread is not None:
+            self._thread.join(timeout)
+            self._thread = None
+
+
 class StationService:
-    """The running station: as-run log, player, playout and scheduler."""
+    """The running station: every part, the operator's actions, and what status reports."""
 
     def __init__(self, station: Station, clock: Clock | None = None, *,
-                 player: Player | None = None, notify: Callable[[str], None] | None = None) -> None:
+                 player: Player | None = None, notify: Notify | None = None,
+                 engines: list[Engine] | None = None, file_logging: bool = True,
+                 signals: bool = True, jobs: FakeJobScheduler | None = None) -> None:
         self.station = station
-        self.clock = clock or SystemClock(station.tz)
-        self.notify = notify or (lambda msg: log.info("%s", msg))
+        self.clock: Clock = clock or SystemClock(station.tz)
+        self.notify: Notify = notify or (lambda msg: log.info("%s", msg))
+        self.file_logging = file_logging
+        self.signals = signals
+        s = station.settings
+        self.lock = StationLock(station.var("run"))
+        self.pipeline = Pipeline(station, self.clock, engines=engines)
+        self.alerter = Alerter(None, self.clock, min_interval_s=s.alerts.min_interval_minutes * 60,
+                               title=s.name)
         self._player = player
-        self.asrun: AsRunLog | None = None
-        self.playout: Playout | None = None
-        self.scheduler: SlotScheduler | None = None
-        self.schedule: Schedule | None = None
+        self._jobs = jobs  # tests: a fake job scheduler driven by a FakeClock
+        self._asrun: AsRunLog | None = None
+        self._store: BulletinStore | None = None
+        self._playout: Playout | None = None
+        self._scheduler: SlotScheduler | None = None
         self.preparer: Preparer | None = None
+        self._resettler: Resettler | None = None
+        self.schedule: Schedule | None = None
+        self.ingester: Ingester | None = None
+        self.inbox: InboxWatcher | None = None
+        self.inbox_error = ""
+        self.monitor: Monitor | None = None
+        self.heartbeat: Heartbeat | None = None
         self.control: ControlServer | None = None
-        self._watcher: ScheduleWatcher | None = None
-        self._stopped = threading.Event()
-        self.ops: Unattended | None = None  # lock, inbox, alerts, heartbeat, housekeeping
+        self.watcher = ScheduleWatcher(station.schedules_dir, self.reload_schedules)
+        self.housekeeping = _Loop("housekeeping", s.housekeeping.every_hours * 3600,
+                                  self._housekeep, first=60.0)
+        self.store_watch = _Loop("store-watch", 1.0, self._watch_store, first=0.5)
+        self.started_parts: list[str] = []
+        self.stopped_parts: list[str] = []
+        self._stack = contextlib.ExitStack()
         self._stop_requested = threading.Event()
         self._reload_lock = threading.Lock()
         self._schedules_digest = ""
+        self._old_term: signal.Handlers | Callable[[int, FrameType | None], object] | int | None = None
+        self._stopping = False
+        self._emergencies_seen: set[tuple[str, int]] = set()
+        self._started_mono = self.clock.monotonic()
+
+    # --- the parts, in order ---------------------------------------------------------------
+    def parts(self) -> list[Part]:
+        noop: Callable[[], None] = lambda: None  # noqa: E731
+        return [
+            Part("lock", self.lock.acquire, self.lock.release),
+            Part("logs", self._start_logs, self._stop_logs),
+            Part("signals", self._install_signals, self._restore_signals),
+            Part("asrun", self._open_asrun, self._close_asrun),
+            Part("store", self._open_store, self._close_store),
+            Part("pipeline", self.pipeline.start, self.pipeline.stop),
+            Part("alerts", self._start_alerts, self.alerter.stop),
+            Part("playout", self._make_playout, noop),
+            Part("inbox", self._start_inbox, self._stop_inbox),
+            Part("scheduler", self._start_scheduler, self._stop_scheduler),
+            Part("monitor", self._start_monitor, self._stop_monitor),
+            Part("heartbeat", self._start_heartbeat, self._stop_heartbeat),
+            Part("housekeeping", self.housekeeping.start, self.housekeeping.stop),
+            Part("control", self._start_control, self._stop_control),
+            Part("schedule-watch", self.watcher.start, self.watcher.stop),
+            Part("store-watch", self.store_watch.start, self.store_watch.stop),
+            Part("closing", noop, self._end_airing),
+        ]
 
     def start(self) -> None:
+        """Start every part in order; if one fails, those started are stopped in reverse."""
+        set_language(self.station.settings.language)
+        self._started_mono = self.clock.monotonic()
+        try:
+            for part in self.parts():
+                part.start()
+                self.started_parts.append(part.name)
+                self._stack.callback(self._stop_part, part)
+        except BaseException:
+            self._stack.close()
+            raise
+
+    def _stop_part(self, part: Part) -> None:
+        try:
+            part.stop()
+        except Exception:  # noqa: BLE001 - one part failing to stop must not keep the others up
+            log.exception("stopping %s failed", part.name)
+        self.stopped_parts.append(part.name)
+
+    def stop(self) -> None:
+        """End the airing at a pause in the speech, then stop every part in reverse order."""
+        self.notify(t("run.stopping"))
+        self._stop_requested.set()
+        self._stack.close()
+        self.notify(t("run.stopped"))
+
+    # --- typed access to parts that exist once started --------------------------------------
+    @property
+    def asrun(self) -> AsRunLog:
+        if self._asrun is None:
+            raise AirError("the as-run log is not open (station not started)")
+        return self._asrun
+
+    @property
+    def store(self) -> BulletinStore:
+        if self._store is None:
+            raise AirError("the bulletin store is not open (station not started)")
+        return self._store
+
+    @property
+    def playout(self) -> Playout:
+        if self._playout is None:
+            raise AirError("playout not started")
+        return self._playout
+
+    @property
+    def scheduler(self) -> SlotScheduler:
+        if self._scheduler is None:
+            raise AirError("scheduler not started")
+        return self._scheduler
+
+    # --- part starters and stoppers --------------------------------------------------------
+    def _start_logs(self) -> None:
+        if self.file_logging:
+            setup_file_logging(self.station)
+
+    def _stop_logs(self) -> None:
+        if self.file_logging:
+            remove_file_logging(self.station)
+
+    def _install_signals(self) -> None:
+        if not self.signals or threading.current_thread() is not threading.main_thread():
+            return
+        if signal.getsignal(signal.SIGTERM) not in (signal.SIG_DFL, None):
+            return  # someone else handles it
+
+        def on_term(signum: int, frame: FrameType | None) -> None:
+            if not self._stopping:
+                self._stopping = True
+                raise KeyboardInterrupt  # unwinds ``wait`` into the caller's ``finally: stop()``
+            # a second request while the airing is being ended: like a second Ctrl-C, fade now
+            if self._playout is not None and self._playout.on_air_label is not None:
+                raise KeyboardInterrupt
+
+        self._old_term = signal.signal(signal.SIGTERM, on_term)
+
+    def _restore_signals(self) -> None:
+        if self._old_term is not None and threading.current_thread() is threading.main_thread():
+            signal.signal(signal.SIGTERM, self._old_term)
+            self._old_term = None
+
+    def _open_asrun(self) -> None:
+        # airings a crash left on air are settled by the playout (it archives them)
+        self._asrun = AsRunLog(asrun_path(self.station))
+
+    def _close_asrun(self) -> None:
+        if self._asrun is not None:
+            self._asrun.close()
+
+    def _open_store(self) -> None:
+        try:
+            self._store = BulletinStore(store_path(self.station),
+                                        approval=self.station.settings.approval)
+        except Exception as exc:  # noqa: BLE001 - scheduled programs still air without the inbox
+            self.inbox_error = f"{type(exc).__name__}: {exc}"
+            log.exception("the bulletin store could not be opened")
+
+    def _close_store(self) -> None:
+        if self._store is not None:
+            self._store.close()
+            self._store = None
+
+    def _start_alerts(self) -> None:
+        s = self.station.settings.alerts
+        try:
+            self.alerter.sender = apprise_sender(s.urls, s.timeout_s)
+        except Exception:  # noqa: BLE001 - no alerts is degraded, not fatal
+            log.exception("alerts unavailable")
+
+    def _make_playout(self) -> None:
         s = self.station.settings
-        set_language(s.language)
-        self.ops = Unattended(self.station, self.clock, notify=self.notify)
-        self.ops.lock()  # before anything touches var/: one station process only
-        self.schedule = Schedule.load(self.station.schedules_dir, self.station.tz)
-        self._schedules_digest = _digest(sorted(self.station.schedules_dir.glob("*.yaml")))
-        self.asrun = AsRunLog(asrun_path(self.station))
-        settled = self.asrun.settle_unfinished(self.clock.now(), "station stopped during airing")
-        if settled:
-            log.warning("%d airing(s) left unfinished by the last run marked interrupted", settled)
         if self._player is None:
             player, player_archives = choose_player(self.station, self.clock, self.notify)
         else:
             player, player_archives = self._player, False
-        ops = self.ops
-        speech = lambda: ops.speech  # noqa: E731 - render-ahead service, once ops started
-        self.preparer = preparer = Preparer(
-            self.station, store=lambda: ops.store, speech_service=speech,
-            engines=None, cache=None)
+        self.schedule = Schedule.load(self.station.schedules_dir, self.station.tz)
+        self._schedules_digest = _digest(sorted(self.station.schedules_dir.glob("*.yaml")))
+        self.preparer = Preparer(self.station, self.pipeline, self._store)
         grace = dt.timedelta(minutes=s.playout.grace_minutes)
-        self.playout = Playout(clock=self.clock, player=player, asrun=self.asrun,
-                               prepare=preparer.prepare, archive_dir=self.station.var("archive"),
-                               grace=grace, archive_format=s.program.archive_format,
-                               archive_days=s.program.archive_days,
-                               player_archives=player_archives, notify=self.notify,
-                               on_aired=self._count_bulletins, still_valid=self._still_valid)
-        self.scheduler = SlotScheduler(self.playout, lambda: self._schedule(), self.clock,
-                                       tz=self.station.tz,
-                                       preroll=dt.timedelta(minutes=s.playout.preroll_minutes),
-                                       grace=grace)
-        # store, speech render-ahead and inbox before the first preparation can run
-        self.ops.start(self)
-        service_engines = getattr(ops.speech, "engines", None)
-        if service_engines:  # one engine chain (and one breaker state) for the whole station
-            preparer.use_engines(service_engines, getattr(ops.speech, "cache", None))
-        self.scheduler.start()
+        self._playout = Playout(clock=self.clock, player=player, asrun=self.asrun,
+                                prepare=self.preparer.prepare,
+                                archive_dir=self.station.var("archive"), grace=grace,
+                                archive_format=s.program.archive_format,
+                                archive_days=s.program.archive_days,
+                                player_archives=player_archives, notify=self.notify,
+                                on_aired=self._count_bulletins, still_valid=self._still_valid)
+        # before the heartbeat is rewritten and before anything airs: an airing the last run
+        # left on air (killed, power cut) keeps its start, ends at the last heartbeat and is
+        # archived up to there
+        self._playout.settle_crashed(last_beat(self.station.var("run") / "heartbeat.json"))
+
+    def _start_inbox(self) -> None:
+        st = self.station
+        s = st.settings
+        try:
+            if self._store is None:
+                raise AirError(self.inbox_error or "no bulletin store")
+            self.ingester = Ingester(st, self._store, self.clock, scripter=self.pipeline.script,
+                                     speech=self.pipeline)
+            self.ingester.on_disk_error = lambda detail: self.alerter.alert(
+                "ingest", "disk", t("alert.ingest", station=s.name, detail=detail))
+            try:
+                self.ingester.recover(force=True)
+            except Exception:  # noqa: BLE001 - the watcher's loop retries it every pass
+                log.exception("recovering unfinished intakes failed; retrying while running")
+            self.inbox = InboxWatcher(self.ingester, self.clock, poll_seconds=s.inbox.poll_seconds,
+                                      use_events=s.inbox.watch_events)
+            self.inbox.start()
+        except Exception as exc:  # noqa: BLE001 - scheduled programs still air without the inbox
+            self.inbox_error = self.inbox_error or f"{type(exc).__name__}: {exc}"
+            log.exception("the inbox could not start")
+            self.alerter.alert("ingest", "start", t("alert.ingest", station=s.name,
+                                                    detail=self.inbox_error))
+            return
+        self.notify(t("inbox.watching", path=st.inbox_dir))
+
+    def _stop_inbox(self) -> None:
+        if self.inbox is not None:
+            self.inbox.stop()
+
+    def _start_scheduler(self) -> None:
+        s = self.station.settings
+        self._scheduler = SlotScheduler(
+            self.playout, self._current_schedule, self.clock, tz=self.station.tz,
+            preroll=dt.timedelta(minutes=s.playout.preroll_minutes),
+            grace=dt.timedelta(minutes=s.playout.grace_minutes), scheduler=self._jobs)
+        self._scheduler.start()
+
+    def _stop_scheduler(self) -> None:
+        if self._scheduler is not None:
+            self._scheduler.shutdown()
+
+    def _start_monitor(self) -> None:
+        self.monitor = Monitor(self.station, self.clock, self.alerter,
+                               asrun_path=asrun_path(self.station), store=self._store,
+                               schedule=self._current_schedule,
+                               engines_health=self.pipeline.health)
+        self.monitor.start()
+
+    def _stop_monitor(self) -> None:
+        if self.monitor is not None:
+            self.monitor.stop()
+
+    def _start_heartbeat(self) -> None:
+        s = self.station.settings
+        beat = Heartbeat(self.station.var("run") / "heartbeat.json", self.clock,
+                         interval=s.housekeeping.heartbeat_seconds)
+        poll = s.inbox.poll_seconds
+        beat.add("inbox", lambda: self._fresh(self.inbox.heartbeat if self.inbox else None,
+                                              max(60.0, 10 * poll), self.inbox is None))
+        # a render may take minutes; only a loop that is gone is unhealthy
+        beat.add("speech", lambda: self._fresh(self.pipeline.heartbeat, 1800.0, False))
+        beat.add("scheduler", self._scheduler_probe)
+        self.heartbeat = beat
+        beat.start()
+
+    def _stop_heartbeat(self) -> None:
+        if self.heartbeat is not None:
+            self.heartbeat.stop()
+
+    def _fresh(self, beat: float | None, limit: float, off: bool) -> tuple[bool, str]:
+        if off:  # never started (alerted): a restart would not help airing
+            return True, f"off {self.inbox_error}".strip()
+        if beat is None:
+            return False, "not started"
+        age = self.clock.monotonic() - beat
+        return age < limit, f"last turn {age:.0f} s ago"
+
+    def _scheduler_probe(self) -> tuple[bool, str]:
+        running = self._scheduler is not None and self._scheduler.running
+        if not running and self.clock.monotonic() - self._started_mono < 120:
+            return True, "starting"
+        return running, "running" if running else "stopped"
+
+    def _start_control(self) -> None:
         self.control = ControlServer(self.station.var_dir, self.handle)
         self.control.start()
-        self._watcher = ScheduleWatcher(self.station.schedules_dir, self.reload_schedules)
-        self._watcher.start()
-        threading.Thread(target=self._watch_emergencies, name="emergency-watch",
-                         daemon=True).start()
+
+    def _stop_control(self) -> None:
+        if self.control is not None:
+            self.control.stop()
+
+    def _housekeep(self) -> None:
+        housekeep(self.station, self._store, self.clock.now())
+
+    # --- bulletins and air -----------------------------------------------------------------
+    def _current_schedule(self) -> Schedule:
+        if self.schedule is None:
+            raise AirError("no schedule loaded")
+        return self.schedule
 
     def _still_valid(self, prepared: PreparedProgram, now: dt.datetime) -> bool:
-        """Every bulletin chosen at pre-roll is still eligible, in the same version."""
-        store = self.ops.store if self.ops is not None else None
-        if store is None or not prepared.bulletins:
+        """Just before air: the program still carries exactly the bulletins the selection picks
+        now. A bulletin withdrawn, changed or aired enough always forces a rebuild; one that
+        arrived since is taken in when its speech is ready and there is time, else it moves to
+        the next slot (and the operator is told)."""
+        from broadcaster.air.late import judge
+
+        planned = self._scheduler.planned.get(prepared.key) if self._scheduler else None
+        if planned is None or self.preparer is None:
             return True
-        current = {b.id: b.version for b in store.eligible(now)}
-        return all(current.get(bid) == version for bid, version in prepared.bulletins)
+        verdict = judge(prepared, planned, self.preparer, now)
+        for bulletin_id in verdict.late:
+            self.notify(t("air.bulletin_late", id=bulletin_id, slot=planned.slot.label))
+        return verdict.keep
 
     def _count_bulletins(self, prepared: PreparedProgram, slot_key: str, when: dt.datetime) -> None:
         """An aired program counts one airing for each store bulletin it carried."""
-        store = self.ops.store if self.ops is not None else None
-        if store is None:
-            return
         for bulletin_id, version in prepared.bulletins:
-            store.record_airing(bulletin_id, version, slot_key, when)
+            if self._store is not None:
+                self._store.record_airing(bulletin_id, version, slot_key, when)
 
-    def _schedule(self) -> Schedule:
-        assert self.schedule is not None
-        return self.schedule
+    def _watch_store(self) -> None:
+        """Every second: inbox emergencies go on air; prepared slots whose selection changed
+        are built again while there is time (late approvals still make their slot)."""
+        if self._playout is None or self._playout.closing or self._store is None:
+            return
+        self._air_inbox_emergencies()
+        if self._resettler is None and self._scheduler is not None and self.preparer is not None:
+            from broadcaster.air.late import Resettler
+
+            self._resettler = Resettler(self._scheduler, self.playout, self.preparer)
+        if self._resettler is not None:
+            self._resettler.refresh(self.clock.now())
+
+    def _air_inbox_emergencies(self) -> None:
+        """An *emergency* bulletin from the inbox interrupts at once (once approved, if the
+        station requires approval); later repeats go first in the next slots."""
+        for record in self.store.eligible(self.clock.now()):
+            ident = (record.id, record.version)
+            if (record.priority == "emergency" and record.times_aired == 0
+                    and ident not in self._emergencies_seen):
+                self._emergencies_seen.add(ident)
+                log.warning("emergency bulletin %s: on air now", record.id)
+                self.emergency(record.body, EMERGENCY_READS, bulletin=ident)
 
     def add_one_off(self, slot: Slot, when: dt.datetime) -> None:
         """Add a slot for ``when``'s date (demo, operator) and plan it at once."""
-        assert self.schedule is not None and self.scheduler is not None
-        self.schedule.add_one_off(when.date(), slot)
+        self._current_schedule().add_one_off(when.date(), slot)
         self.scheduler.replan()
-
-    def stop(self) -> None:
-        """Fade out what is on air, let the air job log it, then close in reverse order."""
-        self.notify(t("run.stopping"))
-        self._end_airing()
-        if self.ops is not None:
-            self.ops.stop()
-        if self._watcher is not None:
-            self._watcher.stop()
-        if self.control is not None:
-            self.control.stop()
-        if self.scheduler is not None:
-            self.scheduler.shutdown()
-        if self.asrun is not None:
-            self.asrun.close()
-        if self.ops is not None:
-            self.ops.release()
-        self._stopped.set()
-        self._stop_requested.set()
-        self.notify(t("run.stopped"))
 
     def _end_airing(self) -> None:
         """Never cut a bulletin mid-word: end the airing at the next pause in the speech
         (bounded by housekeeping.shutdown_wait_seconds); a second Ctrl-C fades out at once."""
-        if self.playout is None:
+        if self._playout is None:
             return
-        self.playout.closing = True
+        playout = self._playout
+        playout.closing = True
         limit = self.station.settings.housekeeping.shutdown_wait_seconds
         try:
-            self.playout.stop_current("station stopped", soft=True)
-            if self.playout.wait_idle(limit):
+            playout.stop_current(soft=True)
+            if playout.wait_idle(limit):
                 return
             log.warning("no pause in %s s: fading out", limit)
         except KeyboardInterrupt:
             log.warning("stop forced during an airing")
-        self.playout.stop_current("station stopped (forced)")
-        self.playout.wait_idle(5)
+        playout.stop_current()
+        playout.wait_idle(5)
 
     # --- operator actions (also reached through the control channel) ----------------------
     def reload_schedules(self, new_file: Path | None = None) -> list[str]:
         """Validate every schedule file and install them; on any problem keep the old ones."""
+        from broadcaster.air.validate import validate_file
+
         with self._reload_lock:
-            files = sorted(self.station.schedules_dir.glob("*.yaml"))
+            folder = self.station.schedules_dir
+            files = sorted(folder.glob("*.yaml"))
             if new_file is None:
                 digest = _digest(files)
                 if digest == self._schedules_digest:
@@ -199,23 +505,19 @@ class StationService:
                 self._schedules_digest = digest
             if new_file is not None and new_file.resolve() not in [f.resolve() for f in files]:
                 files.append(new_file)
-            problems = [p for f in files for p in validate_file(
-                f, self.station, week_dir=self.station.schedules_dir)]
+            problems = [p for f in files for p in validate_file(f, self.station, week_dir=folder)]
             if problems:
-                self.notify(t("control.load_refused", path=new_file or self.station.schedules_dir,
+                self.notify(t("control.load_refused", path=new_file or folder,
                               problems="\n".join(problems)))
                 return problems
-            if new_file is not None and new_file.resolve().parent != self.station.schedules_dir.resolve():
-                target = self.station.schedules_dir / new_file.name
-                tmp = target.with_name(f".{target.name}.tmp")
-                shutil.copyfile(new_file, tmp)
-                os.replace(tmp, target)
-            fresh = Schedule.load(self.station.schedules_dir, self.station.tz)
+            if new_file is not None and new_file.resolve().parent != folder.resolve():
+                copy_file(new_file, folder / new_file.name)
+            fresh = Schedule.load(folder, self.station.tz)
             if self.schedule is not None:
                 fresh.extra = self.schedule.extra
             self.schedule = fresh
-            if self.scheduler is not None:
-                self.scheduler.replan()
+            if self._scheduler is not None:
+                self._scheduler.replan()
             return []
 
     def emergency(self, text: str, repeat: int = 1, *,
@@ -224,21 +526,18 @@ class StationService:
 
         ``bulletin`` (store id, version): an emergency bulletin from the inbox, counted as
         aired in the store once it is on air."""
-        assert self.preparer is not None and self.playout is not None
-        if self.playout.closing:
+        playout, preparer = self.playout, self.preparer
+        if playout.closing or preparer is None:
             raise AirError(t("control.stopping"))
         now = self.clock.now()
         key = f"{now:%Y-%m-%d}/emergency-{now:%H%M%S%f}"
-        prepared = self.preparer.prepare_emergency(text, repeat, key)
+        prepared = preparer.prepare_emergency(text, repeat, key)
 
         def run() -> None:
-            assert self.playout is not None
             try:
-                result = self.playout.emergency(prepared,
-                                                reason="interrupted by an emergency message")
-                store = self.ops.store if self.ops is not None else None
-                if bulletin is not None and store is not None and result.started is not None:
-                    store.record_airing(bulletin[0], bulletin[1], key, result.started)
+                result = playout.emergency(prepared)
+                if bulletin is not None and result.started is not None:
+                    self.store.record_airing(bulletin[0], bulletin[1], key, result.started)
             except Exception:  # noqa: BLE001 - logged; the as-run row says what aired
                 log.exception("emergency %s failed", key)
 
@@ -246,56 +545,36 @@ class StationService:
         self.notify(t("emergency.queued", when=f"{self.clock.now():%H:%M:%S}", repeat=repeat))
         return {"key": prepared.key, "duration_ms": prepared.duration_ms}
 
-    def _watch_emergencies(self) -> None:
-        """An *emergency* bulletin from the inbox interrupts at once (once approved, if the
-        station requires approval); later repeats go first in the next slots."""
-        handled: set[tuple[str, int]] = set()
-        while not self._stop_requested.is_set():
-            if self.playout is not None and self.playout.closing:
-                return
-            store = self.ops.store if self.ops is not None else None
-            try:
-                for record in store.eligible(self.clock.now()) if store is not None else []:
-                    ident = (record.id, record.version)
-                    if (record.priority == "emergency" and record.times_aired == 0
-                            and ident not in handled):
-                        handled.add(ident)
-                        log.warning("emergency bulletin %s: on air now", record.id)
-                        self.emergency(record.body, EMERGENCY_READS, bulletin=ident)
-            except Exception:  # noqa: BLE001 - the watch loop must survive (it is retried)
-                log.exception("checking for emergency bulletins failed")
-            self.clock.wait(self._stop_requested, 1.0)
-
     def status(self) -> dict[str, object]:
-        assert self.playout is not None and self.scheduler is not None
+        playout, scheduler = self.playout, self.scheduler
+        since = playout.on_air_since
         return {
             "station": self.station.settings.name,
             "now": self.clock.now().isoformat(timespec="seconds"),
-            "on_air": self.playout.on_air_label,
-            "on_air_since": self.playout.on_air_since.isoformat(timespec="seconds")
-            if self.playout.on_air_since else None,
+            "on_air": playout.on_air_label,
+            "on_air_since": since.isoformat(timespec="seconds") if since else None,
             "next": [{"start": p.start.isoformat(timespec="seconds"), "slot": p.slot.label,
-                      "key": p.key} for p in self.scheduler.upcoming()],
-            "output": self.playout.player.description,
-            "output_error": getattr(self.playout.player, "last_error", ""),
+                      "key": p.key} for p in scheduler.upcoming()],
+            "output": playout.player.description,
+            "output_error": playout.player.last_error,
             "bulletins": self._queued(),
-            "engines": self._engines_health(),
+            "engines": [{"name": h.name, "reachable": h.reachable, "breaker": h.breaker,
+                         "last_error": h.last_error} for h in self.pipeline.health()],
         }
 
     def _queued(self) -> list[dict[str, object]]:
-        store = self.ops.store if self.ops is not None else None
-        if store is None:
-            return []
-        return [{"id": b.id, "title": b.title, "priority": b.priority,
-                 "aired": b.times_aired, "repeat": b.repeat}
-                for b in store.eligible(self.clock.now())[:20]]
+        from broadcaster.ops.upcoming import promises
 
-    def _engines_health(self) -> list[dict[str, object]]:
-        speech = self.ops.speech if self.ops is not None else None
-        if speech is None:
+        if self._store is None:
             return []
-        return [{"name": h.name, "reachable": h.reachable, "breaker": h.breaker,
-                 "last_error": h.last_error} for h in speech.health()]
+        records = self.store.active()
+        settle = dt.timedelta(seconds=self.station.settings.playout.settle_seconds)
+        nxt = promises(records, self._current_schedule(), self.clock.now(), self.store.eligible,
+                       settle=settle)
+        return [{"id": b.id, "title": b.title, "priority": str(b.priority), "state": str(b.state),
+                 "aired": b.times_aired, "repeat": b.repeat,
+                 "next_airing": _promised(nxt.get(b.id))}
+                for b in records]
 
     def handle(self, request: dict[str, object]) -> dict[str, object]:
         """One control-channel request: status, skip, stop, load, emergency."""
@@ -303,8 +582,7 @@ class StationService:
         if cmd == "status":
             return {"ok": True, **self.status()}
         if cmd == "skip":
-            assert self.playout is not None
-            label = self.playout.skip("skipped by operator")
+            label = self.playout.skip()
             if label is None:
                 return {"ok": True, "message": t("control.nothing_on_air")}
             return {"ok": True, "message": t("control.skipped", slot=label)}
@@ -317,19 +595,18 @@ class StationService:
             if problems:
                 return {"ok": False, "error": t("control.load_refused", path=path,
                                                  problems="\n".join(problems))}
-            assert self.schedule is not None
             return {"ok": True, "message": t("control.loaded", path=path,
-                                             slots=len(self.scheduler.planned) if self.scheduler else 0)}
+                                             slots=len(self.scheduler.planned))}
         if cmd == "emergency":
             text = str(request.get("text") or "").strip()
             if not text:
                 return {"ok": False, "error": t("emergency.need_text")}
-            repeat = int(request.get("repeat", 1) or 1)
+            raw = request.get("repeat", 1)
+            repeat = int(raw) if isinstance(raw, int | str) and str(raw).isdigit() else 1
             return {"ok": True, **self.emergency(text, max(1, min(repeat, 10)))}
         return {"ok": False, "error": t("control.unknown", cmd=cmd)}
 
     def print_upcoming(self) -> None:
-        assert self.scheduler is not None
         upcoming = self.scheduler.upcoming()
         if not upcoming:
             self.notify(t("run.no_slots"))
@@ -342,64 +619,21 @@ class StationService:
             pass
 
 
+EMERGENCY_READS = 2  # an emergency bulletin is read twice after the alert tone
+
+
+def _promised(planned: PlannedSlot | None) -> str | None:
+    """A promise as the operator reads it: ``2026-12-01 09:00 sang``."""
+    return f"{planned.start:%Y-%m-%d %H:%M} {planned.slot.id}" if planned else None
+
+
 def _digest(files: list[Path]) -> str:
     """What the schedule folder holds now (names and contents)."""
+    import hashlib
+
     h = hashlib.sha256()
     for f in files:
         h.update(f.name.encode())
         with contextlib.suppress(OSError):
             h.update(f.read_bytes())
     return h.hexdigest()
-
-
-class ScheduleWatcher:
-    """Reloads the schedule when a file in ``schedules/`` changes (debounced, via watchdog)."""
-
-    def __init__(self, folder: Path, reload: Callable[[], object], debounce_s: float = 1.0) -> None:
-        self.folder = folder
-        self.reload = reload
-        self.debounce_s = debounce_s
-        self._timer: threading.Timer | None = None
-        self._lock = threading.Lock()
-        self._observer: Observer | None = None
-
-    def start(self) -> None:
-        self.folder.mkdir(parents=True, exist_ok=True)
-        watcher = self
-
-        class _Events(FileSystemEventHandler):
-            def on_any_event(self, event: FileSystemEvent) -> None:
-                # Only changes: reading a file (the reload itself) raises "opened" and
-                # "closed_no_write" events, which would reload for ever.
-                if event.event_type not in CHANGE_EVENTS:
-                    return
-                path = str(getattr(event, "dest_path", "") or event.src_path)
-                if path.endswith(".yaml") and not Path(path).name.startswith("."):
-                    watcher._poke()
-
-        self._observer = Observer()
-        self._observer.schedule(_Events(), str(self.folder), recursive=False)
-        self._observer.daemon = True
-        self._observer.start()
-
-    def _poke(self) -> None:
-        with self._lock:
-            if self._timer is not None:
-                self._timer.cancel()
-            self._timer = threading.Timer(self.debounce_s, self._fire)
-            self._timer.daemon = True
-            self._timer.start()
-
-    def _fire(self) -> None:
-        try:
-            self.reload()
-        except Exception:  # noqa: BLE001 - the watcher thread must survive a bad file
-            log.exception("reloading schedules failed")
-
-    def stop(self) -> None:
-        with self._lock:
-            if self._timer is not None:
-                self._timer.cancel()
-        if self._observer is not None:
-            self._observer.stop()
-            self._observer.join(timeout=5)

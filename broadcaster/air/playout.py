@@ -139,6 +139,12 @@ class Playout:
                           duration=_mmss(ready.duration_ms), items=len(ready.items)))
             return ready
 
+    def ready(self, key: str) -> PreparedProgram | None:
+        """The program already built for ``key``, if any (never builds)."""
+        with self._lock:
+            ready = self._state.prepared.get(key)
+        return ready if ready is not None and verify_wav(ready.wav) else None
+
     def is_prepared(self, key: str) -> bool:
         """Whether the program of planned airing ``key`` is built and held."""
         with self._lock:

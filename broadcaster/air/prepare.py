@@ -9,13 +9,12 @@ name and the program is built without it.
 
 from __future__ import annotations
 
+import datetime as dt
 import hashlib
 import logging
 import threading
-from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any
 
 import numpy as np
 import soundfile as sf
@@ -29,11 +28,14 @@ from broadcaster.air.schedule import (
     PlannedSlot,
     SayItem,
     SilenceItem,
+    Slot,
 )
-from broadcaster.air.select import select_bulletins
+from broadcaster.air.select import Candidate, select_bulletins, selected_versions, settled
 from broadcaster.config import Station
 from broadcaster.errors import BroadcasterError, ProgramError
-from broadcaster.models import Clip, Priority
+from broadcaster.inbox.store import BulletinRecord, BulletinStore
+from broadcaster.models import Bulletin, Clip, Priority
+from broadcaster.pipeline import Pipeline
 from broadcaster.program import model as pm
 from broadcaster.program.audio import resample
 from broadcaster.program.jingles import alert_tone
@@ -55,7 +57,8 @@ class PreparedProgram:
     warnings: tuple[str, ...] = ()
     bulletins: tuple[tuple[str, int], ...] = field(default=())  # (store id, version) aired
     dropped: tuple[str, ...] = ()  # bulletin ids left for the next slot (duration policy)
-    slot: Any = field(default=None, compare=False)  # the Slot it was built from
+    selected: tuple[tuple[str, int], ...] = ()  # what the selection picked (before the policy)
+    slot: Slot | None = field(default=None, compare=False)  # the Slot it was built from
 
 
 def verify_wav(path: Path | None) -> bool:
@@ -79,120 +82,75 @@ def _clip_from_wav(path: Path) -> Clip:
 
 
 class Preparer:
-    """Turns a planned slot into a finished program file under ``var/programs/``."""
+    """Turns a planned slot into a finished program file under ``var/programs/``.
 
-    def __init__(self, station: Station, *, engines: Sequence[Any] | None = None,
-                 cache: Any = None, store: Callable[[], Any] | None = None,
-                 speech_service: Callable[[], Any] | None = None) -> None:
+    Speech comes from the station's one pipeline: a bulletin's stored speech is used only when
+    it was made under the current speech key (text, lexicon content, rules, engines, voice);
+    otherwise it is made now, so an old reading never airs."""
+
+    def __init__(self, station: Station, pipeline: Pipeline, store: BulletinStore | None = None
+                 ) -> None:
         self.station = station
-        s = station.settings
-        self.rate = s.audio.sample_rate
-        self._engines = list(engines) if engines is not None else None
-        self._cache = cache
-        self._store = store or (lambda: None)
-        self._service = speech_service or (lambda: None)
-        lex = s.text.lexicon
-        self._lexicon_path = station.resolve(lex) if lex else None
-        self._lexicon: Any = None
-        self._clips: dict[str, Clip | None] = {}  # per preparation (see _memo)
-        self._paths: dict[str, Path] = {}  # finished speech files, per preparation
+        self.pipeline = pipeline
+        self.store = store
+        self.rate = station.settings.audio.sample_rate
+        self._said: dict[str, Clip] = {}  # ``say:`` clips, per preparation (asked for twice)
         self._memo_lock = threading.Lock()
 
     # --- speech -------------------------------------------------------------------------------
-    def use_engines(self, engines: Sequence[Any], cache: Any = None) -> None:
-        """Share the render-ahead service's engines (one breaker state) and cache."""
-        self._engines = list(engines)
-        if cache is not None:
-            self._cache = cache
-
-    def _engine_chain(self) -> list[Any]:
-        if self._engines is None:
-            from broadcaster.speech import SpeechCache, build_engines
-
-            s = self.station.settings.speech
-            self._engines = build_engines(s)
-            if self._cache is None:
-                self._cache = SpeechCache(self.station.var("cache", "speech"),
-                                          s.cache_max_mb * 1024 * 1024)
-        return self._engines
-
-    def speak(self, text: str, *, engine: str | None = None, voice: str | None = None,
-              fastest: bool = False) -> Clip:
-        """``text`` through the text stage and the engine chain (``fastest``: offline first)."""
-        from broadcaster.speech import order_engines, render_script, voices_for
-        from broadcaster.text import load_lexicon, to_script
-
-        s = self.station.settings
-        if self._lexicon is None and self._lexicon_path is not None:
-            self._lexicon = load_lexicon(self._lexicon_path)
-        script = to_script(text, dialect=s.dialect, headings=s.text.headings,
-                           lexicon=self._lexicon)
-        if not script.segments:
-            raise ProgramError("nothing to read")
-        chain = self._engine_chain()
-        chain = order_engines(chain, "espeak" if fastest else engine)
-        return render_script(script, chain, pauses=s.speech.pauses_ms, rate=s.speech.rate,
-                             voices=voices_for(chain, voice, strict=False), cache=self._cache)
-
-    def _record(self, bulletin_id: str) -> Any:
-        store = self._store()
-        record = store.get(bulletin_id) if store is not None else None
+    def _record(self, bulletin_id: str) -> BulletinRecord:
+        record = self.store.get(bulletin_id) if self.store is not None else None
         if record is None:
             raise ProgramError(f"bulletin {bulletin_id} is not in the store")
         return record
 
-    def _finished_speech(self, record: Any) -> Path | None:
-        """The bulletin's speech as rendered ahead by the speech stage, if it is whole."""
-        if verify_wav(record.speech_path):
-            return Path(record.speech_path)
-        service = self._service()
-        if service is not None:
-            ready = service.ready(record.bulletin())
-            if verify_wav(ready):
-                return Path(ready)
-        return None
+    def _file_bulletin(self, relative: str) -> Bulletin:
+        from broadcaster.inbox.reader import read_bulletin
 
-    def _file_speech(self, path: Path) -> Clip:
+        path = self.station.resolve(relative)
         try:
-            from broadcaster.inbox.reader import read_bulletin
-
-            bulletin = read_bulletin(path)
+            return read_bulletin(path)
         except OSError as exc:
             raise ProgramError(f"cannot read bulletin: {exc.strerror}", where=str(path)) from None
-        return self.speak(bulletin.body, engine=bulletin.meta.engine, voice=bulletin.meta.voice)
-
-    def _memo(self, key: str, make: Callable[[], Clip | None]) -> Clip | None:
-        """The program renderer asks for a clip more than once: give it the same samples."""
-        with self._memo_lock:
-            if key in self._clips:
-                return self._clips[key]
-        clip = make()
-        with self._memo_lock:
-            return self._clips.setdefault(key, clip)
 
     def speech_for(self, bulletin_id: str) -> Clip | None:
+        """The speech of a store bulletin (or ``file:PATH``), read from its finished file.
+
+        Read again each time the renderer asks rather than held: an hour of speech would be
+        some 200 MB for the whole render."""
         if bulletin_id.startswith(FILE_PREFIX):
-            path = self.station.resolve(bulletin_id[len(FILE_PREFIX):])
-            return self._memo("b:" + bulletin_id, lambda: self._file_speech(path))
-        with self._memo_lock:
-            if "b:" + bulletin_id in self._clips:
-                return self._clips["b:" + bulletin_id]
-            ready = self._paths.get(bulletin_id)
-        if ready is None:
-            record = self._record(bulletin_id)
-            ready = self._finished_speech(record)
-            if ready is None:  # made on the spot: made once, handed out again
-                log.info("speech of %s not rendered ahead: rendering now", bulletin_id)
-                return self._memo("b:" + bulletin_id, lambda: self.speak(
-                    record.body, engine=record.engine, voice=record.voice))
-            with self._memo_lock:
-                ready = self._paths.setdefault(bulletin_id, ready)
-        # speech the speech stage finished ahead is read again from the same file when the
-        # renderer asks again, not held: an hour of it would be some 200 MB for the whole render
-        return _clip_from_wav(ready)
+            bulletin = self._file_bulletin(bulletin_id[len(FILE_PREFIX):])
+        else:
+            bulletin = self._record(bulletin_id).bulletin()
+        return _clip_from_wav(self.pipeline.speech(bulletin))
 
     def say(self, text: str) -> Clip | None:
-        return self._memo("s:" + text, lambda: self.speak(text))
+        with self._memo_lock:
+            if text in self._said:
+                return self._said[text]
+        clip = self.pipeline.speak(text)
+        with self._memo_lock:
+            return self._said.setdefault(text, clip)
+
+    def duration_ms(self, record: Candidate) -> int | None:
+        """Length of a bulletin's finished speech, if ready (selection budgets with it)."""
+        if not isinstance(record, BulletinRecord):
+            return None
+        info = self.pipeline.info(record.bulletin())
+        return info.duration_ms if info else None
+
+    def eligible(self, planned: PlannedSlot) -> list[Candidate]:
+        """Store bulletins ``planned`` may carry: eligible at its start, airable before its
+        selection settled (``playout.settle_seconds`` before air)."""
+        if self.store is None:
+            return []
+        settle = dt.timedelta(seconds=self.station.settings.playout.settle_seconds)
+        return settled(self.store.eligible(planned.start), planned.start, settle)
+
+    def selection(self, planned: PlannedSlot) -> tuple[tuple[str, int], ...]:
+        """(id, version) of the store bulletins ``planned`` airs if built now."""
+        return selected_versions(planned.slot.program, planned.slot.id, self.eligible(planned),
+                                 duration_ms=self.duration_ms)
 
     # --- program --------------------------------------------------------------------------------
     def _jingle_path(self, name: str) -> str:
@@ -239,18 +197,11 @@ class Preparer:
 
     def _selected(self, planned: PlannedSlot, item: BulletinsItem, versions: dict[str, int],
                   warnings: list[str]) -> list[pm.Item]:
-        store = self._store()
-        if store is None:
+        if self.store is None:
             warnings.append("no bulletin store: bulletins by selection skipped")
             return []
-
-        def duration(record: Any) -> int | None:
-            if verify_wav(record.speech_path):
-                return int(sf.info(str(record.speech_path)).duration * 1000)
-            return None
-
-        chosen = select_bulletins(store.eligible(planned.start), item.bulletins, planned.slot.id,
-                                  taken=versions, duration_ms=duration)
+        chosen = select_bulletins(self.eligible(planned), item.bulletins, planned.slot.id,
+                                  taken=versions, duration_ms=self.duration_ms)
         out: list[pm.Item] = []
         between = self.station.settings.program.jingles.between
         for i, record in enumerate(chosen):
@@ -265,12 +216,12 @@ class Preparer:
 
     def prepare(self, planned: PlannedSlot) -> PreparedProgram:
         with self._memo_lock:
-            self._clips, self._paths = {}, {}
+            self._said = {}
         try:
             return self._prepare(planned)
         finally:
             with self._memo_lock:
-                self._clips, self._paths = {}, {}  # samples need not outlive the render
+                self._said = {}  # samples need not outlive the render
 
     def _prepare(self, planned: PlannedSlot) -> PreparedProgram:
         s = self.station.settings
@@ -295,14 +246,14 @@ class Preparer:
         aired = tuple((bid, v) for bid, v in versions.items() if bid not in rendered.dropped)
         return PreparedProgram(planned.key, rendered.wav_path, rendered.digest, tuple(labels),
                                int(rendered.duration_ms), tuple(warnings + list(rendered.warnings)),
-                               aired, tuple(rendered.dropped))
+                               aired, tuple(rendered.dropped), selected=tuple(versions.items()))
 
     def prepare_emergency(self, text: str, repeat: int, key: str) -> PreparedProgram:
         """Alert tone and the message, ``repeat`` times, spoken by the fastest engine (offline).
 
         Peak-normalised and concatenated rather than rendered by the program stage: the
         message must be on air within a second of the operator's request."""
-        speech = self.speak(text, fastest=True)
+        speech = self.pipeline.speak(text, fastest=True)
         tone = alert_tone(self.rate)
         gap = np.zeros(int(0.4 * self.rate), np.float32)
         voice = resample(speech.samples, speech.sample_rate, self.rate)

@@ -104,6 +104,16 @@ class SlotScheduler:
         self.planned = wanted
         self.playout.forget(set(wanted))
 
+    @property
+    def running(self) -> bool:
+        return bool(self.scheduler.running)
+
+    def refresh(self, planned: PlannedSlot) -> None:
+        """Build ``planned``'s program again now, in a worker (its selection changed)."""
+        self.scheduler.add_job(self.playout.prepare, "date", run_date=self.clock.now(),
+                               args=[planned], id=f"prep-refresh:{planned.key}",
+                               replace_existing=True, misfire_grace_time=None)
+
     def upcoming(self, limit: int = 5) -> list[PlannedSlot]:
         now = self.clock.now()
         future = [p for p in self.planned.values() if p.start >= now - dt.timedelta(seconds=5)]

@@ -8,10 +8,11 @@ The store already keeps out what is unapproved, outside its air window or aired 
 
 from __future__ import annotations
 
+import datetime as dt
 from collections.abc import Callable, Iterable, Sequence
 from typing import Protocol
 
-from broadcaster.air.schedule import Selection
+from broadcaster.air.schedule import BulletinsItem, Selection
 
 URGENT = ("emergency", "priority")
 SPEECH_CHARS_PER_S = 14.0  # Vietnamese read at a broadcast pace, to estimate unrendered bulletins
@@ -34,6 +35,15 @@ class Candidate(Protocol):
 
     @property
     def script_text(self) -> str: ...
+
+    @property
+    def version(self) -> int: ...
+
+    @property
+    def airable_since(self) -> dt.datetime | None: ...
+
+    @property
+    def title(self) -> str: ...
 
 
 def estimate_ms(bulletin: Candidate) -> int:
@@ -75,3 +85,37 @@ def select_bulletins(eligible: Sequence[Candidate], selection: Selection, slot_i
         chosen.append(b)
         used += length
     return chosen
+
+
+def settled(eligible: Sequence[Candidate], start: dt.datetime, settle: dt.timedelta
+            ) -> list[Candidate]:
+    """What a slot starting at ``start`` may carry: a slot's bulletins are settled ``settle``
+    before air, so one that became airable later moves to the next slot."""
+    cut = start - settle
+    return [c for c in eligible if c.airable_since is None or c.airable_since <= cut]
+
+
+def slot_selection(program: Sequence[object], slot_id: str, eligible: Sequence[Candidate], *,
+                   duration_ms: Callable[[Candidate], int | None] | None = None
+                   ) -> list[list[Candidate]]:
+    """The bulletins each ``bulletins:`` item of a slot's ``program`` airs, in order.
+
+    The one selection: preparation builds the program from it, the air-time check compares
+    against it, and ``bulletins``/``status`` compute their promises with it."""
+    taken: list[str] = []
+    out: list[list[Candidate]] = []
+    for item in program:
+        if isinstance(item, BulletinsItem):
+            chosen = select_bulletins(eligible, item.bulletins, slot_id, taken=taken,
+                                      duration_ms=duration_ms)
+            taken += [c.id for c in chosen]
+            out.append(chosen)
+    return out
+
+
+def selected_versions(program: Sequence[object], slot_id: str, eligible: Sequence[Candidate], *,
+                      duration_ms: Callable[[Candidate], int | None] | None = None
+                      ) -> tuple[tuple[str, int], ...]:
+    """(id, version) of every bulletin the slot would air, in air order."""
+    return tuple((c.id, c.version) for chosen in slot_selection(
+        program, slot_id, eligible, duration_ms=duration_ms) for c in chosen)

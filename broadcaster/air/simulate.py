@@ -65,6 +65,8 @@ class FakeJobScheduler:
     def add_listener(self, *args: Any) -> None:
         pass
 
+    running = True
+
     def start(self) -> None:
         pass
 

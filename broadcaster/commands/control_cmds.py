@@ -42,7 +42,10 @@ def status(ctx: click.Context, as_json: bool) -> None:
         click.echo(f"  ! {reply['output_error']}")
     click.echo(t("status.bulletins", n=len(reply.get("bulletins", []))))
     for b in reply.get("bulletins", []):
-        click.echo(f"  [{b['priority']}] {b['title']} ({b['aired']}/{b['repeat']})")
+        nxt = str(b.get("next_airing") or "-").replace("T", " ")
+        click.echo(f"  [{b['priority']}] {b['title']} ({b['aired']}/{b['repeat']})"
+                   f"  {t('status.next_airing')}: {nxt}"
+                   + (f"  ({t('status.awaiting')})" if b.get("state") == "awaiting_approval" else ""))
     click.echo(t("status.engines"))
     for e in reply.get("engines", []):
         state = {True: "ok", False: "!", None: "-"}[e.get("reachable")]

@@ -85,7 +85,7 @@ def withdraw(ctx: click.Context, bulletin_id: str, reason: str) -> None:
 
 def _rows(station: Station, store: BulletinStore, show_all: bool) -> list[dict[str, object]]:
     from broadcaster.air.schedule import Schedule
-    from broadcaster.ops.upcoming import next_airing
+    from broadcaster.ops.upcoming import promises
 
     now = SystemClock(station.tz).now()
     try:
@@ -96,13 +96,12 @@ def _rows(station: Station, store: BulletinStore, show_all: bool) -> list[dict[s
     recs: list[BulletinRecord] = store.all() if show_all else [
         r for r in store.all() if r.state not in ("expired", "withdrawn")
         or (r.updated_at and now - r.updated_at < dt.timedelta(days=7))]
+    settle = dt.timedelta(seconds=station.settings.playout.settle_seconds)
+    promised = promises(recs, schedule, now, store.eligible, settle=settle) if schedule else {}
     for rec in recs:
-        nxt = None
-        if schedule is not None and rec.state in ("approved", "awaiting_approval"):
-            planned = next_airing(rec, schedule, now)
-            nxt = planned.start.isoformat(timespec="minutes") + f" {planned.slot.id}" if planned else None
+        planned = promised.get(rec.id)
         d = rec.as_dict()
-        d["next_airing"] = nxt
+        d["next_airing"] = f"{planned.start:%Y-%m-%d %H:%M} {planned.slot.id}" if planned else None
         d["approved"] = rec.approved
         out.append(d)
     return out

@@ -4,8 +4,6 @@ from __future__ import annotations
 
 import datetime as dt
 import json
-import os
-import shutil
 from pathlib import Path
 
 import click
@@ -15,6 +13,7 @@ from broadcaster.air.schedule import Schedule
 from broadcaster.air.validate import validate_file
 from broadcaster.clock import SystemClock
 from broadcaster.config import load_station
+from broadcaster.durable import copy_file
 from broadcaster.errors import ScheduleError
 from broadcaster.inbox.store import BulletinStore, store_path
 from broadcaster.messages import set_language, t
@@ -63,18 +62,19 @@ def program(ctx: click.Context, slot: str, day: str | None, output: Path | None,
         guess = did_you_mean(slot, planned)
         hint = t("v.did_you_mean", guess=guess) if guess else ", ".join(planned) or "-"
         raise ScheduleError(t("program.no_slot", slot=slot, date=when), hint=hint)
+    from broadcaster.pipeline import Pipeline
+
     store_file = store_path(station)
     store = BulletinStore(store_file, approval=station.settings.approval) if store_file.exists() else None
     try:
-        prepared = Preparer(station, store=lambda: store).prepare(planned[slot])
+        pipeline = Pipeline(station, SystemClock(station.tz))
+        prepared = Preparer(station, pipeline, store).prepare(planned[slot])
     finally:
         if store is not None:
             store.close()
     info = json.loads(prepared.wav.with_suffix(".json").read_text(encoding="utf-8"))
     if output is not None:
-        tmp = output.with_name(f".{output.name}.tmp")
-        shutil.copyfile(prepared.wav, tmp)
-        os.replace(tmp, output)
+        copy_file(prepared.wav, output)
     if as_json:
         click.echo(json.dumps(info, ensure_ascii=False, indent=2))
         return

@@ -226,10 +226,9 @@ class Ingester:
 
     def _script(self, bulletin: Bulletin) -> Script:
         if self._scripter is None:
-            from broadcaster.speech.service import script_for
+            from broadcaster.pipeline import Pipeline
 
-            station = self.station
-            self._scripter = lambda b: script_for(b, station)
+            self._scripter = Pipeline(self.station, self.clock).script
         return self._scripter(bulletin)
 
     def _now(self) -> dt.datetime:
@@ -576,21 +575,20 @@ class Ingester:
 
     # --- speech and expiry -------------------------------------------------------------------
     def sync_speech(self) -> int:
-        """Record finished speech files of active bulletins; (re)submit those without one."""
+        """Record the finished speech of active bulletins under the pipeline's current key
+        (a changed lexicon or rules make new speech); (re)submit those without one."""
         if self.speech is None:
             return 0
         found = 0
         for rec in self.store.active():
-            if rec.speech_path is not None:
-                continue
             bulletin = rec.bulletin()
             path = self.speech.ready(bulletin)
             if path is not None:
-                self.store.set_speech(rec.id, rec.version, path)
-                found += 1
-            elif (rec.id, rec.version) not in self._speech_done:
-                self.speech.submit(bulletin)
-                self._speech_done.add((rec.id, rec.version))
+                if path != rec.speech_path:
+                    self.store.set_speech(rec.id, rec.version, path)
+                    found += 1
+                continue
+            self.speech.submit(bulletin)  # a no-op while it is queued or rendering
         return found
 
     def poll_once(self) -> list[Outcome]:

@@ -177,6 +177,11 @@ class BulletinRecord:
     extra: dict[str, Any] = field(default_factory=dict, compare=False)
 
     @property
+    def airable_since(self) -> dt.datetime | None:
+        """When it became airable: its approval, or its arrival where none is needed."""
+        return self.approved_at if self.approved_at is not None else self.received_at
+
+    @property
     def approved(self) -> bool:
         """Approved by a person, for exactly this content."""
         return self.approved_hash is not None and self.approved_hash == self.content_hash

@@ -17,6 +17,7 @@ from broadcaster.air.asrun import AsRunLog
 from broadcaster.air.control import ControlError, call
 from broadcaster.air.schedule import Slot
 from broadcaster.config import Station, load_station
+from broadcaster.messages import t
 from broadcaster.station import StationService, asrun_path
 
 
@@ -97,7 +98,8 @@ def test_skip_fades_out_and_logs_interrupted(running: StationService) -> None:
     assert slot.name in call(running.station.var_dir, "skip")["message"]
     _wait(lambda: any(r.slot_id == slot.id and r.outcome != "on_air" for r in _rows(running.station)))
     (row,) = [r for r in _rows(running.station) if r.slot_id == slot.id]
-    assert row.outcome == "interrupted" and row.reason == "skipped by operator"
+    assert row.outcome == "interrupted" and row.ending == "skipped"
+    assert row.reason == t("air.reason.skipped")  # in the station's language
 
 
 def test_emergency_interrupts_then_schedule_resumes(running: StationService) -> None:
@@ -113,7 +115,7 @@ def test_emergency_interrupts_then_schedule_resumes(running: StationService) -> 
     rows = _rows(running.station)
     (interrupted,) = [r for r in rows if r.slot_id == slot.id]
     (emergency,) = [r for r in rows if r.slot_id == "emergency"]
-    assert interrupted.outcome == "interrupted" and "emergency" in interrupted.reason
+    assert interrupted.outcome == "interrupted" and interrupted.ending == "emergency"
     assert emergency.outcome == "emergency"
     assert emergency.items == ["jingle:alert", "speech:emergency"] * 2
     assert took < 5  # (latency is measured in benchmarks/bench_playout.py)
@@ -188,7 +190,7 @@ def test_inbox_bulletins_are_selected_aired_and_counted(running: StationService)
         "Bà con chú ý phun thuốc trừ sâu.\n", encoding="utf-8")
     (inbox / "y-te.txt").write_text(
         "---\ntitle: Tiêm chủng\ntags: [y-te]\n---\nTiêm chủng vào thứ 7.\n", encoding="utf-8")
-    _wait(lambda: len(running.ops.store.eligible(running.clock.now())) == 3, timeout=30)
+    _wait(lambda: len(running.store.eligible(running.clock.now())) == 3, timeout=30)
 
     def slot_with(selection: dict, seconds: float) -> Slot:  # type: ignore[type-arg]
         when = (running.clock.now() + dt.timedelta(seconds=seconds)).replace(microsecond=0)
@@ -207,7 +209,7 @@ def test_inbox_bulletins_are_selected_aired_and_counted(running: StationService)
     assert bulletins[0].startswith("bulletin:Lịch cắt điện@v1")  # priority first, any tag
     assert bulletins[1].startswith("bulletin:Phòng trừ sâu bệnh@v1")
     assert len(bulletins) == 2  # the health notice has another tag
-    store = running.ops.store
+    store = running.store
     left = {b.title: b.times_aired for b in store.eligible(running.clock.now())}
     assert left == {"Phòng trừ sâu bệnh": 1, "Tiêm chủng": 0}  # priority one aired its once
     second = slot_with({"tags": ["nong-nghiep", "y-te"]}, 3)
@@ -227,9 +229,9 @@ def test_emergency_bulletin_dropped_in_the_inbox_interrupts_now(running: Station
                       for r in _rows(running.station)), timeout=60)
     rows = _rows(running.station)
     (interrupted,) = [r for r in rows if r.slot_id == slot.id]
-    assert interrupted.outcome == "interrupted" and "emergency" in interrupted.reason
-    (record,) = [b for b in running.ops.store.all() if b.title == "Bão khẩn cấp"]
-    _wait(lambda: running.ops.store.get(record.id).times_aired == 1, timeout=10)
+    assert interrupted.outcome == "interrupted" and interrupted.ending == "emergency"
+    (record,) = [b for b in running.store.all() if b.title == "Bão khẩn cấp"]
+    _wait(lambda: running.store.get(record.id).times_aired == 1, timeout=10)
     time.sleep(2.5)  # the watch loop must not air it a second time
     assert len([r for r in _rows(running.station) if r.slot_id == "emergency"]) == 1
 
@@ -239,15 +241,15 @@ def test_a_bulletin_withdrawn_after_pre_roll_does_not_air(running: StationServic
         "---\ntitle: Sẽ bị hủy\n---\nThông báo này sẽ bị rút lại.\n", encoding="utf-8")
     (running.station.inbox_dir / "giu.txt").write_text(
         "---\ntitle: Vẫn phát\n---\nThông báo này vẫn phát.\n", encoding="utf-8")
-    _wait(lambda: len(running.ops.store.eligible(running.clock.now())) == 2, timeout=30)
+    _wait(lambda: len(running.store.eligible(running.clock.now())) == 2, timeout=30)
     when = (running.clock.now() + dt.timedelta(seconds=12)).replace(microsecond=0)
     slot = Slot.model_validate({"id": f"rut-{when:%H%M%S}", "at": f"{when:%H:%M:%S}",
                                 "program": [{"bulletins": {}}]})
     running.add_one_off(slot, when)
     key = f"{when:%Y-%m-%d}/{slot.id}"
     _wait(lambda: key in running.playout.is_prepared(key), timeout=10)  # pre-roll done
-    (record,) = [b for b in running.ops.store.all() if b.title == "Sẽ bị hủy"]
-    running.ops.store.withdraw(record.id, "đã hủy")
+    (record,) = [b for b in running.store.all() if b.title == "Sẽ bị hủy"]
+    running.store.withdraw(record.id, "đã hủy")
     _wait(lambda: any(r.slot_id == slot.id and r.outcome != "on_air"
                       for r in _rows(running.station)), timeout=60)
     (row,) = [r for r in _rows(running.station) if r.slot_id == slot.id]

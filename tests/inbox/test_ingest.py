@@ -283,11 +283,10 @@ def test_polling_alone_finds_files(quiet_station: Station) -> None:
 
 def _spoken_ahead(station: Station) -> BulletinStore:
     """One bulletin ingested and its speech rendered ahead by the real speech service."""
-    from broadcaster.speech import build_engines
-    from broadcaster.speech.service import SpeechService
+    from broadcaster.pipeline import Pipeline
 
     clock = SystemClock(station.tz)
-    speech = SpeechService(station, build_engines(station.settings.speech), None, clock)
+    speech = Pipeline(station, clock, no_cache=True)
     store = BulletinStore(store_path(station))
     ing = Ingester(station, store, clock, speech=speech)
     (station.inbox_dir / "loa.txt").write_text("Loa phường phát lúc sáu giờ.", "utf-8")
@@ -375,11 +374,16 @@ def test_the_program_reads_finished_speech_again_and_holds_only_what_it_synthesi
     import numpy as np
 
     from broadcaster.air.prepare import FILE_PREFIX, Preparer
+    from broadcaster.pipeline import Pipeline
 
     store = _spoken_ahead(quiet_station)
-    prep = Preparer(quiet_station, store=lambda: store)
+    pipeline = Pipeline(quiet_station, SystemClock(quiet_station.tz), no_cache=True)
+    prep = Preparer(quiet_station, pipeline, store)
     first, again = prep.speech_for("loa"), prep.speech_for("loa")
+    assert first is not None and again is not None
     assert first is not again and np.array_equal(first.samples, again.samples)
     (quiet_station.root / "tin.txt").write_text("Tin nhanh của phường.", "utf-8")
     made, handed = prep.speech_for(FILE_PREFIX + "tin.txt"), prep.speech_for(FILE_PREFIX + "tin.txt")
-    assert made is handed and len(made.samples) > 0
+    assert made is not None and handed is not None and len(made.samples) > 0
+    assert np.array_equal(made.samples, handed.samples)  # made once, into var/speech/
+    assert len(list((quiet_station.var_dir / "speech").glob("tin-*.wav"))) == 1

@@ -107,22 +107,25 @@ def test_log_file_rotates_by_size(station: Station) -> None:
 
 
 def test_a_broken_inbox_never_stops_the_station(station: Station) -> None:
+    from broadcaster.air.player import FakePlayer
     from broadcaster.clock import SystemClock
-    from broadcaster.ops.unattended import Unattended
+    from broadcaster.station import StationService
 
     (station.var("db") / "bulletins.sqlite3").mkdir()  # e.g. a damaged disk: cannot open it
-    ops = Unattended(station, SystemClock(station.tz), file_logging=False, signals=False)
-    ops.lock()
+    clock = SystemClock(station.tz)
+    service = StationService(station, clock, player=FakePlayer(clock), file_logging=False,
+                             signals=False)
+    service.start()  # no exception: scheduled programs still air
     try:
-        ops.start()  # no exception: scheduled programs still air
-        assert ops.watcher is None and ops.inbox_error
-        beat = ops.heartbeat.beat() if ops.heartbeat else {}
+        assert service.inbox is None and service.inbox_error
+        assert service.heartbeat is not None
+        beat = service.heartbeat.beat()
         assert beat["healthy"]  # the watchdog must not restart the station over it in a loop
         assert json.loads((station.var_dir / "run" / "heartbeat.json").read_text())["pid"]
+        assert service.status()["bulletins"] == []
     finally:
-        ops.stop()
-        ops.release()
-    assert not ops.lock_.is_locked
+        service.stop()
+    assert not service.lock.is_locked
 
 
 def test_heartbeat_says_stopped_after_a_stop_and_keeps_the_last_moment_alive(

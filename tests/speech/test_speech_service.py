@@ -1,4 +1,4 @@
-"""Render-ahead service: speech is made on arrival, never blocks, retries later, verified WAVs."""
+"""The pipeline's render-ahead: speech is made on arrival, never blocks, retries later, verified WAVs."""
 
 from __future__ import annotations
 
@@ -13,8 +13,8 @@ from speech_fakes import FakeGoogle, closed_port
 from broadcaster.clock import FakeClock
 from broadcaster.config import Station, parse_settings
 from broadcaster.models import Bulletin, BulletinMeta
+from broadcaster.pipeline import Pipeline
 from broadcaster.speech import SpeechCache, build_engines
-from broadcaster.speech.service import SpeechService
 
 BODY = ("THÔNG BÁO\n\nỦy ban nhân dân phường thông báo lịch tiêm chủng mở rộng cho trẻ em "
         "vào sáng thứ Bảy ngày 15/3/2025 tại nhà văn hóa tổ dân phố số 4. Đề nghị các gia đình "
@@ -28,12 +28,12 @@ def station(tmp_path: Path) -> Station:
 
 
 def make(station: Station, speech_settings, engines: tuple[str, ...], url: str,
-         clock: FakeClock) -> SpeechService:
+         clock: FakeClock) -> Pipeline:
     speech = speech_settings.model_copy(update={"engines": engines})
     st = Station(station.root, station.settings.model_copy(update={"speech": speech}))
     eng = build_engines(speech, monotonic=clock.monotonic, endpoints={"gtts": url})
     cache = SpeechCache(st.var("cache", "speech"), speech.cache_max_mb * 1024 * 1024)
-    return SpeechService(st, eng, cache, clock)
+    return Pipeline(st, clock, engines=eng, cache=cache)
 
 
 def clock() -> FakeClock:

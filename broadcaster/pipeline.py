@@ -1,0 +1,393 @@
+"""The one path from a bulletin to its speech: ``script``, ``speech_key``, ``speech``, ``plan``.
+
+Intake (the script it stores), render-ahead, program preparation and the ``text``, ``render``
+and ``program`` commands all ask this object, so the reading an editor previews is the reading
+that airs. The speech key covers everything that changes the sound: the bulletin's text, the
+*content* of the station lexicon, the text stage's ``RULES_VERSION`` and shipped data tables,
+the text settings, the engine order and the voice settings. Speech files are named by that key,
+so speech made under an older lexicon or older rules is never "ready" and is made again.
+
+Render-ahead runs in one background thread (``start``/``stop``): ``submit`` never blocks,
+``ready`` returns a finished, verified WAV or None, ``speech`` returns one now (rendering in the
+calling thread if it must). A render that had to fall back to a later engine is tried again
+with the preferred engines later; the fallback speech stays ready meanwhile.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import logging
+import re
+import threading
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass
+from importlib import resources
+from pathlib import Path
+from typing import TYPE_CHECKING
+
+from broadcaster.clock import Clock
+from broadcaster.config import Station
+from broadcaster.durable import write_json
+from broadcaster.errors import BroadcasterError, SpeechError
+from broadcaster.models import Bulletin, Clip, Script
+
+if TYPE_CHECKING:  # the speech stage pulls numpy in: commands that only read text skip it
+    from broadcaster.speech.base import Engine, EngineHealth
+    from broadcaster.speech.cache import SpeechCache
+    from broadcaster.text.lexicon import Lexicon
+
+log = logging.getLogger(__name__)
+
+MAX_UPGRADES = 3  # re-tries of a fallback render with the preferred engines
+
+
+@dataclass(frozen=True)
+class SpeechInfo:
+    """What the sidecar of a finished speech file records."""
+
+    path: Path
+    engine: str
+    voice: str
+    note: str
+    duration_ms: int
+    sha256: str
+
+
+@dataclass(frozen=True)
+class SpeechPlan:
+    """A dry run: what would be read, by which engines, under which key, and whether it is ready."""
+
+    bulletin_id: str
+    key: str
+    lines: tuple[str, ...]
+    engines: tuple[str, ...]
+    voice: str | None
+    ready: Path | None
+
+
+@dataclass
+class _Job:
+    bulletin: Bulletin
+    key: str
+    due: float
+    attempts: int = 0
+    upgrade: bool = False  # speech exists (fallback); try the engines ahead of it
+
+
+def _safe(name: str) -> str:
+    return re.sub(r"[^0-9A-Za-z_.-]+", "_", name)[:60] or "bulletin"
+
+
+def _sha256_file(path: Path) -> str:
+    h = hashlib.sha256()
+    with path.open("rb") as fh:
+        for chunk in iter(lambda: fh.read(1 << 20), b""):
+            h.update(chunk)
+    return h.hexdigest()
+
+
+def _shipped_text_digest() -> str:
+    """The text stage's shipped data tables (abbreviations, units ...), by content."""
+    h = hashlib.sha256()
+    data = resources.files("broadcaster.text").joinpath("data")
+    for entry in sorted(data.iterdir(), key=lambda e: e.name):
+        if entry.is_file():
+            h.update(entry.name.encode())
+            h.update(entry.read_bytes())
+    return h.hexdigest()
+
+
+class Pipeline:
+    """bulletin -> script -> speech for one station, with render-ahead in the background."""
+
+    def __init__(self, station: Station, clock: Clock, *,
+                 engines: Sequence[Engine] | None = None, cache: SpeechCache | None = None,
+                 no_cache: bool = False, out_dir: Path | None = None) -> None:
+        self.station = station
+        self.clock = clock
+        self.settings = station.settings
+        self._engines: list[Engine] | None = list(engines) if engines is not None else None
+        self._cache = cache
+        self._cache_made = cache is not None or no_cache
+        self.out_dir = out_dir or station.var("speech")
+        self._lex_lock = threading.Lock()
+        self._lex: tuple[tuple[int, int] | None, Lexicon, str] | None = None
+        self._shipped = ""
+        self._jobs: dict[str, _Job] = {}
+        self._lock = threading.Lock()
+        self._wake = threading.Event()
+        self._stop = threading.Event()
+        self._thread: threading.Thread | None = None
+        self._verified: dict[Path, tuple[int, int, str]] = {}
+        self.heartbeat: float | None = None  # clock.monotonic() of the last loop turn
+        self.last_error = ""
+
+    # --- text ------------------------------------------------------------------------------
+    def _lexicon_file(self) -> Path | None:
+        name = self.settings.text.lexicon
+        return self.station.resolve(name) if name else None
+
+    def lexicon(self) -> tuple[Lexicon, str]:
+        """The station lexicon (re-read when its file changes) and a digest of its content."""
+        from broadcaster.text import load_lexicon
+
+        path = self._lexicon_file()
+        try:
+            stamp = (path.stat().st_mtime_ns, path.stat().st_size) if path else None
+        except OSError:
+            stamp = None
+        with self._lex_lock:
+            if self._lex is not None and self._lex[0] == stamp:
+                return self._lex[1], self._lex[2]
+            lexicon = load_lexicon(path)
+            digest = hashlib.sha256(path.read_bytes()).hexdigest() if stamp and path else "-"
+            self._lex = (stamp, lexicon, digest)
+            return lexicon, digest
+
+    def text_key(self) -> str:
+        """Digest of everything that decides the reading (lexicon content, rules, settings)."""
+        from broadcaster.text import RULES_VERSION
+
+        _lexicon, digest = self.lexicon()
+        if not self._shipped:
+            self._shipped = _shipped_text_digest()
+        raw = json.dumps([RULES_VERSION, self._shipped, digest, self.settings.dialect,
+                          self.settings.text.model_dump(mode="json")], sort_keys=True)
+        return hashlib.sha256(raw.encode()).hexdigest()[:20]
+
+    def script_of_text(self, text: str) -> Script:
+        """The script an announcer reads for ``text`` with the station's text settings."""
+        from broadcaster.text import to_script
+
+        lexicon, _digest = self.lexicon()
+        return to_script(text, dialect=self.settings.dialect,
+                         headings=self.settings.text.headings, lexicon=lexicon)
+
+    def script(self, bulletin: Bulletin) -> Script:
+        return self.script_of_text(bulletin.body)
+
+    def script_text(self, bulletin: Bulletin) -> str:
+        """The script, one sentence per line (what the store keeps and ``text`` prints)."""
+        return "\n".join(self.script(bulletin).lines()).strip()
+
+    # --- engines ---------------------------------------------------------------------------
+    @property
+    def engines(self) -> list[Engine]:
+        if self._engines is None:
+            from broadcaster.speech import build_engines
+
+            self._engines = build_engines(self.settings.speech)
+        return self._engines
+
+    @property
+    def cache(self) -> SpeechCache | None:
+        if not self._cache_made:
+            from broadcaster.speech import SpeechCache
+
+            self._cache = SpeechCache(self.station.var("cache", "speech"),
+                                      self.settings.speech.cache_max_mb * 1024 * 1024)
+            self._cache_made = True
+        return self._cache
+
+    def engine_order(self, bulletin: Bulletin) -> list[Engine]:
+        from broadcaster.speech import order_engines
+
+        return order_engines(self.engines, bulletin.meta.engine)
+
+    def health(self, probe: bool = False) -> list[EngineHealth]:
+        return [e.health(probe) for e in self.engines]
+
+    # --- speech ----------------------------------------------------------------------------
+    def speech_key(self, bulletin: Bulletin) -> str:
+        """Hash of everything the speech depends on: text, reading, engines, voice settings."""
+        raw = json.dumps([
+            hashlib.sha256(bulletin.body.encode()).hexdigest(), self.text_key(),
+            [e.name for e in self.engine_order(bulletin)], bulletin.meta.voice,
+            self.settings.speech.model_dump(mode="json"),
+        ], ensure_ascii=False, sort_keys=True)
+        return hashlib.sha256(raw.encode()).hexdigest()[:20]
+
+    def paths(self, bulletin: Bulletin) -> tuple[Path, Path]:
+        stem = f"{_safe(bulletin.id)}-{self.speech_key(bulletin)}"
+        return self.out_dir / f"{stem}.wav", self.out_dir / f"{stem}.json"
+
+    def info(self, bulletin: Bulletin) -> SpeechInfo | None:
+        """The finished speech of ``bulletin``'s current key, if it is there and intact."""
+        wav, meta = self.paths(bulletin)
+        try:
+            data = json.loads(meta.read_text(encoding="utf-8"))
+            st = wav.stat()
+        except (OSError, ValueError):
+            return None
+        seen = self._verified.get(wav)
+        if seen is None or seen[:2] != (st.st_mtime_ns, st.st_size) or seen[2] != data.get("sha256"):
+            if _sha256_file(wav) != data.get("sha256"):
+                log.warning("speech: %s does not match its checksum; rendering again", wav)
+                return None
+            self._verified[wav] = (st.st_mtime_ns, st.st_size, str(data["sha256"]))
+        return SpeechInfo(wav, data["engine"], data["voice"], data.get("note", ""),
+                          int(data["duration_ms"]), data["sha256"])
+
+    def ready(self, bulletin: Bulletin) -> Path | None:
+        """The finished, verified WAV of ``bulletin``'s current key, or None."""
+        info = self.info(bulletin)
+        return info.path if info else None
+
+    def plan(self, bulletin: Bulletin) -> SpeechPlan:
+        """What ``speech`` would do, without doing it."""
+        return SpeechPlan(bulletin.id, self.speech_key(bulletin),
+                          tuple(self.script(bulletin).lines()),
+                          tuple(e.name for e in self.engine_order(bulletin)),
+                          bulletin.meta.voice, self.ready(bulletin))
+
+    def speech(self, bulletin: Bulletin) -> Path:
+        """The bulletin's speech file under the current key, made now if it is not ready."""
+        ready = self.ready(bulletin)
+        if ready is not None:
+            return ready
+        log.info("speech of %s not rendered ahead: rendering now", bulletin.id)
+        return self._render(bulletin, upgrade_from=None).path
+
+    def speak(self, text: str, *, engine: str | None = None, voice: str | None = None,
+              fastest: bool = False) -> Clip:
+        """``text`` (a ``say:`` item, an emergency) through the text stage and the engines;
+        ``fastest`` puts the offline engine first (an emergency cannot wait for the network)."""
+        from broadcaster.speech import order_engines, render_script, voices_for
+
+        script = self.script_of_text(text)
+        if not script.segments:
+            raise SpeechError("nothing to read", hint=text[:60])
+        chain = order_engines(self.engines, "espeak" if fastest else engine)
+        s = self.settings.speech
+        return render_script(script, chain, pauses=s.pauses_ms, rate=s.rate,
+                             voices=voices_for(chain, voice, strict=False), cache=self.cache)
+
+    def _render(self, bulletin: Bulletin, upgrade_from: SpeechInfo | None) -> SpeechInfo:
+        from broadcaster.speech import render_script, voices_for
+        from broadcaster.speech.audio import write_wav_atomic
+
+        engines = self.engine_order(bulletin)
+        voices = voices_for(engines, bulletin.meta.voice, strict=False)
+        if upgrade_from is not None:  # only engines the station prefers to the one that spoke
+            names = [e.name for e in engines]
+            if upgrade_from.engine in names:
+                engines = engines[: names.index(upgrade_from.engine)]
+            if not engines:
+                return upgrade_from
+        s = self.settings.speech
+        clip = render_script(self.script(bulletin), engines, pauses=s.pauses_ms, rate=s.rate,
+                             voices=voices, cache=self.cache)
+        wav, meta = self.paths(bulletin)
+        write_wav_atomic(wav, clip.samples, clip.sample_rate)
+        digest = _sha256_file(wav)
+        note = clip.note
+        if upgrade_from is not None and not note:
+            note = f"upgraded from {upgrade_from.engine}"
+        write_json(meta, {"bulletin": bulletin.id, "engine": clip.engine, "voice": clip.voice,
+                          "note": note, "duration_ms": clip.duration_ms, "sha256": digest,
+                          "rendered_at": self.clock.now().isoformat()})
+        log.info("speech ready: %s by %s (%d ms)%s", bulletin.id, clip.engine, clip.duration_ms,
+                 f"; {clip.note}" if clip.note else "")
+        return self.info(bulletin) or SpeechInfo(wav, clip.engine, clip.voice, note,
+                                                 clip.duration_ms, digest)
+
+    # --- render-ahead ----------------------------------------------------------------------
+    def submit(self, bulletin: Bulletin) -> None:
+        """Queue ``bulletin`` (new or changed) for rendering ahead; returns at once."""
+        key = self.speech_key(bulletin)
+        with self._lock:
+            job = self._jobs.get(bulletin.id)
+            if job is not None and job.key == key:
+                return
+        if self.info(bulletin) is not None:
+            return
+        with self._lock:
+            self._jobs[bulletin.id] = _Job(bulletin, key, due=self.clock.monotonic())
+        self._wake.set()
+
+    def pending(self) -> int:
+        with self._lock:
+            return len(self._jobs)
+
+    def run_pending(self) -> int:
+        """Render every job that is due now; returns how many were tried."""
+        now = self.clock.monotonic()
+        with self._lock:
+            due = [j for j in self._jobs.values() if j.due <= now]
+        for job in due:
+            self._run(job)
+        return len(due)
+
+    def _run(self, job: _Job) -> None:
+        later = self.settings.speech.retry_later_s
+        try:
+            current = self.info(job.bulletin) if job.upgrade else None
+            info = self._render(job.bulletin, upgrade_from=current)
+        except BroadcasterError as exc:
+            self.last_error = str(exc)
+            log.error("speech for %s failed (attempt %d): %s; retrying in %.0f s",
+                      job.bulletin.id, job.attempts + 1, exc, later)
+            self._reschedule(job, later)
+            return
+        except Exception as exc:  # noqa: BLE001 - stage boundary: the loop must not die
+            self.last_error = f"{type(exc).__name__}: {exc}"
+            log.exception("speech for %s crashed; retrying in %.0f s", job.bulletin.id, later)
+            self._reschedule(job, later)
+            return
+        with self._lock:
+            if self._jobs.get(job.bulletin.id) is not job:
+                return  # the bulletin changed meanwhile: its new job stays queued
+            preferred = self.engine_order(job.bulletin)[0].name
+            if info.engine != preferred and job.attempts < MAX_UPGRADES:
+                job.upgrade = True  # fell back: try the preferred engines again later
+                job.attempts += 1
+                job.due = self.clock.monotonic() + later
+            else:
+                del self._jobs[job.bulletin.id]
+
+    def _reschedule(self, job: _Job, delay: float) -> None:
+        with self._lock:
+            if self._jobs.get(job.bulletin.id) is not job:
+                return
+            job.attempts += 1
+            if job.upgrade and job.attempts >= MAX_UPGRADES:
+                del self._jobs[job.bulletin.id]  # the fallback speech stays; enough tries
+            else:  # no speech yet: never give up on a bulletin
+                job.due = self.clock.monotonic() + delay
+
+    def start(self) -> None:
+        """Run render-ahead in a background thread."""
+        if self._thread is not None and self._thread.is_alive():
+            return
+        self.text_key()  # load the lexicon and the rules now: ``submit`` must never wait
+        self._stop.clear()
+        self._thread = threading.Thread(target=self._loop, name="speech-ahead", daemon=True)
+        self._thread.start()
+
+    def stop(self, timeout: float = 30.0) -> None:
+        """Stop after the render in hand (never half a file); joins the thread."""
+        self._stop.set()
+        self._wake.set()
+        if self._thread is not None:
+            self._thread.join(timeout)
+            self._thread = None
+
+    def _loop(self) -> None:
+        while not self._stop.is_set():
+            self.heartbeat = self.clock.monotonic()
+            try:
+                self.run_pending()
+            except Exception:  # noqa: BLE001 - a long-running loop restarts itself
+                log.exception("speech render-ahead loop error")
+            with self._lock:
+                dues = [j.due for j in self._jobs.values()]
+            wait = 1.0 if not dues else max(0.0, min(min(dues) - self.clock.monotonic(), 1.0))
+            if wait > 0:
+                self._wake.wait(wait)
+            self._wake.clear()
+
+
+ScriptFn = Callable[[Bulletin], Script]
+
+__all__ = ["Pipeline", "SpeechInfo", "SpeechPlan"]
