@@ -19,6 +19,7 @@ import signal
 import sys
 import threading
 import time
+from dataclasses import dataclass
 from typing import Any
 
 import numpy as np
@@ -151,6 +152,21 @@ class _Feeder:
         return np.concatenate(parts) if parts else np.zeros(0, np.float32)
 
 
+@dataclass
+class _State:
+    """The audio callback's state (one airing): shared with the main loop of the child."""
+
+    fade_left: int
+    started: bool = False
+    first_st: float = 0.0  # stream time of the first sample
+    played: int = 0  # frames handed to the output (a fade included)
+    done: bool = False
+    underruns: int = 0
+    stopping: bool = False  # fading out
+    soft_left: int | None = None  # a soft stop: frames left to find a pause in
+    tail: int | None = None  # frames of silence still to send before stopping
+
+
 def play(path: str, start_epoch: float, device: str | int | None, channels: int,
          volume: float, rate: int | None) -> int:
     sd = _import_sd()
@@ -167,72 +183,70 @@ def play(path: str, start_epoch: float, device: str | int | None, channels: int,
     feeder = _Feeder(path, out_rate, volume)
     feeder.prefill()
 
-    state = {"started": False, "first_st": None, "played": 0, "done": False,
-             "underruns": 0, "stopping": False, "fade_left": int(FADE_S * out_rate),
-             "soft_left": None, "tail": None}
+    state = _State(fade_left=int(FADE_S * out_rate))
     finished = threading.Event()
     clock: dict[str, float] = {"offset": 0.0}
 
     def callback(outdata: np.ndarray, frames: int, time_info: Any, status: Any) -> None:
         outdata.fill(0)
-        if state["done"]:
+        if state.done:
             # PortAudio drops what is still buffered when the callback stops (ALSA), which
             # would cut the last chime's (or the fade's) tail: stop only after silence that
             # covers the output latency has gone out.
-            if state["tail"] is None:
-                state["tail"] = int((stream.latency + DRAIN_S) * out_rate)
-            state["tail"] -= frames
-            if state["tail"] <= 0:
+            if state.tail is None:
+                state.tail = int((stream.latency + DRAIN_S) * out_rate)
+            state.tail -= frames
+            if state.tail <= 0:
                 raise sd.CallbackStop
             return
         k = 0
-        if not state["started"]:
-            if state["stopping"] or state["soft_left"] is not None:
-                state["done"] = True  # stopped before its first sample: nothing airs
+        if not state.started:
+            if state.stopping or state.soft_left is not None:
+                state.done = True  # stopped before its first sample: nothing airs
                 return
             dac = time_info.outputBufferDacTime or stream.time + stream.latency
             k = int(round((target_st - dac) * out_rate))
             if k >= frames:
                 return  # the first sample belongs to a later buffer
             k = max(k, 0)
-            state["started"] = True
-            state["first_st"] = dac + k / out_rate
+            state.started = True
+            state.first_st = dac + k / out_rate
         data = feeder.take(frames - k)
         n = len(data)
-        if state["soft_left"] is not None and not state["stopping"]:
+        if state.soft_left is not None and not state.stopping:
             # soft stop: end in the first pause (quiet block), or fade after SOFT_MAX_S
             quiet = n == 0 or float(np.sqrt(np.mean(data * data))) < PAUSE_RMS
-            state["soft_left"] -= n
+            state.soft_left -= n
             if quiet:
-                state["done"] = True
+                state.done = True
                 return
-            if state["soft_left"] <= 0:
-                state["stopping"] = True
-        if state["stopping"]:
+            if state.soft_left <= 0:
+                state.stopping = True
+        if state.stopping:
             # one continuous ramp across callbacks: gain = frames left / fade length
-            left = state["fade_left"]
+            left = state.fade_left
             ramp = (left - np.arange(n, dtype=np.float32)) / np.float32(FADE_S * out_rate)
             data = data * np.clip(ramp, 0, 1)
-            state["fade_left"] = max(0, left - n)
-            if state["fade_left"] == 0:
-                state["done"] = True
+            state.fade_left = max(0, left - n)
+            if state.fade_left == 0:
+                state.done = True
         outdata[k:k + n, :] = data[:, None]
-        state["played"] += n
+        state.played += n
         if n < frames - k:
             if feeder.eof and not feeder.blocks:
-                state["done"] = True
+                state.done = True
             else:
-                state["underruns"] += 1
+                state.underruns += 1
 
     def on_finished() -> None:
         finished.set()
 
     def on_term(signum: int, frame: Any) -> None:
-        state["stopping"] = True
+        state.stopping = True
 
     def on_soft(signum: int, frame: Any) -> None:
-        if state["soft_left"] is None:
-            state["soft_left"] = int(SOFT_MAX_S * out_rate)
+        if state.soft_left is None:
+            state.soft_left = int(SOFT_MAX_S * out_rate)
 
     def commands() -> None:
         """The station's requests on stdin ("soft", "fade"): the same on Linux and Windows."""
@@ -260,25 +274,25 @@ def play(path: str, start_epoch: float, device: str | int | None, channels: int,
     stream.start()
     announced = False
     while not finished.wait(0.1):
-        if state["started"] and not announced and state["first_st"] is not None:
-            emit("started", first_sample_epoch=state["first_st"] + clock["offset"])
+        if state.started and not announced and state.first_st is not None:
+            emit("started", first_sample_epoch=state.first_st + clock["offset"])
             announced = True
-        emit("progress", frames=state["played"], underruns=state["underruns"],
+        emit("progress", frames=state.played, underruns=state.underruns,
              active=bool(stream.active))
         if not stream.active and not finished.is_set():
             break
-    if state["started"] and not announced:
-        emit("started", first_sample_epoch=state["first_st"] + clock["offset"])
+    if state.started and not announced:
+        emit("started", first_sample_epoch=state.first_st + clock["offset"])
     stream.close()
-    if state["stopping"] or state["soft_left"] is not None:
+    if state.stopping or state.soft_left is not None:
         # what went out: the frames played, the last FADE_S of them faded on a hard stop
-        emit("stopped", frames=state["played"], faded=bool(state["stopping"]))
+        emit("stopped", frames=state.played, faded=bool(state.stopping))
         return 0
-    if state["played"] < feeder.total_out - out_rate * 0.05:
-        emit("error", message=f"stream ended early after {state['played']} frames",
-             early_frames=state["played"])
+    if state.played < feeder.total_out - out_rate * 0.05:
+        emit("error", message=f"stream ended early after {state.played} frames",
+             early_frames=state.played)
         return 3
-    emit("done", frames=state["played"], underruns=state["underruns"])
+    emit("done", frames=state.played, underruns=state.underruns)
     return 0
 
 
