@@ -247,7 +247,7 @@ def test_a_bulletin_withdrawn_after_pre_roll_does_not_air(running: StationServic
                                 "program": [{"bulletins": {}}]})
     running.add_one_off(slot, when)
     key = f"{when:%Y-%m-%d}/{slot.id}"
-    _wait(lambda: key in running.playout.is_prepared(key), timeout=10)  # pre-roll done
+    _wait(lambda: running.playout.is_prepared(key), timeout=10)  # pre-roll done
     (record,) = [b for b in running.store.all() if b.title == "Sẽ bị hủy"]
     running.store.withdraw(record.id, "đã hủy")
     _wait(lambda: any(r.slot_id == slot.id and r.outcome != "on_air"
