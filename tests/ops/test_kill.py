@@ -81,12 +81,12 @@ def test_sigkill_during_intake_and_during_air_then_restart(station_dir: Path, tm
 
     def plan_slots() -> dt.datetime:  # loaded by the running station's schedule watcher
         now = dt.datetime.now(station.tz)
-        long_at = (now + dt.timedelta(seconds=8)).replace(microsecond=0)
-        next_at = long_at + dt.timedelta(seconds=9)
+        long_at = (now + dt.timedelta(seconds=12)).replace(microsecond=0)
+        next_at = long_at + dt.timedelta(seconds=32)  # after the long slot's 30 s at most
         (root / "schedules" / f"{long_at:%Y-%m-%d}.yaml").write_text(
             "slots:\n"
-            f"  - id: dai\n    at: '{long_at:%H:%M:%S}'\n"
-            "    program: [{jingle: open}, {bulletins: {tags: [loa]}}, {silence_ms: 30000}]\n"
+            f"  - id: dai\n    at: '{long_at:%H:%M:%S}'\n    max_minutes: 0.5\n"
+            "    program: [{jingle: open}, {bulletins: {tags: [loa]}}, {silence_ms: 10000}]\n"
             f"  - id: sau\n    at: '{next_at:%H:%M:%S}'\n"
             "    program: [{jingle: open}, {bulletins: {tags: [loa]}}]\n", encoding="utf-8")
         return long_at
@@ -125,8 +125,10 @@ def test_sigkill_during_intake_and_during_air_then_restart(station_dir: Path, tm
             (root / "inbox" / name).write_text(text, encoding="utf-8")
         texts.update(on_air)
         proc = _start(root, log)  # restart: the lock is free, intake resumes
-        # The slots are planned once their bulletins are in: queued behind ~90 files, they
-        # used to miss the long slot's selection on a busy machine (it aired chimes only).
+        # The slots are planned once their bulletins are in. Planned before the restart, the
+        # long slot's selection could settle (playout.settle_seconds before air) while the
+        # restarted station was still ingesting: on a busy machine it aired its chimes only
+        # (the flake "['jingle:open', 'silence:silence'] assert 0 == 2").
         _wait(lambda: {s for n, s in _intake(root) if n.startswith("loa-")} == {"ingested"}
               and len([n for n, _ in _intake(root) if n.startswith("loa-")]) == 2, 90, proc, log)
         long_at = plan_slots()
