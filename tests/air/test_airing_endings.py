@@ -336,3 +336,36 @@ def test_a_program_that_cannot_be_prepared_is_logged_failed_and_told(tmp_path: P
     # before: the re-preparation's failure was logged without a word to the operator
     assert air.told[-1] == t("air.failed", slot="sang", reason=row.reason)
     air.asrun.close()
+
+
+@pytest.mark.sound
+def test_on_a_real_sound_card_the_archive_is_what_the_listeners_heard(
+        tmp_path: Path, pulse) -> None:  # type: ignore[no-untyped-def]
+    from broadcaster.air.player import SoundCardPlayer
+
+    def card(clock: SystemClock) -> Player:
+        return SoundCardPlayer(clock, device=None, sample_rate=48000, lead_s=3.5)
+
+    air = _air(tmp_path, player=card)
+    recording = tmp_path / "monitor.raw"
+    recorder = pulse.record(recording)
+    try:
+        time.sleep(0.3)
+        th, _ = air.air_in_thread(_planned(_soon(4.5)))
+        air.wait_started(timeout=15)
+        time.sleep(1.5)
+        assert air.playout.skip() == "sang"
+        th.join(20)
+        time.sleep(0.5)
+    finally:
+        recorder.terminate()
+        recorder.wait(5)
+    row = air.row()
+    assert row.ending == Ending.SKIPPED and row.started
+    heard = np.frombuffer(recording.read_bytes(), dtype="<i2").astype(np.float32) / 32768
+    loud = np.flatnonzero(np.abs(heard) > 0.003)
+    heard_s = (loud[-1] - loud[0]) / 48000
+    assert 1.5 < heard_s < PROGRAM_S / 2
+    # the archive holds what went out, to the end of the fade (before: the whole 30 s)
+    assert _seconds(row.archive) == pytest.approx(heard_s, abs=0.1)
+    assert _fades_out(row.archive)
