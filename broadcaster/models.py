@@ -164,7 +164,7 @@ class Ending(enum.StrEnum):
     STOPPED = "stopped"  # the station was stopped (or a stop request without a named cause)
     KILLED = "killed"  # the station died on air (SIGKILL, power cut); settled at the restart
     DEVICE_LOST = "device_lost"  # the output failed, stalled or vanished
-    PREEMPTED = "preempted"  # cancelled before its first sample: nothing aired (never stored)
+    PREEMPTED = "preempted"  # cancelled before its first sample: nothing aired
     NOT_STARTED = "not_started"  # missed, or no program to air
 
 

@@ -372,8 +372,8 @@ class Playout:
         program cut where the airing ended; none when nothing aired."""
         if result.archive:
             return result.archive
-        if result.started is None:
-            return ""
+        if result.started is None or result.played_s == 0.0:
+            return ""  # nothing went out
         try:
             _, rate = frames_of(prepared.wav)
         except ProgramError as exc:
@@ -403,6 +403,8 @@ class Playout:
                 return "", seconds
             frames, rate = frames_of(wav)
             seconds = min(seconds, frames / rate)
+            if seconds <= 0:
+                return "", 0.0  # killed at its first sample: nothing to keep
             return self.archive(wav, dt.datetime.fromisoformat(row.scheduled), row.slot_id,
                                 Cut.seconds(seconds, 0.0, rate)), seconds
 
