@@ -12,6 +12,8 @@ from pathlib import Path
 
 import numpy as np
 
+DEMO_PREFIX = "demo-"  # slots made by ``broadcaster demo``: marked, and left out of reports
+
 
 class Priority(enum.StrEnum):
     """National model for commune radio: normal, priority (first in next slot), emergency (now)."""

@@ -26,15 +26,15 @@ from broadcaster.air.playout import Playout
 from broadcaster.air.prepare import PreparedProgram, Preparer
 from broadcaster.air.schedule import PlannedSlot, Schedule, Slot
 from broadcaster.air.scheduler import SlotScheduler
+from broadcaster.air.schedules import LoadResult, Reload, ScheduleBook
 from broadcaster.air.watch import ScheduleWatcher
 from broadcaster.clock import Clock, SystemClock
 from broadcaster.config import Station
-from broadcaster.durable import copy_file
 from broadcaster.errors import AirError
 from broadcaster.inbox.ingest import Ingester
 from broadcaster.inbox.store import BulletinStore, store_path
 from broadcaster.inbox.watcher import InboxWatcher
-from broadcaster.messages import set_language, t
+from broadcaster.messages import label, set_language, t
 from broadcaster.ops.alerts import Alerter, apprise_sender
 from broadcaster.ops.heartbeat import Heartbeat, last_beat
 from broadcaster.ops.housekeeping import housekeep
@@ -126,7 +126,8 @@ class StationService:
     def __init__(self, station: Station, clock: Clock | None = None, *,
                  player: Player | None = None, notify: Notify | None = None,
                  engines: list[Engine] | None = None, file_logging: bool = True,
-                 signals: bool = True, jobs: FakeJobScheduler | None = None) -> None:
+                 signals: bool = True, jobs: FakeJobScheduler | None = None,
+                 demo: bool = False) -> None:
         self.station = station
         self.clock: Clock = clock or SystemClock(station.tz)
         self.notify: Notify = notify or (lambda msg: log.info("%s", msg))
@@ -139,13 +140,17 @@ class StationService:
                                title=s.name)
         self._player = player
         self._jobs = jobs  # tests: a fake job scheduler driven by a FakeClock
+        self.demo = demo  # ``broadcaster demo``: no alerts for slots before it started
+        self._versions_seen: dict[str, int] | None = None
         self._asrun: AsRunLog | None = None
         self._store: BulletinStore | None = None
         self._playout: Playout | None = None
         self._scheduler: SlotScheduler | None = None
         self.preparer: Preparer | None = None
         self._resettler: Resettler | None = None
+        self._warm: threading.Thread | None = None
         self.schedule: Schedule | None = None
+        self.book = ScheduleBook(station, self.clock, persist=True)
         self.ingester: Ingester | None = None
         self.inbox: InboxWatcher | None = None
         self.inbox_error = ""
@@ -161,7 +166,6 @@ class StationService:
         self._stack = contextlib.ExitStack()
         self._stop_requested = threading.Event()
         self._reload_lock = threading.Lock()
-        self._schedules_digest = ""
         self._old_term: signal.Handlers | Callable[[int, FrameType | None], object] | int | None = None
         self._stopping = False
         self._emergencies_seen: set[tuple[str, int]] = set()
@@ -179,6 +183,7 @@ class StationService:
             Part("pipeline", self.pipeline.start, self.pipeline.stop),
             Part("alerts", self._start_alerts, self.alerter.stop),
             Part("playout", self._make_playout, noop),
+            Part("warm-up", self._start_warm_up, self._join_warm_up),
             Part("inbox", self._start_inbox, self._stop_inbox),
             Part("scheduler", self._start_scheduler, self._stop_scheduler),
             Part("monitor", self._start_monitor, self._stop_monitor),
@@ -283,7 +288,7 @@ class StationService:
     def _open_store(self) -> None:
         try:
             self._store = BulletinStore(store_path(self.station),
-                                        approval=self.station.settings.approval)
+                                        approval=self.station.settings.approval, now=self.clock.now())
         except Exception as exc:  # noqa: BLE001 - scheduled programs still air without the inbox
             self.inbox_error = f"{type(exc).__name__}: {exc}"
             log.exception("the bulletin store could not be opened")
@@ -306,8 +311,7 @@ class StationService:
             player, player_archives = choose_player(self.station, self.clock, self.notify)
         else:
             player, player_archives = self._player, False
-        self.schedule = Schedule.load(self.station.schedules_dir, self.station.tz)
-        self._schedules_digest = _digest(sorted(self.station.schedules_dir.glob("*.yaml")))
+        self._load_schedules()
         self.preparer = Preparer(self.station, self.pipeline, self._store)
         grace = dt.timedelta(minutes=s.playout.grace_minutes)
         self._playout = Playout(clock=self.clock, player=player, asrun=self.asrun,
@@ -321,6 +325,21 @@ class StationService:
         # left on air (killed, power cut) keeps its start, ends at the last heartbeat and is
         # archived up to there
         self._playout.settle_crashed(last_beat(self.station.var("run") / "heartbeat.json"))
+
+    def _start_warm_up(self) -> None:
+        def warm() -> None:
+            try:
+                if self.preparer is not None:
+                    self.preparer.warm_up()
+            except Exception:  # noqa: BLE001 - only a head start: an emergency still works cold
+                log.exception("warming up the emergency path failed")
+
+        self._warm = threading.Thread(target=warm, name="warm-up", daemon=True)
+        self._warm.start()
+
+    def _join_warm_up(self) -> None:
+        if self._warm is not None:
+            self._warm.join(60)
 
     def _start_inbox(self) -> None:
         st = self.station
@@ -367,7 +386,8 @@ class StationService:
         self.monitor = Monitor(self.station, self.clock, self.alerter,
                                asrun_path=asrun_path(self.station), store=self._store,
                                schedule=self._current_schedule,
-                               engines_health=self.pipeline.health)
+                               engines_health=self.pipeline.health,
+                               quiet_before=self.clock.now() if self.demo else None)
         self.monitor.start()
 
     def _stop_monitor(self) -> None:
@@ -449,6 +469,7 @@ class StationService:
         if self._playout is None or self._playout.closing or self._store is None:
             return
         self._air_inbox_emergencies()
+        self._tell_taken()
         if self._resettler is None and self._scheduler is not None and self.preparer is not None:
             from broadcaster.air.late import Resettler
 
@@ -466,6 +487,20 @@ class StationService:
                 self._emergencies_seen.add(ident)
                 log.warning("emergency bulletin %s: on air now", record.id)
                 self.emergency(record.body, EMERGENCY_READS, bulletin=ident)
+
+    def _tell_taken(self) -> None:
+        """One console line per bulletin version taken in (the inbox logs the detail)."""
+        if self._store is None:
+            return
+        current = {r.id: r for r in self._store.active()}
+        seen = self._versions_seen
+        self._versions_seen = {bid: r.version for bid, r in current.items()}
+        if seen is None:
+            return  # the first turn learns what was there before the start
+        for bid, rec in current.items():
+            if seen.get(bid) != rec.version:
+                self.notify(t("inbox.taken", id=bid, version=rec.version, title=rec.title,
+                              state=label("state", rec.state)))
 
     def add_one_off(self, slot: Slot, when: dt.datetime) -> None:
         """Add a slot for ``when``'s date (demo, operator) and plan it at once."""
@@ -491,34 +526,44 @@ class StationService:
         playout.wait_idle(5)
 
     # --- operator actions (also reached through the control channel) ----------------------
-    def reload_schedules(self, new_file: Path | None = None) -> list[str]:
-        """Validate every schedule file and install them; on any problem keep the old ones."""
-        from broadcaster.air.validate import validate_file
+    def _load_schedules(self) -> None:
+        """Every valid schedule file, the last good version of an invalid one; only an invalid
+        week template with no good copy stops the start."""
+        found = self.book.reload()
+        self.book.require_week()
+        self._announce(found)
+        self.schedule = self.book.schedule()
 
+    def _announce(self, found: Reload) -> None:
+        """Say what changed, and which file is wrong and where (also as an alert)."""
+        for change in found.changes:
+            self.notify(t("book.changed", name=change.name, changes="\n".join(change.lines())))
+        for state in found.new_problems:
+            detail = t(f"book.{state.source.value}", name=state.name, problems="\n".join(state.problems))
+            self.notify(detail)
+            self.alerter.alert("schedule", state.name,
+                               t("book.alert", station=self.station.settings.name, detail=detail))
+
+    def reload_schedules(self) -> Reload:
+        """The schedules folder changed (the watcher): judge each file again, on its own."""
         with self._reload_lock:
-            folder = self.station.schedules_dir
-            files = sorted(folder.glob("*.yaml"))
-            if new_file is None:
-                digest = _digest(files)
-                if digest == self._schedules_digest:
-                    return []  # nothing changed (an editor saved the same content)
-                self._schedules_digest = digest
-            if new_file is not None and new_file.resolve() not in [f.resolve() for f in files]:
-                files.append(new_file)
-            problems = [p for f in files for p in validate_file(f, self.station, week_dir=folder)]
-            if problems:
-                self.notify(t("control.load_refused", path=new_file or folder,
-                              problems="\n".join(problems)))
-                return problems
-            if new_file is not None and new_file.resolve().parent != folder.resolve():
-                copy_file(new_file, folder / new_file.name)
-            fresh = Schedule.load(folder, self.station.tz)
-            if self.schedule is not None:
-                fresh.extra = self.schedule.extra
-            self.schedule = fresh
-            if self._scheduler is not None:
+            found = self.book.reload(force=False)
+            self._announce(found)
+            self.schedule = self.book.schedule()
+            if self._scheduler is not None and found.changes:
                 self._scheduler.replan()
-            return []
+            return found
+
+    def load_schedule(self, path: Path, *, confirmed: bool = False) -> LoadResult:
+        """``broadcaster load``: judge ``path`` alone and install it; a file that removes slots
+        needs ``confirmed`` (the CLI's --yes, the web desk's confirmation)."""
+        with self._reload_lock:
+            result = self.book.install(path, confirmed=confirmed)
+            if result.installed:
+                self.schedule = self.book.schedule()
+                if self._scheduler is not None:
+                    self._scheduler.replan()
+            return result
 
     def emergency(self, text: str, repeat: int = 1, *,
                   bulletin: tuple[str, int] | None = None) -> dict[str, object]:
@@ -590,13 +635,14 @@ class StationService:
             self._stop_requested.set()
             return {"ok": True, "message": t("control.stopping")}
         if cmd == "load":
-            path = Path(str(request.get("path", "")))
-            problems = self.reload_schedules(path)
-            if problems:
-                return {"ok": False, "error": t("control.load_refused", path=path,
-                                                 problems="\n".join(problems))}
-            return {"ok": True, "message": t("control.loaded", path=path,
-                                             slots=len(self.scheduler.planned))}
+            result = self.load_schedule(Path(str(request.get("path", ""))),
+                                        confirmed=request.get("yes") is True)
+            reply: dict[str, object] = {
+                "ok": result.installed, "confirm": result.needs_confirmation,
+                "problems": list(result.problems),
+                "changes": [[c.kind.value, c.slot, c.before, c.after] for c in result.change.slots]}
+            reply["message" if result.installed else "error"] = result.message()
+            return reply
         if cmd == "emergency":
             text = str(request.get("text") or "").strip()
             if not text:
@@ -625,15 +671,3 @@ EMERGENCY_READS = 2  # an emergency bulletin is read twice after the alert tone
 def _promised(planned: PlannedSlot | None) -> str | None:
     """A promise as the operator reads it: ``2026-12-01 09:00 sang``."""
     return f"{planned.start:%Y-%m-%d %H:%M} {planned.slot.id}" if planned else None
-
-
-def _digest(files: list[Path]) -> str:
-    """What the schedule folder holds now (names and contents)."""
-    import hashlib
-
-    h = hashlib.sha256()
-    for f in files:
-        h.update(f.name.encode())
-        with contextlib.suppress(OSError):
-            h.update(f.read_bytes())
-    return h.hexdigest()

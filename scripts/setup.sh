@@ -10,8 +10,9 @@ say() { printf '\033[1m==> %s\033[0m\n' "$*"; }
 # --- system packages ---------------------------------------------------------------------
 # espeak-ng: offline Vietnamese speech. libportaudio2: sound card. libsndfile1: audio files.
 # pulseaudio + utils + ALSA plugin: the sound server (tests play to a null sink through it).
+# fonts-dejavu-core: a Unicode font with every Vietnamese letter (tests make PDF bulletins with it).
 pkgs=(espeak-ng libportaudio2 libsndfile1 pulseaudio pulseaudio-utils libasound2-plugins
-      python3 python3-venv python3-pip ca-certificates)
+      fonts-dejavu-core python3 python3-venv python3-pip ca-certificates)
 if command -v dpkg-query >/dev/null 2>&1; then
   missing=()
   for p in "${pkgs[@]}"; do
@@ -22,7 +23,8 @@ if command -v dpkg-query >/dev/null 2>&1; then
     [ "$(id -u)" -eq 0 ] || SUDO="sudo"
     say "Installing system packages: ${missing[*]}"
     $SUDO env DEBIAN_FRONTEND=noninteractive apt-get update -q
-    $SUDO env DEBIAN_FRONTEND=noninteractive apt-get install -y -q --no-install-recommends "${missing[@]}"
+    # apt's own progress (download, unpack, set up) shows what the minute is spent on
+    $SUDO env DEBIAN_FRONTEND=noninteractive apt-get install -y --no-install-recommends "${missing[@]}"
   fi
 else
   echo "Not a Debian/Ubuntu system: install espeak-ng, PortAudio, libsndfile and PulseAudio yourself." >&2
@@ -54,9 +56,12 @@ case "$profile" in
 esac
 stamp=".venv/.installed-$(cat pyproject.toml | sha256sum | cut -c1-16)-${profile}"
 if [ ! -f "$stamp" ]; then
-  say "Installing broadcaster${extras} into .venv (log: .venv/install.log)"
-  if ! { .venv/bin/python -m pip install -q --upgrade pip &&
-         .venv/bin/python -m pip install -q -e ".${extras}"; } > .venv/install.log 2>&1; then
+  say "Installing broadcaster${extras} and its Python packages into .venv (a minute or two; log: .venv/install.log)"
+  # one short line per package as pip takes it, the full output in the log
+  progress() { { grep --line-buffered -E '^(Collecting|Installing collected|Successfully installed)' || true; } |
+               sed -u -E 's/^Collecting ([^ <>=!~;(]+).*/    \1/; s/^Successfully installed.*/    done/; s/^Installing collected.*/    installing .../'; }
+  if ! { .venv/bin/python -m pip install --progress-bar off --upgrade pip &&
+         .venv/bin/python -m pip install --progress-bar off -e ".${extras}"; } 2>&1 | tee .venv/install.log | progress; then
     cat .venv/install.log >&2
     echo "Installing the Python packages failed (above). Check the network access to PyPI." >&2
     exit 1

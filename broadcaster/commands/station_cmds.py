@@ -19,7 +19,8 @@ from broadcaster.air.schedule import Slot
 from broadcaster.clock import SystemClock
 from broadcaster.config import STATION_FILE, Station, load_station
 from broadcaster.errors import ConfigError
-from broadcaster.messages import set_language, t
+from broadcaster.messages import label, set_language, t
+from broadcaster.models import DEMO_PREFIX
 from broadcaster.program.jingles import write_chimes
 from broadcaster.station import StationService, asrun_path
 
@@ -57,9 +58,13 @@ def _echo_with_time(clock: SystemClock) -> Callable[[str], None]:
     return notify
 
 
-def _serve(station: Station, setup: Callable[[StationService], None] | None = None) -> None:
+def _serve(station: Station, setup: Callable[[StationService], None] | None = None, *,
+           demo: bool = False) -> None:
+    from broadcaster.ops.logs import setup_console
+
+    setup_console(station)
     clock = SystemClock(station.tz)
-    service = StationService(station, clock, notify=_echo_with_time(clock))
+    service = StationService(station, clock, notify=_echo_with_time(clock), demo=demo)
     try:
         service.start()
         click.echo(t("run.started", name=station.settings.name, tz=station.settings.timezone))
@@ -98,14 +103,14 @@ def demo(ctx: click.Context, delay: int, bulletin: str) -> None:
     def add_demo(service: StationService) -> None:
         when = (service.clock.now() + dt.timedelta(seconds=delay)).replace(microsecond=0)
         slot = Slot.model_validate({
-            "id": f"demo-{when:%H%M%S}", "name": "Trình diễn / Demo", "at": f"{when:%H:%M:%S}",
+            "id": f"{DEMO_PREFIX}{when:%H%M%S}", "name": "Trình diễn / Demo", "at": f"{when:%H:%M:%S}",
             "program": [{"jingle": "open"}, {"bulletin": bulletin}, {"jingle": "close"}],
         })
         click.echo(t("demo.slot", slot=slot.label, when=f"{when:%H:%M:%S}", seconds=delay,
                      bulletin=bulletin))
         service.add_one_off(slot, when)
 
-    _serve(station, add_demo)
+    _serve(station, add_demo, demo=True)
 
 
 @click.command()
@@ -152,10 +157,11 @@ def log_cmd(ctx: click.Context, day: str | None, fmt: str) -> None:
     elif not rows:
         click.echo(t("log.empty", date=when))
     else:
-        click.echo(f"{'scheduled':<8}  {'started':<12}  {'offset':>8}  {'outcome':<11}  slot / reason")
+        click.echo(t("log.head", scheduled=t("log.col.scheduled"), started=t("log.col.started"),
+                     offset=t("log.col.offset"), outcome=t("log.col.outcome")))
         for r in rows:
             started = r.started[11:23] if r.started else "-"
             offset = f"{r.offset_ms:.0f} ms" if r.offset_ms is not None else "-"
             extra = f"  ({r.reason})" if r.reason else ""
-            click.echo(f"{r.scheduled[11:19]:<8}  {started:<12}  {offset:>8}  {r.outcome:<11}"
-                       f"  {r.slot_name}{extra}")
+            click.echo(f"{r.scheduled[11:19]:<8}  {started:<12}  {offset:>8}"
+                       f"  {label('outcome', r.outcome):<11}  {r.slot_name}{extra}")

@@ -17,7 +17,7 @@ from broadcaster.air.schedule import Schedule
 from broadcaster.clock import Clock
 from broadcaster.config import Station
 from broadcaster.inbox.store import BulletinStore
-from broadcaster.messages import t
+from broadcaster.messages import label, t
 from broadcaster.models import Ending, Outcome
 from broadcaster.ops.alerts import Alerter
 from broadcaster.ops.upcoming import next_airing
@@ -36,7 +36,8 @@ class Monitor:
     def __init__(self, station: Station, clock: Clock, alerter: Alerter, *,
                  asrun_path: Path, store: BulletinStore | None = None,
                  schedule: Callable[[], Schedule | None] | None = None,
-                 engines_health: Callable[[], Sequence[Any]] | None = None) -> None:
+                 engines_health: Callable[[], Sequence[Any]] | None = None,
+                 quiet_before: dt.datetime | None = None) -> None:
         self.station = station
         self.clock = clock
         self.alerter = alerter
@@ -44,6 +45,7 @@ class Monitor:
         self.store = store
         self.schedule = schedule
         self.engines_health = engines_health
+        self.quiet_before = quiet_before  # demo: slots scheduled before it started are not news
         self.settings = station.settings.alerts
         self.name = station.settings.name
         self._last_row = self._max_row()
@@ -79,6 +81,8 @@ class Monitor:
             self._last_row = max(self._last_row, rid)
             if outcome not in BAD_OUTCOMES:
                 continue
+            if self.quiet_before is not None and dt.datetime.fromisoformat(scheduled) < self.quiet_before:
+                continue
             if ending in OPERATOR_ENDINGS:
                 log.info("%s %s by the operator: %s (not alerted)", key, ending, reason)
                 continue
@@ -89,7 +93,7 @@ class Monitor:
                                                          detail=f"{name}: {reason}"))
             self.alerter.alert("slot", key, t("alert.slot", station=self.name, slot=name,
                                               scheduled=str(scheduled)[:16].replace("T", " "),
-                                              outcome=t(f"outcome.{outcome}"),
+                                              outcome=label("outcome", outcome),
                                               reason=reason or "-"))
             n += 1
         return n
@@ -126,7 +130,9 @@ class Monitor:
         if self.schedule is not None:
             return self.schedule()
         try:
-            return Schedule.load(self.station.schedules_dir, self.station.tz)
+            from broadcaster.air.schedules import ScheduleBook
+
+            return ScheduleBook.open(self.station).schedule()
         except Exception as exc:  # noqa: BLE001 - a broken file is the doctor's to explain
             log.warning("monitor: schedule unreadable: %s", exc)
             return None

@@ -13,6 +13,8 @@ from dataclasses import dataclass, field
 
 from broadcaster.air.asrun import AsRunRow
 from broadcaster.inbox.store import BulletinRecord
+from broadcaster.messages import label, language, t
+from broadcaster.models import DEMO_PREFIX
 
 AIRED = ("aired", "late", "emergency")
 _MONTH = re.compile(r"^\d{4}-(0[1-9]|1[0-2])$")
@@ -65,8 +67,11 @@ def _seconds(row: AsRunRow) -> float:
 def build_report(month: str, station: str, rows: list[AsRunRow],
                  airings: list[tuple[str, int, str, str]],
                  bulletins: dict[str, BulletinRecord]) -> MonthReport:
-    """Pure: as-run rows and bulletin airings of ``month`` -> the report."""
+    """Pure: as-run rows and bulletin airings of ``month`` -> the report. Demo airings
+    (``broadcaster demo``) are left out: they are not the ward's broadcasts."""
     rep = MonthReport(month, station)
+    rows = [r for r in rows if not r.slot_id.startswith(DEMO_PREFIX)]
+    airings = [a for a in airings if not a[2].split("/", 1)[-1].startswith(DEMO_PREFIX)]
     by_slot: dict[str, SlotLine] = {}
     for r in rows:
         line = by_slot.setdefault(r.slot_id, SlotLine(r.slot_id, r.slot_name or r.slot_id))
@@ -129,37 +134,38 @@ def to_csv(rep: MonthReport) -> str:
 
 
 def to_html(rep: MonthReport) -> str:
+    """A self-contained page in the station's language."""
     e = html.escape
 
-    def table(head: list[str], rows: list[list[object]]) -> str:
-        th = "".join(f"<th>{e(h)}</th>" for h in head)
+    def table(head_key: str, rows: list[list[object]]) -> str:
+        th = "".join(f"<th>{e(h)}</th>" for h in t(head_key).split("|"))
         body = "".join("<tr>" + "".join(f"<td>{e(str(c))}</td>" for c in r) + "</tr>" for r in rows)
         return f"<table><thead><tr>{th}</tr></thead><tbody>{body}</tbody></table>"
 
+    def rows_of(found: list[AsRunRow]) -> list[list[object]]:
+        return [[r.scheduled[:16].replace("T", " "), r.slot_name, label("outcome", r.outcome),
+                 (r.started or "")[11:19], r.reason] for r in found]
+
+    title = t("report.title", month=rep.month)
     parts = [
-        "<!DOCTYPE html><html lang=\"vi\"><head><meta charset=\"utf-8\">",
-        f"<title>Báo cáo phát thanh {e(rep.month)} — {e(rep.station)}</title>",
+        f"<!DOCTYPE html><html lang=\"{language()}\"><head><meta charset=\"utf-8\">",
+        f"<title>{e(title)} — {e(rep.station)}</title>",
         "<style>body{font-family:sans-serif;margin:2em}table{border-collapse:collapse;"
         "margin-bottom:2em}td,th{border:1px solid #999;padding:4px 8px;text-align:left}"
         "th{background:#eee}</style></head><body>",
-        f"<h1>Báo cáo phát thanh tháng {e(rep.month)}</h1><p>{e(rep.station)}</p>",
-        f"<p>Tổng thời lượng phát / total airtime: <b>{_hms(rep.total_airtime_s)}</b></p>",
-        "<h2>Theo buổi phát / per slot</h2>",
-        table(["slot", "tên", "kế hoạch", "đã phát", "trễ", "bỏ lỡ", "lỗi", "bị ngắt",
-               "thời lượng"],
+        f"<h1>{e(title)}</h1><p>{e(rep.station)}</p>",
+        f"<p>{e(t('report.total'))}: <b>{_hms(rep.total_airtime_s)}</b></p>",
+        f"<h2>{e(t('report.per_slot'))}</h2>",
+        table("report.slot_cols",
               [[s.slot_id, s.name, s.planned, s.aired, s.late, s.missed, s.failed,
                 s.interrupted, _hms(s.airtime_s)] for s in rep.slots]),
-        "<h2>Theo bản tin / per bulletin</h2>",
-        table(["mã", "tiêu đề", "số lần phát", "phiên bản", "buổi"],
+        f"<h2>{e(t('report.per_bulletin'))}</h2>",
+        table("report.bulletin_cols",
               [[b.id, b.title, b.airings, b.versions, b.slots] for b in rep.bulletins]),
-        "<h2>Khẩn cấp / emergencies</h2>",
-        table(["lịch", "buổi", "kết quả", "bắt đầu", "ghi chú"],
-              [[r.scheduled, r.slot_name, r.outcome, r.started or "", r.reason]
-               for r in rep.emergencies]),
-        "<h2>Trễ, bỏ lỡ, lỗi / late, missed, failed</h2>",
-        table(["lịch", "buổi", "kết quả", "bắt đầu", "lý do"],
-              [[r.scheduled, r.slot_name, r.outcome, r.started or "", r.reason]
-               for r in rep.problems]),
+        f"<h2>{e(t('report.emergencies'))}</h2>",
+        table("report.row_cols", rows_of(rep.emergencies)),
+        f"<h2>{e(t('report.problems'))}</h2>",
+        table("report.row_cols", rows_of(rep.problems)),
         "</body></html>",
     ]
     return "\n".join(parts)

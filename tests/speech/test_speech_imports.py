@@ -7,7 +7,7 @@ import sys
 
 
 def test_core_imports_without_gtts_or_edge_tts() -> None:
-    code = ("import sys, broadcaster.speech, broadcaster.speech.service, broadcaster.commands.speech_cmds;"
+    code = ("import sys, broadcaster.speech, broadcaster.pipeline, broadcaster.commands.speech_cmds;"
             "from broadcaster.config import parse_settings;"
             "from broadcaster.speech import build_engine;"
             "build_engine('espeak', parse_settings('', 'x').speech);"
