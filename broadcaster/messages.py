@@ -466,6 +466,43 @@ CATALOG: dict[str, dict[str, str]] = {
     },
     "alert.ingest": {"vi": "[{station}] Không nhận được tệp vào hộp thư: {detail}", "en": "[{station}] Inbox intake failing: {detail}"},
     "report.bad_month": {"vi": "Tháng không hợp lệ: {value} (dạng YYYY-MM, ví dụ 2026-11)", "en": "Invalid month: {value} (YYYY-MM, e.g. 2026-11)"},
+    # --- air: as-run reasons and outcomes (proof and players) ------------------------------
+    "air.reason.preempted": {"vi": "dừng trước khi phát mẫu âm thanh đầu tiên", "en": "preempted before its first sample"},
+    "air.reason.unavailable": {
+        "vi": "không mở được đầu ra âm thanh sau {attempts} lần thử: {reason}",
+        "en": "sound output unavailable after {attempts} attempt(s): {reason}",
+    },
+    "air.reason.not_open": {"vi": "đầu ra âm thanh không mở được trong {seconds} giây", "en": "sound output did not open within {seconds} s"},
+    "air.reason.stalled": {
+        "vi": "đầu ra âm thanh bị treo (không tiến triển trong {seconds} giây) — mất thiết bị?",
+        "en": "sound output stalled (no progress for {seconds} s) — device lost?",
+    },
+    "air.reason.exited": {"vi": "tiến trình phát thoát với mã {code}", "en": "player exited with code {code}"},
+    "air.reason.ended_early": {"vi": "đầu ra âm thanh ngừng sớm sau {seconds} giây", "en": "sound output ended early after {seconds} s"},
+    "air.reason.stopped": {"vi": "dừng theo yêu cầu", "en": "stopped on request"},
+    "air.reason.file_sink": {"vi": "không ghi được tệp đầu ra: {error}", "en": "file sink: {error}"},
+    "air.reason.player_error": {"vi": "lỗi bộ phát: {error}", "en": "player error: {error}"},
+    "air.reason.skipped": {"vi": "người vận hành bỏ qua", "en": "skipped by operator"},
+    "air.reason.emergency": {"vi": "ngắt để phát tin khẩn cấp", "en": "interrupted by an emergency message"},
+    "air.reason.station_stopped": {"vi": "đài dừng hoạt động", "en": "station stopped"},
+    "air.reason.station_stopping": {"vi": "đài đang dừng", "en": "station stopping"},
+    "air.reason.killed": {
+        "vi": "đài ngừng đột ngột khi đang phát (bị tắt hoặc mất điện); còn phát lúc {when} theo nhịp tim cuối",
+        "en": "the station died during the airing (killed or power cut); last known on air at {when}",
+    },
+    "air.reason.killed_unknown": {
+        "vi": "đài ngừng đột ngột khi đang phát (bị tắt hoặc mất điện); không rõ thời điểm ngừng",
+        "en": "the station died during the airing (killed or power cut); when it stopped is unknown",
+    },
+    "air.reason.no_program_file": {"vi": "không còn tệp chương trình {path}: không lưu trữ được", "en": "program file {path} is gone: no archive"},
+    "air.reason.not_running": {
+        "vi": "đài không chạy lúc {at} (trễ {late} giây, cho phép {grace} giây)",
+        "en": "station was not running at {at} (late by {late} s, grace {grace} s)",
+    },
+    "air.reason.not_ready": {"vi": "chương trình chưa sẵn sàng trong thời gian cho phép", "en": "program was not ready within the grace period"},
+    "air.reason.not_prepared": {"vi": "không chuẩn bị được chương trình", "en": "program could not be prepared"},
+    "air.reason.late": {"vi": "bắt đầu trễ {seconds} giây", "en": "started {seconds} s late"},
+    "air.reason.already": {"vi": "đã phát hoặc đã ghi nhật ký", "en": "already aired or logged"},
     # --- schedule files: the schedule book, plain YAML errors, load with confirmation (sched) --
     "yaml.tab": {"vi": "dòng {line} thụt lề bằng phím tab: YAML chỉ thụt lề bằng dấu cách (thay tab bằng dấu cách)",
                  "en": "line {line} is indented with a tab: YAML indents with spaces only (replace the tab with spaces)"},

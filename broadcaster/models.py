@@ -158,6 +158,20 @@ class Outcome(enum.StrEnum):
     EMERGENCY = "emergency"
 
 
+class Ending(enum.StrEnum):
+    """How an airing ended (as-run log ``ending``), so an operator's skip is told apart from a
+    lost device: the reason column says it in words, this in a value a check can test."""
+
+    COMPLETED = "completed"
+    SKIPPED = "skipped"  # the operator's skip
+    EMERGENCY = "emergency"  # faded out for an emergency message
+    STOPPED = "stopped"  # the station was stopped (or a stop request without a named cause)
+    KILLED = "killed"  # the station died on air (SIGKILL, power cut); settled at the restart
+    DEVICE_LOST = "device_lost"  # the output failed, stalled or vanished
+    PREEMPTED = "preempted"  # cancelled before its first sample: nothing aired
+    NOT_STARTED = "not_started"  # missed, or no program to air
+
+
 @dataclass(frozen=True)
 class Airing:
     """One row of the as-run log."""

@@ -36,7 +36,7 @@ from broadcaster.inbox.store import BulletinStore, store_path
 from broadcaster.inbox.watcher import InboxWatcher
 from broadcaster.messages import label, set_language, t
 from broadcaster.ops.alerts import Alerter, apprise_sender
-from broadcaster.ops.heartbeat import Heartbeat
+from broadcaster.ops.heartbeat import Heartbeat, last_beat
 from broadcaster.ops.housekeeping import housekeep
 from broadcaster.ops.lock import StationLock
 from broadcaster.ops.logs import remove_file_logging, setup_file_logging
@@ -278,10 +278,8 @@ class StationService:
             self._old_term = None
 
     def _open_asrun(self) -> None:
+        # airings a crash left on air are settled by the playout (it archives them)
         self._asrun = AsRunLog(asrun_path(self.station))
-        settled = self._asrun.settle_unfinished(self.clock.now(), "station stopped during airing")
-        if settled:
-            log.warning("%d airing(s) left unfinished by the last run marked interrupted", settled)
 
     def _close_asrun(self) -> None:
         if self._asrun is not None:
@@ -323,6 +321,10 @@ class StationService:
                                 archive_days=s.program.archive_days,
                                 player_archives=player_archives, notify=self.notify,
                                 on_aired=self._count_bulletins, still_valid=self._still_valid)
+        # before the heartbeat is rewritten and before anything airs: an airing the last run
+        # left on air (killed, power cut) keeps its start, ends at the last heartbeat and is
+        # archived up to there
+        self._playout.settle_crashed(last_beat(self.station.var("run") / "heartbeat.json"))
 
     def _start_warm_up(self) -> None:
         def warm() -> None:
@@ -517,13 +519,13 @@ class StationService:
         playout.closing = True
         limit = self.station.settings.housekeeping.shutdown_wait_seconds
         try:
-            playout.stop_current("station stopped", soft=True)
+            playout.stop_current(soft=True)
             if playout.wait_idle(limit):
                 return
             log.warning("no pause in %s s: fading out", limit)
         except KeyboardInterrupt:
             log.warning("stop forced during an airing")
-        playout.stop_current("station stopped (forced)")
+        playout.stop_current()
         playout.wait_idle(5)
 
     # --- operator actions (also reached through the control channel) ----------------------
@@ -581,7 +583,7 @@ class StationService:
 
         def run() -> None:
             try:
-                result = playout.emergency(prepared, reason="interrupted by an emergency message")
+                result = playout.emergency(prepared)
                 if bulletin is not None and result.started is not None:
                     self.store.record_airing(bulletin[0], bulletin[1], key, result.started)
             except Exception:  # noqa: BLE001 - logged; the as-run row says what aired
@@ -628,7 +630,7 @@ class StationService:
         if cmd == "status":
             return {"ok": True, **self.status()}
         if cmd == "skip":
-            label = self.playout.skip("skipped by operator")
+            label = self.playout.skip()
             if label is None:
                 return {"ok": True, "message": t("control.nothing_on_air")}
             return {"ok": True, "message": t("control.skipped", slot=label)}

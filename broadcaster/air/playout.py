@@ -2,6 +2,8 @@
 
 Time comes from the injected clock; the scheduler adapter (APScheduler) or a test driver calls
 ``prepare`` and ``air`` at the right moments. One airing at a time: the output is exclusive.
+What is on air is an immutable ``OnAir`` snapshot swapped under one small lock; each airing's
+``Cancel`` carries why it was ended, so no reason is shared between threads.
 """
 
 from __future__ import annotations
@@ -14,29 +16,53 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
 
-from broadcaster.air.asrun import AsRunLog
-from broadcaster.air.player import PREEMPTED, Cancel, Player, PlayResult
+from broadcaster.air.asrun import AsRunLog, AsRunRow
+from broadcaster.air.player import Cancel, Player, PlayResult
 from broadcaster.air.prepare import PreparedProgram, verify_wav
 from broadcaster.air.schedule import PlannedSlot
+from broadcaster.air.soundcard import FADE_S
 from broadcaster.clock import Clock
 from broadcaster.errors import BroadcasterError, ProgramError
 from broadcaster.messages import t
-from broadcaster.program.archive import archive_program
+from broadcaster.models import Ending, Outcome
+from broadcaster.program.archive import Cut, archive_program, frames_of
 
 log = logging.getLogger(__name__)
 
 ON_TIME_S = 1.0  # started within this of the slot time: "aired"; later: "late"
-FADE_S = 0.4  # the sound card player's fade-out on a hard stop (air/soundcard.py FADE_S)
 EMERGENCY_LABEL = "KHẨN CẤP / EMERGENCY"
+PREEMPTED = "preempted"  # AirReport only: never reached air (it airs after the emergency)
+SKIPPED = "skipped"  # AirReport only: already has an as-run entry
 
 
 @dataclass(frozen=True)
 class AirReport:
     key: str
-    outcome: str
+    outcome: str  # an Outcome value, or PREEMPTED / SKIPPED (nothing logged)
     reason: str = ""
     started: dt.datetime | None = None
     archive: str = ""
+
+
+@dataclass(frozen=True)
+class OnAir:
+    """What is on air (or waiting for its first sample) now: one immutable snapshot."""
+
+    label: str
+    since: dt.datetime
+    cancel: Cancel
+
+
+@dataclass
+class _Slots:
+    """Playout state shared between the air, preparation, control and emergency threads;
+    only touched under ``Playout._lock`` (never held while preparing or playing)."""
+
+    slot: OnAir | None = None
+    emergency: OnAir | None = None
+    emergencies: int = 0  # pending emergencies: scheduled airings wait for them
+    prepared: dict[str, PreparedProgram] = dataclasses.field(default_factory=dict)
+    errors: dict[str, str] = dataclasses.field(default_factory=dict)
 
 
 class Playout:
@@ -58,24 +84,18 @@ class Playout:
         self.grace = grace
         self.archive_format = archive_format
         self.archive_days = archive_days
-        self.player_archives = player_archives  # the file sink already writes the archive copy
+        # the file sink writes the archive copy itself (PlayResult.archive); kept for callers
+        self.player_archives = player_archives
         self._notify = notify or (lambda msg: log.info("%s", msg))
         self.on_aired = on_aired
         # At air time: are the bulletins chosen at pre-roll still approved, current, due?
         self.still_valid = still_valid  # e.g. count the bulletins' airings in the store
-        self._prepared: dict[str, PreparedProgram] = {}
-        self._errors: dict[str, str] = {}
+        self._lock = threading.Lock()
+        self._state = _Slots()
         self._air_lock = threading.Lock()
         self._prep_lock = threading.Lock()
         self._emergency_lock = threading.Lock()
-        self._emergencies = 0  # pending emergencies: scheduled airings wait for them
-        self._interrupt_reason = ""
-        self._cancel: Cancel | None = None  # the airing in progress, if any
         self.closing = False  # the station is stopping: nothing new starts
-        self._slot_label: str | None = None
-        self._slot_since: dt.datetime | None = None
-        self._em_since: dt.datetime | None = None  # an emergency on air (overlaps the fade)
-        self._em_cancel: Cancel | None = None
 
     def notify(self, message: str) -> None:
         """Tell the operator; a broken console never aborts an airing."""
@@ -85,25 +105,34 @@ class Playout:
             log.exception("notifying failed")
 
     # --- preparation ------------------------------------------------------------------------
-    def prepare(self, planned: PlannedSlot) -> PreparedProgram | None:
-        """Build the slot's program now (idempotent); None and a logged reason if it fails."""
-        ready = self._prepared.get(planned.key)  # fast path: never wait behind another render
+    def _ready(self, planned: PlannedSlot) -> PreparedProgram | None:
+        with self._lock:
+            ready = self._state.prepared.get(planned.key)
         if ready and ready.slot == planned.slot and verify_wav(ready.wav):
             return ready
+        return None
+
+    def prepare(self, planned: PlannedSlot) -> PreparedProgram | None:
+        """Build the slot's program now (idempotent); None and a logged reason if it fails."""
+        ready = self._ready(planned)  # fast path: never wait behind another render
+        if ready is not None:
+            return ready
         with self._prep_lock:
-            ready = self._prepared.get(planned.key)
-            if ready and ready.slot == planned.slot and verify_wav(ready.wav):
+            ready = self._ready(planned)
+            if ready is not None:
                 return ready
             self.notify(t("air.preparing", slot=planned.slot.label))
             try:
                 ready = self._prepare(planned)
             except BroadcasterError as exc:
-                self._errors[planned.key] = str(exc)
+                with self._lock:
+                    self._state.errors[planned.key] = str(exc)
                 log.error("preparing %s failed: %s", planned.key, exc)
                 return None
             ready = dataclasses.replace(ready, slot=planned.slot)  # what it was built from
-            self._prepared[planned.key] = ready
-            self._errors.pop(planned.key, None)
+            with self._lock:
+                self._state.prepared[planned.key] = ready
+                self._state.errors.pop(planned.key, None)
             for warning in ready.warnings:
                 log.warning("%s: %s", planned.key, warning)
             self.notify(t("air.prepared", slot=planned.slot.label,
@@ -112,39 +141,177 @@ class Playout:
 
     def ready(self, key: str) -> PreparedProgram | None:
         """The program already built for ``key``, if any (never builds)."""
-        ready = self._prepared.get(key)
+        with self._lock:
+            ready = self._state.prepared.get(key)
         return ready if ready is not None and verify_wav(ready.wav) else None
+
+    def is_prepared(self, key: str) -> bool:
+        """Whether the program of planned airing ``key`` is built and held."""
+        with self._lock:
+            return key in self._state.prepared
 
     def forget(self, keys_to_keep: set[str]) -> None:
         """Drop prepared programs of slots no longer planned."""
-        with self._prep_lock:
-            for key in list(self._prepared):
+        with self._lock:
+            for key in list(self._state.prepared):
                 if key not in keys_to_keep:
-                    del self._prepared[key]
+                    del self._state.prepared[key]
 
     def invalidate(self, key: str) -> None:
         """Forget one prepared program (its bulletins changed); it is built again."""
-        self._prepared.pop(key, None)
+        with self._lock:
+            self._state.prepared.pop(key, None)
+
+    # --- what is on air ---------------------------------------------------------------------
+    @property
+    def on_air_label(self) -> str | None:
+        """What is on air (or about to start) now, for status and skip."""
+        with self._lock:
+            if self._state.emergency is not None:
+                return EMERGENCY_LABEL
+            return self._state.slot.label if self._state.slot else None
+
+    @property
+    def on_air_since(self) -> dt.datetime | None:
+        with self._lock:
+            current = self._state.emergency or self._state.slot
+            return current.since if current else None
+
+    def _set_on_air(self, *, slot: OnAir | None | bool = False,
+                    emergency: OnAir | None | bool = False) -> None:
+        with self._lock:
+            if slot is not False:
+                self._state.slot = slot if isinstance(slot, OnAir) else None
+            if emergency is not False:
+                self._state.emergency = emergency if isinstance(emergency, OnAir) else None
+
+    def _pending_emergencies(self) -> int:
+        with self._lock:
+            return self._state.emergencies
 
     # --- air --------------------------------------------------------------------------------
     def air(self, planned: PlannedSlot) -> AirReport:
         """Air ``planned`` at its start time (or now, if late within grace); log the outcome."""
-        if self.asrun.has_final(planned.key):  # decided without waiting for the output
-            return AirReport(planned.key, "skipped", "already aired or logged")
-        late = self.clock.now() - planned.start
-        if late > self.grace:
-            return self._missed(planned, f"station was not running at {planned.start:%H:%M:%S}"
-                                f" (late by {late.total_seconds():.0f} s,"
-                                f" grace {self.grace.total_seconds():.0f} s)")
+        early = self._precheck(planned)  # decided without waiting for the output
+        if early is not None:
+            return early
         while True:
             with self._air_lock:
-                if not self._emergencies:
+                if not self._pending_emergencies():
                     report = self._air(planned)
-                    if report.outcome != "preempted" or self.closing:
+                    if report.outcome != PREEMPTED or self.closing:
                         return report
             self.clock.sleep(0.05)  # an emergency goes first; then this slot airs (late)
 
-    def emergency(self, prepared: PreparedProgram, reason: str = "emergency") -> AirReport:
+    def _precheck(self, planned: PlannedSlot) -> AirReport | None:
+        """Closing, already logged, or beyond the grace: the report; else None."""
+        if self.closing:
+            return AirReport(planned.key, PREEMPTED, t("air.reason.station_stopping"))
+        if self.asrun.has_final(planned.key):
+            log.info("%s already has an as-run entry: not airing it twice", planned.key)
+            return AirReport(planned.key, SKIPPED, t("air.reason.already"))
+        late = self.clock.now() - planned.start
+        if late > self.grace:
+            return self._missed(planned, t(
+                "air.reason.not_running", at=f"{planned.start:%H:%M:%S}",
+                late=f"{late.total_seconds():.0f}", grace=f"{self.grace.total_seconds():.0f}"))
+        return None
+
+    def _air(self, planned: PlannedSlot) -> AirReport:
+        early = self._precheck(planned)
+        if early is not None:
+            return early
+        prepared = self.prepare(planned)
+        if prepared is not None and self.still_valid is not None and not self.still_valid(
+                prepared, self.clock.now()):
+            log.warning("%s: a bulletin was withdrawn, changed or aired enough since pre-roll:"
+                        " building the program again", planned.key)
+            self.invalidate(planned.key)
+            prepared = self.prepare(planned)
+        if prepared is None:
+            return self._prepare_failed(planned)
+        if self.closing:
+            return AirReport(planned.key, PREEMPTED, t("air.reason.station_stopping"))
+        if self.clock.now() - planned.start > self.grace:
+            return self._missed(planned, t("air.reason.not_ready"))
+        return self._play(planned, prepared)
+
+    def _prepare_failed(self, planned: PlannedSlot) -> AirReport:
+        """The one place a slot without a program is logged failed and the operator told."""
+        with self._lock:
+            reason = self._state.errors.get(planned.key) or t("air.reason.not_prepared")
+        self.asrun.record(slot_key=planned.key, slot_id=planned.slot.id,
+                          slot_name=planned.slot.label, scheduled=planned.start,
+                          outcome=Outcome.FAILED, now=self.clock.now(), reason=reason)
+        self.notify(t("air.failed", slot=planned.slot.label, reason=reason))
+        return AirReport(planned.key, Outcome.FAILED, reason)
+
+    def _play(self, planned: PlannedSlot, prepared: PreparedProgram) -> AirReport:
+        key, slot = planned.key, planned.slot
+        now = self.clock.now()
+        start_at = max(planned.start, now)
+        row = self.asrun.begin(slot_key=key, slot_id=slot.id, slot_name=slot.label,
+                               scheduled=planned.start, now=now, program_hash=prepared.digest,
+                               items=prepared.items, sink=self.player.description,
+                               program=str(prepared.wav))
+        cancel = Cancel()
+        self._set_on_air(slot=OnAir(slot.label, start_at, cancel))
+        if self._pending_emergencies() or self.closing:  # came in while this was set up
+            cancel.request(ending=Ending.EMERGENCY if not self.closing else Ending.STOPPED)
+        self.notify(t("air.on_air", slot=slot.label, duration=_mmss(prepared.duration_ms),
+                      when=f"{start_at:%H:%M:%S}"))
+        try:
+            result = self._run_player(prepared.wav, start_at, slot.id, cancel,
+                                      lambda started: self.asrun.mark_started(
+                                          row, started, planned.start))
+        finally:
+            self._set_on_air(slot=None)
+        if result.preempted and (self._pending_emergencies() or self.closing):
+            # Never reached the air: it airs after the emergency, or (station stopping) at
+            # the next start if that is within the grace period.
+            self.asrun.discard(row)
+            return AirReport(key, PREEMPTED)
+        outcome, reason, ending = _judge(result, cancel, planned.start)
+        if prepared.warnings:  # aired what was ready; say what was missing
+            reason = "; ".join(filter(None, [reason, *prepared.warnings]))
+        archive = self._archive_result(result, prepared, planned.start, slot.id)
+        self.asrun.finish(row, outcome=outcome, started=result.started, ended=result.ended,
+                          scheduled=planned.start, reason=reason, archive=archive,
+                          ending=ending)
+        self._after(planned, prepared, result, outcome, reason, archive)
+        return AirReport(key, outcome, reason, result.started, archive)
+
+    def _run_player(self, wav: Path, start_at: dt.datetime, name: str, cancel: Cancel,
+                    on_started: Callable[[dt.datetime], None]) -> PlayResult:
+        try:
+            return self.player.play(wav, start_at, name=name, cancel=cancel,
+                                    on_started=on_started)
+        except Exception as exc:  # noqa: BLE001 - an audio error never kills the station
+            log.exception("player crashed")
+            return PlayResult(Outcome.FAILED, None, self.clock.now(),
+                              t("air.reason.player_error", error=exc), Ending.DEVICE_LOST, 0.0)
+
+    def _after(self, planned: PlannedSlot, prepared: PreparedProgram, result: PlayResult,
+               outcome: Outcome, reason: str, archive: str) -> None:
+        """Count the bulletins of a program that aired; tell the operator."""
+        label = planned.slot.label
+        if outcome in (Outcome.AIRED, Outcome.LATE) and result.started is not None:
+            if self.on_aired is not None:
+                try:
+                    self.on_aired(prepared, planned.key, result.started)
+                except Exception:  # noqa: BLE001 - listeners never crash the sender
+                    log.exception("recording the bulletins of %s failed", planned.key)
+            offset = (result.started - planned.start).total_seconds() * 1000
+            self.notify(t("air.done", slot=label,
+                          started=f"{result.started:%H:%M:%S.%f}"[:-3],
+                          offset_ms=f"{offset:.0f}", archive=archive))
+        elif outcome == Outcome.INTERRUPTED:
+            self.notify(t("air.interrupted", slot=label, reason=reason))
+        else:
+            self.notify(t("air.failed", slot=label, reason=reason))
+
+    # --- emergency --------------------------------------------------------------------------
+    def emergency(self, prepared: PreparedProgram, reason: str = "") -> AirReport:
         """Fade out whatever is on air and air ``prepared`` right after; logged as emergency.
 
         The emergency does not wait for the interrupted airing to wind down: its player starts
@@ -152,176 +319,121 @@ class Playout:
         the two for that instant; an exclusive device is retried by the player).
         """
         if self.closing:
-            return AirReport(prepared.key, "preempted", "station stopping")
+            return AirReport(prepared.key, PREEMPTED, t("air.reason.station_stopping"))
         with self._emergency_lock:
-            self._emergencies += 1
+            with self._lock:
+                self._state.emergencies += 1
+                current = self._state.slot
             try:
-                self._interrupt_reason = reason
-                cancel = self._cancel
-                busy = cancel is not None
-                if busy:
-                    cancel.request()
-                # after the fade has left the output (stop request poll ~50 ms + output latency ~100 ms)
-                return self._air_emergency(prepared, after_s=FADE_S + 0.2 if busy else 0.0)
+                if current is not None:
+                    current.cancel.request(ending=Ending.EMERGENCY,
+                                           reason=reason or t("air.reason.emergency"))
+                # after the fade has left the output (stop poll ~50 ms + output latency ~100 ms)
+                after_s = FADE_S + 0.2 if current is not None else 0.0
+                return self._air_emergency(prepared, after_s)
             finally:
-                self._emergencies -= 1
+                with self._lock:
+                    self._state.emergencies -= 1
 
     def _air_emergency(self, prepared: PreparedProgram, after_s: float) -> AirReport:
         now = self.clock.now()
         start_at = now + dt.timedelta(seconds=after_s)
         row = self.asrun.begin(slot_key=prepared.key, slot_id="emergency", slot_name="KHẨN CẤP",
                                scheduled=now, now=now, program_hash=prepared.digest,
-                               items=prepared.items, sink=self.player.description)
-        self._em_since, self._em_cancel = start_at, Cancel()
+                               items=prepared.items, sink=self.player.description,
+                               program=str(prepared.wav))
+        cancel = Cancel()
+        self._set_on_air(emergency=OnAir(EMERGENCY_LABEL, start_at, cancel))
         try:
-            result = self.player.play(prepared.wav, start_at, name="emergency",
-                                      cancel=self._em_cancel)
-        except Exception as exc:  # noqa: BLE001 - an audio error never kills the station
-            log.exception("player crashed")
-            result = PlayResult("failed", None, self.clock.now(), f"player error: {exc}")
+            result = self._run_player(prepared.wav, start_at, "emergency", cancel,
+                                      lambda started: self.asrun.mark_started(row, started, now))
         finally:
-            self._em_since = self._em_cancel = None
-        outcome = "emergency" if result.outcome == "aired" else result.outcome
-        archive = result.sink if self.player_archives else self._archive(
-            prepared, now, "emergency")
+            self._set_on_air(emergency=None)
+        outcome, reason, ending = _judge(result, cancel, None)
+        if outcome == Outcome.AIRED:
+            outcome = Outcome.EMERGENCY
+        archive = self._archive_result(result, prepared, now, "emergency")
         self.asrun.finish(row, outcome=outcome, started=result.started, ended=result.ended,
-                          scheduled=now, reason=result.reason, archive=archive)
-        return AirReport(prepared.key, outcome, result.reason, result.started, archive)
+                          scheduled=now, reason=reason, archive=archive, ending=ending)
+        return AirReport(prepared.key, outcome, reason, result.started, archive)
 
-    @property
-    def on_air_label(self) -> str | None:
-        """What is on air (or about to start) now, for status and skip."""
-        return EMERGENCY_LABEL if self._em_since is not None else self._slot_label
-
-    @property
-    def on_air_since(self) -> dt.datetime | None:
-        return self._em_since if self._em_since is not None else self._slot_since
-
-    def _air(self, planned: PlannedSlot) -> AirReport:
-        key, slot = planned.key, planned.slot
-        if self.closing:
-            return AirReport(key, "preempted", "station stopping")
-        if self.asrun.has_final(key):
-            log.info("%s already has an as-run entry: not airing it twice", key)
-            return AirReport(key, "skipped", "already aired or logged")
-        now = self.clock.now()
-        if now - planned.start > self.grace:
-            return self._missed(planned, f"station was not running at {planned.start:%H:%M:%S}"
-                                f" (late by {(now - planned.start).total_seconds():.0f} s,"
-                                f" grace {self.grace.total_seconds():.0f} s)")
-        prepared = self.prepare(planned)
-        if prepared is None:
-            reason = self._errors.get(key, "program could not be prepared")
-            self.asrun.record(slot_key=key, slot_id=slot.id, slot_name=slot.label,
-                              scheduled=planned.start, outcome="failed", now=self.clock.now(),
-                              reason=reason)
-            self.notify(t("air.failed", slot=slot.label, reason=reason))
-            return AirReport(key, "failed", reason)
-        if self.still_valid is not None and not self.still_valid(prepared, self.clock.now()):
-            log.warning("%s: a bulletin was withdrawn, changed or aired enough since pre-roll:"
-                        " building the program again", key)
-            self.invalidate(key)
-            prepared = self.prepare(planned)
-            if prepared is None:
-                reason = self._errors.get(key, "program could not be prepared")
-                self.asrun.record(slot_key=key, slot_id=slot.id, slot_name=slot.label,
-                                  scheduled=planned.start, outcome="failed",
-                                  now=self.clock.now(), reason=reason)
-                return AirReport(key, "failed", reason)
-        if self.closing:
-            return AirReport(key, "preempted", "station stopping")
-        now = self.clock.now()
-        if now - planned.start > self.grace:
-            return self._missed(planned, "program was not ready within the grace period")
-        start_at = max(planned.start, now)
-        row = self.asrun.begin(slot_key=key, slot_id=slot.id, slot_name=slot.label,
-                               scheduled=planned.start, now=now, program_hash=prepared.digest,
-                               items=prepared.items, sink=self.player.description)
-        self._interrupt_reason = ""
-        self._cancel = Cancel()
-        if self._emergencies or self.closing:  # came in while this was being set up
-            self._cancel.request()
-        self._slot_since, self._slot_label = start_at, slot.label
-        self.notify(t("air.on_air", slot=slot.label, duration=_mmss(prepared.duration_ms),
-                      when=f"{start_at:%H:%M:%S}"))
-        try:
-            result = self.player.play(prepared.wav, start_at, name=slot.id, cancel=self._cancel)
-        except Exception as exc:  # noqa: BLE001 - an audio error never kills the station
-            log.exception("player crashed")
-            result = PlayResult("failed", None, self.clock.now(), f"player error: {exc}")
-        finally:
-            self._slot_since = self._slot_label = None
-            self._cancel = None
-        if result.started is None and result.reason == PREEMPTED and (self._emergencies
-                                                                      or self.closing):
-            # Never reached the air: it airs after the emergency, or (station stopping) at
-            # the next start if that is within the grace period.
-            self.asrun.discard(row)
-            return AirReport(key, "preempted")
-        outcome, reason = result.outcome, result.reason
-        if outcome == "interrupted" and self._interrupt_reason:
-            reason = self._interrupt_reason  # e.g. skipped by the operator before it began
-        if outcome == "aired" and result.started is not None:
-            late_s = (result.started - planned.start).total_seconds()
-            if late_s > ON_TIME_S:
-                outcome, reason = "late", f"started {late_s:.1f} s late"
-        if prepared.warnings:  # aired what was ready; say what was missing
-            reason = "; ".join(filter(None, [reason, *prepared.warnings]))
-        archive = result.sink if self.player_archives else self._archive(
-            prepared, planned.start, planned.slot.id)
-        self.asrun.finish(row, outcome=outcome, started=result.started, ended=result.ended,
-                          scheduled=planned.start, reason=reason, archive=archive)
-        if outcome in ("aired", "late") and self.on_aired is not None and result.started:
-            try:
-                self.on_aired(prepared, key, result.started)
-            except Exception:  # noqa: BLE001 - listeners never crash the sender
-                log.exception("recording the bulletins of %s failed", key)
-        if outcome in ("aired", "late"):
-            offset = (result.started - planned.start).total_seconds() * 1000 if result.started else 0
-            self.notify(t("air.done", slot=slot.label,
-                          started=f"{result.started:%H:%M:%S.%f}"[:-3] if result.started else "-",
-                          offset_ms=f"{offset:.0f}", archive=archive))
-        elif outcome == "interrupted":
-            self.notify(t("air.interrupted", slot=slot.label, reason=reason))
-        else:
-            self.notify(t("air.failed", slot=slot.label, reason=reason))
-        return AirReport(key, outcome, reason, result.started, archive)
-
+    # --- proof ------------------------------------------------------------------------------
     def _missed(self, planned: PlannedSlot, reason: str) -> AirReport:
         self.asrun.record(slot_key=planned.key, slot_id=planned.slot.id,
                           slot_name=planned.slot.label, scheduled=planned.start,
-                          outcome="missed", now=self.clock.now(), reason=reason)
+                          outcome=Outcome.MISSED, now=self.clock.now(), reason=reason)
         self.notify(t("air.missed", slot=planned.slot.label,
                       scheduled=f"{planned.start:%H:%M:%S}", reason=reason))
-        return AirReport(planned.key, "missed", reason)
+        return AirReport(planned.key, Outcome.MISSED, reason)
 
-    def _archive(self, prepared: PreparedProgram, when: dt.datetime, name: str) -> str:
+    def _archive_result(self, result: PlayResult, prepared: PreparedProgram,
+                        when: dt.datetime, name: str) -> str:
+        """The archive of exactly what went out: the player's own copy, or a copy of the
+        program cut where the airing ended; none when nothing aired."""
+        if result.archive:
+            return result.archive
+        if result.started is None or result.played_s == 0.0:
+            return ""  # nothing went out
+        try:
+            _, rate = frames_of(prepared.wav)
+        except ProgramError as exc:
+            log.error("archiving %s failed: %s", name, exc)
+            return ""
+        return self.archive(prepared.wav, when, name, result.cut(rate))
+
+    def archive(self, wav: Path, when: dt.datetime, name: str, cut: Cut | None) -> str:
         """A compact copy of what aired under var/archive/YYYY-MM-DD/ (streamed, never the
         whole program in memory); days past the retention setting are pruned."""
         try:
-            return str(archive_program(prepared.wav, self.archive_dir, self.archive_format,
-                                       self.archive_days, when, name=name).path)
+            return str(archive_program(wav, self.archive_dir, self.archive_format,
+                                       self.archive_days, when, name=name, cut=cut).path)
         except ProgramError as exc:
             log.error("archiving %s failed: %s", name, exc)
             return ""
 
-    def skip(self, reason: str) -> str | None:
-        """The operator's skip: fade out what is audible now (never a slot still waiting for
-        its start time); returns its label, or None when nothing is on air."""
-        since = self.on_air_since
-        if since is None or since > self.clock.now():
-            return None
-        label = self.on_air_label
-        self.stop_current(reason)
-        return label
+    def settle_crashed(self, last_on_air: dt.datetime | None) -> list[AsRunRow]:
+        """At start, before anything airs: settle the airings the last run left on air
+        (killed, power cut). Each keeps its start, ends at ``last_on_air`` (the last
+        heartbeat) and gets an archive cut from its program file to the time it was on air."""
+        def archive(row: AsRunRow, seconds: float) -> tuple[str, float]:
+            wav = Path(row.program) if row.program else None
+            if wav is None or not verify_wav(wav):
+                log.warning("%s: %s", row.slot_key, t("air.reason.no_program_file",
+                                                    path=row.program or "-"))
+                return "", seconds
+            frames, rate = frames_of(wav)
+            seconds = min(seconds, frames / rate)
+            if seconds <= 0:
+                return "", 0.0  # killed at its first sample: nothing to keep
+            return self.archive(wav, dt.datetime.fromisoformat(row.scheduled), row.slot_id,
+                                Cut.seconds(seconds, 0.0, rate)), seconds
 
-    def stop_current(self, reason: str = "", *, soft: bool = False) -> None:
+        settled = self.asrun.settle_crashed(last_on_air, archive)
+        for row in settled:
+            log.warning("%s: %s", row.slot_key, row.reason)
+        return settled
+
+    # --- operator ---------------------------------------------------------------------------
+    def skip(self, reason: str = "") -> str | None:
+        """The operator's skip: fade out what is audible now (never a slot still waiting for
+        its start time); returns its label, or None when nothing is on air. Logged as
+        interrupted with ending ``skipped`` (not alerted)."""
+        with self._lock:
+            current = self._state.emergency or self._state.slot
+        if current is None or current.since > self.clock.now():
+            return None
+        self.stop_current(reason or t("air.reason.skipped"), ending=Ending.SKIPPED)
+        return current.label
+
+    def stop_current(self, reason: str = "", *, soft: bool = False,
+                     ending: Ending = Ending.STOPPED) -> None:
         """End what is on air, logged interrupted with ``reason``: fade out now, or with
         ``soft`` at the next pause in the speech (never mid-word)."""
-        self._interrupt_reason = reason
-        for cancel in (self._em_cancel, self._cancel):
-            if cancel is not None:
-                cancel.request(soft=soft)
+        with self._lock:
+            airings = [a for a in (self._state.emergency, self._state.slot) if a is not None]
+        for airing in airings:
+            airing.cancel.request(soft=soft, ending=ending,
+                                  reason=reason or t("air.reason.station_stopped"))
 
     def wait_idle(self, timeout: float) -> bool:
         """Wait until nothing is on air (an airing in progress has ended); True if so."""
@@ -329,11 +441,31 @@ class Playout:
         if not self._air_lock.acquire(timeout=max(0.0, timeout)):
             return False
         self._air_lock.release()
-        while self._emergencies or self._em_since is not None:  # emergencies take no air lock
+        while True:  # emergencies take no air lock
+            with self._lock:
+                busy = self._state.emergencies or self._state.emergency is not None
+            if not busy:
+                return True
             if self.clock.monotonic() >= deadline:
                 return False
             self.clock.sleep(0.05)
-        return True
+
+
+def _judge(result: PlayResult, cancel: Cancel, scheduled: dt.datetime | None
+           ) -> tuple[Outcome, str, Ending]:
+    """The logged outcome, reason and ending of one airing: a stop says why it was asked
+    (skip, emergency, station stop); a start more than ON_TIME_S after ``scheduled`` is late."""
+    outcome, reason, ending = result.outcome, result.reason, result.ending
+    if ending in (Ending.STOPPED, Ending.PREEMPTED) and cancel.is_set():
+        ending = cancel.ending if result.started is not None else ending
+        reason = cancel.reason or reason
+    if outcome == Outcome.AIRED and result.started is not None and scheduled is not None:
+        late_s = (result.started - scheduled).total_seconds()
+        if late_s > ON_TIME_S:
+            outcome, reason = Outcome.LATE, t("air.reason.late", seconds=f"{late_s:.1f}")
+    if outcome == Outcome.AIRED:
+        ending = Ending.COMPLETED
+    return outcome, reason, ending
 
 
 def _mmss(ms: int) -> str:

@@ -5,8 +5,8 @@ success when it dies, so the station never plays in its own process: it starts
 ``python -m broadcaster.air.soundcard play ...``, reads JSON events from its stdout, and kills
 it when progress stalls. A fresh process also sees devices that appeared after start-up.
 
-Events (one JSON object per line): ready, started (first-sample epoch time), progress
-(frames played), done, stopped, error.
+Events (one JSON object per line): ready (with the output rate), started (first-sample epoch
+time), progress (frames played), done, stopped (frames played, faded or not), error.
 """
 
 from __future__ import annotations
@@ -19,6 +19,7 @@ import signal
 import sys
 import threading
 import time
+from dataclasses import dataclass
 from typing import Any
 
 import numpy as np
@@ -151,13 +152,164 @@ class _Feeder:
         return np.concatenate(parts) if parts else np.zeros(0, np.float32)
 
 
+@dataclass
+class _State:
+    """The audio callback's state (one airing): shared with the main loop of the child."""
+
+    fade_left: int
+    started: bool = False
+    first_st: float = 0.0  # stream time of the first sample
+    played: int = 0  # frames handed to the output (a fade included)
+    done: bool = False
+    underruns: int = 0
+    stopping: bool = False  # fading out
+    soft_left: int | None = None  # a soft stop: frames left to find a pause in
+    tail: int | None = None  # frames of silence still to send before stopping
+
+
+class _Airing:
+    """One airing in this child: the audio callback, the stop requests it obeys and the
+    events it reports."""
+
+    def __init__(self, sd: Any, feeder: _Feeder, out_rate: int) -> None:
+        self.sd = sd
+        self.feeder = feeder
+        self.rate = out_rate
+        self.state = _State(fade_left=int(FADE_S * out_rate))
+        self.finished = threading.Event()
+        self.stream: Any = None
+        self.target_st = 0.0  # stream time of the first sample
+        self.offset = 0.0  # wall time - stream time
+
+    def fade(self, *_: Any) -> None:
+        """Hard stop: fade out now (SIGTERM, "fade" on stdin)."""
+        self.state.stopping = True
+
+    def soft(self, *_: Any) -> None:
+        """Soft stop: end at the next pause in the speech (SIGINT, "soft" on stdin)."""
+        if self.state.soft_left is None:
+            self.state.soft_left = int(SOFT_MAX_S * self.rate)
+
+    def commands(self) -> None:
+        """The station's requests on stdin ("soft", "fade"): the same on Linux and Windows."""
+        for line in sys.stdin:
+            word = line.strip()
+            if word == "fade":
+                self.fade()
+            elif word == "soft":
+                self.soft()
+
+    def callback(self, outdata: np.ndarray, frames: int, time_info: Any, status: Any) -> None:
+        outdata.fill(0)
+        st = self.state
+        if st.done:
+            self._drain(frames)
+            return
+        k = 0
+        if not st.started:
+            k = self._first_sample(frames, time_info)
+            if k < 0:
+                return
+        data = self._shape(self.feeder.take(frames - k))
+        if data is None:
+            return
+        n = len(data)
+        outdata[k:k + n, :] = data[:, None]
+        st.played += n
+        if n < frames - k:
+            if self.feeder.eof and not self.feeder.blocks:
+                st.done = True
+            else:
+                st.underruns += 1
+
+    def _drain(self, frames: int) -> None:
+        # PortAudio drops what is still buffered when the callback stops (ALSA), which would
+        # cut the last chime's (or the fade's) tail: stop only after silence that covers the
+        # output latency has gone out.
+        st = self.state
+        if st.tail is None:
+            st.tail = int((self.stream.latency + DRAIN_S) * self.rate)
+        st.tail -= frames
+        if st.tail <= 0:
+            raise self.sd.CallbackStop
+
+    def _first_sample(self, frames: int, time_info: Any) -> int:
+        """Where the first sample falls in this buffer; -1: not in this one (or never)."""
+        st = self.state
+        if st.stopping or st.soft_left is not None:
+            st.done = True  # stopped before its first sample: nothing airs
+            return -1
+        dac = time_info.outputBufferDacTime or self.stream.time + self.stream.latency
+        k = int(round((self.target_st - dac) * self.rate))
+        if k >= frames:
+            return -1  # the first sample belongs to a later buffer
+        k = max(k, 0)
+        st.started = True
+        st.first_st = dac + k / self.rate
+        return k
+
+    def _shape(self, data: np.ndarray) -> np.ndarray | None:
+        """A soft stop ends in the first pause (None: nothing more goes out) or fades after
+        SOFT_MAX_S; a fade is one continuous ramp across callbacks."""
+        st = self.state
+        n = len(data)
+        if st.soft_left is not None and not st.stopping:
+            quiet = n == 0 or float(np.sqrt(np.mean(data * data))) < PAUSE_RMS
+            st.soft_left -= n
+            if quiet:
+                st.done = True
+                return None
+            if st.soft_left <= 0:
+                st.stopping = True
+        if st.stopping:
+            left = st.fade_left  # gain = frames left / fade length
+            ramp = (left - np.arange(n, dtype=np.float32)) / np.float32(FADE_S * self.rate)
+            data = data * np.clip(ramp, 0, 1)
+            st.fade_left = max(0, left - n)
+            if st.fade_left == 0:
+                st.done = True
+        return data
+
+    def run(self, start_epoch: float) -> int:
+        """Start the stream, report until it finishes; the exit code."""
+        st, stream = self.state, self.stream
+        # Map the stream's own clock to wall time once, bracketing the read to halve the error.
+        t0 = time.time()
+        now_st = stream.time
+        t1 = time.time()
+        self.offset = (t0 + t1) / 2 - now_st
+        self.target_st = start_epoch - self.offset
+        stream.start()
+        announced = False
+        while not self.finished.wait(0.1):
+            if st.started and not announced:
+                emit("started", first_sample_epoch=st.first_st + self.offset)
+                announced = True
+            emit("progress", frames=st.played, underruns=st.underruns,
+                 active=bool(stream.active))
+            if not stream.active and not self.finished.is_set():
+                break
+        if st.started and not announced:
+            emit("started", first_sample_epoch=st.first_st + self.offset)
+        stream.close()
+        if st.stopping or st.soft_left is not None:
+            # what went out: the frames played, the last FADE_S of them faded on a hard stop
+            emit("stopped", frames=st.played, faded=bool(st.stopping))
+            return 0
+        if st.played < self.feeder.total_out - self.rate * 0.05:
+            emit("error", message=f"stream ended early after {st.played} frames",
+                 early_frames=st.played)
+            return 3
+        emit("done", frames=st.played, underruns=st.underruns)
+        return 0
+
+
 def play(path: str, start_epoch: float, device: str | int | None, channels: int,
          volume: float, rate: int | None) -> int:
     sd = _import_sd()
     idx = resolve_device(sd, device)
     info = sd.query_devices(idx)
-    file_rate = sf.info(path).samplerate
-    out_rate = rate or file_rate
+    out_rate = rate or sf.info(path).samplerate
     try:
         sd.check_output_settings(device=idx, channels=channels, samplerate=out_rate,
                                  dtype="float32")
@@ -166,118 +318,16 @@ def play(path: str, start_epoch: float, device: str | int | None, channels: int,
     channels = min(channels, int(info["max_output_channels"]))
     feeder = _Feeder(path, out_rate, volume)
     feeder.prefill()
-
-    state = {"started": False, "first_st": None, "played": 0, "done": False,
-             "underruns": 0, "stopping": False, "fade_left": int(FADE_S * out_rate),
-             "soft_left": None, "tail": None}
-    finished = threading.Event()
-    clock: dict[str, float] = {"offset": 0.0}
-
-    def callback(outdata: np.ndarray, frames: int, time_info: Any, status: Any) -> None:
-        outdata.fill(0)
-        if state["done"]:
-            # PortAudio drops what is still buffered when the callback stops (ALSA), which
-            # would cut the last chime's (or the fade's) tail: stop only after silence that
-            # covers the output latency has gone out.
-            if state["tail"] is None:
-                state["tail"] = int((stream.latency + DRAIN_S) * out_rate)
-            state["tail"] -= frames
-            if state["tail"] <= 0:
-                raise sd.CallbackStop
-            return
-        k = 0
-        if not state["started"]:
-            if state["stopping"] or state["soft_left"] is not None:
-                state["done"] = True  # stopped before its first sample: nothing airs
-                return
-            dac = time_info.outputBufferDacTime or stream.time + stream.latency
-            k = int(round((target_st - dac) * out_rate))
-            if k >= frames:
-                return  # the first sample belongs to a later buffer
-            k = max(k, 0)
-            state["started"] = True
-            state["first_st"] = dac + k / out_rate
-        data = feeder.take(frames - k)
-        n = len(data)
-        if state["soft_left"] is not None and not state["stopping"]:
-            # soft stop: end in the first pause (quiet block), or fade after SOFT_MAX_S
-            quiet = n == 0 or float(np.sqrt(np.mean(data * data))) < PAUSE_RMS
-            state["soft_left"] -= n
-            if quiet:
-                state["done"] = True
-                return
-            if state["soft_left"] <= 0:
-                state["stopping"] = True
-        if state["stopping"]:
-            # one continuous ramp across callbacks: gain = frames left / fade length
-            left = state["fade_left"]
-            ramp = (left - np.arange(n, dtype=np.float32)) / np.float32(FADE_S * out_rate)
-            data = data * np.clip(ramp, 0, 1)
-            state["fade_left"] = max(0, left - n)
-            if state["fade_left"] == 0:
-                state["done"] = True
-        outdata[k:k + n, :] = data[:, None]
-        state["played"] += n
-        if n < frames - k:
-            if feeder.eof and not feeder.blocks:
-                state["done"] = True
-            else:
-                state["underruns"] += 1
-
-    def on_finished() -> None:
-        finished.set()
-
-    def on_term(signum: int, frame: Any) -> None:
-        state["stopping"] = True
-
-    def on_soft(signum: int, frame: Any) -> None:
-        if state["soft_left"] is None:
-            state["soft_left"] = int(SOFT_MAX_S * out_rate)
-
-    def commands() -> None:
-        """The station's requests on stdin ("soft", "fade"): the same on Linux and Windows."""
-        for line in sys.stdin:
-            word = line.strip()
-            if word == "fade":
-                on_term(0, None)
-            elif word == "soft":
-                on_soft(0, None)
-
-    signal.signal(signal.SIGTERM, on_term)
-    signal.signal(signal.SIGINT, on_soft)  # Ctrl-C in the station's terminal: finish the word
-    threading.Thread(target=commands, name="commands", daemon=True).start()
-    stream = sd.OutputStream(device=idx, samplerate=out_rate, channels=channels,
-                             dtype="float32", callback=callback, finished_callback=on_finished,
-                             latency=LATENCY_S)
-    # Map the stream's own clock to wall time once, bracketing the read to halve the error.
-    t0 = time.time()
-    st = stream.time
-    t1 = time.time()
-    clock["offset"] = (t0 + t1) / 2 - st
-    target_st = start_epoch - clock["offset"]
+    airing = _Airing(sd, feeder, out_rate)
+    signal.signal(signal.SIGTERM, airing.fade)
+    signal.signal(signal.SIGINT, airing.soft)  # Ctrl-C in the station's terminal: finish the word
+    threading.Thread(target=airing.commands, name="commands", daemon=True).start()
+    airing.stream = sd.OutputStream(device=idx, samplerate=out_rate, channels=channels,
+                                    dtype="float32", callback=airing.callback,
+                                    finished_callback=airing.finished.set, latency=LATENCY_S)
     emit("ready", device=info["name"], index=idx, rate=out_rate, channels=channels,
-         latency=stream.latency, frames=feeder.total_out)
-    stream.start()
-    announced = False
-    while not finished.wait(0.1):
-        if state["started"] and not announced and state["first_st"] is not None:
-            emit("started", first_sample_epoch=state["first_st"] + clock["offset"])
-            announced = True
-        emit("progress", frames=state["played"], underruns=state["underruns"],
-             active=bool(stream.active))
-        if not stream.active and not finished.is_set():
-            break
-    if state["started"] and not announced:
-        emit("started", first_sample_epoch=state["first_st"] + clock["offset"])
-    stream.close()
-    if state["stopping"] or state["soft_left"] is not None:
-        emit("stopped", frames=state["played"])
-        return 0
-    if state["played"] < feeder.total_out - out_rate * 0.05:
-        emit("error", message=f"stream ended early after {state['played']} frames")
-        return 3
-    emit("done", frames=state["played"], underruns=state["underruns"])
-    return 0
+         latency=airing.stream.latency, frames=feeder.total_out)
+    return airing.run(start_epoch)
 
 
 def main(argv: list[str] | None = None) -> int:

@@ -1,11 +1,14 @@
-"""Heartbeat: ``var/run/heartbeat.json`` rewritten while the station runs, and systemd's
-watchdog kept alive (``sd_notify``) only while every registered component is healthy.
+"""Heartbeat: ``var/run/heartbeat.json`` rewritten while the station runs (``state: running``;
+``stopped`` after a stop), and systemd's watchdog kept alive (``sd_notify``) only while every
+registered component is healthy. After a crash its ``time`` is the last moment the station
+was known alive: the restart settles an airing it left on air to that moment.
 
 ``sd_notify`` writes the datagram to ``$NOTIFY_SOCKET`` itself (no dependency).
 """
 
 from __future__ import annotations
 
+import datetime as dt
 import json
 import logging
 import os
@@ -16,6 +19,7 @@ from pathlib import Path
 from typing import Any
 
 from broadcaster.clock import Clock
+from broadcaster.durable import write_json
 
 log = logging.getLogger(__name__)
 
@@ -53,17 +57,19 @@ def watchdog_seconds(env: Mapping[str, str] | None = None) -> float | None:
         return None
 
 
-def write_json_atomic(path: Path, data: Any) -> None:
-    path.parent.mkdir(parents=True, exist_ok=True)
-    tmp = path.with_name(f".{path.name}.{os.getpid()}.tmp")
-    tmp.write_text(json.dumps(data, ensure_ascii=False, indent=1), encoding="utf-8")
-    os.replace(tmp, path)
-
-
 def read_heartbeat(path: Path) -> dict[str, Any] | None:
     try:
         return json.loads(path.read_text(encoding="utf-8"))
     except (OSError, ValueError):
+        return None
+
+
+def last_beat(path: Path) -> dt.datetime | None:
+    """When the heartbeat file was last written (by a running or a crashed station)."""
+    beat = read_heartbeat(path)
+    try:
+        return dt.datetime.fromisoformat(str(beat["time"])) if beat else None
+    except (KeyError, ValueError):
         return None
 
 
@@ -98,12 +104,9 @@ class Heartbeat:
                 ok, detail = False, f"{type(exc).__name__}: {exc}"
             checks[name] = {"ok": ok, "detail": detail}
             healthy = healthy and ok
-        data = {"pid": os.getpid(), "time": self.clock.now().isoformat(),
+        data = {"pid": os.getpid(), "state": "running", "time": self.clock.now().isoformat(),
                 "started": self.started.isoformat(), "healthy": healthy, "checks": checks}
-        try:
-            write_json_atomic(self.path, data)
-        except OSError as exc:  # disk full: keep beating to systemd, say so in the log
-            log.error("cannot write %s: %s", self.path, exc)
+        self._write(data)
         if healthy:
             sd_notify("WATCHDOG=1", self.env)
         else:
@@ -111,6 +114,12 @@ class Heartbeat:
         self.beats += 1
         self.last = data
         return data
+
+    def _write(self, data: dict[str, Any]) -> None:
+        try:
+            write_json(self.path, data)
+        except OSError as exc:  # disk full: keep beating to systemd, say so in the log
+            log.error("cannot write %s: %s", self.path, exc)
 
     def start(self) -> None:
         self.beat()
@@ -131,3 +140,8 @@ class Heartbeat:
         self._stop.set()
         if self._thread is not None:
             self._thread.join(5)
+            self._thread = None
+            # the file says the station stopped (not a stale "running" a reader must age out)
+            self._write({**self.last, "pid": os.getpid(), "state": "stopped",
+                         "time": self.clock.now().isoformat(), "healthy": False,
+                         "stopped": self.clock.now().isoformat()})

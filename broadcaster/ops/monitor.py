@@ -17,13 +17,15 @@ from broadcaster.air.schedule import Schedule
 from broadcaster.clock import Clock
 from broadcaster.config import Station
 from broadcaster.inbox.store import BulletinStore
-from broadcaster.messages import t
+from broadcaster.messages import label, t
+from broadcaster.models import Ending, Outcome
 from broadcaster.ops.alerts import Alerter
 from broadcaster.ops.upcoming import next_airing
 
 log = logging.getLogger(__name__)
 
-BAD_OUTCOMES = ("missed", "failed", "interrupted")
+BAD_OUTCOMES = (Outcome.MISSED, Outcome.FAILED, Outcome.INTERRUPTED)
+OPERATOR_ENDINGS = (Ending.SKIPPED, Ending.STOPPED)  # the operator's own doing: logged only
 ONLINE_ENGINES = ("gtts", "edge")
 _DEVICE_WORDS = ("device", "portaudio", "sound server", "thiết bị", "stalled", "no output")
 
@@ -57,9 +59,9 @@ class Monitor:
             return []
         db = sqlite3.connect(f"file:{self.asrun_path}?mode=ro", uri=True, timeout=5)
         try:
-            return db.execute("SELECT id, slot_key, slot_name, scheduled, outcome, reason FROM"
-                              " airings WHERE id > ? AND outcome != 'on_air' ORDER BY id",
-                              (last,)).fetchall()
+            return db.execute("SELECT id, slot_key, slot_name, scheduled, outcome, reason,"
+                              " ending FROM airings WHERE id > ? AND outcome != ? ORDER BY id",
+                              (last, Outcome.ON_AIR)).fetchall()
         except sqlite3.Error as exc:
             log.warning("monitor: cannot read the as-run log: %s", exc)
             return []
@@ -71,20 +73,28 @@ class Monitor:
         return max((r[0] for r in rows), default=0)
 
     def check_slots(self) -> int:
+        """Alert on every new missed, failed or interrupted airing, except an operator's own
+        skip or stop (logged only); a lost device also raises the device alert."""
         n = 0
-        for rid, key, name, scheduled, outcome, reason in self._rows_after(self._last_row):
+        for rid, key, name, scheduled, outcome, reason, ending in self._rows_after(
+                self._last_row):
             self._last_row = max(self._last_row, rid)
             if outcome not in BAD_OUTCOMES:
                 continue
             if self.quiet_before is not None and dt.datetime.fromisoformat(scheduled) < self.quiet_before:
                 continue
+            if ending in OPERATOR_ENDINGS:
+                log.info("%s %s by the operator: %s (not alerted)", key, ending, reason)
+                continue
             text = (reason or "").lower()
-            if any(w in text for w in _DEVICE_WORDS):
+            worded = ending in ("", Ending.NOT_STARTED) and any(w in text for w in _DEVICE_WORDS)
+            if ending == Ending.DEVICE_LOST or worded:
                 self.alerter.alert("device", "output", t("alert.device", station=self.name,
                                                          detail=f"{name}: {reason}"))
             self.alerter.alert("slot", key, t("alert.slot", station=self.name, slot=name,
                                               scheduled=str(scheduled)[:16].replace("T", " "),
-                                              outcome=outcome, reason=reason or "-"))
+                                              outcome=label("outcome", outcome),
+                                              reason=reason or "-"))
             n += 1
         return n
 

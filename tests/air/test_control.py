@@ -18,6 +18,7 @@ from broadcaster.air.asrun import AsRunLog
 from broadcaster.air.control import ControlError, call
 from broadcaster.air.schedule import Slot
 from broadcaster.config import Station, load_station
+from broadcaster.messages import t
 from broadcaster.station import StationService, asrun_path
 
 
@@ -98,7 +99,8 @@ def test_skip_fades_out_and_logs_interrupted(running: StationService) -> None:
     assert slot.name in call(running.station.var_dir, "skip")["message"]
     _wait(lambda: any(r.slot_id == slot.id and r.outcome != "on_air" for r in _rows(running.station)))
     (row,) = [r for r in _rows(running.station) if r.slot_id == slot.id]
-    assert row.outcome == "interrupted" and row.reason == "skipped by operator"
+    assert row.outcome == "interrupted" and row.ending == "skipped"
+    assert row.reason == t("air.reason.skipped")  # in the station's language
 
 
 def test_emergency_interrupts_then_schedule_resumes(running: StationService) -> None:
@@ -114,7 +116,7 @@ def test_emergency_interrupts_then_schedule_resumes(running: StationService) -> 
     rows = _rows(running.station)
     (interrupted,) = [r for r in rows if r.slot_id == slot.id]
     (emergency,) = [r for r in rows if r.slot_id == "emergency"]
-    assert interrupted.outcome == "interrupted" and "emergency" in interrupted.reason
+    assert interrupted.outcome == "interrupted" and interrupted.ending == "emergency"
     assert emergency.outcome == "emergency"
     assert emergency.items == ["jingle:alert", "speech:emergency"] * 2
     assert took < 5  # (latency is measured in benchmarks/bench_playout.py)
@@ -236,7 +238,7 @@ def test_emergency_bulletin_dropped_in_the_inbox_interrupts_now(running: Station
                       for r in _rows(running.station)), timeout=60)
     rows = _rows(running.station)
     (interrupted,) = [r for r in rows if r.slot_id == slot.id]
-    assert interrupted.outcome == "interrupted" and "emergency" in interrupted.reason
+    assert interrupted.outcome == "interrupted" and interrupted.ending == "emergency"
     (record,) = [b for b in running.store.all() if b.title == "Bão khẩn cấp"]
     _wait(lambda: running.store.get(record.id).times_aired == 1, timeout=10)
     time.sleep(2.5)  # the watch loop must not air it a second time
@@ -254,7 +256,7 @@ def test_a_bulletin_withdrawn_after_pre_roll_does_not_air(running: StationServic
                                 "program": [{"bulletins": {}}]})
     running.add_one_off(slot, when)
     key = f"{when:%Y-%m-%d}/{slot.id}"
-    _wait(lambda: key in running.playout._prepared, timeout=10)  # pre-roll done
+    _wait(lambda: running.playout.is_prepared(key), timeout=10)  # pre-roll done
     (record,) = [b for b in running.store.all() if b.title == "Sẽ bị hủy"]
     running.store.withdraw(record.id, "đã hủy", now=running.clock.now())
     _wait(lambda: any(r.slot_id == slot.id and r.outcome != "on_air"

@@ -17,6 +17,7 @@ from broadcaster.air.prepare import PreparedProgram
 from broadcaster.air.schedule import PlannedSlot, Slot
 from broadcaster.clock import FakeClock
 from broadcaster.errors import ProgramError
+from broadcaster.messages import t
 
 TZ = ZoneInfo("Asia/Ho_Chi_Minh")
 START = dt.datetime(2026, 11, 30, 6, 0, tzinfo=TZ)
@@ -67,7 +68,7 @@ def test_late_start_within_grace_airs_late(tmp_path: Path, wav: Path) -> None:
     assert playout.air(_planned(START)).outcome == "late"
     (row,) = log.rows(day=START.date())
     assert row.outcome == "late" and row.offset_ms == pytest.approx(240_000)
-    assert "late" in row.reason
+    assert row.reason == t("air.reason.late", seconds="240.0")  # the station's language
 
 
 def test_beyond_grace_is_missed_with_reason(tmp_path: Path, wav: Path) -> None:
@@ -76,7 +77,8 @@ def test_beyond_grace_is_missed_with_reason(tmp_path: Path, wav: Path) -> None:
     assert playout.air(_planned(START)).outcome == "missed"
     assert player.played == []
     (row,) = log.rows(day=START.date())
-    assert row.outcome == "missed" and "not running" in row.reason
+    assert row.outcome == "missed"
+    assert row.reason == t("air.reason.not_running", at="06:00:00", late="660", grace="600")
 
 
 def test_nothing_airs_twice(tmp_path: Path, wav: Path) -> None:

@@ -19,6 +19,7 @@ from broadcaster.air.schedule import PlannedSlot, Schedule
 from broadcaster.air.scheduler import SlotScheduler
 from broadcaster.air.simulate import FakeJobScheduler
 from broadcaster.clock import FakeClock
+from broadcaster.messages import t
 
 TZ = ZoneInfo("Asia/Ho_Chi_Minh")
 WEEK = """
@@ -137,7 +138,8 @@ def test_restarts_late_and_missed_slots_are_each_logged_once(tmp_path: Path, sch
     assert rows["2026-12-02/sang"].outcome == "late"
     assert rows["2026-12-02/sang"].offset_ms == pytest.approx(240_000, abs=1000)
     assert rows["2026-12-02/chieu"].outcome == "missed"
-    assert "not running" in rows["2026-12-02/chieu"].reason
+    assert rows["2026-12-02/chieu"].reason == t("air.reason.not_running", at="17:00:00",
+                                                 late="1800", grace="600")
     assert rows["2026-12-03/sang"].outcome == "aired"
     assert rows["2026-12-03/chieu"].outcome == "aired"
     assert len(rows) == 6

@@ -126,3 +126,25 @@ def test_a_broken_inbox_never_stops_the_station(station: Station) -> None:
     finally:
         service.stop()
     assert not service.lock.is_locked
+
+
+def test_heartbeat_says_stopped_after_a_stop_and_keeps_the_last_moment_alive(
+        tmp_path: Path) -> None:
+    from broadcaster.ops.heartbeat import last_beat, read_heartbeat
+
+    clock = FakeClock(dt.datetime(2026, 12, 1, 6, 0, tzinfo=dt.UTC))
+    path = tmp_path / "run" / "heartbeat.json"
+    beat = Heartbeat(path, clock, interval=3600, env={})
+    beat.start()
+    running = read_heartbeat(path)
+    assert running is not None and running["state"] == "running"
+    assert last_beat(path) == clock.now()  # what a restart after a crash reads
+    clock.advance(30)
+    beat.stop()
+    stopped = read_heartbeat(path)
+    # before: the file went on saying "healthy" with the last beat's time after a stop
+    assert stopped is not None and stopped["state"] == "stopped" and not stopped["healthy"]
+    assert stopped["stopped"] == clock.now().isoformat()
+    assert last_beat(path) == clock.now()
+    assert last_beat(tmp_path / "missing.json") is None
+    assert not list(path.parent.glob(".*.tmp"))  # written whole (durable write), no leftovers

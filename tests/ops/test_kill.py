@@ -16,6 +16,7 @@ import time
 from pathlib import Path
 
 import pytest
+import soundfile as sf
 
 from broadcaster.air.asrun import AsRunLog
 from broadcaster.config import load_station
@@ -75,17 +76,18 @@ def test_sigkill_during_intake_and_during_air_then_restart(station_dir: Path, tm
     (root / "station.yaml").write_text(
         "speech:\n  engines: [espeak]\npolicy:\n  quiet_hours: []\n"
         "inbox:\n  stable_seconds: 0.2\n  poll_seconds: 0.5\n"
-        "playout:\n  preroll_minutes: 0.05\n  grace_minutes: 10\n", encoding="utf-8")
+        "playout:\n  preroll_minutes: 0.05\n  grace_minutes: 10\n"
+        "housekeeping:\n  heartbeat_seconds: 1\n", encoding="utf-8")
     station = load_station(root)
 
-    def plan_slots() -> dt.datetime:  # written after the first kill: no race with start-up
+    def plan_slots() -> dt.datetime:  # loaded by the running station's schedule watcher
         now = dt.datetime.now(station.tz)
-        long_at = (now + dt.timedelta(seconds=8)).replace(microsecond=0)
-        next_at = long_at + dt.timedelta(seconds=9)
+        long_at = (now + dt.timedelta(seconds=12)).replace(microsecond=0)
+        next_at = long_at + dt.timedelta(seconds=32)  # after the long slot's 30 s at most
         (root / "schedules" / f"{long_at:%Y-%m-%d}.yaml").write_text(
             "slots:\n"
-            f"  - id: dai\n    at: '{long_at:%H:%M:%S}'\n"
-            "    program: [{jingle: open}, {bulletins: {tags: [loa]}}, {silence_ms: 30000}]\n"
+            f"  - id: dai\n    at: '{long_at:%H:%M:%S}'\n    max_minutes: 0.5\n"
+            "    program: [{jingle: open}, {bulletins: {tags: [loa]}}, {silence_ms: 10000}]\n"
             f"  - id: sau\n    at: '{next_at:%H:%M:%S}'\n"
             "    program: [{jingle: open}, {bulletins: {tags: [loa]}}]\n", encoding="utf-8")
         return long_at
@@ -123,11 +125,18 @@ def test_sigkill_during_intake_and_during_air_then_restart(station_dir: Path, tm
         for name, text in on_air.items():  # bulletins the two slots select (repeat: 1)
             (root / "inbox" / name).write_text(text, encoding="utf-8")
         texts.update(on_air)
-        long_at = plan_slots()
         proc = _start(root, log)  # restart: the lock is free, intake resumes
+        # The slots are planned once their bulletins are in. Planned before the restart, the
+        # long slot's selection could settle (playout.settle_seconds before air) while the
+        # restarted station was still ingesting: on a busy machine it aired its chimes only
+        # (the flake "['jingle:open', 'silence:silence'] assert 0 == 2").
+        _wait(lambda: {s for n, s in _intake(root) if n.startswith("loa-")} == {"ingested"}
+              and len([n for n, _ in _intake(root) if n.startswith("loa-")]) == 2, 90, proc, log)
+        long_at = plan_slots()
         _wait(lambda: any(k.endswith("/dai") and o == "on_air" for k, o in _asrun(root)), 60,
               proc, log)
         _wait(lambda: dt.datetime.now(station.tz) > long_at + dt.timedelta(seconds=1.5), 30)
+        killed_at = dt.datetime.now(station.tz)
         proc.send_signal(signal.SIGKILL)  # killed mid-air
         proc.wait(10)
 
@@ -148,6 +157,18 @@ def test_sigkill_during_intake_and_during_air_then_restart(station_dir: Path, tm
     asrun.close()
     dai = [r for r in rows if r.slot_id == "dai"]
     assert len(dai) == 1 and dai[0].outcome == "interrupted", [(r.slot_key, r.outcome) for r in rows]
+    # proof of the killed airing: its real start, the last moment known on air (the last
+    # heartbeat, 1 s apart here) and an archive of exactly that much of its program
+    # (before: started None, ended = the restart time, no archive)
+    assert dai[0].ending == "killed" and dai[0].started is not None, dai[0]
+    started = dt.datetime.fromisoformat(dai[0].started)
+    ended = dt.datetime.fromisoformat(dai[0].ended or "")
+    assert abs((started - long_at).total_seconds()) < 1.0
+    assert started <= ended <= killed_at
+    assert (killed_at - ended).total_seconds() < 2.5
+    info = sf.info(dai[0].archive)
+    assert info.frames / info.samplerate == pytest.approx((ended - started).total_seconds(),
+                                                          abs=0.05)
     assert [r.outcome for r in rows if r.slot_id == "sau"] in (["aired"], ["late"])
     store = BulletinStore(store_path(station))
     bulletins = {r.source: r for r in store.all()}
