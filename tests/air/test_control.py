@@ -24,9 +24,10 @@ from broadcaster.station import StationService, asrun_path
 
 @pytest.fixture
 def running(station_dir: Path, no_sound: None) -> Iterator[StationService]:
-    # no quiet hours: the tests add slots an hour or two from whenever they run
+    # no quiet hours: the tests add slots an hour or two from whenever they run; slots a few
+    # seconds ahead settle their bulletins 2 s before air (the shortest setting), not 8
     with (station_dir / "station.yaml").open("a", encoding="utf-8") as fh:
-        fh.write("\npolicy:\n  quiet_hours: []\n")
+        fh.write("\npolicy:\n  quiet_hours: []\nplayout:\n  settle_seconds: 2\n")
     service = StationService(load_station(station_dir), notify=lambda m: None)
     service.start()
     try:
