@@ -18,10 +18,15 @@ from typing import Any
 class Database:
     """A thread-safe connection to one SQLite file with ``schema`` applied."""
 
-    def __init__(self, path: Path, schema: str) -> None:
-        path.parent.mkdir(parents=True, exist_ok=True)
+    def __init__(self, path: Path, schema: str, *, readonly: bool = False) -> None:
         self.path = path
         self._lock = threading.RLock()
+        if readonly:  # a reader in another process (the web desk): never writes, never creates
+            self._db = sqlite3.connect(f"file:{path}?mode=ro", uri=True, check_same_thread=False,
+                                       isolation_level=None, timeout=30)
+            self._db.execute("PRAGMA busy_timeout=30000")
+            return
+        path.parent.mkdir(parents=True, exist_ok=True)
         self._db = sqlite3.connect(str(path), check_same_thread=False, isolation_level=None,
                                    timeout=30)
         self._db.execute("PRAGMA busy_timeout=30000")

@@ -12,6 +12,8 @@ say() { printf '\033[1m==> %s\033[0m\n' "$*"; }
 # pulseaudio + utils + ALSA plugin: the sound server (tests play to a null sink through it).
 pkgs=(espeak-ng libportaudio2 libsndfile1 pulseaudio pulseaudio-utils libasound2-plugins
       python3 python3-venv python3-pip ca-certificates)
+# chromium: the web desk's browser tests (Playwright drives Debian's build; no download)
+if [ "$profile" = test ] || [ "$profile" = bench ]; then pkgs+=(chromium); fi
 if command -v dpkg-query >/dev/null 2>&1; then
   missing=()
   for p in "${pkgs[@]}"; do

@@ -63,8 +63,8 @@ def _iso(value: dt.datetime | None) -> str | None:
 class AsRunLog(Database):
     """The as-run log; every write is its own committed transaction."""
 
-    def __init__(self, path: Path) -> None:
-        super().__init__(path, SCHEMA)
+    def __init__(self, path: Path, *, readonly: bool = False) -> None:
+        super().__init__(path, SCHEMA, readonly=readonly)
 
     def begin(self, *, slot_key: str, slot_id: str, slot_name: str, scheduled: dt.datetime,
               now: dt.datetime, program_hash: str = "", items: Sequence[str] = (),

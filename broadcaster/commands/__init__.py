@@ -26,4 +26,6 @@ COMMANDS: list[tuple[str, str]] = [
     ("inbox_cmds", "withdraw"),
     ("ops_cmds", "doctor"),
     ("ops_cmds", "report"),
+    ("web_cmds", "web_cmd"),
+    ("web_cmds", "user"),
 ]

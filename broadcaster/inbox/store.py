@@ -242,8 +242,8 @@ class HistoryRow:
 class BulletinStore(Database):
     """Thread-safe; every write is one committed transaction. Several processes may share it."""
 
-    def __init__(self, path: Path, *, approval: str | None = None) -> None:
-        super().__init__(path, SCHEMA)
+    def __init__(self, path: Path, *, approval: str | None = None, readonly: bool = False) -> None:
+        super().__init__(path, SCHEMA, readonly=readonly)
         if approval is not None:
             self.set_approval(approval)
 
