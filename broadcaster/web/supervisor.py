@@ -78,17 +78,21 @@ class WebSupervisor:
         self._misses += 1
         if self._misses >= MISSES_BEFORE_RESTART:
             log.warning("web desk does not answer; restarting it")
-            self._restart()
+            self._restart(hung=True)
 
-    def _restart(self) -> None:
-        self._terminate()
+    def _restart(self, hung: bool = False) -> None:
+        self._terminate(hung)
         if not self._stop.is_set():
             self.restarts += 1
             self._spawn()
 
-    def _terminate(self) -> None:
+    def _terminate(self, hung: bool = False) -> None:
         proc = self.proc
         if proc is None or proc.poll() is not None:
+            return
+        if hung:  # a hung process does not act on SIGTERM: waiting would only delay the desk
+            proc.kill()
+            proc.wait(3.0)
             return
         proc.terminate()
         try:
