@@ -34,7 +34,11 @@ async def login_page(request: web.Request) -> web.StreamResponse:
         back = web.HTTPSeeOther("/login")
         _cookie(back, request, "desk_lang", wanted, 365 * 86400)
         return back
-    pre = secrets.token_urlsafe(24)
+    # one token per browser: a second login page load (another tab, the favicon's redirect)
+    # must not invalidate the form already shown
+    pre = request.cookies.get(PRE_COOKIE, "")
+    if len(pre) < 24:
+        pre = secrets.token_urlsafe(24)
     resp = render(request, "login.html", pre=pre, error="")
     _cookie(resp, request, PRE_COOKIE, pre, 3600)
     return resp
