@@ -74,3 +74,54 @@ def test_run_starts_the_desk_process_and_the_desk_acts_through_the_control_chann
         service.stop()
     assert service.stopped_parts.index("web") < service.stopped_parts.index("control")
     assert not _up(health)
+
+
+@pytest.mark.sound
+@pytest.mark.slow
+def test_killing_the_desk_during_a_slot_leaves_the_airing_whole(station_dir: Path, pulse) -> None:  # type: ignore[no-untyped-def]
+    import datetime as dt
+
+    from broadcaster.air.asrun import AsRunLog
+    from broadcaster.air.schedule import Slot
+    from broadcaster.station import asrun_path
+
+    port = free_port()
+    with (station_dir / "station.yaml").open("a", encoding="utf-8") as fh:
+        fh.write(f'web:\n  enabled: true\n  listen: "127.0.0.1:{port}"\n')
+    station = load_station(station_dir)
+    (station.root / "tin.txt").write_text("Thông báo của Ủy ban nhân dân phường. Sáng mai có "
+                                          "tiêm chủng tại trạm y tế phường.", encoding="utf-8")
+    service = StationService(station, notify=lambda _m: None, file_logging=False, signals=False)
+    service.start()
+    try:
+        assert service.web is not None
+        health = service.web.health_url
+        _until(lambda: _up(health), 30)
+        when = (service.clock.now() + dt.timedelta(seconds=6)).replace(microsecond=0)
+        slot = Slot.model_validate({"id": f"web-{when:%H%M%S}", "at": f"{when:%H:%M:%S}",
+                                    "program": [{"jingle": "between"}, {"bulletin": "tin.txt"},
+                                                {"jingle": "between"}]})
+        service.add_one_off(slot, when)
+
+        def row():  # type: ignore[no-untyped-def]
+            log = AsRunLog(asrun_path(station), readonly=True)
+            try:
+                found = [r for r in log.rows(day=when.date()) if r.slot_id == slot.id]
+            finally:
+                log.close()
+            return found[0] if found else None
+
+        _until(lambda: (r := row()) is not None and r.outcome == "on_air", 60)
+        proc = service.web.proc
+        assert proc is not None
+        os.kill(proc.pid, signal.SIGKILL)
+        killed = time.monotonic()
+        _until(lambda: service.web is not None and service.web.proc is not proc, 5)
+        assert time.monotonic() - killed < 5  # a new desk process within 5 s
+        _until(lambda: (r := row()) is not None and r.outcome != "on_air", 90)
+        final = row()
+        assert final is not None and final.outcome == "aired", final
+        assert "sound card" in final.sink  # on the PulseAudio null sink, not the file sink
+        _until(lambda: _up(health), 20)  # the desk answers again
+    finally:
+        service.stop()

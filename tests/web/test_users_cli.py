@@ -64,3 +64,50 @@ def test_cli_import_stays_free_of_the_web_stack() -> None:
             "('aiohttp', 'jinja2', 'argon2')))")
     out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, timeout=60)
     assert out.stdout.strip() == "[]", out.stdout + out.stderr
+
+
+def test_demo_admin_gets_a_random_password_that_logs_in(station_dir: Path) -> None:
+    from broadcaster.commands.web_cmds import demo_admin
+
+    station = load_station(station_dir)
+    line = demo_admin(station)
+    password = line.split()[-1] if "(" not in line else line.split(": ")[-1].split(" (")[0]
+    assert "http://127.0.0.1:8750/" in line and "demo-admin" in line
+    users = _users(station_dir)
+    try:
+        assert users.verify("demo-admin", password) is not None
+        assert users.require("demo-admin").role is Role.ADMIN
+    finally:
+        users.close()
+    again = demo_admin(station)  # a second demo: a new password, the old one no longer works
+    assert again != line
+    users = _users(station_dir)
+    try:
+        assert users.verify("demo-admin", password) is None
+    finally:
+        users.close()
+
+
+def test_broadcaster_web_serves_the_desk_alone(station_dir: Path) -> None:
+    import time
+    import urllib.request
+
+    from tests.web.conftest import free_port
+
+    port = free_port()
+    proc = subprocess.Popen([sys.executable, "-m", "broadcaster", "--station", str(station_dir),
+                             "web", "--listen", f"127.0.0.1:{port}"],
+                            stdout=subprocess.PIPE, stderr=subprocess.PIPE)
+    try:
+        deadline = time.monotonic() + 30
+        while True:
+            try:
+                with urllib.request.urlopen(f"http://127.0.0.1:{port}/login", timeout=1) as r:
+                    assert r.status == 200 and "Đăng nhập" in r.read().decode()
+                    break
+            except OSError:
+                assert time.monotonic() < deadline and proc.poll() is None
+                time.sleep(0.2)
+    finally:
+        proc.terminate()
+        proc.wait(10)
