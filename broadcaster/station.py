@@ -612,7 +612,8 @@ class StationService:
                 for b in records]
 
     def handle(self, request: dict[str, object]) -> dict[str, object]:
-        """One control-channel request: status, skip, stop, load, emergency."""
+        """One control-channel request: status, skip, stop, load, emergency, and the web desk's
+        approve, reject, withdraw."""
         cmd = request.get("cmd")
         if cmd == "status":
             return {"ok": True, **self.status()}

@@ -44,6 +44,22 @@ def _fingerprint(data: dict[str, Any]) -> str:
     return hashlib.sha256(raw.encode()).hexdigest()
 
 
+_shared: dict[int, tuple[float, str]] = {}
+
+
+async def _current(request: web.Request) -> str:
+    """The dashboard's fingerprint, computed once per poll for every open page together
+    (fifty open dashboards make one status call to the station, not fifty)."""
+    loop = asyncio.get_running_loop()
+    key = id(request.app)
+    cached = _shared.get(key)
+    if cached is not None and loop.time() - cached[0] < EVENT_POLL_S * 0.9:
+        return cached[1]
+    value = _fingerprint(await _dashboard_data(request))
+    _shared[key] = (loop.time(), value)
+    return value
+
+
 async def events(request: web.Request) -> web.StreamResponse:
     """Server-sent events: ``change`` whenever what the dashboard shows changes."""
     require(request, Action.VIEW)
@@ -54,7 +70,7 @@ async def events(request: web.Request) -> web.StreamResponse:
     idle = 0.0
     try:
         while True:
-            now = _fingerprint(await _dashboard_data(request))
+            now = await _current(request)
             if now != last:
                 if last:
                     await resp.write(b"event: change\ndata: 1\n\n")
