@@ -595,6 +595,8 @@ class StationService:
             "bulletins": self._queued(),
             "engines": [{"name": h.name, "reachable": h.reachable, "breaker": h.breaker,
                          "last_error": h.last_error} for h in self.pipeline.health()],
+            "alerts": [{"at": at, "kind": kind, "message": msg}
+                       for at, kind, msg in list(self.alerter.recent)[-5:]],
         }
 
     def _queued(self) -> list[dict[str, object]]:

@@ -44,6 +44,7 @@ class StationStatus:
     output: str
     output_error: str
     engines: list[tuple[str, bool, str]]  # (name, reachable, last error)
+    alerts: list[tuple[str, str]]  # (when ISO, message), the station's last alerts
 
     @classmethod
     def parse(cls, reply: dict[str, Any]) -> StationStatus:
@@ -55,9 +56,11 @@ class StationStatus:
                if isinstance(p, dict)]
         engines = [(str(e.get("name", "")), bool(e.get("reachable")), str(e.get("last_error") or ""))
                    for e in reply.get("engines") or [] if isinstance(e, dict)]
+        alerts = [(str(a.get("at", "")), str(a.get("message", "")))
+                  for a in reply.get("alerts") or [] if isinstance(a, dict)]
         return cls(on_air=text("on_air") or None, on_air_since=text("on_air_since") or None,
                    next=nxt, output=text("output"), output_error=text("output_error"),
-                   engines=engines)
+                   engines=engines, alerts=alerts)
 
 
 @dataclass(frozen=True)

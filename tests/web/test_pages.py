@@ -157,3 +157,22 @@ def test_unknown_bulletin_is_404(served: Served) -> None:
     s = login(served.url, "viewer")
     assert s.get(served.url + "/bulletins/khong-co", timeout=10).status_code == 404
     assert requests.get(served.url + "/healthz", timeout=10).text == "ok"
+
+
+def test_dashboard_shows_what_the_running_station_reports(served: Served) -> None:
+    status = {"ok": True, "on_air": "Bản tin sáng", "on_air_since": "2026-12-01T06:30:00+07:00",
+              "next": [{"start": "2026-12-01T17:00:00+07:00", "slot": "Bản tin chiều"}],
+              "output": "PulseAudio null sink", "output_error": None,
+              "engines": [{"name": "espeak", "reachable": True, "last_error": ""}],
+              "alerts": [{"at": "2026-12-01T06:10:00+07:00", "kind": "disk",
+                          "message": "Ổ đĩa sắp đầy <b>"}]}
+    server = ControlServer(served.station.var_dir, lambda req: status)
+    server.start()
+    try:
+        s = login(served.url, "viewer")
+        panel = s.get(served.url + "/panel", timeout=10).text
+    finally:
+        server.stop()
+    for text in ("Bản tin sáng", "06:30:00", "Bản tin chiều", "PulseAudio null sink", "espeak",
+                 "Ổ đĩa sắp đầy &lt;b&gt;"):
+        assert text in panel, text

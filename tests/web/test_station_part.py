@@ -59,6 +59,9 @@ def test_run_starts_the_desk_process_and_the_desk_acts_through_the_control_chann
         (rec,) = service.store.active()
         desk = Desk(station, clock)
         assert desk.running() and desk.status() is not None
+        service.alerter.alert("test", "power", "Mất điện lưới: đang chạy UPS")
+        status = desk.status()
+        assert status is not None and status.alerts[-1][1] == "Mất điện lưới: đang chạy UPS"
         desk.approve(rec.id, rec.content_hash, "chu-tich")  # through the control channel
         after = service.store.require(rec.id)
         assert after.state == "approved" and after.approved_by == "chu-tich"
