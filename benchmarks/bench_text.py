@@ -49,12 +49,37 @@ def wer(ref: list[str], hyp: list[str]) -> float:
 
 
 def cases(name: str = "cases.tsv") -> list[tuple[str, str]]:
+    return [(src, expected) for src, expected, _ in tagged(name)]
+
+
+def tagged(name: str) -> list[tuple[str, str, list[str]]]:
+    """(source, expected, classes): the optional third column names the kind and error classes."""
     out = []
     for line in (CORPUS / name).read_text(encoding="utf-8").splitlines():
         if line.strip() and not line.startswith("#"):
-            src, expected = line.split("\t")
-            out.append((src, expected))
+            src, expected, *rest = line.split("\t")
+            out.append((src, expected, rest[0].split() if rest else ["earlier"]))
     return out
+
+
+# kinds of notice and classes of error (issue 13) used in heldout.tsv's third column
+KINDS = ("weather", "flood", "tax", "power", "traffic", "health", "population", "environment", "callup", "admin")
+
+
+def per_class(fn: Callable[[str], str], verbose: bool) -> None:
+    """Held-out exact-match score per class of error and per kind of notice."""
+    hits: dict[str, list[int]] = {}
+    for src, expected, tags in tagged("heldout.tsv"):
+        ok = words(_run(fn, src)) == words(expected)
+        for tag in tags:
+            hits.setdefault(tag, []).append(ok)
+        if verbose and not ok:
+            print(f"    MISS [{' '.join(tags)}] {src!r}")
+    kinds = [k for k in hits if k in KINDS or k == "earlier"]
+    classes = sorted(k for k in hits if k not in kinds)
+    for title, keys in (("class of error", classes), ("kind of notice", kinds)):
+        print(f"  held-out by {title}: " + ", ".join(
+            f"{k} {sum(hits[k])}/{len(hits[k])}" for k in keys))
 
 
 def bulletins() -> list[tuple[str, str, str]]:
@@ -121,7 +146,7 @@ def accuracy(verbose: bool) -> None:
                 got = _run(fn, src)
                 exact += words(got) == words(expected)
                 errs.append(wer(words(expected), words(got)))
-                if verbose and name == "broadcaster" and words(got) != words(expected):
+                if verbose and name == "broadcaster" and words(got) != words(expected) and items is tuned:
                     print(f"    MISS {src!r}: {got!r} != {expected!r}")
             scores.append(exact / len(items))
         ref_total = hyp_err = 0.0
@@ -134,10 +159,11 @@ def accuracy(verbose: bool) -> None:
             digits += sum(c.isdigit() for c in got)
         print(f"{name:14} {scores[0]:>12.1%} {scores[1]:>15.1%} {statistics.fmean(errs):>14.1%} "
               f"{hyp_err / ref_total:>14.1%} {digits:>12}")
+        per_class(fn, verbose and name == "broadcaster")
     print("Notes: bulletin expectations were reviewed by ear but produced with this pipeline, so for "
-          "broadcaster they measure regressions only. The held-out cases scored 54/56 (96.4%) on their "
-          "first run (see heldout.tsv); the two misses were fixed afterwards, so today's 100% is not "
-          "a generalisation figure.")
+          "broadcaster they measure regressions only. Held-out first runs (see heldout.tsv): 54/56 "
+          "(batches 1-2), 64/132 (batch 3, issue 13, before its fixes), 29/32 (batch 4, written after "
+          "them); the misses were fixed afterwards, so today's score is not a generalisation figure.")
 
 
 def speed() -> None:
@@ -146,14 +172,17 @@ def speed() -> None:
     text = SAMPLE.read_text(encoding="utf-8")
     lex = load_lexicon()
     to_script(text, lexicon=lex)  # warm: build rules, compile patterns
-    runs = []
+    runs, cpu = [], []
     for _ in range(20):
-        start = time.perf_counter()
+        start, start_cpu = time.perf_counter(), time.process_time()
         to_script(text, lexicon=lex)
         runs.append(time.perf_counter() - start)
+        cpu.append(time.process_time() - start_cpu)
     best, median = min(runs), statistics.median(runs)
-    print(f"Sample plan ({len(text)} characters): median {median * 1000:.1f} ms, best {best * 1000:.1f} ms "
-          f"-> {len(text) / median:,.0f} characters per second")
+    verdict = "under" if median < 0.050 else "OVER"
+    print(f"Sample plan ({len(text)} characters): median {median * 1000:.1f} ms, best {best * 1000:.1f} ms, "
+          f"CPU median {statistics.median(cpu) * 1000:.1f} ms -> {len(text) / median:,.0f} characters per "
+          f"second ({verdict} the 50 ms budget; wall time rises when other processes share the cores)")
     line = ("Ủy ban nhân dân phường 57-NQ/TW ngày 22/12/2024 giá 1.500.000 đồng lúc 6h30. " * 1300)[:100_000]
     start = time.perf_counter()
     to_script(line, lexicon=lex, max_chars=100)

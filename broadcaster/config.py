@@ -90,6 +90,7 @@ class ProgramSettings(_Section):
     duck_db: float = Field(ge=0, le=40)
     duck_attack_ms: int = Field(ge=0, le=5000)
     duck_release_ms: int = Field(ge=0, le=10000)
+    emergency_gain_lu: float = Field(ge=-10, le=10)
 
 
 _HOURS = re.compile(r"^([01]\d|2[0-3]):[0-5]\d-([01]\d|2[0-3]):[0-5]\d$")

@@ -3,22 +3,67 @@
 WAL (readers never block the writer, another process may read while the station runs), full
 sync (a power cut loses no committed row), one lock per connection, and every write one
 ``BEGIN IMMEDIATE`` transaction.
+
+A versioned database keeps its schema version in ``PRAGMA user_version`` and brings itself up
+to date on open: ``migrations[n - 1]`` takes the file from version ``n - 1`` to ``n``, and all
+missing steps run in one transaction (a crash leaves the old version whole). A file written by
+a newer release (a higher version than this one knows) is refused rather than guessed at.
 """
 
 from __future__ import annotations
 
 import sqlite3
 import threading
-from collections.abc import Iterator
+from collections.abc import Callable, Iterable, Iterator, Sequence
 from contextlib import contextmanager
 from pathlib import Path
 from typing import Any
 
+from broadcaster.errors import BroadcasterError
+from broadcaster.messages import t
+
+# One step: an SQL script (statements separated by ';') or a function of the open transaction.
+Migration = str | Callable[[sqlite3.Connection], None]
+
+
+def in_clause(values: Iterable[str]) -> tuple[str, tuple[str, ...]]:
+    """``("(?,?,?)", values)`` for ``col IN ...`` with bound parameters (states stay enums,
+    never strings spelled out in SQL)."""
+    args = tuple(str(v) for v in values)
+    if not args:
+        raise ValueError("in_clause needs at least one value")
+    return "(" + ",".join("?" * len(args)) + ")", args
+
+
+def statements(script: str) -> list[str]:
+    """The complete SQL statements of ``script`` (``executescript`` would commit midway)."""
+    out: list[str] = []
+    buf = ""
+    for piece in script.split(";"):
+        buf += piece + ";"
+        if sqlite3.complete_statement(buf):
+            if buf.strip(" \t\r\n;"):
+                out.append(buf.strip())
+            buf = ""
+    if buf.strip(" \t\r\n;"):
+        out.append(buf.strip())
+    return out
+
+
+class SchemaTooNew(BroadcasterError):
+    """The database was written by a newer release than this one."""
+
 
 class Database:
-    """A thread-safe connection to one SQLite file with ``schema`` applied."""
+    """A thread-safe connection to one SQLite file.
 
-    def __init__(self, path: Path, schema: str, *, readonly: bool = False) -> None:
+    Either ``schema`` (applied as is, unversioned) or ``migrations`` (versioned, see the module
+    docstring); ``version`` is then ``len(migrations)``. ``readonly``: a reader in another
+    process (the web desk) that never writes, never creates, never migrates.
+    """
+
+    def __init__(self, path: Path, schema: str = "", *,
+                 migrations: Sequence[Migration] = (), readonly: bool = False) -> None:
         self.path = path
         self._lock = threading.RLock()
         if readonly:  # a reader in another process (the web desk): never writes, never creates
@@ -32,8 +77,37 @@ class Database:
         self._db.execute("PRAGMA busy_timeout=30000")
         self._db.execute("PRAGMA journal_mode=WAL")
         self._db.execute("PRAGMA synchronous=FULL")
-        with self._lock:
-            self._db.executescript(schema)
+        try:
+            with self._lock:
+                if schema:
+                    self._db.executescript(schema)
+                if migrations:
+                    self._migrate(migrations)
+        except BaseException:
+            self._db.close()  # the caller gets no object to close
+            raise
+
+    @property
+    def schema_version(self) -> int:
+        """``PRAGMA user_version`` of the file (0 = never versioned)."""
+        return int(self._query("PRAGMA user_version")[0][0])
+
+    def _migrate(self, migrations: Sequence[Migration]) -> None:
+        latest = len(migrations)
+        if self.schema_version == latest:
+            return  # the common case: no write lock taken (a reader beside the station)
+        with self._tx() as db:
+            current = int(db.execute("PRAGMA user_version").fetchone()[0])
+            if current > latest:
+                raise SchemaTooNew(t("db.schema_newer", path=self.path, found=current,
+                                     known=latest), hint=t("db.schema_newer.hint"))
+            for step in migrations[current:]:
+                if isinstance(step, str):
+                    for sql in statements(step):
+                        db.execute(sql)
+                else:
+                    step(db)
+            db.execute(f"PRAGMA user_version={latest:d}")
 
     def close(self) -> None:
         with self._lock:

@@ -323,6 +323,8 @@ CATALOG: dict[str, dict[str, str]] = {
         "en": "Total {duration}, loudness {lufs} LUFS, true peak {dbtp} dBTP",
     },
     "program.table.dropped": {"vi": "Chuyển sang buổi sau: {items}", "en": "Moved to the next slot: {items}"},
+    # program stage: emergency program
+    "program.emergency_repeat": {"vi": "Số lần lặp bản tin khẩn cấp phải từ 1 trở lên (đang là {repeat})", "en": "An emergency message must be repeated at least once (got {repeat})"},
     # --- inbox, bulletin store, approval (issue 7) ---------------------------------------------
     "store.unknown_id": {"vi": "Không có bản tin mã '{id}'", "en": "No bulletin with id '{id}'"},
     "store.did_you_mean": {"vi": "có phải ý bạn là '{suggestion}'?", "en": "did you mean '{suggestion}'?"},
@@ -344,8 +346,8 @@ CATALOG: dict[str, dict[str, str]] = {
     "store.none": {"vi": "Chưa có bản tin nào.", "en": "No bulletins yet."},
     "inbox.deleted": {"vi": "tệp {source} đã bị xóa khỏi hộp thư", "en": "file {source} was deleted from the inbox"},
     "inbox.bad_type": {
-        "vi": "Tệp {name} có đuôi {ext}: đài chỉ đọc được tệp văn bản .txt và tệp Word .docx",
-        "en": "{name} has extension {ext}: only .txt text and .docx Word files can be read",
+        "vi": "Tệp {name} có đuôi {ext}: đài chỉ đọc được tệp văn bản .txt, tệp Word .docx, tệp .odt và tệp .pdf có chữ",
+        "en": "{name} has extension {ext}: only .txt text, .docx Word, .odt and .pdf files with text can be read",
     },
     "inbox.bad_type.fix": {
         "vi": "Mở tệp, chọn Lưu thành (Save As) kiểu 'Plain Text (.txt)' hoặc 'Word Document (.docx)', rồi thả lại vào thư mục inbox",
@@ -661,6 +663,152 @@ CATALOG: dict[str, dict[str, str]] = {
         "en": "File {name}: only .txt or .docx are taken"},
     "web.not_what_it_says": {"vi": "Tệp {name} không phải tệp {kind} thật: lưu lại đúng định dạng rồi tải lên",
         "en": "The file {name} is not really a {kind} file: save it in that format and upload again"},
+    # --- schedule files: the schedule book, plain YAML errors, load with confirmation (sched) --
+    "yaml.tab": {"vi": "dòng {line} thụt lề bằng phím tab: YAML chỉ thụt lề bằng dấu cách (thay tab bằng dấu cách)",
+                 "en": "line {line} is indented with a tab: YAML indents with spaces only (replace the tab with spaces)"},
+    "yaml.unclosed": {"vi": "dấu '{bracket}' mở ở dòng {line} không được đóng: thêm '{close}' vào cuối danh sách",
+                      "en": "the '{bracket}' opened on line {line} is never closed: add '{close}' at the end of the list"},
+    "yaml.quote": {"vi": "dấu nháy {quote} mở ở dòng {line} không được đóng: thêm {quote} vào cuối đoạn chữ",
+                   "en": "the quote {quote} opened on line {line} is never closed: add {quote} at the end of the text"},
+    "yaml.colon": {"vi": "có dấu ':' trong giá trị: đặt giá trị trong dấu nháy, ví dụ {example}",
+                   "en": "a ':' inside a value: put the value in quotes, e.g. {example}"},
+    "yaml.indent": {"vi": "thụt lề không thẳng hàng: các khóa của cùng một mục phải bắt đầu ở cùng một cột (dùng dấu cách)",
+                    "en": "indentation does not line up: the keys of one item must start in the same column (use spaces)"},
+    "v.jingle_off": {"vi": "tiếng nhạc hiệu '{name}' đang tắt trong station.yaml (program.jingles.{name}); bỏ mục này hoặc đặt tệp cho nó",
+                     "en": "jingle '{name}' is switched off in station.yaml (program.jingles.{name}); remove this item or give it a file"},
+    "v.jingle_unknown": {"vi": "không có nhạc hiệu '{name}' ({hint})", "en": "unknown jingle '{name}' ({hint})"},
+    "v.jingle_kinds": {"vi": "dùng open, close, between hoặc đường dẫn tệp âm thanh",
+                       "en": "use open, close, between or the path of a sound file"},
+    "v.empty_week": {"vi": "tệp lịch tuần không có buổi phát nào (tệp rỗng hoặc bị cắt?): thêm 'slots:'; lịch cũ vẫn được giữ",
+                     "en": "the week file has no slots (empty or cut short?): add 'slots:'; the previous schedule is kept"},
+    "v.empty_day": {"vi": "tệp lịch ngày không có 'slots', 'cancel' hay 'no_broadcast: true' (tệp rỗng hoặc bị cắt?); để ngày không phát, ghi 'no_broadcast: true'",
+                    "en": "the day file has no 'slots', 'cancel' or 'no_broadcast: true' (empty or cut short?); for a day without broadcasts write 'no_broadcast: true'"},
+    "book.week_refused": {"vi": "schedules/week.yaml không hợp lệ và chưa có bản tốt nào trước đó: đài không khởi động (sửa các lỗi dưới đây rồi chạy lại)",
+                          "en": "schedules/week.yaml is invalid and there is no previous good copy: the station does not start (fix the problems below and start again)"},
+    "book.file": {"vi": "Lịch {name} có lỗi nhưng vẫn phát được, phát như đã viết cho tới khi sửa:\n{problems}",
+                  "en": "Schedule {name} has problems that still let it air; it airs as written until they are fixed:\n{problems}"},
+    "book.last_good": {"vi": "Lịch {name} có lỗi, vẫn phát bản tốt trước đó:\n{problems}",
+                  "en": "Schedule {name} has problems; its last good version stays on air:\n{problems}"},
+    "book.ignored": {"vi": "Lịch {name} có lỗi và chưa từng hợp lệ, tạm bỏ qua tệp này:\n{problems}",
+                     "en": "Schedule {name} has problems and was never valid; it is ignored for now:\n{problems}"},
+    "book.changed": {"vi": "Lịch {name} đã thay đổi:\n{changes}", "en": "Schedule {name} changed:\n{changes}"},
+    "book.alert": {"vi": "[{station}] {detail}", "en": "[{station}] {detail}"},
+    "load.added": {"vi": "  + {slot} lúc {after} (thêm)", "en": "  + {slot} at {after} (added)"},
+    "load.removed": {"vi": "  - {slot} lúc {before} (bỏ)", "en": "  - {slot} at {before} (removed)"},
+    "load.moved": {"vi": "  ~ {slot} dời từ {before} sang {after}", "en": "  ~ {slot} moved from {before} to {after}"},
+    "load.changed": {"vi": "  * {slot} lúc {after} (sửa chương trình)", "en": "  * {slot} at {after} (program changed)"},
+    "load.unchanged": {"vi": "  không buổi phát nào thay đổi", "en": "  no slot changes"},
+    "load.every_day": {"vi": "mỗi ngày", "en": "every day"},
+    "load.done": {"vi": "Đã nạp lịch {path}:\n{changes}", "en": "Loaded schedule {path}:\n{changes}"},
+    "load.confirm": {"vi": "Lịch {path} sẽ bỏ {n} buổi phát đang có:\n{changes}\nChưa thay đổi gì: chạy lại với --yes nếu đúng ý bạn",
+                     "en": "Schedule {path} would remove {n} existing slot(s):\n{changes}\nNothing was changed: run again with --yes if this is what you want"},
+    "doctor.schedule.file": {"vi": "có lỗi, vẫn phát như đã viết: {problems}",
+                             "en": "has problems, airs as written: {problems}"},
+    "doctor.schedule.last_good": {"vi": "có lỗi, đang phát bản tốt trước đó: {problems}",
+                             "en": "invalid, its last good version airs: {problems}"},
+    "doctor.schedule.ignored": {"vi": "có lỗi, chưa từng hợp lệ nên bị bỏ qua: {problems}",
+                                "en": "invalid and never valid, ignored: {problems}"},
+    "yaml.other": {"vi": "lỗi cú pháp YAML: {detail} (kiểm tra thụt lề bằng dấu cách và 'khóa: giá trị')",
+                   "en": "YAML syntax error: {detail} (check indentation with spaces and 'key: value')"},
+
+    # --- inbox intake and render (intake branch: issue 11 points 4, 6, 8; issue 13 points 7, 8) ---
+    "text.legacy_byte": {
+        "vi": "dòng {line} có byte {byte} không phải chữ nào của bảng mã {encoding} (phần còn lại của tệp là {encoding}); đài không đoán thay",
+        "en": "line {line} has byte {byte}, which is no letter of the {encoding} encoding (the rest of the file is {encoding}); the station does not guess",
+    },
+    "text.legacy_byte.hint": {
+        "vi": "mở tệp bằng Unikey (Công cụ chuyển mã) hoặc Word, chuyển sang Unicode, sửa chữ ở dòng đó rồi lưu thành .txt (UTF-8) hoặc .docx",
+        "en": "open the file with Unikey's converter or Word, convert it to Unicode, fix the letter on that line and save as .txt (UTF-8) or .docx",
+    },
+    "text.bad_pdf": {"vi": "tệp PDF hỏng hoặc không đọc được ({error})", "en": "damaged or unreadable PDF ({error})"},
+    "text.pdf_no_text": {
+        "vi": "tệp PDF không có lớp chữ (là ảnh chụp hoặc bản quét), đài không đọc được chữ trong ảnh",
+        "en": "the PDF has no text layer (it is a photo or a scan); the station cannot read text in pictures",
+    },
+    "text.pdf_no_text.hint": {
+        "vi": "gửi tệp gốc đã soạn (Word .docx hoặc .odt), hoặc gõ lại nội dung vào tệp .txt, rồi thả vào thư mục inbox",
+        "en": "send the original document (Word .docx or .odt), or type the text into a .txt file, and drop it into inbox",
+    },
+    "text.pdf_locked": {
+        "vi": "tệp PDF có mật khẩu, đài không mở được",
+        "en": "the PDF is password-protected; the station cannot open it",
+    },
+    "text.pdf_locked.hint": {
+        "vi": "gửi bản PDF không đặt mật khẩu, hoặc tệp gốc (Word .docx hoặc .odt), rồi thả vào thư mục inbox",
+        "en": "send a PDF without a password, or the original document (Word .docx or .odt), and drop it into inbox",
+    },
+    "text.bad_odt": {"vi": "tệp .odt hỏng hoặc không phải văn bản OpenDocument", "en": "damaged .odt or not an OpenDocument text"},
+    "text.bad_odt.hint": {
+        "vi": "mở tệp bằng LibreOffice và lưu lại dạng .odt hoặc .docx, rồi thả vào thư mục inbox",
+        "en": "open it in LibreOffice, save it again as .odt or .docx and drop it into inbox",
+    },
+    "inbox.bad_type.image": {
+        "vi": "Tệp {name} là ảnh ({ext}): đài không đọc được chữ trong ảnh",
+        "en": "{name} is a picture ({ext}): the station cannot read text in pictures",
+    },
+    "inbox.bad_type.image.fix": {
+        "vi": "Gõ nội dung bản tin vào Word (.docx) hoặc Notepad (.txt), hoặc gửi tệp gốc đã soạn, rồi thả vào thư mục inbox",
+        "en": "Type the bulletin into Word (.docx) or Notepad (.txt), or send the original document, and drop it into inbox",
+    },
+    "inbox.bad_type.audio": {
+        "vi": "Tệp {name} là âm thanh/video ({ext}): hộp thư chỉ nhận bản tin dạng chữ để đài tự đọc",
+        "en": "{name} is audio/video ({ext}): the inbox takes written bulletins, which the station speaks itself",
+    },
+    "inbox.bad_type.audio.fix": {
+        "vi": "Gửi nội dung bản tin dạng chữ (.txt, .docx, .odt hoặc .pdf); tệp âm thanh có sẵn thì nhờ cán bộ vận hành đưa vào lịch phát",
+        "en": "Send the bulletin as text (.txt, .docx, .odt or .pdf); for a ready-made recording ask the operator to put it in the schedule",
+    },
+    "inbox.bad_type.office": {
+        "vi": "Tệp {name} ({ext}) không phải văn bản soạn thảo: đài chỉ đọc .txt, .docx, .odt và .pdf có chữ",
+        "en": "{name} ({ext}) is not a text document: the station reads .txt, .docx, .odt and .pdf with text",
+    },
+    "inbox.bad_type.office.fix": {
+        "vi": "Chép nội dung bản tin sang Word rồi lưu thành .docx (hoặc xuất ra PDF), rồi thả vào thư mục inbox",
+        "en": "Copy the bulletin text into Word and save it as .docx (or export a PDF), then drop it into inbox",
+    },
+    "inbox.bad_type.rtf": {
+        "vi": "Tệp {name} có đuôi {ext}: đài không đọc được kiểu tệp này",
+        "en": "{name} has extension {ext}: the station cannot read this kind of file",
+    },
+    "inbox.bad_type.rtf.fix": {
+        "vi": "Mở tệp trong Word hoặc WordPad, chọn Lưu thành (Save As) kiểu 'Word Document (.docx)' hoặc 'Plain Text (.txt)', rồi thả vào thư mục inbox",
+        "en": "Open it in Word or WordPad, Save As 'Word Document (.docx)' or 'Plain Text (.txt)', and drop it into inbox",
+    },
+    "inbox.already": {
+        "vi": "ĐÃ NHẬN RỒI: {source}\nThời gian: {when}\n\nTệp này giống hệt bản tin {id} phiên bản {version} đã nhận lúc {taken} (trạng thái: {state}). Đài không nhận thêm lần nữa và không phát lặp.\n\nNếu muốn sửa bản tin, hãy sửa nội dung rồi lưu lại: đài sẽ nhận thành phiên bản mới. Có thể xóa tệp ghi chú này.\n",
+        "en": "ALREADY TAKEN: {source}\nTime: {when}\n\nThis file is identical to bulletin {id} version {version}, taken on {taken} (state: {state}). It is not taken again and will not air twice.\n\nTo change the bulletin, edit its text and save: it will be taken as a new version. This note can be deleted.\n",
+    },
+    "inbox.duplicate": {
+        "vi": "Tệp {name} giống hệt bản tin {id} phiên bản {version} (tệp {other}) đã nhận lúc {taken}; đài không nhận lần hai để khỏi phát trùng",
+        "en": "{name} is identical to bulletin {id} version {version} (file {other}) taken on {taken}; it is not taken twice, so it does not air twice",
+    },
+    "inbox.duplicate.fix": {
+        "vi": "Không cần gửi lại. Muốn sửa bản tin thì sửa và lưu tệp {other} trong thư mục inbox; có thể xóa tệp này",
+        "en": "No need to send it again. To change the bulletin, edit and save {other} in the inbox; this file can be deleted",
+    },
+    "inbox.state.received": {"vi": "đã nhận", "en": "received"},
+    "inbox.state.awaiting_approval": {"vi": "chờ duyệt", "en": "awaiting approval"},
+    "inbox.state.approved": {"vi": "đã duyệt, chờ phát", "en": "approved, waiting to air"},
+    "inbox.state.rejected": {"vi": "bị từ chối", "en": "rejected"},
+    "inbox.state.withdrawn": {"vi": "đã rút", "en": "withdrawn"},
+    "inbox.state.expired": {"vi": "hết hạn", "en": "expired"},
+    "speech.engine_failed": {
+        "vi": "Bộ đọc {engine} không đọc được bản tin: {reason}",
+        "en": "Engine {engine} could not speak the bulletin: {reason}",
+    },
+    "speech.engine_failed.hint": {
+        "vi": "chạy lại không có --engine, hoặc thêm --fallback để dùng các bộ đọc dự phòng của đài",
+        "en": "run again without --engine, or add --fallback to use the station's fallback engines",
+    },
+    # --- versioned databases (store, issue 12) -------------------------------------------------
+    "db.schema_newer": {
+        "vi": "{path}: cơ sở dữ liệu do phiên bản broadcaster mới hơn ghi (lược đồ {found}, bản này chỉ biết đến {known})",
+        "en": "{path}: the database was written by a newer broadcaster (schema {found}, this one knows up to {known})",
+    },
+    "db.schema_newer.hint": {
+        "vi": "cài lại phiên bản broadcaster mới hơn, hoặc khôi phục bản sao lưu của tệp này",
+        "en": "install the newer broadcaster again, or restore this file from its backup",
+    },
 }
 
 

@@ -27,10 +27,10 @@ from broadcaster.air.playout import Playout
 from broadcaster.air.prepare import PreparedProgram, Preparer
 from broadcaster.air.schedule import PlannedSlot, Schedule, Slot
 from broadcaster.air.scheduler import SlotScheduler
+from broadcaster.air.schedules import LoadResult, Reload, ScheduleBook
 from broadcaster.air.watch import ScheduleWatcher
 from broadcaster.clock import Clock, SystemClock
 from broadcaster.config import Station
-from broadcaster.durable import copy_file
 from broadcaster.errors import AirError
 from broadcaster.inbox.ingest import Ingester
 from broadcaster.inbox.store import BulletinStore, store_path
@@ -150,7 +150,9 @@ class StationService:
         self._scheduler: SlotScheduler | None = None
         self.preparer: Preparer | None = None
         self._resettler: Resettler | None = None
+        self._warm: threading.Thread | None = None
         self.schedule: Schedule | None = None
+        self.book = ScheduleBook(station, self.clock, persist=True)
         self.ingester: Ingester | None = None
         self.inbox: InboxWatcher | None = None
         self.inbox_error = ""
@@ -168,7 +170,6 @@ class StationService:
         self._stack = contextlib.ExitStack()
         self._stop_requested = threading.Event()
         self._reload_lock = threading.Lock()
-        self._schedules_digest = ""
         self._old_term: signal.Handlers | Callable[[int, FrameType | None], object] | int | None = None
         self._stopping = False
         self._emergencies_seen: set[tuple[str, int]] = set()
@@ -186,6 +187,7 @@ class StationService:
             Part("pipeline", self.pipeline.start, self.pipeline.stop),
             Part("alerts", self._start_alerts, self.alerter.stop),
             Part("playout", self._make_playout, noop),
+            Part("warm-up", self._start_warm_up, self._join_warm_up),
             Part("inbox", self._start_inbox, self._stop_inbox),
             Part("scheduler", self._start_scheduler, self._stop_scheduler),
             Part("monitor", self._start_monitor, self._stop_monitor),
@@ -293,7 +295,7 @@ class StationService:
     def _open_store(self) -> None:
         try:
             self._store = BulletinStore(store_path(self.station),
-                                        approval=self.station.settings.approval)
+                                        approval=self.station.settings.approval, now=self.clock.now())
         except Exception as exc:  # noqa: BLE001 - scheduled programs still air without the inbox
             self.inbox_error = f"{type(exc).__name__}: {exc}"
             log.exception("the bulletin store could not be opened")
@@ -316,8 +318,7 @@ class StationService:
             player, player_archives = choose_player(self.station, self.clock, self.notify)
         else:
             player, player_archives = self._player, False
-        self.schedule = Schedule.load(self.station.schedules_dir, self.station.tz)
-        self._schedules_digest = _digest(sorted(self.station.schedules_dir.glob("*.yaml")))
+        self._load_schedules()
         self.preparer = Preparer(self.station, self.pipeline, self._store)
         grace = dt.timedelta(minutes=s.playout.grace_minutes)
         self._playout = Playout(clock=self.clock, player=player, asrun=self.asrun,
@@ -327,6 +328,21 @@ class StationService:
                                 archive_days=s.program.archive_days,
                                 player_archives=player_archives, notify=self.notify,
                                 on_aired=self._count_bulletins, still_valid=self._still_valid)
+
+    def _start_warm_up(self) -> None:
+        def warm() -> None:
+            try:
+                if self.preparer is not None:
+                    self.preparer.warm_up()
+            except Exception:  # noqa: BLE001 - only a head start: an emergency still works cold
+                log.exception("warming up the emergency path failed")
+
+        self._warm = threading.Thread(target=warm, name="warm-up", daemon=True)
+        self._warm.start()
+
+    def _join_warm_up(self) -> None:
+        if self._warm is not None:
+            self._warm.join(60)
 
     def _start_inbox(self) -> None:
         st = self.station
@@ -526,34 +542,44 @@ class StationService:
         playout.wait_idle(5)
 
     # --- operator actions (also reached through the control channel) ----------------------
-    def reload_schedules(self, new_file: Path | None = None) -> list[str]:
-        """Validate every schedule file and install them; on any problem keep the old ones."""
-        from broadcaster.air.validate import validate_file
+    def _load_schedules(self) -> None:
+        """Every valid schedule file, the last good version of an invalid one; only an invalid
+        week template with no good copy stops the start."""
+        found = self.book.reload()
+        self.book.require_week()
+        self._announce(found)
+        self.schedule = self.book.schedule()
 
+    def _announce(self, found: Reload) -> None:
+        """Say what changed, and which file is wrong and where (also as an alert)."""
+        for change in found.changes:
+            self.notify(t("book.changed", name=change.name, changes="\n".join(change.lines())))
+        for state in found.new_problems:
+            detail = t(f"book.{state.source.value}", name=state.name, problems="\n".join(state.problems))
+            self.notify(detail)
+            self.alerter.alert("schedule", state.name,
+                               t("book.alert", station=self.station.settings.name, detail=detail))
+
+    def reload_schedules(self) -> Reload:
+        """The schedules folder changed (the watcher): judge each file again, on its own."""
         with self._reload_lock:
-            folder = self.station.schedules_dir
-            files = sorted(folder.glob("*.yaml"))
-            if new_file is None:
-                digest = _digest(files)
-                if digest == self._schedules_digest:
-                    return []  # nothing changed (an editor saved the same content)
-                self._schedules_digest = digest
-            if new_file is not None and new_file.resolve() not in [f.resolve() for f in files]:
-                files.append(new_file)
-            problems = [p for f in files for p in validate_file(f, self.station, week_dir=folder)]
-            if problems:
-                self.notify(t("control.load_refused", path=new_file or folder,
-                              problems="\n".join(problems)))
-                return problems
-            if new_file is not None and new_file.resolve().parent != folder.resolve():
-                copy_file(new_file, folder / new_file.name)
-            fresh = Schedule.load(folder, self.station.tz)
-            if self.schedule is not None:
-                fresh.extra = self.schedule.extra
-            self.schedule = fresh
-            if self._scheduler is not None:
+            found = self.book.reload(force=False)
+            self._announce(found)
+            self.schedule = self.book.schedule()
+            if self._scheduler is not None and found.changes:
                 self._scheduler.replan()
-            return []
+            return found
+
+    def load_schedule(self, path: Path, *, confirmed: bool = False) -> LoadResult:
+        """``broadcaster load``: judge ``path`` alone and install it; a file that removes slots
+        needs ``confirmed`` (the CLI's --yes, the web desk's confirmation)."""
+        with self._reload_lock:
+            result = self.book.install(path, confirmed=confirmed)
+            if result.installed:
+                self.schedule = self.book.schedule()
+                if self._scheduler is not None:
+                    self._scheduler.replan()
+            return result
 
     def emergency(self, text: str, repeat: int = 1, *,
                   bulletin: tuple[str, int] | None = None) -> dict[str, object]:
@@ -628,13 +654,14 @@ class StationService:
             self._stop_requested.set()
             return {"ok": True, "message": t("control.stopping")}
         if cmd == "load":
-            path = Path(str(request.get("path", "")))
-            problems = self.reload_schedules(path)
-            if problems:
-                return {"ok": False, "error": t("control.load_refused", path=path,
-                                                 problems="\n".join(problems))}
-            return {"ok": True, "message": t("control.loaded", path=path,
-                                             slots=len(self.scheduler.planned))}
+            result = self.load_schedule(Path(str(request.get("path", ""))),
+                                        confirmed=request.get("yes") is True)
+            reply: dict[str, object] = {
+                "ok": result.installed, "confirm": result.needs_confirmation,
+                "problems": list(result.problems),
+                "changes": [[c.kind.value, c.slot, c.before, c.after] for c in result.change.slots]}
+            reply["message" if result.installed else "error"] = result.message()
+            return reply
         if cmd in ("approve", "reject", "withdraw"):
             return self._store_action(str(cmd), request)
         if cmd == "emergency":
@@ -681,15 +708,3 @@ EMERGENCY_READS = 2  # an emergency bulletin is read twice after the alert tone
 def _promised(planned: PlannedSlot | None) -> str | None:
     """A promise as the operator reads it: ``2026-12-01 09:00 sang``."""
     return f"{planned.start:%Y-%m-%d %H:%M} {planned.slot.id}" if planned else None
-
-
-def _digest(files: list[Path]) -> str:
-    """What the schedule folder holds now (names and contents)."""
-    import hashlib
-
-    h = hashlib.sha256()
-    for f in files:
-        h.update(f.name.encode())
-        with contextlib.suppress(OSError):
-            h.update(f.read_bytes())
-    return h.hexdigest()

@@ -14,6 +14,8 @@ from typing import Any
 
 import yaml
 
+from broadcaster.messages import t
+
 PathKey = tuple[str | int, ...]
 
 
@@ -44,9 +46,13 @@ class Located:
 
 
 class YamlSyntaxError(ValueError):
-    def __init__(self, source: str, line: int, column: int, detail: str) -> None:
-        super().__init__(f"{source}:{line}:{column}: {detail}")
+    """Bad YAML syntax: ``detail`` is the parser's text, ``plain`` the operator's explanation
+    (tabs, an unclosed bracket or quote, a colon in an unquoted value), at ``line``:``column``."""
+
+    def __init__(self, source: str, line: int, column: int, detail: str, plain: str = "") -> None:
+        super().__init__(f"{source}:{line}:{column}: {plain or detail}")
         self.source, self.line, self.column, self.detail = source, line, column, detail
+        self.plain = plain or t("yaml.other", detail=detail)
 
 
 def _pos(mark: yaml.Mark) -> Pos:
@@ -85,11 +91,49 @@ def load(text: str, source: str = "<string>") -> Located:
         mark = exc.problem_mark or exc.context_mark
         line, col = (mark.line + 1, mark.column + 1) if mark else (1, 1)
         detail = " ".join(x for x in (exc.context, exc.problem) if x) or str(exc)
-        raise YamlSyntaxError(source, line, col, detail) from None
+        line, col, plain = _plain_words(exc, text, line, col)
+        raise YamlSyntaxError(source, line, col, detail, plain) from None
     except yaml.YAMLError as exc:
         raise YamlSyntaxError(source, 1, 1, str(exc)) from None
     finally:
         loader.dispose()
+
+
+def _plain_words(exc: yaml.MarkedYAMLError, text: str, line: int, col: int
+                 ) -> tuple[int, int, str]:
+    """The mistakes operators really make, in plain words, at the place to fix them."""
+    lines = text.split("\n")
+    problem = exc.problem or ""
+    opened = exc.context_mark
+    tab_line = next((i for i, ln in enumerate(lines[:line], 1)
+                     if "\t" in ln[:len(ln) - len(ln.lstrip(" \t"))]), None)
+    if "'\\t'" in problem or tab_line is not None and "quoted" not in (exc.context or ""):
+        at = tab_line or line
+        return at, lines[at - 1].index("\t") + 1 if "\t" in lines[at - 1] else 1, \
+            t("yaml.tab", line=at)
+    if "flow" in (exc.context or "") and opened is not None:
+        bracket = text_at(lines, opened) or "["
+        close = {"[": "]", "{": "}"}.get(bracket, "]")
+        return opened.line + 1, opened.column + 1, t("yaml.unclosed", bracket=bracket,
+                                                    line=opened.line + 1, close=close)
+    if "quoted scalar" in (exc.context or "") and opened is not None:
+        quote = text_at(lines, opened) or '"'
+        return opened.line + 1, opened.column + 1, t("yaml.quote", quote=quote,
+                                                    line=opened.line + 1)
+    if "mapping values are not allowed" in problem:
+        key, _, value = lines[line - 1].strip().lstrip("- ").partition(":")
+        example = f'{key}: "{value.strip()}"'
+        return line, col, t("yaml.colon", example=example)
+    if "expected <block end>" in problem or "did not find expected" in problem:
+        return line, col, t("yaml.indent")
+    return line, col, ""
+
+
+def text_at(lines: list[str], mark: yaml.Mark) -> str:
+    """The character at ``mark`` ('' past the end)."""
+    if mark.line < len(lines) and mark.column < len(lines[mark.line]):
+        return lines[mark.line][mark.column]
+    return ""
 
 
 def load_file(path: Path) -> Located:

@@ -20,6 +20,8 @@ REPO = Path(__file__).resolve().parent.parent
 def _station_template(tmp_path_factory: pytest.TempPathFactory) -> Path:
     root = tmp_path_factory.mktemp("template") / "station"
     assert main(["init", str(root)]) == 0
+    # tests plan their own slots; the example week (tests/air/test_template.py) would air in them
+    (root / "schedules" / "week.yaml").unlink()
     return root
 
 

@@ -82,7 +82,7 @@ def test_bulletins_json_has_one_approval_field(station: Station,
     from broadcaster.inbox.ingest import Ingester
     from broadcaster.inbox.store import BulletinStore, store_path
 
-    store = BulletinStore(store_path(station), approval="required")
+    store = BulletinStore(store_path(station), approval="required", now=SystemClock(station.tz).now())
     (station.inbox_dir / "tin.txt").write_text("Thông báo họp tổ dân phố.", encoding="utf-8")
     Ingester(station, store, SystemClock(station.tz)).drain()
     store.close()

@@ -19,6 +19,7 @@ from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
+from broadcaster import durable
 from broadcaster.errors import BroadcasterError
 from broadcaster.messages import t
 
@@ -89,13 +90,9 @@ class ControlServer:
         return int(self.server.server_address[1])
 
     def start(self) -> None:
-        self.path.parent.mkdir(parents=True, exist_ok=True)
-        tmp = self.path.with_name(f".{self.path.name}.tmp")
-        fd = os.open(tmp, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o600)
-        with os.fdopen(fd, "w") as fh:
-            json.dump({"port": self.port, "token": self.server.token, "pid": os.getpid()}, fh)
-        os.chmod(tmp, 0o600)
-        os.replace(tmp, self.path)
+        # the token is a password to the station: readable by its own user only
+        durable.write_text(self.path, json.dumps({"port": self.port, "token": self.server.token,
+                                                  "pid": os.getpid()}), mode=0o600)
         self.thread.start()
 
     def stop(self) -> None:

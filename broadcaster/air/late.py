@@ -43,22 +43,25 @@ def _speech_ready(preparer: Preparer, wanted: tuple[tuple[str, int], ...]) -> bo
 
 def judge(prepared: PreparedProgram, planned: PlannedSlot, preparer: Preparer,
           now: dt.datetime) -> Verdict:
-    """Air ``prepared`` as it is, or build it again first?"""
+    """Air ``prepared`` as it is, or build it again first? Also names the bulletins that
+    would have aired here had they come before the slot settled (they move on)."""
     wanted = preparer.selection(planned)
+    too_late = tuple(b for b, _ in preparer.selection(planned, settle=False)
+                     if b not in {w for w, _ in wanted})
     if wanted == prepared.selected:
-        return Verdict(True)
+        return Verdict(True, too_late)
     gone = set(prepared.selected) - set(wanted)
     if gone:
         log.warning("%s: bulletin(s) %s withdrawn, changed or aired enough since the program was"
                     " built: building it again", planned.key, sorted(b for b, _ in gone))
-        return Verdict(False)
+        return Verdict(False, too_late)
     added = tuple(b for b, v in wanted if (b, v) not in set(prepared.selected))
     time_left = (planned.start - now).total_seconds()
     if time_left >= REBUILD_LEAD_S and _speech_ready(preparer, wanted):
         log.info("%s: bulletin(s) %s arrived since the program was built: building it again",
                  planned.key, list(added))
-        return Verdict(False)
-    return Verdict(True, added)
+        return Verdict(False, too_late)
+    return Verdict(True, added + too_late)
 
 
 class Resettler:

@@ -37,7 +37,6 @@ from broadcaster.inbox.store import BulletinRecord, BulletinStore
 from broadcaster.models import Bulletin, Clip, Priority
 from broadcaster.pipeline import Pipeline
 from broadcaster.program import model as pm
-from broadcaster.program.audio import resample
 from broadcaster.program.jingles import alert_tone
 from broadcaster.program.render import render_program
 from broadcaster.speech.audio import write_wav_atomic
@@ -139,17 +138,23 @@ class Preparer:
         info = self.pipeline.info(record.bulletin())
         return info.duration_ms if info else None
 
-    def eligible(self, planned: PlannedSlot) -> list[Candidate]:
-        """Store bulletins ``planned`` may carry: eligible at its start, airable before its
-        selection settled (``playout.settle_seconds`` before air)."""
+    def eligible(self, planned: PlannedSlot, *, settle: bool = True) -> list[Candidate]:
+        """Store bulletins ``planned`` may carry: eligible at its start and (``settle``)
+        airable before its selection settled (``playout.settle_seconds`` before air)."""
         if self.store is None:
             return []
-        settle = dt.timedelta(seconds=self.station.settings.playout.settle_seconds)
-        return settled(self.store.eligible(planned.start), planned.start, settle)
+        found: list[Candidate] = list(self.store.eligible(planned.start))
+        if not settle:
+            return found
+        cut = dt.timedelta(seconds=self.station.settings.playout.settle_seconds)
+        return settled(found, planned.start, cut)
 
-    def selection(self, planned: PlannedSlot) -> tuple[tuple[str, int], ...]:
-        """(id, version) of the store bulletins ``planned`` airs if built now."""
-        return selected_versions(planned.slot.program, planned.slot.id, self.eligible(planned),
+    def selection(self, planned: PlannedSlot, *, settle: bool = True
+                  ) -> tuple[tuple[str, int], ...]:
+        """(id, version) of the store bulletins ``planned`` airs if built now (``settle``
+        False: as if every bulletin had come in time)."""
+        return selected_versions(planned.slot.program, planned.slot.id,
+                                 self.eligible(planned, settle=settle),
                                  duration_ms=self.duration_ms)
 
     # --- program --------------------------------------------------------------------------------
@@ -248,26 +253,27 @@ class Preparer:
                                int(rendered.duration_ms), tuple(warnings + list(rendered.warnings)),
                                aired, tuple(rendered.dropped), selected=tuple(versions.items()))
 
-    def prepare_emergency(self, text: str, repeat: int, key: str) -> PreparedProgram:
-        """Alert tone and the message, ``repeat`` times, spoken by the fastest engine (offline).
+    def warm_up(self) -> None:
+        """Load and run the emergency path once (its first call pays for scipy's import and
+        filter set-up: seconds on a busy machine), so the operator's first alert does not."""
+        from broadcaster.program.emergency import emergency_audio
 
-        Peak-normalised and concatenated rather than rendered by the program stage: the
-        message must be on air within a second of the operator's request."""
+        clip = Clip(np.zeros(self.rate // 10, np.float32), self.rate)
+        emergency_audio(alert_tone(self.rate), clip, 1, self.station.settings.program, self.rate)
+
+    def prepare_emergency(self, text: str, repeat: int, key: str) -> PreparedProgram:
+        """Alert tone and the message, ``repeat`` times, spoken by the fastest engine (offline),
+        at the station loudness plus ``program.emergency_gain_lu`` under the true-peak ceiling
+        (the same every time), processed in memory: it must be on air within a second."""
+        from broadcaster.program.emergency import emergency_audio
+
         speech = self.pipeline.speak(text, fastest=True)
-        tone = alert_tone(self.rate)
-        gap = np.zeros(int(0.4 * self.rate), np.float32)
-        voice = resample(speech.samples, speech.sample_rate, self.rate)
-        peak = float(np.max(np.abs(voice))) or 1.0
-        voice = voice * (10 ** (-1 / 20) / peak)
-        parts: list[np.ndarray] = []
-        labels: list[str] = []
-        for _ in range(repeat):
-            parts += [tone, gap, voice, gap]
-            labels += ["jingle:alert", "speech:emergency"]
-        samples = np.concatenate(parts).astype(np.float32)
+        samples = emergency_audio(alert_tone(self.rate), speech, repeat,
+                                  self.station.settings.program, self.rate)
+        labels = ("jingle:alert", "speech:emergency") * repeat
         digest = hashlib.sha256(samples.tobytes()).hexdigest()[:16]
         wav = self.station.var("programs") / f"emergency-{digest}.wav"
         if not verify_wav(wav):
             write_wav_atomic(wav, samples, self.rate)
-        return PreparedProgram(key, wav, digest, tuple(labels),
+        return PreparedProgram(key, wav, digest, labels,
                                int(len(samples) * 1000 / self.rate))

@@ -22,7 +22,6 @@ from pydantic import (
     Tag,
     ValidationError,
     field_validator,
-    model_validator,
 )
 
 from broadcaster import yamlpos
@@ -176,14 +175,6 @@ class DayFile(_Strict):
     slots: tuple[Slot, ...] = Field((), description="One-off slots for this date")
     note: str = ""
 
-    @model_validator(mode="after")
-    def _unique(self) -> DayFile:
-        ids = [s.id for s in self.slots]
-        dup = {i for i in ids if ids.count(i) > 1}
-        if dup:
-            raise ValueError(t("v.dup_ids", ids=", ".join(sorted(dup))))
-        return self
-
 
 @dataclass(frozen=True)
 class PlannedSlot:
@@ -239,7 +230,7 @@ def explain(exc: ValidationError, loc: yamlpos.Located, model: type[BaseModel]) 
             problems.append(_at(loc, path, True, t("v.item_kind", hint=hint)))
         else:
             field = ".".join(str(p) for p in path) or "file"
-            problems.append(_at(loc, path, False, f"{field}: {describe_error(err)}"))
+            problems.append(_at(loc, path, False, f"{field}: {describe_error(dict(err))}"))
     return [text for _, _, text in sorted(problems, key=lambda p: (p[0], p[1]))]
 
 
@@ -251,8 +242,9 @@ def _at(loc: yamlpos.Located, path: tuple[Any, ...], key: bool, message: str) ->
 
 def _item_fields(data: Any, item_path: tuple[Any, ...]) -> list[str]:
     kind = _item_kind(_get(data, item_path))
-    models = {"jingle": JingleItem, "audio": AudioItem, "music": MusicItem, "say": SayItem,
-              "bulletin": BulletinItem, "silence_ms": SilenceItem, "bulletins": BulletinsItem}
+    models: dict[str, type[BaseModel]] = {
+        "jingle": JingleItem, "audio": AudioItem, "music": MusicItem, "say": SayItem,
+        "bulletin": BulletinItem, "silence_ms": SilenceItem, "bulletins": BulletinsItem}
     return list(models[kind].model_fields) if kind else list(ITEM_KEYS)
 
 
@@ -282,23 +274,67 @@ def _guess_fields(model: type[BaseModel], path: tuple[Any, ...]) -> list[str]:
     return _fields_of(current) if hasattr(current, "model_fields") else []
 
 
-def parse_file(path: Path, model: type[BaseModel]) -> Any:
-    """Parse and validate one schedule file; ScheduleError lists every problem with position."""
+def decode(data: bytes, source: str) -> str:
+    """A schedule file's bytes as text, decoded as inbox files are (UTF-8 or UTF-16 with or
+    without BOM, Windows-1258, legacy Vietnamese font encodings)."""
+    from broadcaster.errors import InboxError
+    from broadcaster.inbox.reader import decode_bytes  # lazy: it pulls in the text stage
+
     try:
-        text = path.read_text(encoding="utf-8-sig")
-    except (OSError, UnicodeDecodeError) as exc:
-        raise ScheduleError(f"{path}:1:1: {t('v.unreadable', detail=exc)}") from None
+        return decode_bytes(data, source)
+    except InboxError as exc:
+        raise ScheduleError(f"{source}:1:1: {t('v.unreadable', detail=exc.message)}") from None
+
+
+def locate(data: bytes, source: str) -> yamlpos.Located:
+    """Decode and parse one schedule file; ScheduleError names the place of a syntax error."""
     try:
-        loc = yamlpos.load(text, str(path))
+        return yamlpos.load(decode(data, source), source)
     except yamlpos.YamlSyntaxError as exc:
-        raise ScheduleError(f"{exc.source}:{exc.line}:{exc.column}: {t('v.yaml', detail=exc.detail)}") from None
+        raise ScheduleError(f"{exc.source}:{exc.line}:{exc.column}: {exc.plain}") from None
+
+
+def read_located(path: Path) -> yamlpos.Located:
+    try:
+        data = path.read_bytes()
+    except OSError as exc:
+        raise ScheduleError(f"{path}:1:1: {t('v.unreadable', detail=exc)}") from None
+    return locate(data, str(path))
+
+
+def duplicate_ids(loc: yamlpos.Located) -> list[tuple[int, int, str]]:
+    """A slot id used a second time, reported at the duplicate's line."""
+    slots = loc.data.get("slots") if isinstance(loc.data, dict) else None
+    seen: set[str] = set()
+    out = []
+    for i, raw in enumerate(slots if isinstance(slots, list) else []):
+        ident = raw.get("id") if isinstance(raw, dict) else None
+        if not isinstance(ident, str):
+            continue
+        if ident in seen:
+            out.append(_at(loc, ("slots", i, "id"), False, t("v.dup_slot", slot=ident)))
+        seen.add(ident)
+    return out
+
+
+def parse_located(loc: yamlpos.Located, model: type[BaseModel]) -> Any:
+    """Validate parsed YAML as ``model``; ScheduleError lists every problem with position."""
     data = loc.data if loc.data is not None else {}
     if not isinstance(data, dict):
-        raise ScheduleError(f"{path}:1:1: {t('v.not_mapping')}")
+        raise ScheduleError(f"{loc.source}:1:1: {t('v.not_mapping')}")
     try:
-        return model.model_validate(data)
+        parsed = model.model_validate(data)
     except ValidationError as exc:
         raise ScheduleError(explain(exc, loc, model)) from None
+    dups = duplicate_ids(loc)
+    if dups:
+        raise ScheduleError([text for _, _, text in dups])
+    return parsed
+
+
+def parse_file(path: Path, model: type[BaseModel]) -> Any:
+    """Parse and validate one schedule file; ScheduleError lists every problem with position."""
+    return parse_located(read_located(path), model)
 
 
 @dataclass

@@ -1,8 +1,9 @@
 """``broadcaster validate``: every problem in a schedule file as ``file:line:column: message (hint)``.
 
-Beyond the file's shape (schedule.py): times inside quiet hours, days the station does not
-broadcast, slots longer than the policy allows, overlapping slots, missing audio and bulletin
-files, cancelled slots that do not exist.
+Beyond the file's shape (schedule.py): an empty file, times inside quiet hours, days the station
+does not broadcast, slots longer than the policy allows, overlapping slots, duplicate slot ids,
+unknown jingles, missing audio and bulletin files, cancelled slots that do not exist. Every
+problem of a file is reported in one run, shape errors next to the others.
 """
 
 from __future__ import annotations
@@ -11,26 +12,27 @@ import datetime as dt
 from pathlib import Path
 from typing import Any
 
-from pydantic import ValidationError
+from pydantic import BaseModel, ValidationError
 
 from broadcaster import yamlpos
 from broadcaster.air.schedule import (
     DAYS,
     WEEK_FILE,
-    AudioItem,
-    BulletinItem,
     DayFile,
-    JingleItem,
-    MusicItem,
     Slot,
     WeekFile,
     date_of,
+    duplicate_ids,
     explain,
+    locate,
 )
 from broadcaster.config import Station
+from broadcaster.errors import ScheduleError
 from broadcaster.messages import t
 
 Problem = tuple[int, int, str]
+JINGLE_NAMES = ("open", "close", "between")
+FILE_KINDS = ("jingle", "audio", "music", "bulletin")
 
 
 def _where(loc: yamlpos.Located, path: tuple[Any, ...], message: str) -> Problem:
@@ -39,32 +41,60 @@ def _where(loc: yamlpos.Located, path: tuple[Any, ...], message: str) -> Problem
     return line, col, f"{where}: {message}"
 
 
-def _files_of(slot: Slot, station: Station) -> list[tuple[int, str, Path]]:
-    out = []
-    jingles = station.settings.program.jingles
-    for j, item in enumerate(slot.program):
-        if isinstance(item, JingleItem):
-            name = getattr(jingles, item.jingle, None) if item.jingle in ("open", "close", "between") else item.jingle
-            if name is not None:
-                out.append((j, "jingle", station.resolve(name)))
-        elif isinstance(item, AudioItem):
-            out.append((j, "audio", station.resolve(item.audio)))
-        elif isinstance(item, MusicItem):
-            out.append((j, "music", station.resolve(item.music)))
-        elif isinstance(item, BulletinItem):
-            out.append((j, "bulletin", station.resolve(item.bulletin)))
-    return out
+def _item_problem(kind: str, value: str, station: Station) -> str | None:
+    """What is wrong with one program item's file (or jingle name), if anything."""
+    if kind == "jingle":
+        jingles = station.settings.program.jingles
+        configured = {"open": jingles.open, "close": jingles.close, "between": jingles.between}
+        if value in configured:
+            name = configured[value]
+            if name is None:
+                return t("v.jingle_off", name=value)
+            value = name
+        elif "/" not in value and "." not in value:
+            guess = yamlpos.did_you_mean(value, JINGLE_NAMES)
+            hint = t("v.did_you_mean", guess=guess) if guess else t("v.jingle_kinds")
+            return t("v.jingle_unknown", name=value, hint=hint)
+    path = station.resolve(value)
+    return None if path.is_file() else t("v.file_missing", kind=kind, path=path)
+
+
+def _file_checks(raw_slots: list[Any], loc: yamlpos.Located, station: Station) -> list[Problem]:
+    """Missing files and unknown jingles, read from the raw YAML (also in malformed slots)."""
+    problems: list[Problem] = []
+    for i, raw in enumerate(raw_slots):
+        program = raw.get("program") if isinstance(raw, dict) else None
+        for j, item in enumerate(program if isinstance(program, list) else []):
+            if not isinstance(item, dict):
+                continue
+            for kind in FILE_KINDS:
+                value = item.get(kind)
+                problem = _item_problem(kind, value, station) if isinstance(value, str) else None
+                if problem:
+                    problems.append(_where(loc, ("slots", i, "program", j, kind), problem))
+    return problems
 
 
 def _length(slot: Slot, station: Station) -> dt.timedelta:
     return dt.timedelta(minutes=slot.max_minutes or station.settings.policy.max_session_minutes)
 
 
-def _slot_checks(slots: tuple[Slot, ...], loc: yamlpos.Located, station: Station,
+def _valid_slots(raw_slots: list[Any]) -> list[tuple[int, Slot]]:
+    """The slots that are well-formed on their own (the others are reported by their shape)."""
+    out = []
+    for i, raw in enumerate(raw_slots):
+        try:
+            out.append((i, Slot.model_validate(raw)))
+        except ValidationError:
+            continue
+    return out
+
+
+def _slot_checks(slots: list[tuple[int, Slot]], loc: yamlpos.Located, station: Station,
                  day: dt.date | None) -> list[Problem]:
     policy = station.settings.policy
     problems: list[Problem] = []
-    for i, slot in enumerate(slots):
+    for i, slot in slots:
         at = ("slots", i, "at")
         if policy.is_quiet(slot.time):
             problems.append(_where(loc, at, t("v.quiet", slot=slot.id, at=slot.at,
@@ -78,10 +108,6 @@ def _slot_checks(slots: tuple[Slot, ...], loc: yamlpos.Located, station: Station
             problems.append(_where(loc, ("slots", i, "max_minutes"),
                                    t("v.too_long", slot=slot.id, minutes=f"{slot.max_minutes:g}",
                                      limit=f"{policy.max_session_minutes:g}")))
-        for j, kind, path in _files_of(slot, station):
-            if not path.is_file():
-                problems.append(_where(loc, ("slots", i, "program", j, kind),
-                                       t("v.file_missing", kind=kind, path=path)))
     return problems
 
 
@@ -102,61 +128,121 @@ def _overlaps(slots: list[tuple[Slot, tuple[Any, ...] | None]], loc: yamlpos.Loc
     return problems
 
 
-def validate_file(path: Path, station: Station, *, week_dir: Path | None = None) -> list[str]:
+def _empty(data: dict[str, Any], loc: yamlpos.Located, day: dt.date | None) -> list[Problem]:
+    """A file that airs nothing and cancels nothing is a mistake (an emptied or cut file)."""
+    if data.get("slots") or (day and (data.get("cancel") or data.get("no_broadcast") is True)):
+        return []
+    at = ("slots",) if "slots" in data else ()
+    return [_where(loc, at, t("v.empty_day" if day else "v.empty_week"))]
+
+
+def _against_week(data: dict[str, Any], slots: list[tuple[int, Slot]], loc: yamlpos.Located,
+                  station: Station, day: dt.date, week: WeekFile | None) -> list[Problem]:
+    """A dated file's cancels and its overlaps with the week's slots of that weekday."""
+    problems: list[Problem] = []
+    weekday = DAYS[day.weekday()]
+    keep: list[tuple[Slot, tuple[Any, ...] | None]] = []
+    cancel = data.get("cancel")
+    cancel = [c for c in cancel if isinstance(c, str)] if isinstance(cancel, list) else []
+    if week is not None and not (data.get("no_broadcast") is True or data.get("replace_week") is True):
+        week_ids = {s.id for s in week.slots}
+        for k, cancelled in enumerate(cancel):
+            if cancelled not in week_ids:
+                guess = yamlpos.did_you_mean(cancelled, week_ids)
+                hint = t("v.did_you_mean", guess=guess) if guess else t("v.see_week")
+                problems.append(_where(loc, ("cancel", k),
+                                       t("v.cancel_unknown", slot=cancelled, hint=hint)))
+        own_ids = {s.id for _, s in slots}
+        keep = [(s, None) for s in week.slots if weekday in s.days
+                and s.id not in cancel and s.id not in own_ids]
+    dated: list[tuple[Slot, tuple[Any, ...] | None]] = [
+        (s.model_copy(update={"days": (weekday,)}), ("slots", i, "at")) for i, s in slots]
+    return problems + _overlaps(keep + dated, loc, station, (weekday,))
+
+
+def check_located(loc: yamlpos.Located, name: str, station: Station, week: WeekFile | None
+                  ) -> tuple[list[str], WeekFile | DayFile | None]:
+    """Every problem of one parsed schedule file named ``name`` (week.yaml or YYYY-MM-DD.yaml),
+    a dated file judged against ``week``; and the file's model unless a problem forbids airing
+    it (see ``_advice`` for the problems that do not)."""
+    day = date_of(Path(name))
+    if name != WEEK_FILE and day is None:
+        return [f"{loc.source}:1:1: {t('v.file_name')}"], None
+    data = loc.data if loc.data is not None else {}
+    if not isinstance(data, dict):
+        return [f"{loc.source}:1:1: {t('v.not_mapping')}"], None
+    model: type[BaseModel] = DayFile if day else WeekFile
+    blocking: list[Problem] = _empty(data, loc, day)
+    parsed: WeekFile | DayFile | None = None
+    try:
+        parsed = model.model_validate(data)  # type: ignore[assignment]
+    except ValidationError as exc:
+        blocking += [_position(p) for p in explain(exc, loc, model)]
+    raw = data.get("slots")
+    raw_slots: list[Any] = raw if isinstance(raw, list) else []
+    slots = _valid_slots(raw_slots)
+    blocking += _slot_checks(slots, loc, station, day) + duplicate_ids(loc)
+    texts = [text for _, _, text in sorted(blocking + _advice(data, slots, loc, station, day,
+                                                              week))]
+    return texts, (parsed if not blocking else None)
+
+
+def _advice(data: dict[str, Any], slots: list[tuple[int, Slot]], loc: yamlpos.Located,
+            station: Station, day: dt.date | None, week: WeekFile | None) -> list[Problem]:
+    """Problems that still let the file air as written (``validate`` and ``load`` refuse
+    them; a running station reports them): overlaps, missing files and unknown jingles (the
+    item is skipped), cancels of unknown slots."""
+    raw = data.get("slots")
+    problems = _file_checks(raw if isinstance(raw, list) else [], loc, station)
+    first = {s.id: i for i, s in reversed(slots)}
+    unique = [(i, s) for i, s in slots if first[s.id] == i]
+    if day is None:
+        return problems + _overlaps([(s, ("slots", i, "at")) for i, s in unique], loc, station, DAYS)
+    return problems + _against_week(data, unique, loc, station, day, week)
+
+
+def _position(text: str) -> Problem:
+    """(line, column, text) of an already formatted ``file:line:col: message``."""
+    head = text.split(": ", 1)[0]
+    try:
+        _, line, col = head.rsplit(":", 2)
+        return int(line), int(col), text
+    except ValueError:
+        return 1, 1, text
+
+
+def check_bytes(data: bytes, path: Path, station: Station, week: WeekFile | None
+                ) -> tuple[list[str], WeekFile | DayFile | None]:
+    """``check_located`` for a file's raw bytes (decoded as inbox files are)."""
+    try:
+        loc = locate(data, str(path))
+    except ScheduleError as exc:
+        return exc.problems, None
+    return check_located(loc, path.name, station, week)
+
+
+def validate_file(path: Path, station: Station, *, week_dir: Path | None = None,
+                  week: WeekFile | None = None) -> list[str]:
     """Every problem in schedule file ``path``; an empty list means it is valid.
 
-    A dated file is checked against the week template in ``week_dir`` (default: its own
-    folder; ``broadcaster load`` of a file from elsewhere passes the station's schedules/)."""
+    A dated file is checked against ``week`` if given, else the week template in ``week_dir``
+    (default: its own folder)."""
     try:
-        loc = yamlpos.load_file(path)
-    except yamlpos.YamlSyntaxError as exc:
-        return [f"{exc.source}:{exc.line}:{exc.column}: {t('v.yaml', detail=exc.detail)}"]
-    except (OSError, UnicodeDecodeError) as exc:
+        data = path.read_bytes()
+    except OSError as exc:
         return [f"{path}:1:1: {t('v.unreadable', detail=exc)}"]
-    data = loc.data if loc.data is not None else {}
-    day = date_of(path)
-    model = DayFile if day else WeekFile
-    if path.name != WEEK_FILE and day is None:
-        return [f"{path}:1:1: {t('v.file_name')}"]
-    if not isinstance(data, dict):
-        return [f"{path}:1:1: {t('v.not_mapping')}"]
-    try:
-        parsed = model.model_validate(data)
-    except ValidationError as exc:
-        return explain(exc, loc, model)
-    problems = _slot_checks(parsed.slots, loc, station, day)
-    ids = [s.id for s in parsed.slots]
-    for i, slot in enumerate(parsed.slots):
-        if ids.index(slot.id) != i:
-            problems.append(_where(loc, ("slots", i, "id"), t("v.dup_slot", slot=slot.id)))
-    own = [(s, ("slots", i, "at")) for i, s in enumerate(parsed.slots)]
-    if day is None:
-        problems += _overlaps(own, loc, station, DAYS)
-    else:
-        week = _week(week_dir or path.parent)
-        weekday = DAYS[day.weekday()]
-        keep: list[tuple[Slot, tuple[Any, ...] | None]] = []
-        if week is not None and not (parsed.no_broadcast or parsed.replace_week):
-            week_ids = {s.id for s in week.slots}
-            for k, cancelled in enumerate(parsed.cancel):
-                if cancelled not in week_ids:
-                    guess = yamlpos.did_you_mean(cancelled, week_ids)
-                    hint = t("v.did_you_mean", guess=guess) if guess else t("v.see_week")
-                    problems.append(_where(loc, ("cancel", k),
-                                           t("v.cancel_unknown", slot=cancelled, hint=hint)))
-            own_ids = {s.id for s in parsed.slots}
-            keep = [(s, None) for s in week.slots if weekday in s.days
-                    and s.id not in parsed.cancel and s.id not in own_ids]
-        dated = [(s.model_copy(update={"days": (weekday,)}), p) for s, p in own]
-        problems += _overlaps(keep + dated, loc, station, (weekday,))
-    return [text for _, _, text in sorted(problems)]
+    if week is None and date_of(path) is not None:
+        week = read_week(week_dir or path.parent)
+    return check_bytes(data, path, station, week)[0]
 
 
-def _week(folder: Path) -> WeekFile | None:
+def read_week(folder: Path) -> WeekFile | None:
+    """The week template in ``folder`` if it is well-formed, else None."""
     path = folder / WEEK_FILE
     if not path.is_file():
         return None
     try:
-        return WeekFile.model_validate(yamlpos.load_file(path).data or {})
-    except (ValidationError, yamlpos.YamlSyntaxError, OSError):
+        loc = locate(path.read_bytes(), str(path))
+        return WeekFile.model_validate(loc.data or {})
+    except (ValidationError, ScheduleError, OSError):
         return None

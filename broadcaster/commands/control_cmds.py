@@ -8,7 +8,6 @@ from pathlib import Path
 import click
 
 from broadcaster.air.control import call
-from broadcaster.air.validate import validate_file
 from broadcaster.config import Station, load_station
 from broadcaster.errors import ScheduleError, TextError
 from broadcaster.messages import set_language, t
@@ -69,14 +68,18 @@ def stop(ctx: click.Context) -> None:
 
 @click.command()
 @click.argument("file", type=click.Path(dir_okay=False, exists=True, path_type=Path))
+@click.option("--yes", is_flag=True, help="Confirm a file that removes existing slots.")
 @click.pass_context
-def load(ctx: click.Context, file: Path) -> None:
-    """Validate a schedule file and install it in the running station at once."""
+def load(ctx: click.Context, file: Path, yes: bool) -> None:
+    """Validate a schedule file and install it in the running station at once; says which
+    slots it adds, removes and moves (removing slots needs --yes)."""
+    from broadcaster.air.schedules import ScheduleBook
+
     station = _station(ctx)
-    problems = validate_file(file, station, week_dir=station.schedules_dir)
+    problems = ScheduleBook.open(station).check(file)  # also when the station is not running
     if problems:
         raise ScheduleError(problems)
-    click.echo(call(station.var_dir, "load", path=str(file.resolve()))["message"])
+    click.echo(call(station.var_dir, "load", path=str(file.resolve()), yes=yes)["message"])
 
 
 @click.command()

@@ -10,7 +10,6 @@ import click
 
 from broadcaster.clock import SystemClock
 from broadcaster.config import Station, load_station
-from broadcaster.errors import ScheduleError
 from broadcaster.inbox.store import BulletinRecord, BulletinStore, store_path
 from broadcaster.messages import set_language, t
 
@@ -18,7 +17,7 @@ from broadcaster.messages import set_language, t
 def _open(ctx: click.Context) -> tuple[Station, BulletinStore]:
     station = load_station(ctx.obj["station_dir"])
     set_language(station.settings.language)
-    return station, BulletinStore(store_path(station), approval=station.settings.approval)
+    return station, BulletinStore(store_path(station), approval=station.settings.approval, now=SystemClock(station.tz).now())
 
 
 def _who(by: str | None) -> str:
@@ -84,14 +83,11 @@ def withdraw(ctx: click.Context, bulletin_id: str, reason: str) -> None:
 
 
 def _rows(station: Station, store: BulletinStore, show_all: bool) -> list[dict[str, object]]:
-    from broadcaster.air.schedule import Schedule
+    from broadcaster.air.schedules import ScheduleBook
     from broadcaster.ops.upcoming import promises
 
     now = SystemClock(station.tz).now()
-    try:
-        schedule: Schedule | None = Schedule.load(station.schedules_dir, station.tz)
-    except ScheduleError:
-        schedule = None
+    schedule = ScheduleBook.open(station).schedule()  # one bad file never blinds the list
     out = []
     recs: list[BulletinRecord] = store.all() if show_all else [
         r for r in store.all() if r.state not in ("expired", "withdrawn")

@@ -9,8 +9,7 @@ from pathlib import Path
 import click
 
 from broadcaster.air.prepare import Preparer
-from broadcaster.air.schedule import Schedule
-from broadcaster.air.validate import validate_file
+from broadcaster.air.schedules import ScheduleBook
 from broadcaster.clock import SystemClock
 from broadcaster.config import load_station
 from broadcaster.durable import copy_file
@@ -27,10 +26,11 @@ def validate(ctx: click.Context, files: tuple[Path, ...]) -> int:
     """Check schedule files (default: all in schedules/); exit 0 if valid, 1 if not."""
     station = load_station(ctx.obj["station_dir"])
     set_language(station.settings.language)
+    book = ScheduleBook.open(station)  # a dated file is judged against the week that airs
     paths = list(files) or sorted(station.schedules_dir.glob("*.yaml"))
     bad = 0
     for path in paths:
-        problems = validate_file(path, station)
+        problems = book.check(path)
         if problems:
             bad += 1
             for problem in problems:
@@ -56,7 +56,7 @@ def program(ctx: click.Context, slot: str, day: str | None, output: Path | None,
         when = dt.date.fromisoformat(day) if day else SystemClock(station.tz).now().date()
     except ValueError:
         raise click.BadParameter(t("log.bad_date", value=day), param_hint="--date") from None
-    schedule = Schedule.load(station.schedules_dir, station.tz)
+    schedule = ScheduleBook.open(station).schedule()
     planned = {p.slot.id: p for p in schedule.plan(when)}
     if slot not in planned:
         guess = did_you_mean(slot, planned)
@@ -65,7 +65,7 @@ def program(ctx: click.Context, slot: str, day: str | None, output: Path | None,
     from broadcaster.pipeline import Pipeline
 
     store_file = store_path(station)
-    store = BulletinStore(store_file, approval=station.settings.approval) if store_file.exists() else None
+    store = BulletinStore(store_file, approval=station.settings.approval, now=SystemClock(station.tz).now()) if store_file.exists() else None
     try:
         pipeline = Pipeline(station, SystemClock(station.tz))
         prepared = Preparer(station, pipeline, store).prepare(planned[slot])

@@ -25,13 +25,18 @@ def _read(path: Path) -> Bulletin:
 @click.option("-o", "--output", "output", required=True,
               type=click.Path(dir_okay=False, path_type=Path), help="WAV file to write.")
 @click.option("--engine", type=click.Choice(ENGINES), default=None,
-              help="Engine to try first (the station's others remain as fallback).")
+              help="Speak with this engine only; if it fails, exit 1 with the reason.")
+@click.option("--fallback", is_flag=True,
+              help="With --engine: if that engine fails, go on down the station's engines.")
 @click.option("--voice", default=None, help="Voice name, e.g. vi-VN-NamMinhNeural or vi-vn-x-south.")
 @click.option("--no-cache", is_flag=True, help="Do not read or write the speech cache.")
 @click.pass_context
-def render(ctx: click.Context, file: Path, output: Path, engine: str | None, voice: str | None,
-           no_cache: bool) -> None:
-    """Speak a bulletin FILE into a WAV file, with the station's engines and settings."""
+def render(ctx: click.Context, file: Path, output: Path, engine: str | None, fallback: bool,
+           voice: str | None, no_cache: bool) -> None:
+    """Speak a bulletin FILE into a WAV file, with the station's engines and settings.
+
+    Without --engine the station's chain is used (the bulletin's ``engine:`` first). An explicit
+    --engine is honoured exactly: that engine or exit 1, unless --fallback is given."""
     from broadcaster.clock import SystemClock
     from broadcaster.pipeline import Pipeline
     from broadcaster.speech import (
@@ -46,7 +51,8 @@ def render(ctx: click.Context, file: Path, output: Path, engine: str | None, voi
     station = load_station(ctx.obj["station_dir"])
     speech = station.settings.speech
     bulletin = _read(file)
-    names: list[str] = list(speech.engines)
+    only = engine is not None and not fallback
+    names: list[str] = [engine] if only and engine else list(speech.engines)
     if engine and engine not in names:
         names.append(engine)  # asked for explicitly: use it even if the station does not
     engines = build_engines(speech.model_copy(update={"engines": tuple(names)}))
@@ -70,8 +76,16 @@ def render(ctx: click.Context, file: Path, output: Path, engine: str | None, voi
             bar.update(done - state["done"])
             state["done"] = done
 
-        clip = render_script(script, engines, pauses=speech.pauses_ms, rate=speech.rate,
-                             voices=voices, cache=cache, progress=progress)
+        try:
+            clip = render_script(script, engines, pauses=speech.pauses_ms, rate=speech.rate,
+                                 voices=voices, cache=cache, progress=progress)
+        except SpeechError as exc:
+            if not only:
+                raise
+            reason = exc.message.removeprefix("every speech engine failed: ")
+            reason = reason.removeprefix(f"{engine}: ")
+            raise SpeechError(t("speech.engine_failed", engine=engine, reason=reason),
+                              hint=t("speech.engine_failed.hint")) from exc
     write_wav_atomic(output, clip.samples, clip.sample_rate)
     if clip.note:
         click.echo(t("speech.fallback", engine=clip.engine, note=clip.note), err=True)

@@ -46,14 +46,10 @@ def text(ctx: click.Context, source: str, explain: bool, show_plan: bool, dialec
     settings, root = _settings((ctx.obj or {}).get("station_dir", "."))
     lexicon_file = root / settings.text.lexicon if settings.text.lexicon else None
     lexicon = textstage.load_lexicon(lexicon_file)
-    opts = {
-        "dialect": dialect or settings.dialect,
-        "headings": headings or settings.text.headings,
-        "lexicon": lexicon,
-        "max_chars": max_chars,
-    }
+    said_dialect: str = dialect or settings.dialect
+    said_headings: str = headings or settings.text.headings
     if show_plan:
-        for i, (name, doc) in enumerate(textstage.plan(opts["dialect"], lexicon), 1):
+        for i, (name, doc) in enumerate(textstage.plan(said_dialect, lexicon), 1):
             _out(f"{i:2}. {name}: {doc.splitlines()[0] if doc else ''}")
         return
     if source == "-":
@@ -72,11 +68,13 @@ def text(ctx: click.Context, source: str, explain: bool, show_plan: bool, dialec
         bulletin = read_bulletin(path)
         body, name = bulletin.body, str(path)
     if explain:
-        for change in textstage.explain(body, **opts):
+        for change in textstage.explain(body, dialect=said_dialect, headings=said_headings, lexicon=lexicon,
+                                        max_chars=max_chars):
             spoken = change.spoken or t("text.dropped")
             _out(f"{change.rule}: {change.original} -> {spoken}")
         return
-    script = textstage.to_script(body, **opts)
+    script = textstage.to_script(body, dialect=said_dialect, headings=said_headings, lexicon=lexicon,
+                                 max_chars=max_chars)
     if not script.segments:
         raise TextError(t("text.empty", path=name), where=name, hint=t("text.empty.hint"))
     for line in script.lines():

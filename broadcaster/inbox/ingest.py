@@ -30,22 +30,34 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Protocol
 
+from broadcaster import durable
 from broadcaster.clock import Clock
 from broadcaster.config import Station
 from broadcaster.errors import BroadcasterError
+from broadcaster.inbox.openfiles import writing_to
 from broadcaster.inbox.store import BulletinStore
 from broadcaster.messages import CATALOG
 from broadcaster.models import Bulletin, Script
 
 log = logging.getLogger(__name__)
 
-SUPPORTED = (".txt", ".docx", ".doc")
+SUPPORTED = (".txt", ".docx", ".odt", ".pdf", ".doc")  # .doc: read to say "save as .docx"
+# what other files editors drop, for a note that fits (a photo is not told to "save as .txt")
+_KINDS = {
+    "image": (".jpg", ".jpeg", ".png", ".gif", ".bmp", ".tif", ".tiff", ".heic", ".heif",
+              ".webp"),
+    "audio": (".mp3", ".wav", ".m4a", ".aac", ".ogg", ".oga", ".opus", ".flac", ".wma", ".amr",
+              ".mp4", ".3gp", ".mov", ".avi", ".mkv", ".webm"),
+    "office": (".xls", ".xlsx", ".ods", ".csv", ".ppt", ".pptx", ".odp"),
+}
 REJECTED_DIR = "rejected"
 CLAIM_DIR = ".dang-xu-ly"  # claims when inbox/ and var/ are on different file systems
 ERROR_SUFFIX = ".loi.txt"
+NOTE_SUFFIX = ".da-nhan.txt"  # "already taken" note beside a re-dropped identical file
 # editors' programs leave these while saving; they are not drops
 _TEMP_PREFIXES = ("~$", ".~lock", ".")
 _TEMP_SUFFIXES = (".tmp", ".part", ".crdownload", ".partial", ".swp", "~")
+_HELD_RECHECK_SECONDS = 1.0
 _DISK_ERRNOS = {errno.ENOSPC, errno.EDQUOT, errno.EFBIG, errno.EROFS}
 
 
@@ -66,7 +78,7 @@ def is_candidate(rel: Path) -> bool:
     if any(p.startswith(".") for p in rel.parts[:-1]):
         return False
     name = rel.name
-    if name.endswith(ERROR_SUFFIX):
+    if name.endswith((ERROR_SUFFIX, NOTE_SUFFIX)):
         return False
     return not (name.startswith(_TEMP_PREFIXES) or name.lower().endswith(_TEMP_SUFFIXES))
 
@@ -78,50 +90,9 @@ def is_disk_error(exc: BaseException) -> bool:
         "disk is full" in str(exc) or "disk I/O" in str(exc))
 
 
-def fsync_dir(path: Path) -> None:
-    if os.name != "posix":
-        return
-    try:
-        fd = os.open(path, os.O_RDONLY)
-    except OSError:
-        return
-    try:
-        os.fsync(fd)
-    except OSError:
-        pass
-    finally:
-        os.close(fd)
-
-
-def copy_durable(src: Path, dst: Path) -> None:
-    """Copy ``src`` to ``dst`` via a temp file, fsync and rename: ``dst`` is whole or absent."""
-    dst.parent.mkdir(parents=True, exist_ok=True)
-    tmp = dst.with_name(f".{dst.name}.{os.getpid()}.tmp")
-    try:
-        with src.open("rb") as fi, tmp.open("wb") as fo:
-            shutil.copyfileobj(fi, fo, 1 << 20)
-            fo.flush()
-            os.fsync(fo.fileno())
-        shutil.copystat(src, tmp)
-        os.replace(tmp, dst)
-    except BaseException:
-        tmp.unlink(missing_ok=True)
-        raise
-    fsync_dir(dst.parent)
-
-
-def write_text_durable(path: Path, text: str) -> None:
-    path.parent.mkdir(parents=True, exist_ok=True)
-    tmp = path.with_name(f".{path.name}.{os.getpid()}.tmp")
-    try:
-        with tmp.open("w", encoding="utf-8", newline="\r\n") as fh:  # Notepad-friendly
-            fh.write(text)
-            fh.flush()
-            os.fsync(fh.fileno())
-        os.replace(tmp, path)
-    except BaseException:
-        tmp.unlink(missing_ok=True)
-        raise
+def _write_note(path: Path, text: str) -> None:
+    """A note for the ward's editors: UTF-8 with CRLF line ends, so Notepad shows its lines."""
+    durable.write_text(path, text, newline="\r\n")
 
 
 def _located(exc: BroadcasterError) -> str:
@@ -152,6 +123,18 @@ class Rejection(Exception):
         self.fix = fix
 
 
+def _type_rejection(name: str, ext: str) -> Rejection:
+    """The note for a file type the station does not read, in words that fit that type."""
+    for kind, exts in _KINDS.items():
+        if ext in exts:
+            return Rejection(vi(f"inbox.bad_type.{kind}", name=name, ext=ext),
+                             vi(f"inbox.bad_type.{kind}.fix"))
+    if ext in (".rtf", ".wps", ".wpd", ".pages", ".odm", ".htm", ".html", ".xml", ".md"):
+        return Rejection(vi("inbox.bad_type.rtf", name=name, ext=ext), vi("inbox.bad_type.rtf.fix"))
+    return Rejection(vi("inbox.bad_type", name=name, ext=ext or "(không có)"),
+                     vi("inbox.bad_type.fix"))
+
+
 @dataclass
 class Outcome:
     source: str
@@ -166,6 +149,7 @@ class _Seen:
     size: int
     mtime_ns: int
     since: float  # clock.monotonic() when this size/mtime was first seen
+    recheck: float = 0.0  # held open for writing: not looked at again before this time
 
 
 @dataclass
@@ -215,6 +199,7 @@ class Ingester:
         self.stats = IngestStats()
         self.keep_outcomes = keep_outcomes
         self.on_disk_error: Callable[[str], None] | None = None
+        self._hashes: dict[str, tuple[str, int, str]] | None = None  # active bulletins' bytes
 
     # --- collaborators -----------------------------------------------------------------------
     def _read(self, path: Path, bulletin_id: str) -> Bulletin:
@@ -262,8 +247,9 @@ class Ingester:
         return found
 
     def scan(self) -> list[str]:
-        """Sources that are complete (size and time unchanged for ``stable_seconds``) and new
-        or changed; also withdraws bulletins whose file the editor deleted."""
+        """Sources that are complete (size and time unchanged for ``stable_seconds`` and no
+        process holding them open for writing) and new or changed; also withdraws bulletins
+        whose file the editor deleted."""
         found = self._walk()
         if found is None:
             return []
@@ -280,8 +266,16 @@ class Ingester:
                 self._seen[source] = _Seen(st.st_size, st.st_mtime_ns, mono)
                 if self.stable_seconds > 0:
                     continue
-            if mono - self._seen[source].since >= self.stable_seconds:
+            seen = self._seen[source]
+            if mono - seen.since >= self.stable_seconds and mono >= seen.recheck:
                 ready.append(source)
+        held = writing_to([self.inbox / source for source in ready]) if ready else set()
+        for source in [r for r in ready if self.inbox / r in held]:
+            # a writer still has it open (its next part may come any moment): look again in a
+            # while, or sooner when the watcher sees it closed
+            self._seen[source].recheck = mono + _HELD_RECHECK_SECONDS
+            ready.remove(source)
+            log.debug("%s is still open for writing; waiting", source)
         for source in list(self._seen):
             if source not in found:
                 del self._seen[source]
@@ -289,12 +283,18 @@ class Ingester:
             self._withdraw_deleted(found, every)
         return sorted(ready)
 
+    def recheck_now(self) -> None:
+        """A file was closed after writing (inotify): look at files held open at the next scan."""
+        for seen in list(self._seen.values()):
+            seen.recheck = 0.0
+
     def next_ready_in(self) -> float | None:
         """Seconds until the earliest file seen may be stable (for the watcher's wait)."""
         if not self._seen:
             return None
         mono = self.clock.monotonic()
-        return max(0.0, min(s.since + self.stable_seconds - mono for s in self._seen.values()))
+        return max(0.0, min(max(s.since + self.stable_seconds, s.recheck) - mono
+                            for s in self._seen.values()))
 
     def _withdraw_deleted(self, found: dict[str, os.stat_result],
                           every: dict[str, tuple[str, str, int | None, int | None]]) -> None:
@@ -342,7 +342,7 @@ class Ingester:
             log.info("could not claim %s yet: %s", source, exc)
             return Outcome(source, "gone", detail=str(exc))
         self._seen.pop(source, None)
-        fsync_dir(claim.parent)
+        durable.fsync_dir(claim.parent)
         return self._process(intake_id, token, source, claim)
 
     def _process(self, intake_id: int, token: str, source: str, claim: Path) -> Outcome:
@@ -358,8 +358,7 @@ class Ingester:
     def _decode(self, source: str, claim: Path) -> tuple[Bulletin, str]:
         ext = claim.suffix.lower()
         if ext not in SUPPORTED:
-            raise Rejection(vi("inbox.bad_type", name=claim.name, ext=ext or "(không có)"),
-                            vi("inbox.bad_type.fix"))
+            raise _type_rejection(claim.name, ext)
         size = claim.stat().st_size
         if size == 0:
             raise Rejection(vi("inbox.empty", name=claim.name), vi("inbox.empty.fix"))
@@ -377,6 +376,7 @@ class Ingester:
             log.exception("reading %s crashed", source)
             raise Rejection(vi("inbox.crash", name=claim.name, error=f"{type(exc).__name__}: {exc}"),
                             vi("inbox.generic.fix")) from None
+        self._refuse_twin(source, bulletin.content_hash)
         bulletin = self._localize(bulletin, version)
         try:
             script = self._script(bulletin)
@@ -388,6 +388,44 @@ class Ingester:
         if not text:
             raise Rejection(vi("inbox.nothing", name=claim.name), vi("inbox.nothing.fix"))
         return bulletin, text
+
+    def _taken(self, bulletin_id: str, version: int) -> str:
+        """When a version was taken, in the station's time (for the editors' notes)."""
+        for row in self.store.versions(bulletin_id):
+            if row["version"] == version:
+                try:
+                    when = dt.datetime.fromisoformat(str(row["received_at"]))
+                except ValueError:
+                    return str(row["received_at"])
+                if when.tzinfo is not None:
+                    when = when.astimezone(self.station.tz)
+                return f"{when:%d/%m/%Y %H:%M}"
+        return "?"
+
+    def _refuse_twin(self, source: str, content_hash: str) -> None:
+        """The same bytes as a bulletin still in play under another name: not a second one."""
+        if self._hashes is None:  # once per pass (approvals, expiry change it between passes)
+            self._hashes = {rec.content_hash: (rec.id, rec.version, rec.source)
+                            for rec in self.store.active()}
+        twin = self._hashes.get(content_hash)
+        if twin is not None and twin[2] != source:
+            bid, version, other = twin
+            raise Rejection(
+                vi("inbox.duplicate", name=Path(source).name, id=bid, version=version,
+                   other=other, taken=self._taken(bid, version)),
+                vi("inbox.duplicate.fix", other=other))
+
+    def _note_already_taken(self, source: str, bulletin_id: str, version: int) -> None:
+        """A re-dropped identical file: say so beside it, where the editor dropped it."""
+        rec = self.store.get(bulletin_id)
+        state = rec.state if rec is not None else ""
+        note = vi("inbox.already", source=source, when=f"{self._now():%Y-%m-%d %H:%M:%S}",
+                  id=bulletin_id, version=version, taken=self._taken(bulletin_id, version),
+                  state=vi(f"inbox.state.{state}") if f"inbox.state.{state}" in CATALOG else state)
+        try:
+            _write_note(self.inbox / (source + NOTE_SUFFIX), note)
+        except OSError as exc:  # a note must never stop intake
+            log.warning("cannot write the note beside %s: %s", source, exc)
 
     def _own_words(self, text: str, claim: Path, source: str) -> str:
         """Name the file as the editor knows it, not by its claim path."""
@@ -409,7 +447,7 @@ class Ingester:
                 script_text: str) -> Outcome:
         bid, version = bulletin.id, bulletin.version
         original = self.originals / bid / f"v{version}-{claim.name}"
-        copy_durable(claim, original)
+        durable.copy_file(claim, original)
         st = claim.stat()
         rec, changed = self.store.add_version(
             intake_id, bulletin, source=source, script_text=script_text, original=original,
@@ -424,6 +462,12 @@ class Ingester:
             except Exception:  # noqa: BLE001 - speech is retried by the sync loop
                 log.exception("speech submit for %s failed", rec.id)
         out = Outcome(source, "ingested" if changed else "unchanged", rec.id, rec.version)
+        if changed:
+            (self.inbox / (source + NOTE_SUFFIX)).unlink(missing_ok=True)  # a stale note
+            if self._hashes is not None:
+                self._hashes[rec.content_hash] = (rec.id, rec.version, source)
+        else:
+            self._note_already_taken(source, rec.id, rec.version)
         if changed:
             self.stats.ingested += 1
             log.info("ingested %s as %s v%d (%s)", source, rec.id, rec.version, rec.state)
@@ -470,16 +514,16 @@ class Ingester:
             kept = vi("inbox.previous_kept", version=previous.version, id=previous.id)
         note = vi("inbox.loi", source=source, when=f"{self._now():%Y-%m-%d %H:%M:%S}",
                   problem=problem, fix=fix, kept=kept)
-        write_text_durable(target.with_name(target.name + ERROR_SUFFIX), note)
+        _write_note(target.with_name(target.name + ERROR_SUFFIX), note)
         if claim.exists():
             target.parent.mkdir(parents=True, exist_ok=True)
             os.rename(claim, target)
-            fsync_dir(target.parent)
+            durable.fsync_dir(target.parent)
         if previous is not None and previous.original is not None and previous.original.is_file() \
                 and previous.state in ("approved", "awaiting_approval", "received") \
                 and not (self.inbox / source).exists():
             # the old version stays on air: its file goes back so deleting it still withdraws
-            copy_durable(previous.original, self.inbox / source)
+            durable.copy_file(previous.original, self.inbox / source)
             st = (self.inbox / source).stat()
             self.store.set_file_stat(previous.id, st.st_size, st.st_mtime_ns)
         self.store.intake_state(intake_id, "rejected", now=self._now(), detail=problem)
@@ -598,6 +642,7 @@ class Ingester:
 
     def poll_once(self) -> list[Outcome]:
         """One pass: unfinished intakes, then complete new files, speech, expiry."""
+        self._hashes = None
         outs = self.recover()
         for source in self.scan():
             outs.append(self.ingest(source))
@@ -623,5 +668,4 @@ class Ingester:
         return outs
 
 
-__all__ = ["Ingester", "IngestStats", "Outcome", "Rejection", "copy_durable", "is_candidate",
-           "vi"]
+__all__ = ["Ingester", "IngestStats", "Outcome", "Rejection", "is_candidate", "vi"]

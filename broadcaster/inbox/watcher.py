@@ -27,6 +27,7 @@ class InboxWatcher:
         self.use_events = use_events
         self._wake = threading.Event()
         self._stop = threading.Event()
+        self._closed = threading.Event()
         self._thread: threading.Thread | None = None
         self._observer: Any = None
         self.heartbeat: float | None = None
@@ -40,10 +41,12 @@ class InboxWatcher:
         except ImportError as exc:  # pragma: no cover - watchdog is a dependency
             log.warning("watchdog unavailable (%s): polling the inbox only", exc)
             return
-        wake = self._wake
+        wake, closed = self._wake, self._closed
 
         class _Handler(FileSystemEventHandler):
             def on_any_event(self, event: Any) -> None:  # noqa: D102 - watchdog callback
+                if event.event_type == "closed":  # inotify CLOSE_WRITE: a writer is done
+                    closed.set()
                 wake.set()
 
         folder = self.ingester.inbox
@@ -93,6 +96,9 @@ class InboxWatcher:
     def _loop(self) -> None:
         while not self._stop.is_set():
             self.heartbeat = self.clock.monotonic()
+            if self._closed.is_set():
+                self._closed.clear()
+                self.ingester.recheck_now()
             try:
                 self.ingester.poll_once()
             except Exception as exc:  # noqa: BLE001 - a long-running loop restarts itself

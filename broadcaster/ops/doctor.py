@@ -150,17 +150,19 @@ def check_clock(station: Station, clock: Clock) -> list[Check]:
 
 
 def check_schedule(station: Station, clock: Clock) -> list[Check]:
-    from broadcaster.air.schedule import Schedule
-    from broadcaster.errors import ScheduleError
+    """Every invalid schedule file (and what airs instead), then today's and tomorrow's slots."""
+    from broadcaster.air.schedules import ScheduleBook, Source
 
-    try:
-        schedule = Schedule.load(station.schedules_dir, station.tz)
-    except ScheduleError as exc:
-        shown = "; ".join(exc.problems[:5])
-        more = f" (+{len(exc.problems) - 5} more)" if len(exc.problems) > 5 else ""
-        return [Check("schedule", FAIL, shown + more)]
-    today = clock.now().date()
+    book = ScheduleBook.open(station)
     out = []
+    for state in book.invalid():
+        shown = "; ".join(state.problems[:5])
+        more = f" (+{len(state.problems) - 5} more)" if len(state.problems) > 5 else ""
+        verdict = WARN if state.source == Source.FILE else FAIL  # FILE: airs as written
+        out.append(Check(f"schedule {state.name}", verdict,
+                         t(f"doctor.schedule.{state.source.value}", problems=shown + more)))
+    schedule = book.schedule()
+    today = clock.now().date()
     for label, day in (("today", today), ("tomorrow", today + dt.timedelta(days=1))):
         slots = schedule.plan(day)
         if slots:

@@ -12,6 +12,7 @@ from pathlib import Path
 
 from filelock import FileLock, Timeout
 
+from broadcaster import durable
 from broadcaster.errors import BroadcasterError
 from broadcaster.messages import t
 
@@ -34,9 +35,7 @@ class StationLock:
             other = self.holder()
             where = f"{self.path}" + (f", PID {other}" if other else "")
             raise BroadcasterError(t("lock.busy", path=where), hint=t("lock.busy.hint")) from None
-        tmp = self.pid_file.with_suffix(".tmp")
-        tmp.write_text(str(os.getpid()), encoding="ascii")
-        os.replace(tmp, self.pid_file)
+        durable.write_text(self.pid_file, str(os.getpid()), encoding="ascii")
 
     def holder(self) -> int | None:
         try:

@@ -120,7 +120,9 @@ class Monitor:
         if self.schedule is not None:
             return self.schedule()
         try:
-            return Schedule.load(self.station.schedules_dir, self.station.tz)
+            from broadcaster.air.schedules import ScheduleBook
+
+            return ScheduleBook.open(self.station).schedule()
         except Exception as exc:  # noqa: BLE001 - a broken file is the doctor's to explain
             log.warning("monitor: schedule unreadable: %s", exc)
             return None

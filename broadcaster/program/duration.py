@@ -83,22 +83,7 @@ def fit_duration(program: Program, lengths_ms: Sequence[int], max_ms: int | None
                       limit=f"{max_ms / 60000:.1f}"))
     trimmed: list[Item] = []
     if policy == "trim_music":
-        for i in reversed(range(len(items))):
-            over = total() - max_ms
-            if over <= 0:
-                break
-            it = items[i]
-            if not isinstance(it, Music) or lengths[i] <= 0:
-                continue
-            keep = lengths[i] - over
-            if keep >= MIN_MUSIC_MS:
-                items[i] = dataclasses.replace(it, max_ms=keep,
-                                               fade_out_ms=max(it.fade_out_ms, TRIM_FADE_MS))
-                lengths[i] = keep
-                trimmed.append(items[i])
-                warnings.append(t("program.trimmed", item=it.name, seconds=keep // 1000))
-            else:
-                _remove(items, lengths, beds, origin, [i])
+        trimmed = _trim_music(items, lengths, beds, origin, max_ms, gap_ms, warnings)
     dropped: list[BulletinItem] = []
     order = sorted(
         (i for i, it in enumerate(items) if isinstance(it, BulletinItem)
@@ -122,6 +107,29 @@ def fit_duration(program: Program, lengths_ms: Sequence[int], max_ms: int | None
     trimmed_idx = tuple(i for i, it in enumerate(items) if any(it is x for x in trimmed))
     return Fit(new, tuple(lengths), total(), dropped=tuple(dropped), trimmed=trimmed_idx,
                origin=tuple(origin), warnings=tuple(warnings))
+
+
+def _trim_music(items: list[Item], lengths: list[int], beds: list, origin: list[int],
+                max_ms: int, gap_ms: int, warnings: list[str]) -> list[Item]:
+    """Cut music from the last track backwards until the program fits; returns the cut ones."""
+    trimmed: list[Item] = []
+    for i in reversed(range(len(items))):
+        over = layout(items, lengths, gap_ms)[1] - max_ms
+        if over <= 0:
+            break
+        it = items[i]
+        if not isinstance(it, Music) or lengths[i] <= 0:
+            continue
+        keep = lengths[i] - over
+        if keep >= MIN_MUSIC_MS:
+            items[i] = dataclasses.replace(it, max_ms=keep,
+                                           fade_out_ms=max(it.fade_out_ms, TRIM_FADE_MS))
+            lengths[i] = keep
+            trimmed.append(items[i])
+            warnings.append(t("program.trimmed", item=it.name, seconds=keep // 1000))
+        else:
+            _remove(items, lengths, beds, origin, [i])
+    return trimmed
 
 
 def _remove(items: list[Item], lengths: list[int], beds: list, origin: list[int],

@@ -3,8 +3,6 @@
 from __future__ import annotations
 
 import io
-import os
-import tempfile
 from pathlib import Path
 
 import miniaudio
@@ -12,6 +10,7 @@ import numpy as np
 import soundfile as sf
 import soxr
 
+from broadcaster import durable
 from broadcaster.speech.resilience import TransientError
 
 # Below this many milliseconds of speech per character the audio is cut short: normal
@@ -105,15 +104,5 @@ def wav_bytes(samples: np.ndarray, rate: int) -> bytes:
 
 
 def write_wav_atomic(path: Path, samples: np.ndarray, rate: int) -> None:
-    """Write a 16-bit WAV via a temp file in the same folder and ``os.replace``."""
-    path.parent.mkdir(parents=True, exist_ok=True)
-    fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=path.parent)
-    try:
-        with os.fdopen(fd, "wb") as fh:
-            fh.write(wav_bytes(samples, rate))
-            fh.flush()
-            os.fsync(fh.fileno())
-        os.replace(tmp, path)
-    except BaseException:
-        Path(tmp).unlink(missing_ok=True)
-        raise
+    """Write a 16-bit WAV durably (``durable.write_bytes``: whole or absent, umask's mode)."""
+    durable.write_bytes(path, wav_bytes(samples, rate))

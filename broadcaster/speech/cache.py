@@ -13,11 +13,12 @@ import json
 import logging
 import os
 import struct
-import tempfile
 import threading
 from pathlib import Path
 
 import numpy as np
+
+from broadcaster import durable
 
 log = logging.getLogger(__name__)
 
@@ -99,16 +100,9 @@ class SpeechCache:
         payload = (np.round(pcm * 32767.0)).astype("<i2").tobytes()
         blob = _HEADER.pack(_MAGIC, rate, len(payload), hashlib.sha256(payload).digest()) + payload
         path = self.path(key)
-        path.parent.mkdir(parents=True, exist_ok=True)
-        fd, tmp = tempfile.mkstemp(prefix=".", suffix=".tmp", dir=path.parent)
-        try:
-            with os.fdopen(fd, "wb") as fh:
-                fh.write(blob)
-            old = path.stat().st_size if path.exists() else 0
-            os.replace(tmp, path)
-        except BaseException:
-            Path(tmp).unlink(missing_ok=True)
-            raise
+        old = path.stat().st_size if path.exists() else 0
+        # no fsync: an entry cut short by a power cut fails its checksum and reads as a miss
+        durable.write_bytes(path, blob, sync=False)
         with self._lock:
             self._size += len(blob) - old
         self._evict()

@@ -1,52 +1,35 @@
 """Text stage: Bulletin body -> speakable Script (pure functions; I/O only for its data tables).
 
 The pipeline is one visible list, printable with ``plan()``:
-cleanup (line rules, rejoin wrapped lines) -> spoken form (rules.build_rules) -> segmentation.
+cleanup (line rules, rejoin wrapped lines) -> spoken form (rules.RULES) -> segmentation.
 """
 
 from __future__ import annotations
 
 import re
-from functools import lru_cache
 
 from broadcaster.models import Pause, Script, Segment
 from broadcaster.text import cleanup, numbers, segment
 from broadcaster.text.lexicon import Lexicon, load_lexicon
-from broadcaster.text.record import Change, record
+from broadcaster.text.record import Change, locate, mark_block, record
 from broadcaster.text.record import start as _start
 from broadcaster.text.record import stop as _stop
-from broadcaster.text.rules import NB, Rule, build_rules, tables
+from broadcaster.text.rules import NB, RULES, Context, tables
 
 __all__ = ["RULES_VERSION", "Change", "Lexicon", "explain", "load_lexicon", "plan", "spoken_text",
            "to_script"]
 
 # Bump whenever a rule or a data table changes what is read: it is part of every speech key,
 # so speech rendered under older rules is made again before it airs.
-RULES_VERSION = "text-rules-3"
-
-_ROMAN = {"I": 1, "V": 5, "X": 10, "L": 50, "C": 100}
-
-
-def _roman(s: str) -> int:
-    total = 0
-    for a, b in zip(s, s[1:] + " ", strict=True):
-        v = _ROMAN[a]
-        total += -v if b != " " and _ROMAN.get(b, 0) > v else v
-    return total
-
-
-@lru_cache(maxsize=8)
-def _rules(dialect: str, lexicon: Lexicon) -> list[Rule]:
-    return build_rules(dialect, lexicon)
-
+RULES_VERSION = "text-rules-4"
 
 def _label(block: cleanup.Block, dialect: str) -> str:
     """How a heading number is said: "I" -> "Phần một", "1.1" -> "Một chấm một", "b" -> "Bê"."""
     if block.label_kind == "roman":
-        return "Phần " + numbers.read_int(_roman(block.label), dialect)
+        return "Phần " + numbers.read_int(numbers.roman_value(block.label) or 0, dialect)
     if block.label_kind == "number":
         return " chấm ".join(numbers.read_int(int(p), dialect) for p in block.label.split("."))
-    letters = tables()["letters"]
+    letters = tables().letters
     return letters.get(block.label.upper(), block.label)
 
 
@@ -77,13 +60,14 @@ def to_script(
 ) -> Script:
     """The speakable script for ``text``: no digits, NFC, segments with pause hints."""
     lex = lexicon if lexicon is not None else load_lexicon()
-    rules = _rules(dialect if dialect in ("north", "south") else "north", lex)
+    ctx = Context(dialect if dialect in ("north", "south") else "north", lex, tables())
     limit = max_chars if max_chars and max_chars > 0 else None
     segments: list[Segment] = []
     for block in cleanup.to_blocks(text):
         body = block.text
-        for rule in rules:
-            body = rule(body)
+        mark_block(body[:16])
+        for rule in RULES:
+            body = rule(body, ctx)
         body = body.strip(" ,;:")
         if not block.label and _speakable(body):
             if not re.search(r"[.!?]$", body):
@@ -123,14 +107,28 @@ def spoken_text(text: str, **kwargs: object) -> str:
     return "\n".join(to_script(text, **kwargs).lines())  # type: ignore[arg-type]
 
 
-def explain(text: str, **kwargs: object) -> list[Change]:
-    """Every change the pipeline makes to ``text``: rule name, original and spoken form."""
+def explain(
+    text: str,
+    *,
+    dialect: str = "north",
+    headings: str = "read",
+    lexicon: Lexicon | None = None,
+    max_chars: int | None = None,
+) -> list[Change]:
+    """Every change the pipeline makes to ``text``: rule name, original, spoken form, offsets.
+
+    Includes what the clean-up skips (letterhead, distribution list, page furniture, bullets),
+    marks made pauses or dropped, and slashes and dashes made words. A tidy-up of marks the
+    rules themselves left ("spacing" on text not in the original) is not a change to review.
+    """
     token = _start()
     try:
-        to_script(text, **kwargs)  # type: ignore[arg-type]
+        to_script(text, dialect=dialect, headings=headings, lexicon=lexicon, max_chars=max_chars)
     finally:
         changes = _stop(token)
-    return changes
+    ctx = Context(dialect, lexicon if lexicon is not None else load_lexicon(), tables())
+    located = locate(changes, text, {r.name: r.compiled(ctx) for r in RULES})
+    return [c for c in located if c.rule != "spacing" or c.start is not None]
 
 
 def plan(dialect: str = "north", lexicon: Lexicon | None = None) -> list[tuple[str, str]]:
@@ -138,8 +136,8 @@ def plan(dialect: str = "north", lexicon: Lexicon | None = None) -> list[tuple[s
     steps = [("clean_characters", (cleanup.clean_characters.__doc__ or "").strip())]
     steps += [(f.__name__, (f.__doc__ or "").strip()) for f in cleanup.LINE_RULES]
     steps.append(("join_lines", (cleanup.join_lines.__doc__ or "").strip()))
-    lex = lexicon if lexicon is not None else load_lexicon()
-    steps += [(r.name, r.doc) for r in _rules(dialect, lex)]
+    steps.append(("make_block", (cleanup.make_block.__doc__ or "").strip()))
+    steps += [(r.name, r.doc) for r in RULES]
     steps.append(("heading", (_label.__doc__ or "").strip()))
     steps.append(("sentences", (segment.sentences.__doc__ or "").strip()))
     steps.append(("cut", (segment.cut.__doc__ or "").strip()))

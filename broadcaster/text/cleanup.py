@@ -178,19 +178,28 @@ def _starts_block(text: str) -> bool:
     return bool(s) and (s[0].isupper() or s[0].isdigit() or bool(_BULLET.match(text)))
 
 
-def _width(lines: list[str]) -> int:
+def _width(lines: list[str], min_lines: int = 6) -> int:
+    """The usual length of a wrapped line (0 when there are too few lines to tell)."""
     lengths = sorted(len(line.strip()) for line in lines if line.strip())
-    if len(lengths) < 6:
+    if len(lengths) < min_lines:
         return 0
     return lengths[int(len(lengths) * 0.8)]
+
+
+def _runs_on(stripped: list[str]) -> bool:
+    """Does some line run on into the next in lower case (a sentence cut by a line break)?"""
+    text = [line for line in stripped if line]
+    return any(not _END.search(a) and re.match(r"[a-zđà-ỹ]", b) for a, b in zip(text, text[1:], strict=False))
 
 
 def join_lines(lines: list[str]) -> list[Block]:
     """Rejoin hard-wrapped lines and page-break splits into blocks (headings and paragraphs)."""
     stripped = [line.strip() for line in lines]
-    width = _width(lines)
     transitions = sum(1 for a, b in zip(stripped, stripped[1:], strict=False) if a and b)
     blank_sep = sum(1 for i in range(1, len(stripped) - 1) if not stripped[i] and stripped[i - 1])
+    # a short PDF paste (a blank line after every line, a sentence running on in lower case
+    # across a break) shows its width in two lines already
+    width = _width(lines, 2 if blank_sep and not transitions and _runs_on(stripped) else 6)
     # PDF pastes put a blank line after every wrapped line: then blank lines mean nothing
     # typed files (long lines, or only a few) mark paragraphs with blank lines
     trust_blanks = transitions >= blank_sep or width == 0 or width > 110
@@ -239,8 +248,16 @@ def join_lines(lines: list[str]) -> list[Block]:
 
 
 def make_block(text: str) -> Block:
-    text = _BULLET_PREFIX.sub("", re.sub(r" {2,}", " ", text).strip())
-    text = re.sub(r"[\s\-–—:;,/…]+$", "", text)
+    """One block from its joined lines: the bullet and trailing marks dropped, a heading number split off."""
+    text = re.sub(r" {2,}", " ", text).strip()
+    bullet = _BULLET_PREFIX.match(text)
+    if bullet:
+        record("drop_bullet", bullet.group(0).strip(), "")
+        text = text[bullet.end() :]
+    trailing = re.search(r"[\s\-–—:;,/…]+$", text)
+    if trailing:
+        record("drop_trailing_marks", trailing.group(0).strip(), "")
+        text = text[: trailing.start()]
     lone = bool(_LONE_LABEL.match(text))
     m = _LABEL.match(text + " A" if lone else text)
     if m:

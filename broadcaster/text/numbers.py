@@ -134,3 +134,41 @@ def read_ordinal(n: int, dialect: str = "north") -> str:
     if n == 4:
         return "tư"
     return read_int(n, dialect)
+
+
+_ROMAN = {"I": 1, "V": 5, "X": 10, "L": 50, "C": 100}
+
+
+def roman_value(s: str) -> int | None:
+    """A Roman numeral's value ("IV" -> 4), or None when ``s`` is not one."""
+    if not s or any(c not in _ROMAN for c in s):
+        return None
+    total = 0
+    for a, b in zip(s, s[1:] + " ", strict=True):
+        v = _ROMAN[a]
+        total += -v if _ROMAN.get(b, 0) > v else v
+    return total if total > 0 else None
+
+
+def digit_groups(digits: str) -> list[str]:
+    """How an announcer groups an unbroken identifier: 0912345678 -> 0912 345 678, 7111 -> 7111."""
+    n = len(digits)
+    if n <= 6:
+        return [digits]
+    cuts = {7: (3,), 8: (4,), 9: (3, 6), 10: (4, 7), 11: (4, 7)}.get(n)
+    if cuts is None:  # twelve and more: threes, a lone last digit joins the group before it
+        cuts = tuple(range(3, n - 1 if n % 3 == 1 else n, 3))
+    bounds = (0, *cuts, n)
+    return [digits[a:b] for a, b in zip(bounds, bounds[1:], strict=False)]
+
+
+def read_identifier(groups: list[str]) -> str:
+    """Digit groups read digit by digit, a comma (a short pause) between groups."""
+    return ", ".join(read_digits(g) for g in groups if g)
+
+
+def read_fraction(numerator: str, denominator: str, dialect: str = "north") -> str:
+    """"3/4" -> "ba phần tư", "2/5" -> "hai phần năm"."""
+    den = int(denominator)
+    below = "tư" if den == 4 else read_number(denominator, dialect)
+    return f"{read_number(numerator, dialect)} phần {below}"

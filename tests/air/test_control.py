@@ -247,7 +247,7 @@ def test_a_bulletin_withdrawn_after_pre_roll_does_not_air(running: StationServic
     key = f"{when:%Y-%m-%d}/{slot.id}"
     _wait(lambda: key in running.playout._prepared, timeout=10)  # pre-roll done
     (record,) = [b for b in running.store.all() if b.title == "Sẽ bị hủy"]
-    running.store.withdraw(record.id, "đã hủy")
+    running.store.withdraw(record.id, "đã hủy", now=running.clock.now())
     _wait(lambda: any(r.slot_id == slot.id and r.outcome != "on_air"
                       for r in _rows(running.station)), timeout=60)
     (row,) = [r for r in _rows(running.station) if r.slot_id == slot.id]

@@ -23,6 +23,7 @@ WEEK = """slots:
     name: Buổi sáng
     at: "09:00"
     program:
+      - jingle: open
       - bulletins: {}
   - id: chieu
     name: Buổi chiều
@@ -118,6 +119,9 @@ def test_a_bulletin_approved_after_the_slot_settled_moves_to_the_next_slot_and_s
         assert promised == ["2026-12-01 15:00 chieu"]
         assert service.store.airings(record.id) == []
         assert _promise(service) == "2026-12-01 15:00 chieu"
+        told = [m for m in service.messages if "quá sát giờ" in m]  # type: ignore[attr-defined]
+        assert told == [f"Bản tin {record.id} đến quá sát giờ phát của buổi Buổi sáng:"
+                        " sẽ phát ở buổi kế tiếp"]  # the operator is told it moves on
         _run(service, dt.datetime.combine(DAY, dt.time(15, 2), service.station.tz), {})
         assert [a[2] for a in service.store.airings(record.id)] == ["2026-12-01/chieu"]
     finally:

@@ -24,7 +24,7 @@ GOOD = "---\ntitle: Tiêm chủng\ntags: [y-te]\npriority: priority\n---\nNgày 
 def _setup(station: Station, clock: FakeClock | None = None, **kw: object
            ) -> tuple[Ingester, BulletinStore, FakeClock]:
     clock = clock or FakeClock(dt.datetime(2026, 12, 1, 8, 0, tzinfo=station.tz))
-    store = BulletinStore(store_path(station), approval=station.settings.approval)
+    store = BulletinStore(store_path(station), approval=station.settings.approval, now=clock.now())
     return Ingester(station, store, clock, **kw), store, clock  # type: ignore[arg-type]
 
 
@@ -153,7 +153,7 @@ def test_a_crash_at_any_step_is_finished_on_restart(quiet_station: Station,
         if where == "read":
             m.setattr(ing, "_read", boom)
         elif where == "copy":
-            m.setattr(ing_mod_copy_target(), "copy_durable", boom)
+            m.setattr(ing_mod_copy_target().durable, "copy_file", boom)
         elif where == "commit":
             m.setattr(store, "add_version", boom)
         elif where == "put_back":
@@ -195,7 +195,7 @@ def test_disk_full_keeps_the_file_and_retries(quiet_station: Station,
     def full(src: Path, dst: Path) -> None:
         raise OSError(errno.ENOSPC, "No space left on device")
 
-    monkeypatch.setattr(ingest_mod, "copy_durable", full)
+    monkeypatch.setattr(ingest_mod.durable, "copy_file", full)
     (out,) = ing.drain()
     assert out.state == "deferred" and alerts and "space" in alerts[0]
     (row,) = store.intake()
@@ -225,7 +225,9 @@ class FakeSpeech:
         self.submitted: list[Bulletin] = []
 
     def submit(self, bulletin: Bulletin) -> None:
-        self.submitted.append(bulletin)
+        # like the pipeline: a bulletin already queued is not queued again
+        if all((b.id, b.version) != (bulletin.id, bulletin.version) for b in self.submitted):
+            self.submitted.append(bulletin)
 
     def ready(self, bulletin: Bulletin) -> Path | None:
         path = self.out / f"{bulletin.id}-{bulletin.version}.wav"

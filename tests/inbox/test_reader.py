@@ -12,6 +12,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from broadcaster.errors import InboxError, TextError
+from broadcaster.inbox import legacy as legacy_tables
 from broadcaster.inbox.reader import decode_bytes, read_bulletin
 from broadcaster.models import Priority
 
@@ -61,7 +62,7 @@ def test_unicode_and_windows_1258(data: bytes) -> None:
 
 def test_tcvn3_and_vni_detected_and_converted() -> None:
     assert decode_bytes(legacy(TCVN3, TEXT)) == TEXT
-    assert decode_bytes(legacy(VNI, "Thông báo: Đề nghị bà con phòng chống bão.")) == (
+    assert decode_bytes(legacy_tables.encode("Thông báo: Đề nghị bà con phòng chống bão.", "vni")) == (
         "Thông báo: Đề nghị bà con phòng chống bão.")
     # TCVN3 text that went through a UTF-8 editor (shown as Latin-1 look-alikes)
     assert decode_bytes(legacy(TCVN3, TEXT).decode("latin-1").encode("utf-8")) == TEXT
@@ -142,11 +143,8 @@ def test_docx(tmp_path: Path) -> None:
         read_bulletin(bad)
 
 
-def _encode_with(charmap: object, s: str) -> bytes:
-    inverse: dict[str, str] = {}
-    for legacy_form, uni in charmap.pairs:  # type: ignore[attr-defined]
-        inverse.setdefault(uni, legacy_form)
-    return "".join(inverse.get(c, c) for c in s).encode("latin-1")
+def _encode_with(encoding: str, s: str) -> bytes:
+    return legacy_tables.encode(s, encoding)
 
 
 SHORT = ["Bão", "Mưa to", "Khẩn", "Thông báo khẩn", "xin cảm ơn", "Rượu", "Lũ quét", "Sạt lở đất",
@@ -156,11 +154,8 @@ SHORT = ["Bão", "Mưa to", "Khẩn", "Thông báo khẩn", "xin cảm ơn", "R�
 @pytest.mark.parametrize("text", SHORT)
 def test_short_legacy_lines_detected(text: str) -> None:
     """Short notices are where detection is hardest: one or two words must still come out right."""
-    from viparse.normalize.tcvn3 import TCVN3 as TCVN3_MAP
-    from viparse.normalize.vni import VNI as VNI_MAP
-
-    assert decode_bytes(_encode_with(TCVN3_MAP, text)) == text
-    assert decode_bytes(_encode_with(VNI_MAP, text)) == text
+    assert decode_bytes(_encode_with("tcvn3", text)) == text
+    assert decode_bytes(_encode_with("vni", text)) == text
     assert decode_bytes(cp1258(text)) == text
 
 
@@ -174,10 +169,9 @@ def test_real_unicode_text_is_never_converted(path: Path) -> None:
 def test_docx_typed_in_a_tcvn3_font(tmp_path: Path) -> None:
     """Old Word files typed with .VnTime: the text python-docx returns is TCVN3, converted here."""
     import docx
-    from viparse.normalize.tcvn3 import TCVN3 as TCVN3_MAP
 
     d = docx.Document()
-    d.add_paragraph(_encode_with(TCVN3_MAP, TEXT).decode("latin-1"))
+    d.add_paragraph(_encode_with("tcvn3", TEXT).decode("latin-1"))
     path = tmp_path / "cu.docx"
     d.save(path)
     assert read_bulletin(path).body.strip() == TEXT

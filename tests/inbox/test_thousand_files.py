@@ -110,7 +110,7 @@ def test_a_thousand_drops_are_all_accounted_for(quiet_station: Station) -> None:
             drop(f"{name}.txt", f"---\nuntil: ngày mai\npriorty: cao\n---\n{text}".encode())
         elif kind == "brokendocx":
             drop(f"{name}.docx", _docx(text)[:700])
-        elif kind == "dup":  # the same content under another name: another bulletin
+        elif kind == "dup":  # the same bytes under another name: refused, naming the bulletin
             drop(f"{name}.txt", final["tin-0001.txt"])
         elif kind == "sub":
             drop(f"To dan pho {i % 7}/Thông báo {i}.txt", text.encode("utf-8"))
@@ -161,7 +161,10 @@ def test_a_thousand_drops_are_all_accounted_for(quiet_station: Station) -> None:
     assert states.count("rejected") == len(rejected)
     assert [p for p in (quiet_station.var_dir / "inbox" / "claimed").rglob("*") if p.is_file()] == []
     # expected shape: encodings and .docx read, garbage rejected, versions and duplicates
-    assert sum(1 for r in rejected if r.startswith("tin-")) == 80 + 40 + 4 + 40 + 40 + 20
+    assert sum(1 for r in rejected if r.startswith("tin-")) == 80 + 40 + 4 + 40 + 40 + 20 + 60
+    dups = [f"tin-{i:04d}.txt" for i, k in enumerate(kinds) if k == "dup"]
+    assert all("tin-0001" in (rejected_dir / f"{rel}.loi.txt").read_text(encoding="utf-8")
+               for rel in dups)
     assert all(bulletins[f"tin-{j:04d}.txt"].version == 2 for j in range(30))
     assert all(bulletins[f"tin-{j:04d}.txt"].version == 1 for j in range(30, 60))
     assert all(f"r{j}-2" in bulletins[f"thay-nhanh-{j:02d}.txt"].body for j in range(30))

@@ -111,7 +111,7 @@ def test_monitor_raises_each_kind_of_alert(station: Station) -> None:
     alerter = Alerter(lambda title, body: sent.append((title, body)) or True, clock,
                       min_interval_s=3600)
     asrun = AsRunLog(station.var("db") / "asrun.sqlite3")
-    store = BulletinStore(store_path(station), approval="required")
+    store = BulletinStore(store_path(station), approval="required", now=clock.now())
     (station.inbox_dir / "tin.txt").write_text("---\ntags: [chung]\n---\nTin chung.\n", "utf-8")
     Ingester(station, store, clock).drain()
 

@@ -54,15 +54,15 @@ def test_doctor_fails_a_missing_device_and_a_broken_schedule(st: Station) -> Non
     check = doctor.check_device(wrong, lambda: (devices, ""))
     assert check.verdict == "fail" and "USB Audio" in check.detail
     (st.schedules_dir / "week.yaml").write_text("slots:\n  - id: a\n    at: '25:00'\n")
-    (check,) = doctor.check_schedule(st, SystemClock(st.tz))
-    assert check.verdict == "fail" and "25:00" in check.detail
+    check = doctor.check_schedule(st, SystemClock(st.tz))[0]  # then today's and tomorrow's slots
+    assert check.verdict == "fail" and "25:00" in check.detail and "week.yaml" in check.name
     assert doctor.ntp_synchronized(lambda *a, **k: type("R", (), {"returncode": 0, "stdout": "yes\n"})()) in (True, None)
 
 
 def test_monthly_report_csv_and_html(st: Station, capsys: pytest.CaptureFixture[str]) -> None:
     tz = st.tz
     asrun = AsRunLog(st.var("db") / "asrun.sqlite3")
-    store = BulletinStore(store_path(st), approval="none")
+    store = BulletinStore(store_path(st), approval="none", now=dt.datetime(2026, 11, 1, tzinfo=tz))
     (st.inbox_dir / "tin.txt").write_text("---\ntitle: Tin <chung>\ntags: [chung]\n---\nTin.\n")
     Ingester(st, store, FakeClock(dt.datetime(2026, 11, 1, tzinfo=tz))).drain()
     for day, outcome, reason in ((1, "aired", ""), (2, "late", "started 90 s late"),
@@ -107,7 +107,7 @@ def test_monthly_report_csv_and_html(st: Station, capsys: pytest.CaptureFixture[
 def test_approver_commands(st: Station, capsys: pytest.CaptureFixture[str],
                            monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.setenv("BROADCASTER_LANG", "en")
-    store = BulletinStore(store_path(st), approval="required")
+    store = BulletinStore(store_path(st), approval="required", now=SystemClock(st.tz).now())
     (st.inbox_dir / "tiem.txt").write_text("---\ntags: [chung]\n---\nTiêm chủng.\n")
     Ingester(st, store, SystemClock(st.tz)).drain()
     store.close()
@@ -157,7 +157,7 @@ def test_housekeeping_removes_only_what_is_past_retention(st: Station) -> None:
 def test_housekeeping_prunes_the_store_but_keeps_the_record(st: Station) -> None:
     tz = st.tz
     long_ago = dt.datetime(2025, 1, 1, 8, 0, tzinfo=tz)
-    store = BulletinStore(store_path(st), approval="none")
+    store = BulletinStore(store_path(st), approval="none", now=long_ago)
     (st.inbox_dir / "cu.txt").write_text("Tin cũ.", encoding="utf-8")
     Ingester(st, store, FakeClock(long_ago)).drain()
     store.record_airing("cu", 1, "2025-01-02/sang", long_ago + dt.timedelta(days=1))

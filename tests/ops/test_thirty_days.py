@@ -64,7 +64,7 @@ class Sim:
             self.store.record_airing(bulletin_id, version, slot_key, when)
 
     def start(self) -> None:
-        self.store = BulletinStore(store_path(self.station), approval="required")
+        self.store = BulletinStore(store_path(self.station), approval="required", now=self.clock.now())
         self.ingester = Ingester(self.station, self.store, self.clock)
         self.ingester.recover(force=True)
         self.asrun = AsRunLog(self.station.var("db") / "asrun.sqlite3")

@@ -347,14 +347,14 @@ def test_speech_compression_narrows_the_level_swings(render, settings) -> None:
 def test_overlapping_renders_hand_back_the_blas_threads_they_found() -> None:
     from threadpoolctl import threadpool_info
 
-    from broadcaster.program import render as render_mod
+    from broadcaster.program.blas import one_blas_thread
 
     def blas_threads() -> list[int]:
         return [p["num_threads"] for p in threadpool_info() if p["user_api"] == "blas"]
 
     before = blas_threads()
     assert before  # numpy's BLAS is loaded: the test has something to watch
-    first, second = render_mod._one_blas_thread(), render_mod._one_blas_thread()
+    first, second = one_blas_thread(), one_blas_thread()
     first.__enter__()
     second.__enter__()
     assert set(blas_threads()) <= {1}
@@ -365,12 +365,12 @@ def test_overlapping_renders_hand_back_the_blas_threads_they_found() -> None:
 
 
 def test_a_failed_sync_leaves_no_temporary_file(render, tmp_path: Path, monkeypatch) -> None:
-    from broadcaster.program import render as render_mod
+    from broadcaster.program import cache as cache_mod
 
     def broken(_path: Path) -> None:
         raise OSError(5, "Input/output error")
 
-    monkeypatch.setattr(render_mod, "_fsync", broken)
+    monkeypatch.setattr(cache_mod, "_fsync", broken)
     cache = tmp_path / "cache"
     with pytest.raises(OSError):
         render(Program((Jingle(path="audio/chime-open.flac"),)), cache_dir=cache)

@@ -63,3 +63,30 @@ def test_render_honours_the_bulletins_front_matter(station_root: Path, tmp_path:
     rc = main(["-s", str(station_root), "render", str(src), "-o", str(tmp_path / "m.wav")])
     out = capsys.readouterr().out
     assert rc == 0 and "vi-vn-x-central" in out and "engine espeak" in out
+
+
+def test_an_explicit_engine_that_fails_exits_1_with_the_reason(station_root: Path, tmp_path: Path,
+                                                              capsys) -> None:
+    """Issue 13 point 8. Before: gTTS (no internet here) fell back to espeak and exited 0."""
+    src = tmp_path / "a.txt"
+    src.write_text("Xin chào bà con.", encoding="utf-8")
+    out = tmp_path / "a.wav"
+    rc = main(["-s", str(station_root), "render", str(src), "-o", str(out), "--engine", "gtts",
+               "--no-cache"])
+    err = capsys.readouterr().err
+    assert rc == 1, err
+    assert "Engine gtts could not speak the bulletin" in err and "--fallback" in err
+    assert not out.exists()  # nothing spoken by another engine behind the operator's back
+
+
+def test_fallback_opts_into_the_station_chain(station_root: Path, tmp_path: Path, capsys) -> None:
+    src = tmp_path / "a.txt"
+    src.write_text("Xin chào bà con.", encoding="utf-8")
+    out = tmp_path / "a.wav"
+    rc = main(["-s", str(station_root), "render", str(src), "-o", str(out), "--engine", "gtts",
+               "--fallback", "--no-cache"])
+    captured = capsys.readouterr()
+    assert rc == 0, captured.err
+    assert "engine espeak" in captured.out  # the station's chain (espeak) took over
+    assert "fallback engine espeak" in captured.err and "gtts" in captured.err  # and says so
+    assert sf.info(str(out)).duration > 0.5

@@ -119,3 +119,23 @@ def test_title_typed_above_the_date_line_is_kept_and_letter_items_read() -> None
             "a. Đối tượng: trẻ em dưới 5 tuổi 😀.\nb) Thời gian: từ 7h.\n")
     assert to_script(text).lines() == [
         "Thông báo.", "a: Đối tượng: trẻ em dưới năm tuổi.", "Bê: Thời gian: từ bảy giờ."]
+
+
+def test_short_pdf_paste_with_a_blank_line_after_every_line_is_joined() -> None:
+    # issue 13 point 5: before, fewer than six lines gave no line width, so every line break cut
+    pasted = ("Ủy ban nhân dân phường thông báo lịch cắt điện ngày 25/11 tại\n\n"
+              "khu phố Bình Minh để thay thế máy biến áp, đề nghị các hộ\n\n"
+              "dân chủ động sắp xếp công việc.\n\nTrân trọng thông báo.\n")
+    assert to_script(pasted).lines() == [
+        "Ủy ban nhân dân phường thông báo lịch cắt điện ngày hai mươi lăm tháng mười một tại khu phố "
+        "Bình Minh để thay thế máy biến áp, đề nghị các hộ dân chủ động sắp xếp công việc.",
+        "Trân trọng thông báo.",
+    ]
+    two = "Đề nghị các hộ gia đình đưa trẻ từ 1-5 tuổi đến\n\ntrạm y tế phường để tiêm vắc xin sởi.\n"
+    assert len(to_script(two).lines()) == 1
+
+
+def test_short_typed_paragraphs_still_stand_apart() -> None:
+    typed = "Thông báo\n\nỦy ban nhân dân phường thông báo lịch tiêm.\n\nKính gửi: các hộ dân\n\nĐề nghị đi tiêm đúng lịch.\n"
+    assert to_script(typed).lines() == ["Thông báo.", "Ủy ban nhân dân phường thông báo lịch tiêm.",
+                                        "Kính gửi: các hộ dân.", "Đề nghị đi tiêm đúng lịch."]

@@ -84,7 +84,7 @@ def test_station_lexicon_errors_name_the_line(tmp_path) -> None:
 
 def test_weekdays_ordinals_and_foreign_words() -> None:
     assert say("thứ 2, thứ 4 và CN") == "Thứ hai, thứ tư và Chủ nhật."
-    assert say("phòng Covid-19 qua internet") == "Phòng Cô vít mười chín qua internet."
+    assert say("phòng Covid-19 qua internet") == "Phòng Cô vít mười chín qua in tơ nét."
 
 
 def test_explain_lists_rule_original_spoken() -> None:
@@ -102,3 +102,29 @@ def test_plan_lists_steps_in_order() -> None:
     names = [name for name, _ in plan()]
     assert names.index("drop_header") < names.index("join_lines") < names.index("document_code")
     assert names.index("document_code") < names.index("range") < names.index("number")
+
+
+def test_explain_shows_every_change_with_offsets() -> None:
+    """Issue 13 point 6: marks made pauses or dropped, slashes and dashes made words, letterhead
+    and distribution list skipped all appear, located in the original text."""
+    from broadcaster.text import explain
+
+    text = ("CỘNG HÒA XÃ HỘI CHỦ NGHĨA VIỆT NAM\nSố: 12/TB-UBND\nPhường A, ngày 3 tháng 5 năm 2025\n"
+            "THÔNG BÁO\n- Giá 30.000 đồng/hộ/tháng (tăng 5%), Hải Dương - Bắc Giang; cấp 6-7.\n"
+            "Nơi nhận:\n- Như trên;\n")
+    changes = explain(text)
+    got = {(c.rule, c.original, c.spoken) for c in changes}
+    assert ("drop_header", "Số: 12/TB-UBND", "") in got
+    assert ("drop_footer", "Nơi nhận:", "") in got and ("drop_footer", "- Như trên;", "") in got
+    assert ("drop_bullet", "-", "") in got
+    assert ("per_unit", " đồng/hộ/tháng", "đồng một hộ một tháng") in got
+    assert ("range", "-", "đến") in got
+    assert ("dash", " - ", ",") in got
+    assert ("symbol", "(", ",") in got and ("symbol", ")", ",") in got
+    for c in changes:
+        if c.start is not None:
+            assert text[c.start : c.end] == c.original
+    located = {c.original for c in changes if c.start is not None}
+    assert {"Số: 12/TB-UBND", " đồng/hộ/tháng", " - ", "(", "30.000"} <= located
+    where = {c.original: c.start for c in changes if c.rule == "range"}
+    assert text[where["-"] - 1 : where["-"] + 2] == "6-7"

@@ -41,9 +41,11 @@ class Served:
 
     def ingest(self) -> None:
         """What the running station's intake does with inbox/ (the same Ingester)."""
-        store = BulletinStore(store_path(self.station), approval=self.station.settings.approval)
+        clock = SystemClock(self.station.tz)
+        store = BulletinStore(store_path(self.station), approval=self.station.settings.approval,
+                              now=clock.now())
         try:
-            Ingester(self.station, store, SystemClock(self.station.tz), stable_seconds=0).drain()
+            Ingester(self.station, store, clock, stable_seconds=0).drain()
         finally:
             store.close()
 

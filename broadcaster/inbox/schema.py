@@ -1,0 +1,87 @@
+"""The bulletin store's schema as numbered migrations (``PRAGMA user_version``): step ``n``
+takes a file from version ``n - 1`` to ``n``. Never edit a step that has shipped; append one.
+"""
+
+from __future__ import annotations
+
+from broadcaster.db import Migration
+from broadcaster.inbox.journal import INTAKE_SCHEMA_V1
+
+# Version 1: the schema of every release before the store was versioned (those files have
+# user_version 0 and already hold these tables, hence IF NOT EXISTS).
+BULLETIN_SCHEMA_V1 = """
+CREATE TABLE IF NOT EXISTS meta (key TEXT PRIMARY KEY, value TEXT NOT NULL);
+CREATE TABLE IF NOT EXISTS bulletins (
+    id             TEXT PRIMARY KEY,
+    source         TEXT NOT NULL UNIQUE,     -- path relative to inbox/, '/' separated
+    version        INTEGER NOT NULL,
+    state          TEXT NOT NULL,            -- BulletinState
+    title          TEXT NOT NULL,
+    priority       TEXT NOT NULL,            -- Priority
+    tags           TEXT NOT NULL DEFAULT '[]',
+    air_from       TEXT,
+    air_until      TEXT,
+    slots          TEXT NOT NULL DEFAULT '[]',
+    repeat         INTEGER NOT NULL DEFAULT 1,
+    voice          TEXT,
+    engine         TEXT,
+    content_hash   TEXT NOT NULL,
+    body           TEXT NOT NULL,
+    script_text    TEXT NOT NULL,
+    original       TEXT NOT NULL,            -- the kept original under var/originals/
+    speech_path    TEXT,
+    times_aired    INTEGER NOT NULL DEFAULT 0,
+    approved_hash  TEXT,
+    approved_by    TEXT NOT NULL DEFAULT '',
+    approved_at    TEXT,
+    reason         TEXT NOT NULL DEFAULT '',  -- why rejected / withdrawn / expired
+    file_size      INTEGER,                   -- stat of the file as it sits in inbox/
+    file_mtime_ns  INTEGER,
+    received_at    TEXT NOT NULL,
+    updated_at     TEXT NOT NULL
+);
+CREATE TABLE IF NOT EXISTS versions (
+    bulletin_id   TEXT NOT NULL,
+    version       INTEGER NOT NULL,
+    content_hash  TEXT NOT NULL,
+    title         TEXT NOT NULL,
+    meta          TEXT NOT NULL,
+    body          TEXT NOT NULL,
+    script_text   TEXT NOT NULL,
+    original      TEXT NOT NULL,
+    received_at   TEXT NOT NULL,
+    PRIMARY KEY (bulletin_id, version)
+);
+CREATE TABLE IF NOT EXISTS history (
+    seq          INTEGER PRIMARY KEY AUTOINCREMENT,
+    bulletin_id  TEXT NOT NULL,
+    version      INTEGER NOT NULL,
+    at           TEXT NOT NULL,
+    event        TEXT NOT NULL,
+    detail       TEXT NOT NULL DEFAULT ''
+);
+CREATE INDEX IF NOT EXISTS history_bulletin ON history(bulletin_id);
+CREATE TABLE IF NOT EXISTS airings (
+    bulletin_id  TEXT NOT NULL,
+    version      INTEGER NOT NULL,
+    slot_key     TEXT NOT NULL,
+    aired_at     TEXT NOT NULL,
+    PRIMARY KEY (bulletin_id, slot_key)
+);
+CREATE TABLE IF NOT EXISTS approvals (
+    bulletin_id   TEXT NOT NULL,
+    content_hash  TEXT NOT NULL,
+    approved_by   TEXT NOT NULL,
+    approved_at   TEXT NOT NULL,
+    PRIMARY KEY (bulletin_id, content_hash)
+);
+"""
+
+MIGRATIONS: tuple[Migration, ...] = (
+    BULLETIN_SCHEMA_V1 + INTAKE_SCHEMA_V1,  # 1: the unversioned schema
+    "CREATE INDEX IF NOT EXISTS bulletins_state ON bulletins(state);",  # 2: eligible/active scans
+)
+SCHEMA_VERSION = len(MIGRATIONS)
+
+
+__all__ = ["BULLETIN_SCHEMA_V1", "MIGRATIONS", "SCHEMA_VERSION"]
