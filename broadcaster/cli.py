@@ -13,11 +13,55 @@ import sys
 import click
 
 from broadcaster import __version__
+from broadcaster.commands import COMMANDS, CommandEntry
 from broadcaster.errors import BroadcasterError
 from broadcaster.messages import t
 
 
-@click.group(context_settings={"help_option_names": ["-h", "--help"]})
+class LazyGroup(click.Group):
+    """A group whose subcommands are imported only when one runs (or its help is shown).
+
+    ``broadcaster --help`` lists them from the static table in ``broadcaster.commands``, so
+    neither ``--help`` nor ``--version`` imports a command module (numpy, scipy, the station).
+    """
+
+    def __init__(self, *args: object, lazy: dict[str, CommandEntry], **kwargs: object) -> None:
+        super().__init__(*args, **kwargs)  # type: ignore[arg-type]
+        self.lazy = lazy
+
+    def list_commands(self, ctx: click.Context) -> list[str]:
+        return sorted({*super().list_commands(ctx), *self.lazy})
+
+    def get_command(self, ctx: click.Context, cmd_name: str) -> click.Command | None:
+        entry = self.lazy.get(cmd_name)
+        if entry is None:
+            return super().get_command(ctx, cmd_name)
+        module = importlib.import_module(f"broadcaster.commands.{entry.module}")
+        command = getattr(module, entry.attr)
+        if not isinstance(command, click.Command):
+            raise TypeError(f"broadcaster.commands.{entry.module}.{entry.attr} is not a command")
+        return command
+
+    def format_commands(self, ctx: click.Context, formatter: click.HelpFormatter) -> None:
+        names = self.list_commands(ctx)
+        if not names:
+            return
+        limit = formatter.width - 6 - max(len(name) for name in names)
+        rows = []
+        for name in names:
+            entry = self.lazy.get(name)
+            if entry is not None:
+                rows.append((name, click.utils.make_default_short_help(entry.short_help, limit)))
+            else:
+                cmd = super().get_command(ctx, name)
+                if cmd is not None and not cmd.hidden:
+                    rows.append((name, cmd.get_short_help_str(limit)))
+        with formatter.section("Commands"):
+            formatter.write_dl(rows)
+
+
+@click.group(cls=LazyGroup, lazy=COMMANDS,
+             context_settings={"help_option_names": ["-h", "--help"]})
 @click.version_option(__version__, "--version", "-V", prog_name="broadcaster")
 @click.option("--station", "-s", "station_dir", default=lambda: os.environ.get("BROADCASTER_STATION", "."),
               show_default="current folder", type=click.Path(file_okay=False),
@@ -34,17 +78,6 @@ def cli(ctx: click.Context, station_dir: str, verbose: int) -> None:
     level = logging.WARNING - 10 * verbose
     logging.basicConfig(level=max(level, logging.DEBUG),
                         format="%(asctime)s %(levelname)s %(name)s: %(message)s")
-
-
-def _register() -> None:
-    from broadcaster.commands import COMMANDS
-
-    for module_name, attr in COMMANDS:
-        module = importlib.import_module(f"broadcaster.commands.{module_name}")
-        cli.add_command(getattr(module, attr))
-
-
-_register()
 
 
 def main(argv: list[str] | None = None) -> int:

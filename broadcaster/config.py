@@ -321,7 +321,7 @@ def parse_settings(text: str, source: str) -> StationSettings:
         loc = yamlpos.load(text, source)
     except yamlpos.YamlSyntaxError as exc:
         raise ConfigError(
-            f"{exc.source}:{exc.line}:{exc.column}: {t('config.yaml_syntax', detail=exc.detail)}",
+            f"{exc.source}:{exc.line}:{exc.column}: {exc.plain}",
             hint=t("config.yaml_syntax.hint"),
         ) from None
     data = loc.data if loc.data is not None else {}

@@ -7,6 +7,8 @@ Use ``t("key", name=value)``; a missing key falls back to English, then to the k
 from __future__ import annotations
 
 import os
+from collections.abc import Mapping
+from typing import Any
 
 _language: str | None = None
 
@@ -812,7 +814,7 @@ CATALOG: dict[str, dict[str, str]] = {
 }
 
 
-def describe_error(err: dict) -> str:
+def describe_error(err: Mapping[str, Any]) -> str:
     """A pydantic error in the operator's language (our own validators' text is kept)."""
     kind = err.get("type", "")
     if kind == "value_error":

@@ -9,8 +9,10 @@ import datetime as dt
 import enum
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import TYPE_CHECKING
 
-import numpy as np
+if TYPE_CHECKING:  # only Clip's annotation: the CLI imports models without numpy
+    import numpy as np
 
 DEMO_PREFIX = "demo-"  # slots made by ``broadcaster demo``: marked, and left out of reports
 

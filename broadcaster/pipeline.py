@@ -35,6 +35,7 @@ from broadcaster.models import Bulletin, Clip, Script
 if TYPE_CHECKING:  # the speech stage pulls numpy in: commands that only read text skip it
     from broadcaster.speech.base import Engine, EngineHealth
     from broadcaster.speech.cache import SpeechCache
+    from broadcaster.text import Change
     from broadcaster.text.lexicon import Lexicon
 
 log = logging.getLogger(__name__)
@@ -110,7 +111,7 @@ class Pipeline:
         self._engines: list[Engine] | None = list(engines) if engines is not None else None
         self._cache = cache
         self._cache_made = cache is not None or no_cache
-        self.out_dir = out_dir or station.var("speech")
+        self._out_dir = out_dir
         self._lex_lock = threading.Lock()
         self._lex: tuple[tuple[int, int] | None, Lexicon, str] | None = None
         self._shipped = ""
@@ -122,6 +123,13 @@ class Pipeline:
         self._verified: dict[Path, tuple[int, int, str]] = {}
         self.heartbeat: float | None = None  # clock.monotonic() of the last loop turn
         self.last_error = ""
+
+    @property
+    def out_dir(self) -> Path:
+        """Where finished speech goes (``var/speech/``, made on first use)."""
+        if self._out_dir is None:
+            self._out_dir = self.station.var("speech")
+        return self._out_dir
 
     # --- text ------------------------------------------------------------------------------
     def _lexicon_file(self) -> Path | None:
@@ -156,13 +164,26 @@ class Pipeline:
                           self.settings.text.model_dump(mode="json")], sort_keys=True)
         return hashlib.sha256(raw.encode()).hexdigest()[:20]
 
-    def script_of_text(self, text: str) -> Script:
-        """The script an announcer reads for ``text`` with the station's text settings."""
+    def script_of_text(self, text: str, *, dialect: str | None = None,
+                       headings: str | None = None, max_chars: int | None = None) -> Script:
+        """The script an announcer reads for ``text`` with the station's text settings (the
+        ``text`` command may try another dialect, heading rule or clause length)."""
         from broadcaster.text import to_script
 
         lexicon, _digest = self.lexicon()
-        return to_script(text, dialect=self.settings.dialect,
-                         headings=self.settings.text.headings, lexicon=lexicon)
+        return to_script(text, dialect=dialect or self.settings.dialect,
+                         headings=headings or self.settings.text.headings, lexicon=lexicon,
+                         max_chars=max_chars)
+
+    def explain(self, text: str, *, dialect: str | None = None, headings: str | None = None,
+                max_chars: int | None = None) -> list[Change]:
+        """Every change the text stage makes to ``text`` on its way to the script."""
+        from broadcaster.text import explain
+
+        lexicon, _digest = self.lexicon()
+        return explain(text, dialect=dialect or self.settings.dialect,
+                       headings=headings or self.settings.text.headings, lexicon=lexicon,
+                       max_chars=max_chars)
 
     def script(self, bulletin: Bulletin) -> Script:
         return self.script_of_text(bulletin.body)

@@ -352,8 +352,7 @@ class StationService:
                 raise AirError(self.inbox_error or "no bulletin store")
             self.ingester = Ingester(st, self._store, self.clock, scripter=self.pipeline.script,
                                      speech=self.pipeline)
-            self.ingester.on_disk_error = lambda detail: self.alerter.alert(
-                "ingest", "disk", t("alert.ingest", station=s.name, detail=detail))
+            self.ingester.on_disk_error = self._disk_alert
             try:
                 self.ingester.recover(force=True)
             except Exception:  # noqa: BLE001 - the watcher's loop retries it every pass
@@ -368,6 +367,10 @@ class StationService:
                                                     detail=self.inbox_error))
             return
         self.notify(t("inbox.watching", path=st.inbox_dir))
+
+    def _disk_alert(self, detail: str) -> None:
+        self.alerter.alert("ingest", "disk", t("alert.ingest", station=self.station.settings.name,
+                                               detail=detail))
 
     def _stop_inbox(self) -> None:
         if self.inbox is not None:

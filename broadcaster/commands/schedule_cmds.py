@@ -8,13 +8,10 @@ from pathlib import Path
 
 import click
 
-from broadcaster.air.prepare import Preparer
-from broadcaster.air.schedules import ScheduleBook
 from broadcaster.clock import SystemClock
 from broadcaster.config import load_station
 from broadcaster.durable import copy_file
 from broadcaster.errors import ScheduleError
-from broadcaster.inbox.store import BulletinStore, store_path
 from broadcaster.messages import set_language, t
 from broadcaster.yamlpos import did_you_mean
 
@@ -24,6 +21,8 @@ from broadcaster.yamlpos import did_you_mean
 @click.pass_context
 def validate(ctx: click.Context, files: tuple[Path, ...]) -> int:
     """Check schedule files (default: all in schedules/); exit 0 if valid, 1 if not."""
+    from broadcaster.air.schedules import ScheduleBook
+
     station = load_station(ctx.obj["station_dir"])
     set_language(station.settings.language)
     book = ScheduleBook.open(station)  # a dated file is judged against the week that airs
@@ -50,6 +49,11 @@ def validate(ctx: click.Context, files: tuple[Path, ...]) -> int:
 def program(ctx: click.Context, slot: str, day: str | None, output: Path | None,
             as_json: bool) -> None:
     """Build SLOT's program from the schedule and print its rundown."""
+    from broadcaster.air.prepare import Preparer
+    from broadcaster.air.schedules import ScheduleBook
+    from broadcaster.inbox.store import BulletinStore, store_path
+    from broadcaster.pipeline import Pipeline
+
     station = load_station(ctx.obj["station_dir"])
     set_language(station.settings.language)
     try:
@@ -62,10 +66,9 @@ def program(ctx: click.Context, slot: str, day: str | None, output: Path | None,
         guess = did_you_mean(slot, planned)
         hint = t("v.did_you_mean", guess=guess) if guess else ", ".join(planned) or "-"
         raise ScheduleError(t("program.no_slot", slot=slot, date=when), hint=hint)
-    from broadcaster.pipeline import Pipeline
-
     store_file = store_path(station)
-    store = BulletinStore(store_file, approval=station.settings.approval, now=SystemClock(station.tz).now()) if store_file.exists() else None
+    store = (BulletinStore(store_file, approval=station.settings.approval,
+                           now=SystemClock(station.tz).now()) if store_file.exists() else None)
     try:
         pipeline = Pipeline(station, SystemClock(station.tz))
         prepared = Preparer(station, pipeline, store).prepare(planned[slot])

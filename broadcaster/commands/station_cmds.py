@@ -10,25 +10,26 @@ import shutil
 from collections.abc import Callable
 from importlib import resources
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 import click
 
-from broadcaster.air.asrun import AsRunLog, AsRunRow
-from broadcaster.air.player import probe_outputs
-from broadcaster.air.schedule import Slot
 from broadcaster.clock import SystemClock
 from broadcaster.config import STATION_FILE, Station, load_station
 from broadcaster.errors import ConfigError
 from broadcaster.messages import label, set_language, t
 from broadcaster.models import DEMO_PREFIX
-from broadcaster.program.jingles import write_chimes
-from broadcaster.station import StationService, asrun_path
+
+if TYPE_CHECKING:
+    from broadcaster.station import StationService
 
 
 @click.command()
 @click.argument("directory", type=click.Path(file_okay=False))
 def init(directory: str) -> None:
     """Create a new station folder (station.yaml, schedules/, audio/, inbox/)."""
+    from broadcaster.program.jingles import write_chimes
+
     root = Path(directory)
     if (root / STATION_FILE).exists():
         raise ConfigError(t("init.exists", path=root), hint=t("init.exists.hint"))
@@ -61,6 +62,7 @@ def _echo_with_time(clock: SystemClock) -> Callable[[str], None]:
 def _serve(station: Station, setup: Callable[[StationService], None] | None = None, *,
            demo: bool = False) -> None:
     from broadcaster.ops.logs import setup_console
+    from broadcaster.station import StationService
 
     setup_console(station)
     clock = SystemClock(station.tz)
@@ -96,6 +98,8 @@ DEMO_BULLETIN = "samples/ke-hoach-tuyen-truyen-nq57.txt"
 @click.pass_context
 def demo(ctx: click.Context, delay: int, bulletin: str) -> None:
     """Run the station with a one-off demo slot a few seconds ahead."""
+    from broadcaster.air.schedule import Slot
+
     station = _open(ctx)
     if not station.resolve(bulletin).is_file():
         raise ConfigError(t("text.unreadable", path=station.resolve(bulletin), reason="not found"))
@@ -120,6 +124,8 @@ def demo(ctx: click.Context, delay: int, bulletin: str) -> None:
 @click.command()
 def devices() -> None:
     """List the sound outputs PortAudio sees (the station plays on one of them)."""
+    from broadcaster.air.player import probe_outputs
+
     found, why = probe_outputs()
     if not found:
         click.echo(t("devices.none", reason=why))
@@ -137,6 +143,9 @@ def devices() -> None:
 @click.pass_context
 def log_cmd(ctx: click.Context, day: str | None, fmt: str) -> None:
     """Show the as-run log: what aired, when, and what became of each slot."""
+    from broadcaster.air.asrun import AsRunLog, AsRunRow
+    from broadcaster.station import asrun_path  # imports the whole station (see the report)
+
     station = _open(ctx)
     try:
         when = dt.date.fromisoformat(day) if day else SystemClock(station.tz).now().date()

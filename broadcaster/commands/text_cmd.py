@@ -8,19 +8,19 @@ from pathlib import Path
 
 import click
 
-from broadcaster.config import STATION_FILE, load_station, parse_settings
+from broadcaster.config import STATION_FILE, Station, load_station, parse_settings
 from broadcaster.errors import InboxError, TextError
 from broadcaster.inbox import frontmatter
 from broadcaster.inbox.reader import MAX_BYTES, decode_bytes, read_bulletin
 from broadcaster.messages import t
 
 
-def _settings(station_dir: str):  # -> StationSettings, plus the station root for the lexicon path
+def _station(station_dir: str) -> Station:
+    """The station in ``station_dir``, or the shipped defaults outside a station folder."""
     root = Path(station_dir)
     if (root / STATION_FILE).is_file():
-        station = load_station(root)
-        return station.settings, station.root
-    return parse_settings("", "<defaults>"), root
+        return load_station(root)
+    return Station(root.resolve(), parse_settings("", "<defaults>"))
 
 
 def _out(line: str) -> None:
@@ -42,14 +42,15 @@ def text(ctx: click.Context, source: str, explain: bool, show_plan: bool, dialec
          headings: str | None, max_chars: int | None) -> None:
     """Print the spoken script of FILE (or - for standard input), one sentence per line."""
     from broadcaster import text as textstage
+    from broadcaster.clock import SystemClock
+    from broadcaster.pipeline import Pipeline
 
-    settings, root = _settings((ctx.obj or {}).get("station_dir", "."))
-    lexicon_file = root / settings.text.lexicon if settings.text.lexicon else None
-    lexicon = textstage.load_lexicon(lexicon_file)
-    said_dialect: str = dialect or settings.dialect
-    said_headings: str = headings or settings.text.headings
+    station = _station((ctx.obj or {}).get("station_dir", "."))
+    pipeline = Pipeline(station, SystemClock(station.tz))  # the reading that airs
     if show_plan:
-        for i, (name, doc) in enumerate(textstage.plan(said_dialect, lexicon), 1):
+        lexicon, _digest = pipeline.lexicon()
+        for i, (name, doc) in enumerate(textstage.plan(dialect or station.settings.dialect,
+                                                       lexicon), 1):
             _out(f"{i:2}. {name}: {doc.splitlines()[0] if doc else ''}")
         return
     if source == "-":
@@ -68,13 +69,13 @@ def text(ctx: click.Context, source: str, explain: bool, show_plan: bool, dialec
         bulletin = read_bulletin(path)
         body, name = bulletin.body, str(path)
     if explain:
-        for change in textstage.explain(body, dialect=said_dialect, headings=said_headings, lexicon=lexicon,
-                                        max_chars=max_chars):
+        for change in pipeline.explain(body, dialect=dialect, headings=headings,
+                                       max_chars=max_chars):
             spoken = change.spoken or t("text.dropped")
             _out(f"{change.rule}: {change.original} -> {spoken}")
         return
-    script = textstage.to_script(body, dialect=said_dialect, headings=said_headings, lexicon=lexicon,
-                                 max_chars=max_chars)
+    script = pipeline.script_of_text(body, dialect=dialect, headings=headings,
+                                     max_chars=max_chars)
     if not script.segments:
         raise TextError(t("text.empty", path=name), where=name, hint=t("text.empty.hint"))
     for line in script.lines():

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import datetime as dt
 import re
+from collections.abc import Callable
 from typing import Any
 
 from broadcaster import yamlpos
@@ -74,13 +75,67 @@ def _when(loc: yamlpos.Located, key: str, v: Any, *, end: bool) -> dt.datetime:
     raise _problem(loc, key, t("frontmatter.expect_datetime"))
 
 
+def _priority(loc: yamlpos.Located, key: str, v: Any) -> dict[str, Any]:
+    p = _PRIORITY.get(str(v).strip().lower()) if isinstance(v, str) else None
+    if p is None:
+        raise _problem(loc, key, t("frontmatter.expect_priority"))
+    return {"priority": p}
+
+
+def _air(loc: yamlpos.Located, key: str, v: Any) -> dict[str, Any]:
+    if not isinstance(v, dict) or set(v) - {"from", "until"}:
+        raise _problem(loc, key, t("frontmatter.expect_datetime"))
+    out: dict[str, Any] = {}
+    if "from" in v:
+        out["air_from"] = _when(loc, key, v["from"], end=False)
+    if "until" in v:
+        out["air_until"] = _when(loc, key, v["until"], end=True)
+    return out
+
+
+def _repeat(loc: yamlpos.Located, key: str, v: Any) -> dict[str, Any]:
+    if not isinstance(v, int) or isinstance(v, bool) or not 1 <= v <= 50:
+        raise _problem(loc, key, t("frontmatter.expect_repeat"))
+    return {"repeat": v}
+
+
+# front matter key -> reader of its value (returns the BulletinMeta fields it sets)
+_READERS: dict[str, Callable[[yamlpos.Located, str, Any], dict[str, Any]]] = {
+    "title": lambda loc, k, v: {"title": _text(loc, k, v)},
+    "tags": lambda loc, k, v: {"tags": _list(loc, k, v)},
+    "slots": lambda loc, k, v: {"slots": _list(loc, k, v)},
+    "priority": _priority,
+    "air": _air,
+    "from": lambda loc, k, v: {"air_from": _when(loc, k, v, end=False)},
+    "until": lambda loc, k, v: {"air_until": _when(loc, k, v, end=True)},
+    "repeat": _repeat,
+    "voice": lambda loc, k, v: {"voice": _text(loc, k, v)},
+    "engine": lambda loc, k, v: {"engine": _text(loc, k, v)},
+}
+
+
+def _check_window(fields: dict[str, Any], loc: yamlpos.Located, data: dict[Any, Any],
+                  source: str) -> None:
+    a, b = fields.get("air_from"), fields.get("air_until")
+    if not (a and b):
+        return
+    try:
+        bad = b <= a
+    except TypeError:  # one aware, one naive
+        bad = False
+    if bad:
+        raise TextError(t("frontmatter.window"),
+                        where=loc.where(("until",)) if "until" in data else source,
+                        hint=t("frontmatter.hint"))
+
+
 def parse(yaml_text: str, source: str = "<text>") -> BulletinMeta:
     """Validate front matter YAML (the lines between the ``---``) into BulletinMeta."""
     try:
         # a blank first line stands for the opening '---', so positions are file lines
         loc = yamlpos.load("\n" + yaml_text, source)
     except yamlpos.YamlSyntaxError as exc:
-        raise TextError(t("frontmatter.syntax", detail=exc.detail), where=f"{source}:{exc.line}",
+        raise TextError(t("frontmatter.syntax", detail=exc.plain), where=f"{source}:{exc.line}",
                         hint=t("frontmatter.hint")) from None
     data = loc.data
     if data is None:
@@ -93,40 +148,8 @@ def parse(yaml_text: str, source: str = "<text>") -> BulletinMeta:
         if key not in KEYS:
             guess = yamlpos.did_you_mean(str(raw_key), KEYS)
             hint = t("config.did_you_mean", suggestion=guess) if guess else t("frontmatter.hint")
-            raise TextError(t("frontmatter.unknown_key", key=raw_key), where=loc.where((raw_key,)), hint=hint)
-        if key == "title":
-            fields["title"] = _text(loc, raw_key, value)
-        elif key in ("tags", "slots"):
-            fields[key] = _list(loc, raw_key, value)
-        elif key == "priority":
-            p = _PRIORITY.get(str(value).strip().lower()) if isinstance(value, str) else None
-            if p is None:
-                raise _problem(loc, raw_key, t("frontmatter.expect_priority"))
-            fields["priority"] = p
-        elif key == "air":
-            if not isinstance(value, dict) or set(value) - {"from", "until"}:
-                raise _problem(loc, raw_key, t("frontmatter.expect_datetime"))
-            if "from" in value:
-                fields["air_from"] = _when(loc, raw_key, value["from"], end=False)
-            if "until" in value:
-                fields["air_until"] = _when(loc, raw_key, value["until"], end=True)
-        elif key == "from":
-            fields["air_from"] = _when(loc, raw_key, value, end=False)
-        elif key == "until":
-            fields["air_until"] = _when(loc, raw_key, value, end=True)
-        elif key == "repeat":
-            if not isinstance(value, int) or isinstance(value, bool) or not 1 <= value <= 50:
-                raise _problem(loc, raw_key, t("frontmatter.expect_repeat"))
-            fields["repeat"] = value
-        elif key in ("voice", "engine"):
-            fields[key] = _text(loc, raw_key, value)
-    a, b = fields.get("air_from"), fields.get("air_until")
-    if a and b:
-        try:
-            bad = b <= a
-        except TypeError:  # one aware, one naive
-            bad = False
-        if bad:
-            raise TextError(t("frontmatter.window"), where=loc.where(("until",)) if "until" in data else source,
-                            hint=t("frontmatter.hint"))
+            raise TextError(t("frontmatter.unknown_key", key=raw_key), where=loc.where((raw_key,)),
+                            hint=hint)
+        fields.update(_READERS[key](loc, raw_key, value))
+    _check_window(fields, loc, data, source)
     return BulletinMeta(**fields)

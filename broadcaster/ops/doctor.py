@@ -108,29 +108,56 @@ def _system_zone() -> str:
         return time.tzname[0]
 
 
-def ntp_synchronized(run: Callable[..., subprocess.CompletedProcess[str]] = subprocess.run
-                     ) -> bool | None:
-    """True/False when the OS says (timedatectl, w32tm), None when it cannot tell."""
-    if shutil.which("timedatectl"):
-        try:
-            out = run(["timedatectl", "show", "-p", "NTPSynchronized", "--value"],
-                      capture_output=True, text=True, timeout=5)
-        except (OSError, subprocess.TimeoutExpired):
-            return None
-        value = out.stdout.strip().lower()
-        if out.returncode == 0 and value in ("yes", "no"):
-            return value == "yes"
-        return None
-    if os.name == "nt" and shutil.which("w32tm"):
-        try:
-            out = run(["w32tm", "/query", "/status"], capture_output=True, text=True, timeout=5)
-        except (OSError, subprocess.TimeoutExpired):
-            return None
-        return out.returncode == 0 and "Last Successful Sync Time" in out.stdout
+Runner = Callable[[list[str]], subprocess.CompletedProcess[str]]
+
+
+def _run(argv: list[str]) -> subprocess.CompletedProcess[str]:
+    return subprocess.run(argv, capture_output=True, text=True, timeout=5)
+
+
+def parse_timedatectl(returncode: int, stdout: str) -> bool | None:
+    """``timedatectl show -p NTPSynchronized --value``: yes/no; anything else cannot tell
+    (e.g. no systemd in a container)."""
+    value = stdout.strip().lower()
+    if returncode == 0 and value in ("yes", "no"):
+        return value == "yes"
     return None
 
 
-def check_clock(station: Station, clock: Clock) -> list[Check]:
+def parse_w32tm(returncode: int, stdout: str) -> bool | None:
+    """``w32tm /query /status`` (English output): synced once a sync time is given; the time
+    service stopped, an unsynchronised leap indicator or the local clock as source is not."""
+    text = stdout.lower()
+    if returncode != 0:
+        return False if "0x80070426" in text else None  # the time service is not running
+    if "leap indicator: 3" in text or "local cmos clock" in text or "free-running" in text:
+        return False
+    for line in text.splitlines():
+        if line.strip().startswith("last successful sync time:"):
+            return line.split(":", 1)[1].strip() not in ("", "unspecified")
+    return None
+
+
+def ntp_synchronized(run: Runner = _run, which: Callable[[str], str | None] = shutil.which,
+                     os_name: str = os.name) -> bool | None:
+    """True/False when the OS says (timedatectl, w32tm), None when it cannot tell."""
+    if which("timedatectl"):
+        argv, parse = ["timedatectl", "show", "-p", "NTPSynchronized", "--value"], parse_timedatectl
+    elif os_name == "nt" and which("w32tm"):
+        argv, parse = ["w32tm", "/query", "/status"], parse_w32tm
+    else:
+        return None
+    try:
+        out = run(argv)
+    except (OSError, subprocess.TimeoutExpired):
+        return None
+    return parse(out.returncode, out.stdout or "")
+
+
+def check_clock(station: Station, clock: Clock,
+                ntp: Callable[[], bool | None] = ntp_synchronized) -> list[Check]:
+    """The station's time zone against the system's, and whether NTP keeps the clock right:
+    synchronised is ok, not synchronised fails, cannot tell warns."""
     now = clock.now()
     station_tz = station.settings.timezone
     system = _system_zone()
@@ -140,7 +167,7 @@ def check_clock(station: Station, clock: Clock) -> list[Check]:
                system=system)
     checks = [Check("clock", OK if same else WARN,
                     detail + ("" if same else t("doctor.clock.other_zone")))]
-    synced = ntp_synchronized()
+    synced = ntp()
     if synced is None:
         checks.append(Check("time sync", WARN, t("doctor.ntp.unknown")))
     else:

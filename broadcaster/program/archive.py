@@ -9,6 +9,7 @@ import os
 import re
 import shutil
 import threading
+from collections.abc import Iterable
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -31,7 +32,7 @@ class Archived:
     pruned: tuple[Path, ...] = ()
 
 
-def _write(src_frames, rate: int, out: Path, fmt: str) -> None:
+def _write(src_frames: Iterable[np.ndarray], rate: int, out: Path, fmt: str) -> None:
     tmp = out.with_name(f".{out.name}.{os.getpid()}-{threading.get_ident()}.tmp")
     subtype = "PCM_16"
     try:

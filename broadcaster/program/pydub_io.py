@@ -6,6 +6,8 @@ filters are per-sample Python loops (``benchmarks/bench_program.py`` shows the d
 from __future__ import annotations
 
 import warnings
+from types import ModuleType
+from typing import Any
 
 import numpy as np
 
@@ -13,7 +15,7 @@ from broadcaster.models import Clip
 from broadcaster.program.model import RenderedProgram
 
 
-def _pydub():
+def _pydub() -> ModuleType:
     with warnings.catch_warnings():  # no ffmpeg (not needed here); audioop deprecated in 3.11+
         warnings.simplefilter("ignore", RuntimeWarning)
         warnings.simplefilter("ignore", DeprecationWarning)
@@ -21,7 +23,7 @@ def _pydub():
     return pydub
 
 
-def to_segment(audio: RenderedProgram | Clip):
+def to_segment(audio: RenderedProgram | Clip) -> Any:  # a pydub.AudioSegment (untyped)
     """A 16-bit mono ``pydub.AudioSegment`` of a rendered program or a clip."""
     samples = audio.samples
     pcm = np.rint(np.clip(samples, -1.0, 32767 / 32768) * 32768).astype("<i2")
@@ -29,7 +31,7 @@ def to_segment(audio: RenderedProgram | Clip):
                                  channels=1)
 
 
-def from_segment(segment) -> Clip:
+def from_segment(segment: Any) -> Clip:
     """A mono float32 Clip from any ``pydub.AudioSegment`` (channels averaged)."""
     seg = segment.set_sample_width(2)
     pcm = np.frombuffer(seg.raw_data, dtype="<i2").astype(np.float32) / 32768

@@ -87,7 +87,7 @@ def change_tempo(samples: np.ndarray, rate: int, factor: float) -> np.ndarray:
     stretch = python_stretch.Signalsmith.Stretch()
     stretch.preset(1, int(rate))
     stretch.setTimeFactor(float(factor))
-    out = stretch.process(np.ascontiguousarray(samples, dtype=np.float32)[None, :])
+    out = np.asarray(stretch.process(np.ascontiguousarray(samples, dtype=np.float32)[None, :]))
     return np.ascontiguousarray(out[0], dtype=np.float32)
 
 

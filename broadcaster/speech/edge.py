@@ -134,7 +134,7 @@ class EdgeEngine:
                 raise TransientError(f"HTTP {exc.status}", kind="server") from None
             if exc.status == 403:  # token clock skew: edge_tts re-syncs and we retry
                 with contextlib.suppress(Exception):  # best effort; the retry decides
-                    DRM.handle_client_response_error(exc)  # type: ignore[arg-type]
+                    DRM.handle_client_response_error(exc)
                 raise TransientError("HTTP 403 (token)", kind="server") from None
             raise PermanentError(f"edge: HTTP {exc.status}") from None
         except TimeoutError:

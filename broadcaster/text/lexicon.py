@@ -110,6 +110,6 @@ def _station_lexicon(name: str, _mtime_ns: int, _size: int) -> Lexicon:
     try:
         loc = yamlpos.load(text, str(path))
     except yamlpos.YamlSyntaxError as exc:
-        raise TextError(t("lexicon.bad", path=path, detail=exc.detail),
+        raise TextError(t("lexicon.bad", path=path, detail=exc.plain),
                         where=f"{exc.source}:{exc.line}:{exc.column}", hint=t("lexicon.hint")) from None
     return base.layered(_clean_entries(loc.data, str(path), loc))

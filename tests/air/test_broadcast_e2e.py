@@ -89,11 +89,14 @@ def test_thin_broadcast_through_the_wav_file_sink(station: Station, no_sound: No
 
 
 @pytest.mark.sound
+@pytest.mark.slow
 def test_thin_broadcast_through_the_real_sound_card(station: Station, pulse, tmp_path: Path) -> None:
     recording = tmp_path / "monitor.raw"
     recorder = pulse.record(recording)
     try:
-        time.sleep(0.5)
+        end = time.monotonic() + 10
+        while (not recording.exists() or recording.stat().st_size == 0) and time.monotonic() < end:
+            time.sleep(0.02)  # until the recorder streams
         messages, when = _air_one(station, lead_s=5)
         time.sleep(0.5)  # let the recorder catch the tail
     finally:

@@ -7,6 +7,7 @@ import json
 import os
 import socket
 import stat
+import threading
 import time
 from collections.abc import Iterator
 from pathlib import Path
@@ -148,8 +149,14 @@ def test_editing_a_schedule_file_reloads_it(running: StationService) -> None:
 
 
 def test_stop_command_ends_wait(running: StationService) -> None:
-    call(running.station.var_dir, "stop")
-    running.wait()  # returns at once
+    waiter = threading.Thread(target=running.wait, daemon=True)
+    waiter.start()
+    waiter.join(timeout=1.0)
+    assert waiter.is_alive(), "wait() returned before any stop was asked for"
+    reply = call(running.station.var_dir, "stop")
+    assert reply["ok"] is True and reply["message"]
+    waiter.join(timeout=5.0)
+    assert not waiter.is_alive(), "wait() still blocks after the stop command"
 
 
 def test_commands_say_when_the_station_is_not_running(station: Station) -> None:
@@ -178,6 +185,7 @@ def test_emergency_before_a_slot_starts_goes_first_and_the_slot_follows(
     assert after.outcome in ("aired", "late") and after.started > emergency.started
 
 
+@pytest.mark.slow
 def test_inbox_bulletins_are_selected_aired_and_counted(running: StationService) -> None:
     inbox = running.station.inbox_dir
     (inbox / "uu-tien.txt").write_text(
@@ -217,6 +225,7 @@ def test_inbox_bulletins_are_selected_aired_and_counted(running: StationService)
     assert store.eligible(running.clock.now()) == []  # everything aired as often as asked
 
 
+@pytest.mark.slow
 def test_emergency_bulletin_dropped_in_the_inbox_interrupts_now(running: StationService) -> None:
     slot = _long_slot(running)
     _wait(lambda: _on_air(running, slot.name))

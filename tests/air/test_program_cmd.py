@@ -7,6 +7,7 @@ import subprocess
 import sys
 from pathlib import Path
 
+import pytest
 import soundfile as sf
 
 from broadcaster.config import Station
@@ -18,6 +19,7 @@ def _run(station: Station, *args: str) -> subprocess.CompletedProcess[str]:
                           env={**__import__("os").environ, "BROADCASTER_LANG": "en"})
 
 
+@pytest.mark.slow
 def test_program_rundown_and_wav(station: Station, tmp_path: Path) -> None:
     (station.schedules_dir / "week.yaml").write_text(
         "slots:\n  - id: sang\n    at: '06:00'\n    program:\n      - jingle: open\n"

@@ -109,7 +109,7 @@ def test_read_txt_with_front_matter(tmp_path: Path) -> None:
     ("title: A\npriority: urgent\n", 3, "priority"),
     ("title: A\nrepeat: 0\n", 3, "repeat"),
     ("title: A\nfrom: tomorrow\n", 3, "from"),
-    ("title: [unclosed\n", 3, ""),
+    ("title: [unclosed\n", 2, "["),  # at the bracket left open, in plain words
 ])
 def test_front_matter_errors_name_the_line(tmp_path: Path, front: str, line: int, word: str) -> None:
     path = tmp_path / "b.txt"

@@ -8,6 +8,7 @@ import datetime as dt
 import io
 import json
 import os
+import subprocess
 import time
 from pathlib import Path
 
@@ -56,7 +57,73 @@ def test_doctor_fails_a_missing_device_and_a_broken_schedule(st: Station) -> Non
     (st.schedules_dir / "week.yaml").write_text("slots:\n  - id: a\n    at: '25:00'\n")
     check = doctor.check_schedule(st, SystemClock(st.tz))[0]  # then today's and tomorrow's slots
     assert check.verdict == "fail" and "25:00" in check.detail and "week.yaml" in check.name
-    assert doctor.ntp_synchronized(lambda *a, **k: type("R", (), {"returncode": 0, "stdout": "yes\n"})()) in (True, None)
+
+
+def _runner(returncode: int, stdout: str, seen: list[list[str]] | None = None) -> doctor.Runner:
+    def run(argv: list[str]) -> subprocess.CompletedProcess[str]:
+        if seen is not None:
+            seen.append(argv)
+        return subprocess.CompletedProcess(argv, returncode, stdout, "")
+
+    return run
+
+
+W32TM_SYNCED = """Leap Indicator: 0(no warning)
+Stratum: 3 (secondary reference - syncd by (S)NTP)
+Precision: -23 (119.209ns per tick)
+Last Successful Sync Time: 11/29/2026 9:12:03 AM
+Source: time.windows.com,0x9
+Poll Interval: 10 (1024s)
+"""
+W32TM_CMOS = """Leap Indicator: 3(not synchronized)
+Stratum: 0 (unspecified)
+Last Successful Sync Time: unspecified
+Source: Local CMOS Clock
+"""
+W32TM_STOPPED = "The following error occurred: The service has not been started. (0x80070426)\n"
+NO_SYSTEMD = ""  # timedatectl prints its complaint on stderr and exits 1
+
+
+@pytest.mark.parametrize(("returncode", "stdout", "verdict"), [
+    (0, "yes\n", True), (0, "no\n", False), (0, "", None), (1, NO_SYSTEMD, None),
+    (0, "maybe\n", None)])
+def test_ntp_from_timedatectl(returncode: int, stdout: str, verdict: bool | None) -> None:
+    seen: list[list[str]] = []
+    got = doctor.ntp_synchronized(_runner(returncode, stdout, seen),
+                                  which=lambda name: f"/usr/bin/{name}", os_name="posix")
+    assert got is verdict
+    assert seen == [["timedatectl", "show", "-p", "NTPSynchronized", "--value"]]
+
+
+@pytest.mark.parametrize(("returncode", "stdout", "verdict"), [
+    (0, W32TM_SYNCED, True), (0, W32TM_CMOS, False),
+    (0, W32TM_SYNCED.replace("Last Successful Sync Time: 11/29/2026 9:12:03 AM",
+                             "Last Successful Sync Time: unspecified"), False),
+    (0, W32TM_SYNCED.replace("Leap Indicator: 0(no warning)", "Leap Indicator: 3(not synchronized)"),
+     False),
+    (1, W32TM_STOPPED, False), (1, "Access is denied.\n", None), (0, "Thời gian: ?\n", None)])
+def test_ntp_from_w32tm(returncode: int, stdout: str, verdict: bool | None) -> None:
+    seen: list[list[str]] = []
+    which = {"w32tm": "C:/Windows/System32/w32tm.exe"}.get
+    got = doctor.ntp_synchronized(_runner(returncode, stdout, seen), which=which, os_name="nt")
+    assert got is verdict
+    assert seen == [["w32tm", "/query", "/status"]]
+
+
+def test_ntp_cannot_tell_without_a_tool_or_when_the_tool_fails() -> None:
+    def boom(argv: list[str]) -> subprocess.CompletedProcess[str]:
+        raise subprocess.TimeoutExpired(argv, 5)
+
+    assert doctor.ntp_synchronized(_runner(0, "yes\n"), which=lambda name: None,
+                                   os_name="posix") is None
+    assert doctor.ntp_synchronized(boom, which=lambda name: name, os_name="posix") is None
+
+
+@pytest.mark.parametrize(("synced", "verdict"), [(True, "ok"), (False, "fail"), (None, "warn")])
+def test_clock_check_verdict_per_ntp_answer(st: Station, synced: bool | None, verdict: str) -> None:
+    checks = doctor.check_clock(st, SystemClock(st.tz), ntp=lambda: synced)
+    (sync,) = [c for c in checks if c.name == "time sync"]
+    assert sync.verdict == verdict
 
 
 def test_monthly_report_csv_and_html(st: Station, capsys: pytest.CaptureFixture[str]) -> None:

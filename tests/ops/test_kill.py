@@ -15,6 +15,8 @@ import threading
 import time
 from pathlib import Path
 
+import pytest
+
 from broadcaster.air.asrun import AsRunLog
 from broadcaster.config import load_station
 from broadcaster.inbox.store import BulletinStore, store_path
@@ -67,6 +69,7 @@ def _intake(root: Path) -> list[tuple[str, str]]:
                   "SELECT source, state FROM intake ORDER BY id")
 
 
+@pytest.mark.slow
 def test_sigkill_during_intake_and_during_air_then_restart(station_dir: Path, tmp_path: Path) -> None:
     root = station_dir
     (root / "station.yaml").write_text(

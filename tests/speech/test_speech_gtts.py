@@ -98,7 +98,9 @@ def test_bulletin_requests_run_in_parallel_bounded_in_order_on_few_connections(
         fast_retry, speech_settings) -> None:
     fake = FakeGoogle(latency_s=0.4)
     try:
-        e = engine(fake.url, fast_retry, concurrency=4)
+        # a generous timeout: this is about parallelism, and a busy machine must not turn a
+        # 0.4 s answer into a timed-out request and a retry
+        e = engine(fake.url, fast_retry, concurrency=4, timeout_s=5.0)
         sentences = [f"Câu số {w} của bản tin hôm nay gửi tới bà con trong phường." for w in
                      ["một", "hai", "ba", "bốn", "năm", "sáu", "bảy", "tám"]]
         script = Script(tuple(Segment(s) for s in sentences))
