@@ -168,6 +168,28 @@ class HousekeepingSettings(_Section):
     shutdown_wait_seconds: float = Field(ge=0, le=3600)
 
 
+class WebSettings(_Section):
+    enabled: bool
+    listen: str
+    max_upload_mb: float = Field(gt=0, le=1024)
+
+    @field_validator("listen")
+    @classmethod
+    def _listen(cls, v: str) -> str:
+        host, sep, port = v.rpartition(":")
+        if not sep or not host or not port.isdigit() or not 0 < int(port) < 65536:
+            raise ValueError(t("config.bad_listen", value=v))
+        return v
+
+    @property
+    def host(self) -> str:
+        return self.listen.rpartition(":")[0].strip("[]")
+
+    @property
+    def port(self) -> int:
+        return int(self.listen.rpartition(":")[2])
+
+
 class StationSettings(_Section):
     name: str = Field(min_length=1)
     language: Literal["vi", "en"]
@@ -183,6 +205,7 @@ class StationSettings(_Section):
     inbox: InboxSettings
     alerts: AlertSettings
     housekeeping: HousekeepingSettings
+    web: WebSettings
 
     @field_validator("timezone")
     @classmethod

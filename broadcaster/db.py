@@ -58,14 +58,20 @@ class Database:
     """A thread-safe connection to one SQLite file.
 
     Either ``schema`` (applied as is, unversioned) or ``migrations`` (versioned, see the module
-    docstring); ``version`` is then ``len(migrations)``.
+    docstring); ``version`` is then ``len(migrations)``. ``readonly``: a reader in another
+    process (the web desk) that never writes, never creates, never migrates.
     """
 
     def __init__(self, path: Path, schema: str = "", *,
-                 migrations: Sequence[Migration] = ()) -> None:
-        path.parent.mkdir(parents=True, exist_ok=True)
+                 migrations: Sequence[Migration] = (), readonly: bool = False) -> None:
         self.path = path
         self._lock = threading.RLock()
+        if readonly:  # a reader in another process (the web desk): never writes, never creates
+            self._db = sqlite3.connect(f"file:{path}?mode=ro", uri=True, check_same_thread=False,
+                                       isolation_level=None, timeout=30)
+            self._db.execute("PRAGMA busy_timeout=30000")
+            return
+        path.parent.mkdir(parents=True, exist_ok=True)
         self._db = sqlite3.connect(str(path), check_same_thread=False, isolation_level=None,
                                    timeout=30)
         self._db.execute("PRAGMA busy_timeout=30000")

@@ -2,7 +2,8 @@
 reverse (an ``ExitStack``), every thread joined on stop.
 
 lock -> logs -> signals -> as-run log -> store -> pipeline -> alerts -> playout -> inbox ->
-scheduler -> monitor -> heartbeat -> housekeeping -> control channel -> schedule watcher ->
+scheduler -> monitor -> heartbeat -> housekeeping -> control channel -> web desk (its own
+process, supervised) -> schedule watcher ->
 store watcher -> closing (the first to stop: it ends the airing at a pause in the speech).
 """
 
@@ -47,6 +48,7 @@ if TYPE_CHECKING:
     from broadcaster.air.late import Resettler
     from broadcaster.air.simulate import FakeJobScheduler
     from broadcaster.speech.base import Engine
+    from broadcaster.web.supervisor import WebSupervisor
 
 log = logging.getLogger(__name__)
 
@@ -127,7 +129,7 @@ class StationService:
                  player: Player | None = None, notify: Notify | None = None,
                  engines: list[Engine] | None = None, file_logging: bool = True,
                  signals: bool = True, jobs: FakeJobScheduler | None = None,
-                 demo: bool = False) -> None:
+                 demo: bool = False, web: bool = True) -> None:
         self.station = station
         self.clock: Clock = clock or SystemClock(station.tz)
         self.notify: Notify = notify or (lambda msg: log.info("%s", msg))
@@ -157,6 +159,8 @@ class StationService:
         self.monitor: Monitor | None = None
         self.heartbeat: Heartbeat | None = None
         self.control: ControlServer | None = None
+        self.web: WebSupervisor | None = None
+        self.web_enabled = web  # tests that do not need the desk leave it out
         self.watcher = ScheduleWatcher(station.schedules_dir, self.reload_schedules)
         self.housekeeping = _Loop("housekeeping", s.housekeeping.every_hours * 3600,
                                   self._housekeep, first=60.0)
@@ -190,6 +194,7 @@ class StationService:
             Part("heartbeat", self._start_heartbeat, self._stop_heartbeat),
             Part("housekeeping", self.housekeeping.start, self.housekeeping.stop),
             Part("control", self._start_control, self._stop_control),
+            Part("web", self._start_web, self._stop_web),
             Part("schedule-watch", self.watcher.start, self.watcher.stop),
             Part("store-watch", self.store_watch.start, self.store_watch.stop),
             Part("closing", noop, self._end_airing),
@@ -436,6 +441,19 @@ class StationService:
         if self.control is not None:
             self.control.stop()
 
+    def _start_web(self) -> None:
+        if not self.web_enabled or not self.station.settings.web.enabled:
+            return
+        from broadcaster.web.supervisor import WebSupervisor
+
+        self.web = WebSupervisor(self.station)
+        self.web.start()
+
+    def _stop_web(self) -> None:
+        if self.web is not None:
+            self.web.stop()
+            self.web = None
+
     def _housekeep(self) -> None:
         housekeep(self.station, self._store, self.clock.now())
 
@@ -608,6 +626,8 @@ class StationService:
             "bulletins": self._queued(),
             "engines": [{"name": h.name, "reachable": h.reachable, "breaker": h.breaker,
                          "last_error": h.last_error} for h in self.pipeline.health()],
+            "alerts": [{"at": at, "kind": kind, "message": msg}
+                       for at, kind, msg in list(self.alerter.recent)[-5:]],
         }
 
     def _queued(self) -> list[dict[str, object]]:
@@ -625,7 +645,8 @@ class StationService:
                 for b in records]
 
     def handle(self, request: dict[str, object]) -> dict[str, object]:
-        """One control-channel request: status, skip, stop, load, emergency."""
+        """One control-channel request: status, skip, stop, load, emergency, and the web desk's
+        approve, reject, withdraw."""
         cmd = request.get("cmd")
         if cmd == "status":
             return {"ok": True, **self.status()}
@@ -646,6 +667,8 @@ class StationService:
                 "changes": [[c.kind.value, c.slot, c.before, c.after] for c in result.change.slots]}
             reply["message" if result.installed else "error"] = result.message()
             return reply
+        if cmd in ("approve", "reject", "withdraw"):
+            return self._store_action(str(cmd), request)
         if cmd == "emergency":
             text = str(request.get("text") or "").strip()
             if not text:
@@ -654,6 +677,22 @@ class StationService:
             repeat = int(raw) if isinstance(raw, int | str) and str(raw).isdigit() else 1
             return {"ok": True, **self.emergency(text, max(1, min(repeat, 10)))}
         return {"ok": False, "error": t("control.unknown", cmd=cmd)}
+
+    def _store_action(self, cmd: str, request: dict[str, object]) -> dict[str, object]:
+        """approve / reject / withdraw from the web desk: the same store calls as the CLI."""
+        bulletin_id, by = str(request.get("id", "")), str(request.get("by", ""))
+        reason = str(request.get("reason", ""))
+        now = self.clock.now()
+        if cmd == "approve":
+            rec = self.store.approve(bulletin_id, by=by, now=now,
+                                     content_hash=str(request.get("hash") or "") or None)
+            return {"ok": True, "message": t("store.approved", id=rec.id, version=rec.version,
+                                             title=rec.title)}
+        if cmd == "reject":
+            rec = self.store.reject(bulletin_id, reason, by=by, now=now)
+            return {"ok": True, "message": t("store.rejected", id=rec.id, reason=rec.reason)}
+        rec = self.store.withdraw(bulletin_id, reason, now=now)
+        return {"ok": True, "message": t("store.withdrawn", id=rec.id, reason=rec.reason)}
 
     def print_upcoming(self) -> None:
         upcoming = self.scheduler.upcoming()

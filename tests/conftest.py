@@ -34,6 +34,8 @@ def station_dir(tmp_path: Path, _station_template: Path) -> Path:
     # No internet here: the online engines would only add their (tested) fallback delay.
     with (root / "station.yaml").open("a", encoding="utf-8") as fh:
         fh.write("\n# tests: offline speech\nspeech:\n  engines: [espeak]\n")
+        # tests: no web desk process unless a test asks for one (tests/web)
+        fh.write("web:\n  enabled: false\n")
     return root
 
 

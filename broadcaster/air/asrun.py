@@ -90,8 +90,10 @@ def _marks(values: Sequence[str]) -> str:
 class AsRunLog(Database):
     """The as-run log; every write is its own committed transaction."""
 
-    def __init__(self, path: Path) -> None:
-        super().__init__(path, SCHEMA)
+    def __init__(self, path: Path, *, readonly: bool = False) -> None:
+        super().__init__(path, SCHEMA, readonly=readonly)
+        if readonly:
+            return  # a reader (the web desk) never changes the file
         with self._tx() as db:
             have = {row[1] for row in db.execute("PRAGMA table_info(airings)")}
             for name, decl in _ADDED:

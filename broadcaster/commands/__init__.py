@@ -74,4 +74,8 @@ COMMANDS: dict[str, CommandEntry] = {
     "report": CommandEntry("ops_cmds", "report",
                            "Monthly report: airings per slot and bulletin, emergencies,"
                            " late/missed, airtime."),
+    "web": CommandEntry("web_cmds", "web_cmd",
+                        "Run the web desk alone against the station folder (broadcaster run"
+                        " starts it itself)."),
+    "user": CommandEntry("web_cmds", "user", "Web desk accounts: add, passwd, remove, list."),
 }

@@ -114,6 +114,10 @@ def demo(ctx: click.Context, delay: int, bulletin: str) -> None:
                      bulletin=bulletin))
         service.add_one_off(slot, when)
 
+    if station.settings.web.enabled:
+        from broadcaster.commands.web_cmds import demo_admin
+
+        click.echo(demo_admin(station))
     _serve(station, add_demo, demo=True)
 
 

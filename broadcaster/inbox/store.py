@@ -104,14 +104,15 @@ class BulletinStore(IntakeJournal):
     """
 
     @overload
-    def __init__(self, path: Path) -> None: ...
+    def __init__(self, path: Path, *, readonly: bool = False) -> None: ...
 
     @overload
     def __init__(self, path: Path, *, approval: str, now: dt.datetime) -> None: ...
 
     def __init__(self, path: Path, *, approval: str | None = None,
-                 now: dt.datetime | None = None) -> None:
-        super().__init__(path, migrations=MIGRATIONS)
+                 now: dt.datetime | None = None, readonly: bool = False) -> None:
+        # readonly: the web desk reads beside the station (no migration, no write)
+        super().__init__(path, migrations=MIGRATIONS, readonly=readonly)
         if approval is not None:
             if now is None:
                 raise TypeError("BulletinStore(approval=...) needs now=")

@@ -3,6 +3,7 @@ thread so a slow or dead notification service never blocks playout."""
 
 from __future__ import annotations
 
+import collections
 import contextlib
 import logging
 import queue
@@ -62,6 +63,8 @@ class Alerter:
         self._lock = threading.Lock()
         self._thread: threading.Thread | None = None
         self.sent: list[Alert] = []
+        # the last alerts raised (sent or not), for the web desk's dashboard: (when, kind, text)
+        self.recent: collections.deque[tuple[str, str, str]] = collections.deque(maxlen=20)
         self.failed: list[Alert] = []
         self.suppressed = 0
         self.dropped = 0
@@ -77,6 +80,7 @@ class Alerter:
                 return False
             self._last[(kind, key)] = now
         log.warning("ALERT %s: %s", kind, message)
+        self.recent.append((self.clock.now().isoformat(timespec="seconds"), kind, message))
         if self.sender is None:
             return False
         try:

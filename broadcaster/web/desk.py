@@ -1,0 +1,293 @@
+"""What the web desk knows and does, for every handler: reads the station's stores read-only,
+acts through the control channel (or, with no station running, through the same store calls
+as the CLI), and writes new bulletins into ``inbox/`` like a dropped file."""
+
+from __future__ import annotations
+
+import datetime as dt
+import json
+import logging
+import re
+import unicodedata
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+from broadcaster.air.asrun import AsRunLog, AsRunRow
+from broadcaster.air.control import CONTROL_FILE, ControlError, call
+from broadcaster.clock import Clock
+from broadcaster.config import Station
+from broadcaster.durable import write_bytes, write_text
+from broadcaster.errors import BroadcasterError, InboxError
+from broadcaster.inbox.store import BulletinRecord, BulletinStore, store_path
+from broadcaster.messages import t
+from broadcaster.models import BulletinState, Priority
+from broadcaster.web.users import UserStore, users_path
+
+log = logging.getLogger(__name__)
+
+TEXT_EXT = (".txt", ".docx")
+PROBLEMS = ("late", "missed", "failed", "interrupted")
+
+
+class DeskError(BroadcasterError):
+    """A desk action refused: the message is shown to the user as is."""
+
+
+@dataclass(frozen=True)
+class StationStatus:
+    """What the running station reports through its control channel (``status``)."""
+
+    on_air: str | None
+    on_air_since: str | None
+    next: list[tuple[str, str]]     # (start ISO, slot label)
+    output: str
+    output_error: str
+    engines: list[tuple[str, bool, str]]  # (name, reachable, last error)
+    alerts: list[tuple[str, str]]  # (when ISO, message), the station's last alerts
+
+    @classmethod
+    def parse(cls, reply: dict[str, Any]) -> StationStatus:
+        def text(key: str) -> str:
+            value = reply.get(key)
+            return str(value) if value else ""
+
+        nxt = [(str(p.get("start", "")), str(p.get("slot", ""))) for p in reply.get("next") or []
+               if isinstance(p, dict)]
+        engines = [(str(e.get("name", "")), bool(e.get("reachable")), str(e.get("last_error") or ""))
+                   for e in reply.get("engines") or [] if isinstance(e, dict)]
+        alerts = [(str(a.get("at", "")), str(a.get("message", "")))
+                  for a in reply.get("alerts") or [] if isinstance(a, dict)]
+        return cls(on_air=text("on_air") or None, on_air_since=text("on_air_since") or None,
+                   next=nxt, output=text("output"), output_error=text("output_error"),
+                   engines=engines, alerts=alerts)
+
+
+@dataclass(frozen=True)
+class Piece:
+    """A stretch of the spoken script; ``change`` says which rule made it, if any."""
+
+    text: str
+    rule: str = ""
+    original: str = ""
+
+
+@dataclass(frozen=True)
+class Preview:
+    lines: list[list[Piece]]
+    changes: int
+
+
+def safe_name(name: str, ext: str) -> str:
+    """An ASCII file name for ``inbox/`` from whatever the browser sent (no folders, no dots)."""
+    stem = Path(name.replace("\\", "/")).name
+    stem = stem[: -len(ext)] if stem.lower().endswith(ext) else stem
+    s = unicodedata.normalize("NFD", stem.replace("đ", "d").replace("Đ", "D"))
+    s = "".join(c for c in s if not unicodedata.combining(c)).lower()
+    s = re.sub(r"[^a-z0-9]+", "-", s).strip("-")[:60] or "ban-tin"
+    return s + ext
+
+
+def sniff_upload(name: str, data: bytes, limit: int) -> str:
+    """The extension a file really is (``.txt`` or ``.docx``), judged by its content."""
+    from broadcaster.inbox.reader import decode_bytes, docx_text
+
+    ext = Path(name).suffix.lower()
+    if len(data) > limit:
+        raise DeskError(t("web.too_large", name=name, limit=limit // 2**20))
+    if ext not in TEXT_EXT:
+        raise DeskError(t("web.bad_type", name=name))
+    try:
+        if ext == ".docx":
+            if not data.startswith(b"PK\x03\x04"):
+                raise DeskError(t("web.not_what_it_says", name=name, kind="docx"))
+            text = docx_text(data, name)
+        else:
+            text = decode_bytes(data, name)
+    except InboxError as exc:
+        raise DeskError(t("web.not_what_it_says", name=name, kind=ext[1:]) + f" ({exc})") from None
+    if not text.strip():
+        raise DeskError(t("web.empty_file", name=name))
+    return ext
+
+
+def front_matter(title: str, priority: Priority, repeat: int) -> str:
+    """The YAML head of a pasted bulletin (JSON strings are YAML: no injection by quoting)."""
+    return (f"---\ntitle: {json.dumps(title, ensure_ascii=False)}\npriority: {priority.value}\n"
+            f"repeat: {repeat}\n---\n")
+
+
+class Desk:
+    """The station as the desk sees it; one per web process."""
+
+    def __init__(self, station: Station, clock: Clock) -> None:
+        self.station = station
+        self.clock = clock
+        self.users = UserStore(users_path(station.var("db")), clock)
+        self._pipeline: Any = None
+
+    def close(self) -> None:
+        self.users.close()
+
+    # --- reading ---------------------------------------------------------------------------
+    def _store(self) -> BulletinStore | None:
+        path = store_path(self.station)
+        return BulletinStore(path, readonly=True) if path.is_file() else None
+
+    def bulletins(self, states: tuple[str, ...] = ()) -> list[BulletinRecord]:
+        store = self._store()
+        if store is None:
+            return []
+        try:
+            recs = store.all()
+        finally:
+            store.close()
+        recs = [r for r in recs if not states or r.state in states]
+        return sorted(recs, key=lambda r: r.updated_at or r.received_at or dt.datetime.min.replace(
+            tzinfo=dt.UTC), reverse=True)
+
+    def bulletin(self, bulletin_id: str) -> BulletinRecord:
+        store = self._store()
+        rec = store.get(bulletin_id) if store is not None else None
+        if store is not None:
+            store.close()
+        if rec is None:
+            raise DeskError(t("web.no_bulletin", id=bulletin_id))
+        return rec
+
+    def awaiting(self) -> list[BulletinRecord]:
+        return self.bulletins((BulletinState.AWAITING_APPROVAL, BulletinState.RECEIVED))
+
+    def asrun(self, day: dt.date | None = None) -> list[AsRunRow]:
+        path = self.station.var("db") / "asrun.sqlite3"  # station.asrun_path; no audio imports
+        if not path.is_file():
+            return []
+        log_ = AsRunLog(path, readonly=True)
+        try:
+            return log_.rows(day=day or self.clock.now().date())
+        finally:
+            log_.close()
+
+    def recent_problems(self) -> list[AsRunRow]:
+        today = self.clock.now().date()
+        rows = self.asrun(today - dt.timedelta(days=1)) + self.asrun(today)
+        return [r for r in rows if r.outcome in PROBLEMS][-5:]
+
+    def running(self) -> bool:
+        return (self.station.var_dir / CONTROL_FILE).is_file()
+
+    def status(self) -> StationStatus | None:
+        """The running station's own status, or None when it is not running."""
+        if not self.running():
+            return None
+        try:
+            return StationStatus.parse(call(self.station.var_dir, "status", timeout=3.0))
+        except ControlError:
+            return None
+
+    # --- the preview -----------------------------------------------------------------------
+    def preview(self, body: str) -> Preview:
+        """The spoken script with the text stage's changes marked (what ``text --explain`` says)."""
+        from broadcaster.pipeline import Pipeline
+        from broadcaster.text import explain
+
+        if self._pipeline is None:
+            self._pipeline = Pipeline(self.station, self.clock)
+        pipeline: Pipeline = self._pipeline
+        lexicon, _ = pipeline.lexicon()
+        s = self.station.settings
+        changes = [c for c in explain(body, dialect=s.dialect, headings=s.text.headings,
+                                      lexicon=lexicon) if c.spoken and c.spoken != c.original]
+        lines = [_mark(line, changes) for line in pipeline.script_of_text(body).lines()]
+        return Preview(lines, sum(1 for line in lines for p in line if p.rule))
+
+    # --- acting ----------------------------------------------------------------------------
+    def submit_text(self, title: str, body: str, priority: Priority, repeat: int) -> str:
+        """Write a pasted bulletin into ``inbox/``; the station takes it like a dropped file."""
+        if not body.strip():
+            raise DeskError(t("web.empty_body"))
+        name = self._free_name(safe_name(title or "ban-tin", ".txt"))
+        write_text(self.station.inbox_dir / name, front_matter(title, priority, repeat) + body)
+        return name
+
+    def submit_file(self, name: str, data: bytes, limit: int) -> str:
+        ext = sniff_upload(name, data, limit)
+        target = self._free_name(safe_name(name, ext))
+        write_bytes(self.station.inbox_dir / target, data)
+        return target
+
+    def _free_name(self, name: str) -> str:
+        inbox = self.station.inbox_dir
+        inbox.mkdir(parents=True, exist_ok=True)
+        stem, ext = name.rsplit(".", 1)
+        stamp = f"{self.clock.now():%Y%m%d-%H%M%S}"
+        candidate = f"{stem}-{stamp}.{ext}"
+        n = 1
+        while (inbox / candidate).exists():
+            n += 1
+            candidate = f"{stem}-{stamp}-{n}.{ext}"
+        return candidate
+
+    def _act(self, cmd: str, **args: Any) -> None:
+        """A store action through the running station, or the CLI's own call when none runs."""
+        if self.running():
+            try:
+                call(self.station.var_dir, cmd, **args)
+            except ControlError as exc:
+                raise DeskError(str(exc)) from None
+            return
+        store = BulletinStore(store_path(self.station))
+        now = self.clock.now()
+        try:
+            if cmd == "approve":
+                store.approve(args["id"], by=args["by"], now=now, content_hash=args["hash"])
+            elif cmd == "reject":
+                store.reject(args["id"], args["reason"], by=args["by"], now=now)
+            elif cmd == "withdraw":
+                store.withdraw(args["id"], args["reason"], now=now)
+        except InboxError as exc:
+            raise DeskError(str(exc)) from None
+        finally:
+            store.close()
+
+    def approve(self, bulletin_id: str, content_hash: str, by: str) -> None:
+        self._act("approve", id=bulletin_id, hash=content_hash, by=by)
+
+    def reject(self, bulletin_id: str, reason: str, by: str) -> None:
+        if not reason.strip():
+            raise DeskError(t("store.reason_needed"))
+        self._act("reject", id=bulletin_id, reason=reason.strip(), by=by)
+
+    def withdraw(self, bulletin_id: str, reason: str, by: str) -> None:
+        if not reason.strip():
+            raise DeskError(t("store.reason_needed"))
+        self._act("withdraw", id=bulletin_id, reason=f"{reason.strip()} ({by})")
+
+    def emergency(self, text: str, repeat: int) -> dict[str, Any]:
+        if not text.strip():
+            raise DeskError(t("emergency.need_text"))
+        try:
+            return call(self.station.var_dir, "emergency", text=text.strip(), repeat=repeat)
+        except ControlError as exc:
+            raise DeskError(str(exc)) from None
+
+
+def _mark(line: str, changes: list[Any]) -> list[Piece]:
+    """Split ``line`` into plain and changed stretches (the first change found at each place)."""
+    pieces: list[Piece] = []
+    rest = line
+    while rest:
+        best: tuple[int, Any] | None = None
+        for c in changes:
+            at = rest.find(c.spoken)
+            if at >= 0 and (best is None or at < best[0]):
+                best = (at, c)
+        if best is None:
+            pieces.append(Piece(rest))
+            break
+        at, c = best
+        if at:
+            pieces.append(Piece(rest[:at]))
+        pieces.append(Piece(c.spoken, c.rule, c.original))
+        rest = rest[at + len(c.spoken):]
+    return pieces

@@ -1,0 +1,161 @@
+"""Dashboard (live through server-sent events), emergency, as-run log, audit log."""
+
+from __future__ import annotations
+
+import asyncio
+import csv
+import datetime as dt
+import hashlib
+import io
+import json
+from typing import Any
+
+from aiohttp import web
+
+from broadcaster.web.app import DESK, audit, render, require, session_of, tr
+from broadcaster.web.desk import DeskError
+from broadcaster.web.users import Action
+
+EVENT_POLL_S = 0.25   # a change of state reaches an open dashboard well within a second
+EVENT_KEEPALIVE_S = 15.0
+MAX_REPEAT = 10
+
+
+async def _dashboard_data(request: web.Request) -> dict[str, Any]:
+    desk = request.app[DESK]
+    status = await asyncio.to_thread(desk.status)
+    return {"status": status, "awaiting": desk.awaiting(), "problems": desk.recent_problems(),
+            "today": desk.asrun()[-8:]}
+
+
+async def dashboard(request: web.Request) -> web.Response:
+    require(request, Action.VIEW)
+    return render(request, "dashboard.html", **await _dashboard_data(request))
+
+
+async def panel(request: web.Request) -> web.Response:
+    require(request, Action.VIEW)
+    return render(request, "_panel.html", **await _dashboard_data(request))
+
+
+def _fingerprint(data: dict[str, Any]) -> str:
+    raw = json.dumps([data["status"].__dict__ if data["status"] else None, [(r.id, r.version, r.state) for r in data["awaiting"]],
+                      [(r.id, r.outcome) for r in data["today"]]], default=str, sort_keys=True)
+    return hashlib.sha256(raw.encode()).hexdigest()
+
+
+_shared: dict[int, tuple[float, str]] = {}
+
+
+async def _current(request: web.Request) -> str:
+    """The dashboard's fingerprint, computed once per poll for every open page together
+    (fifty open dashboards make one status call to the station, not fifty)."""
+    loop = asyncio.get_running_loop()
+    key = id(request.app)
+    cached = _shared.get(key)
+    if cached is not None and loop.time() - cached[0] < EVENT_POLL_S * 0.9:
+        return cached[1]
+    value = _fingerprint(await _dashboard_data(request))
+    _shared[key] = (loop.time(), value)
+    return value
+
+
+async def events(request: web.Request) -> web.StreamResponse:
+    """Server-sent events: ``change`` whenever what the dashboard shows changes."""
+    require(request, Action.VIEW)
+    resp = web.StreamResponse(headers={"Content-Type": "text/event-stream",
+                                       "Cache-Control": "no-cache", "X-Accel-Buffering": "no"})
+    await resp.prepare(request)
+    last = ""
+    idle = 0.0
+    try:
+        while True:
+            now = await _current(request)
+            if now != last:
+                if last:
+                    await resp.write(b"event: change\ndata: 1\n\n")
+                last, idle = now, 0.0
+            elif idle >= EVENT_KEEPALIVE_S:
+                await resp.write(b": keep-alive\n\n")
+                idle = 0.0
+            await asyncio.sleep(EVENT_POLL_S)
+            idle += EVENT_POLL_S
+    except (ConnectionResetError, asyncio.CancelledError):
+        pass
+    return resp
+
+
+async def emergency_page(request: web.Request) -> web.Response:
+    require(request, Action.EMERGENCY)
+    return render(request, "emergency.html", text="", repeat=2, error="", confirm=False)
+
+
+async def emergency(request: web.Request) -> web.Response:
+    session = require(request, Action.EMERGENCY)
+    form = await request.post()
+    text = str(form.get("text", "")).strip()
+    raw = str(form.get("repeat", "1"))
+    repeat = max(1, min(int(raw), MAX_REPEAT)) if raw.isdigit() else 1
+    if not text:
+        return render(request, "emergency.html", code=400, text=text, repeat=repeat,
+                      error=tr(session.lang, "emergency.need_text"), confirm=False)
+    if form.get("confirmed") != "yes":
+        return render(request, "emergency.html", text=text, repeat=repeat, error="", confirm=True)
+    try:
+        result = request.app[DESK].emergency(text, repeat)
+    except DeskError as exc:
+        audit(request, "emergency.failed", "", f"{exc}")
+        return render(request, "emergency.html", code=409, text=text, repeat=repeat,
+                      error=str(exc), confirm=False)
+    audit(request, "emergency", str(result.get("key", "")), f"x{repeat}: {text}")
+    return render(request, "emergency.html", text="", repeat=2, confirm=False, error="",
+                  done=tr(session.lang, "web.emergency_queued", repeat=repeat))
+
+
+def _day(request: web.Request) -> dt.date:
+    raw = request.query.get("date", "")
+    try:
+        return dt.date.fromisoformat(raw) if raw else request.app[DESK].clock.now().date()
+    except ValueError:
+        raise web.HTTPBadRequest(text=tr(session_of(request).lang, "log.bad_date",
+                                         value=raw)) from None
+
+
+async def asrun_page(request: web.Request) -> web.Response:
+    require(request, Action.VIEW)
+    day = _day(request)
+    return render(request, "asrun.html", day=day.isoformat(), rows=request.app[DESK].asrun(day))
+
+
+async def asrun_csv(request: web.Request) -> web.Response:
+    require(request, Action.VIEW)
+    day = _day(request)
+    out = io.StringIO()
+    writer = csv.writer(out)
+    rows = request.app[DESK].asrun(day)
+    fields = ["scheduled", "started", "ended", "offset_ms", "outcome", "slot_id", "slot_name",
+              "reason", "items"]
+    writer.writerow(fields)
+    for r in rows:
+        d = r.as_dict()
+        writer.writerow([json.dumps(d[f], ensure_ascii=False) if f == "items" else d[f]
+                         for f in fields])
+    return web.Response(body=out.getvalue().encode("utf-8-sig"), content_type="text/csv",
+                        charset="utf-8", headers={
+                            "Content-Disposition": f'attachment; filename="asrun-{day}.csv"'})
+
+
+async def audit_page(request: web.Request) -> web.Response:
+    require(request, Action.AUDIT)
+    return render(request, "audit.html", rows=request.app[DESK].users.audit_rows())
+
+
+def routes(app: web.Application) -> None:
+    app.router.add_get("/", dashboard)
+    app.router.add_get("/panel", panel)
+    app.router.add_get("/events", events)
+    app.router.add_get("/emergency", emergency_page)
+    app.router.add_post("/emergency", emergency)
+    app.router.add_get("/asrun", asrun_page)
+    app.router.add_get("/asrun.csv", asrun_csv)
+    app.router.add_get("/audit", audit_page)

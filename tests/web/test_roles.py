@@ -1,0 +1,150 @@
+"""Each role against each action: allowed ones succeed, the rest get 403 and change nothing."""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Iterator
+from dataclasses import dataclass
+
+import pytest
+import requests
+
+from broadcaster.air.control import ControlServer
+from tests.web.conftest import ROLES, Served, csrf, login
+
+BODY = "Thông báo: ngày 5/12 phường tổ chức tiêm chủng tại trạm y tế từ 7h30."
+
+
+@dataclass
+class Case:
+    allowed: set[str]
+    act: Callable[[requests.Session, Served, str, str], requests.Response]
+    changed: Callable[[Served, str], bool]
+    needs_bulletin: bool = True
+
+
+def _bulletin(served: Served, n: int) -> str:
+    (served.station.inbox_dir / f"ban-tin-{n}.txt").write_text(f"{BODY} Lần {n}.", encoding="utf-8")
+    served.ingest()
+    store = served.store()
+    try:
+        rec = store.by_source(f"ban-tin-{n}.txt")
+    finally:
+        store.close()
+    assert rec is not None and rec.state == "awaiting_approval"
+    return rec.id
+
+
+def _state(served: Served, bid: str) -> str:
+    store = served.store()
+    try:
+        return store.require(bid).state
+    finally:
+        store.close()
+
+
+def _hash(served: Served, bid: str) -> str:
+    store = served.store()
+    try:
+        return store.require(bid).content_hash
+    finally:
+        store.close()
+
+
+def _inbox_count(served: Served) -> int:
+    return len([p for p in served.station.inbox_dir.glob("*.txt")])
+
+
+CASES: dict[str, Case] = {
+    "submit": Case(
+        {"admin", "editor"},
+        lambda s, sv, bid, tok: s.post(f"{sv.url}/bulletins/new", data={
+            "csrf": tok, "title": f"Tin {bid}", "body": BODY, "priority": "normal", "repeat": "1"},
+            timeout=30),
+        lambda sv, bid: any(f"tin-{bid}-" in p.name for p in sv.station.inbox_dir.iterdir()),
+        needs_bulletin=False,
+    ),
+    "approve": Case(
+        {"admin", "approver"},
+        lambda s, sv, bid, tok: s.post(f"{sv.url}/approvals/{bid}/approve",
+                                       data={"csrf": tok, "hash": _hash(sv, bid)}, timeout=30),
+        lambda sv, bid: _state(sv, bid) == "approved",
+    ),
+    "reject": Case(
+        {"admin", "approver"},
+        lambda s, sv, bid, tok: s.post(f"{sv.url}/approvals/{bid}/reject",
+                                       data={"csrf": tok, "reason": "sai ngày"}, timeout=30),
+        lambda sv, bid: _state(sv, bid) == "rejected",
+    ),
+    "withdraw": Case(
+        {"admin", "operator", "editor"},
+        lambda s, sv, bid, tok: s.post(f"{sv.url}/bulletins/{bid}/withdraw",
+                                       data={"csrf": tok, "reason": "hết hiệu lực"}, timeout=30),
+        lambda sv, bid: _state(sv, bid) == "withdrawn",
+    ),
+    "emergency": Case(
+        {"admin", "operator"},
+        lambda s, sv, bid, tok: s.post(f"{sv.url}/emergency", data={
+            "csrf": tok, "text": f"Bão số {bid}", "repeat": "2", "confirmed": "yes"}, timeout=30),
+        lambda sv, bid: any(c.get("text") == f"Bão số {bid}" for c in CALLS),
+        needs_bulletin=False,
+    ),
+    "audit": Case(
+        {"admin"},
+        lambda s, sv, bid, tok: s.get(f"{sv.url}/audit", timeout=30),
+        lambda sv, bid: True,
+        needs_bulletin=False,
+    ),
+}
+
+CALLS: list[dict[str, object]] = []
+
+
+@pytest.fixture
+def control(served: Served) -> Iterator[None]:
+    """A stand-in for the running station's control channel: records emergencies."""
+
+    def handle(request: dict[str, object]) -> dict[str, object]:
+        CALLS.append(request)
+        return {"ok": True, "key": "2026-12-01/emergency-1", "duration_ms": 1000}
+
+    server = ControlServer(served.station.var_dir, handle)
+    server.start()
+    yield
+    server.stop()
+    CALLS.clear()
+
+
+@pytest.mark.parametrize("action", list(CASES))
+def test_each_role_against_each_action(served: Served, action: str, request: pytest.FixtureRequest
+                                       ) -> None:
+    case = CASES[action]
+    if action == "emergency":
+        request.getfixturevalue("control")
+    for n, role in enumerate(ROLES):
+        bid = _bulletin(served, n) if case.needs_bulletin else str(n)
+        before = _inbox_count(served)
+        s = login(served.url, role)
+        r = case.act(s, served, bid, csrf(s, served.url))
+        if role in case.allowed:
+            assert r.status_code == 200, (action, role, r.status_code, r.text[:300])
+            assert case.changed(served, bid), (action, role)
+        else:
+            assert r.status_code == 403, (action, role, r.status_code)
+            if action != "audit":
+                assert not case.changed(served, bid), (action, role)
+            assert _inbox_count(served) == before
+            if case.needs_bulletin:
+                assert _state(served, bid) == "awaiting_approval"
+
+
+def test_every_action_is_audited_with_who_and_where(served: Served) -> None:
+    bid = _bulletin(served, 99)
+    s = login(served.url, "approver")
+    s.post(f"{served.url}/approvals/{bid}/approve",
+           data={"csrf": csrf(s, served.url), "hash": _hash(served, bid)}, timeout=30)
+    rows = served.desk.users.audit_rows()
+    assert any(r.who == "approver" and r.action == "bulletin.approve" and r.target == bid
+               and r.ip == "127.0.0.1" and r.at for r in rows)
+    admin = login(served.url, "admin")
+    page = admin.get(f"{served.url}/audit", timeout=10).text
+    assert "bulletin.approve" in page and bid in page
