@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import sys
+from typing import TYPE_CHECKING
 
 import click
 
@@ -10,6 +11,9 @@ from broadcaster.clock import SystemClock
 from broadcaster.config import Station, load_station
 from broadcaster.errors import ConfigError
 from broadcaster.messages import set_language, t
+
+if TYPE_CHECKING:
+    from broadcaster.web.users import UserStore
 
 ROLES = ("admin", "operator", "editor", "approver", "viewer")
 
@@ -39,7 +43,8 @@ def web_cmd(ctx: click.Context, listen: str | None) -> None:
     main(args)
 
 
-def _users(station: Station):  # -> UserStore (argon2 and the store load only for these commands)
+def _users(station: Station) -> UserStore:
+    """The desk's accounts (argon2 and the store load only for these commands)."""
     from broadcaster.web.users import UserStore, users_path
 
     return UserStore(users_path(station.var("db")), SystemClock(station.tz))

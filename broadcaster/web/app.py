@@ -34,7 +34,7 @@ OPEN_PATHS = ("/login", "/healthz", "/static/")
 
 DESK: web.AppKey[Desk] = web.AppKey("desk", Desk)
 JINJA: web.AppKey[jinja2.Environment] = web.AppKey("jinja", jinja2.Environment)
-THROTTLE: web.AppKey[Throttle] = web.AppKey("throttle")  # type: ignore[type-arg]
+THROTTLE: web.AppKey[Throttle] = web.AppKey("throttle")
 MAX_UPLOAD: web.AppKey[int] = web.AppKey("max_upload", int)
 SESSION: web.RequestKey[Session] = web.RequestKey("session", Session)
 
