@@ -45,7 +45,8 @@ COMMANDS: dict[str, CommandEntry] = {
     "stop": CommandEntry("control_cmds", "stop", "Stop the running station cleanly."),
     "load": CommandEntry("control_cmds", "load",
                          "Validate a schedule file and install it in the running station at"
-                         " once."),
+                         " once; says which slots it adds, removes and moves (removing slots"
+                         " needs --yes)."),
     "emergency": CommandEntry("control_cmds", "emergency",
                               "Interrupt now: alert tone and the message, then the schedule"
                               " resumes."),
