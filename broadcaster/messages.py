@@ -336,8 +336,20 @@ CATALOG: dict[str, dict[str, str]] = {
         "en": "Bulletin '{id}' has just changed; review it and approve again",
     },
     "store.not_approvable": {
-        "vi": "Bản tin '{id}' đang ở trạng thái {state}, không duyệt được",
-        "en": "Bulletin '{id}' is {state} and cannot be approved",
+        "vi": "Bản tin '{id}' đã {state} ({reason}) nên không còn phát được; không duyệt được",
+        "en": "Bulletin '{id}' is {state} ({reason}) and can no longer air, so it cannot be approved",
+    },
+    "store.not_approvable.expired": {
+        "vi": "muốn phát lại: thả lại tệp {source} vào inbox/ với 'until' hoặc 'repeat' mới",
+        "en": "to air it again, drop {source} into inbox/ again with a new 'until' or 'repeat'",
+    },
+    "store.not_approvable.withdrawn": {
+        "vi": "muốn phát lại: thả lại tệp {source} vào inbox/ (một phiên bản mới cần duyệt)",
+        "en": "to air it again, drop {source} into inbox/ again (a new version to approve)",
+    },
+    "store.old_version": {
+        "vi": "Bản tin '{id}' phiên bản {asked} đã được thay bằng phiên bản {current}; hãy xem phiên bản {current} rồi duyệt",
+        "en": "Bulletin '{id}' version {asked} was replaced by version {current}; review version {current}, then approve it",
     },
     "store.reason_needed": {"vi": "Cần ghi lý do từ chối (--reason)", "en": "A reason is required (--reason)"},
     "store.aired_enough": {"vi": "đã phát đủ {n} lần", "en": "aired {n} times as asked"},

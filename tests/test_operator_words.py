@@ -91,3 +91,35 @@ def test_bulletins_json_has_one_approval_field(station: Station,
     assert row["approval"] == {"required": False, "approved": True, "by": "", "at": None,
                                "content_hash": row["content_hash"]}
     assert not {"approved_hash", "approved_by", "approved_at", "approved"} & set(row)
+
+
+def test_approve_works_on_any_version_that_can_still_air_and_explains_otherwise(
+        station: Station, capsys: pytest.CaptureFixture[str]) -> None:
+    from broadcaster.clock import SystemClock
+    from broadcaster.inbox.ingest import Ingester
+    from broadcaster.inbox.store import BulletinStore, store_path
+
+    now = SystemClock(station.tz).now()
+    store = BulletinStore(store_path(station), approval="required", now=now)
+    ingester = Ingester(station, store, SystemClock(station.tz))
+    (station.inbox_dir / "tin.txt").write_text("Thông báo họp tổ dân phố.", encoding="utf-8")
+    ingester.drain()
+    (station.inbox_dir / "tin.txt").write_text("Thông báo họp tổ dân phố lúc 19 giờ.",
+                                               encoding="utf-8")
+    ingester.drain()
+    (record,) = store.all()
+    assert record.version == 2
+    store.reject("tin", "sai giờ", by="chủ tịch", now=now)
+    store.close()
+    root = ["--station", str(station.root)]
+    cfg = station.root / "station.yaml"
+    cfg.write_text(cfg.read_text(encoding="utf-8").replace("approval: none", "approval: required"),
+                   encoding="utf-8")
+    assert main([*root, "approve", "tin@v1"]) == 1  # an older version: says which to review
+    assert "phiên bản 2" in capsys.readouterr().err
+    assert main([*root, "approve", "tin@v2", "--by", "chủ tịch"]) == 0  # rejected: may air again
+    assert main([*root, "withdraw", "tin", "--reason", "hủy họp"]) == 0
+    capsys.readouterr()
+    assert main([*root, "approve", "tin"]) == 1
+    err = capsys.readouterr().err
+    assert "hủy họp" in err and "inbox/" in err  # why not, and what to do instead

@@ -34,13 +34,20 @@ def _who(by: str | None) -> str:
 @click.option("--by", default=None, help="Name of the approver (default: the login name).")
 @click.option("--hash", "content_hash", default=None,
               help="Approve only if the content still has this sha256 (as listed).")
+@click.option("--version", "version", type=int, default=None,
+              help="Approve only if this is still the current version (ID@vN works too).")
 @click.pass_context
-def approve(ctx: click.Context, bulletin_id: str, by: str | None, content_hash: str | None) -> None:
+def approve(ctx: click.Context, bulletin_id: str, by: str | None, content_hash: str | None,
+            version: int | None) -> None:
     """Approve a bulletin for air (pinned to its current content)."""
+    if "@v" in bulletin_id and bulletin_id.rsplit("@v", 1)[1].isdigit():
+        bulletin_id, number = bulletin_id.rsplit("@v", 1)
+        version = version or int(number)
     station, store = _open(ctx)
     try:
         rec = store.approve(bulletin_id, by=_who(by), now=SystemClock(station.tz).now(),
-                            content_hash=_full_hash(store, bulletin_id, content_hash))
+                            content_hash=_full_hash(store, bulletin_id, content_hash),
+                            version=version)
     finally:
         store.close()
     click.echo(t("store.approved", id=rec.id, version=rec.version, title=rec.title))

@@ -38,7 +38,7 @@ from broadcaster.inbox.journal import (
 )
 from broadcaster.inbox.records import BulletinRecord, HistoryRow, slugify
 from broadcaster.inbox.schema import MIGRATIONS, SCHEMA_VERSION
-from broadcaster.messages import t
+from broadcaster.messages import label, t
 from broadcaster.models import Bulletin, BulletinState, Priority
 
 STATES = tuple(BulletinState)
@@ -227,13 +227,20 @@ class BulletinStore(IntakeJournal):
 
     # --- the approver and the playout ------------------------------------------------------
     def approve(self, bulletin_id: str, *, by: str, now: dt.datetime,
-                content_hash: str | None = None) -> BulletinRecord:
-        """Approve the current version (pinned to its content hash)."""
+                content_hash: str | None = None, version: int | None = None) -> BulletinRecord:
+        """Approve the current version (pinned to its content hash) in any state it can still
+        air from (received, awaiting approval, approved, rejected); say why otherwise."""
         rec = self.require(bulletin_id)
+        if version is not None and version != rec.version:
+            raise InboxError(t("store.old_version", id=bulletin_id, asked=version,
+                               current=rec.version), hint=t("store.list_hint"))
         if content_hash is not None and content_hash != rec.content_hash:
             raise InboxError(t("store.changed_since", id=bulletin_id), hint=t("store.list_hint"))
         if rec.state in (BulletinState.WITHDRAWN, BulletinState.EXPIRED):
-            raise InboxError(t("store.not_approvable", id=bulletin_id, state=rec.state))
+            hint = t("store.not_approvable.withdrawn" if rec.state == BulletinState.WITHDRAWN
+                     else "store.not_approvable.expired", source=rec.source)
+            raise InboxError(t("store.not_approvable", id=bulletin_id, state=label("state", rec.state),
+                               reason=rec.reason or "-"), hint=hint)
         when = iso(now)
         with self._tx() as db:
             cur = db.execute("UPDATE bulletins SET state=?, approved_hash=?, approved_by=?,"
