@@ -74,6 +74,22 @@ def _run(svc: StationService, until: dt.datetime,
         svc._watch_store()  # what the store-watch thread does every second
 
 
+def _approve_and_run(svc: StationService, before_s: float, run_for: dt.timedelta
+                     ) -> tuple[str, list[str | None]]:
+    """Approve the bulletin ``before_s`` before 09:00 and run to 09:00 + ``run_for``; its id
+    and what ``status`` promised right after the approval."""
+    start = dt.datetime.combine(DAY, dt.time(9, 0), svc.station.tz)
+    promised: list[str | None] = []
+    (record,) = svc.store.all()
+
+    def approve() -> None:
+        svc.store.approve(record.id, by="Chủ tịch", now=svc.clock.now())
+        promised.append(_promise(svc))
+
+    _run(svc, start + run_for, {start - dt.timedelta(seconds=before_s): approve})
+    return record.id, promised
+
+
 def _promise(svc: StationService) -> str | None:
     (entry,) = svc.status()["bulletins"]  # type: ignore[misc]
     return entry["next_airing"]  # type: ignore[no-any-return]
@@ -82,19 +98,10 @@ def _promise(svc: StationService) -> str | None:
 @pytest.mark.parametrize("before_s", [300, 60, 20])
 def test_a_bulletin_approved_close_to_air_still_airs_in_that_slot(
         service: StationService, before_s: int) -> None:
-    start = dt.datetime.combine(DAY, dt.time(9, 0), service.station.tz)
-    promised: list[str | None] = []
-    (record,) = service.store.all()
-
-    def approve() -> None:
-        service.store.approve(record.id, by="Chủ tịch", now=service.clock.now())
-        promised.append(_promise(service))
-
     try:
-        _run(service, start + dt.timedelta(minutes=2),
-             {start - dt.timedelta(seconds=before_s): approve})
+        bulletin_id, promised = _approve_and_run(service, before_s, dt.timedelta(minutes=2))
         assert promised == ["2026-12-01 09:00 sang"]
-        aired = service.store.airings(record.id)
+        aired = service.store.airings(bulletin_id)
         assert [a[2] for a in aired] == ["2026-12-01/sang"]
         (row,) = [r for r in service.asrun.rows(day=DAY) if r.slot_id == "sang"]
         assert row.outcome == "aired" and any("Lịch tiêm chủng" in i for i in row.items)
@@ -104,26 +111,17 @@ def test_a_bulletin_approved_close_to_air_still_airs_in_that_slot(
 
 def test_a_bulletin_approved_after_the_slot_settled_moves_to_the_next_slot_and_says_so(
         service: StationService) -> None:
-    start = dt.datetime.combine(DAY, dt.time(9, 0), service.station.tz)
-    promised: list[str | None] = []
-    (record,) = service.store.all()
-
-    def approve() -> None:
-        service.store.approve(record.id, by="Chủ tịch", now=service.clock.now())
-        promised.append(_promise(service))
-
     try:
         # approved 6 s before 09:00: settled at 8 s, so it is promised for 15:00
-        _run(service, start + dt.timedelta(minutes=1),
-             {start - dt.timedelta(seconds=6): approve})
+        bulletin_id, promised = _approve_and_run(service, 6, dt.timedelta(minutes=1))
         assert promised == ["2026-12-01 15:00 chieu"]
-        assert service.store.airings(record.id) == []
+        assert service.store.airings(bulletin_id) == []
         assert _promise(service) == "2026-12-01 15:00 chieu"
         told = [m for m in service.messages if "quá sát giờ" in m]  # type: ignore[attr-defined]
-        assert told == [f"Bản tin {record.id} đến quá sát giờ phát của buổi Buổi sáng:"
+        assert told == [f"Bản tin {bulletin_id} đến quá sát giờ phát của buổi Buổi sáng:"
                         " sẽ phát ở buổi kế tiếp"]  # the operator is told it moves on
         _run(service, dt.datetime.combine(DAY, dt.time(15, 2), service.station.tz), {})
-        assert [a[2] for a in service.store.airings(record.id)] == ["2026-12-01/chieu"]
+        assert [a[2] for a in service.store.airings(bulletin_id)] == ["2026-12-01/chieu"]
     finally:
         service.stop()
 
