@@ -172,7 +172,7 @@ async def healthz(request: web.Request) -> web.Response:
 
 def make_app(station: Station, clock: Clock | None = None) -> web.Application:
     """The desk for ``station``; ``clock`` for tests."""
-    from broadcaster.web.views import air, auth, bulletins
+    from broadcaster.web.views import air, auth, bulletins, ops, schedule
 
     max_upload = int(station.settings.web.max_upload_mb * 2**20)
     app = web.Application(middlewares=[security_headers, sessions],
@@ -188,6 +188,8 @@ def make_app(station: Station, clock: Clock | None = None) -> web.Application:
     auth.routes(app)
     air.routes(app)
     bulletins.routes(app)
+    schedule.routes(app)
+    ops.routes(app)
 
     async def close(_app: web.Application) -> None:
         desk.close()

@@ -11,7 +11,7 @@ import re
 import unicodedata
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from broadcaster.air.asrun import AsRunLog, AsRunRow
 from broadcaster.air.control import CONTROL_FILE, ControlError, call
@@ -23,6 +23,13 @@ from broadcaster.inbox.store import BulletinRecord, BulletinStore, store_path
 from broadcaster.messages import t
 from broadcaster.models import BulletinState, Priority
 from broadcaster.web.users import UserStore, users_path
+
+if TYPE_CHECKING:
+    from broadcaster.air.schedule import WeekFile
+    from broadcaster.air.schedules import ScheduleBook
+    from broadcaster.ops.doctor import Check
+    from broadcaster.web.charts import MonthFigures
+    from broadcaster.web.planner import DayEdit, DayView, Draft
 
 log = logging.getLogger(__name__)
 
@@ -262,6 +269,75 @@ class Desk:
         if not reason.strip():
             raise DeskError(t("store.reason_needed"))
         self._act("withdraw", id=bulletin_id, reason=f"{reason.strip()} ({by})")
+
+    # --- the schedule (desk web2) --------------------------------------------------------------
+    def book(self) -> ScheduleBook:
+        """A read-only schedule book of the folder as it is now (the station's own rules)."""
+        from broadcaster.air.schedules import ScheduleBook
+
+        return ScheduleBook.open(self.station)
+
+    def day(self, day: dt.date) -> DayView:
+        from broadcaster.web.planner import day_view
+
+        return day_view(self.book(), day)
+
+    def week(self) -> WeekFile:
+        return self.book().schedule().week
+
+    def change_day(self, day: dt.date, edit: DayEdit, *, confirmed: bool) -> tuple[Draft, bool]:
+        """Edit ``schedules/DAY.yaml``: judged like ``validate``, installed like ``load`` (a
+        change that removes slots only when ``confirmed``); True when installed."""
+        from broadcaster.web.planner import draft
+
+        book = self.book()
+        found = draft(book, day, edit)
+        if found.problems or found.change is None or (found.change.removed and not confirmed):
+            return found, False
+        if self.running():  # the station installs it (``broadcaster load``) and replans
+            path = self.station.var("desk-drafts") / found.path.name
+            write_bytes(path, found.data)
+            try:
+                call(self.station.var_dir, "load", path=str(path), yes=confirmed)
+            except ControlError as exc:
+                raise DeskError(str(exc)) from None
+            return found, True
+        result = book.install(found.path, confirmed=confirmed, data=found.data)
+        if not result.installed:
+            raise DeskError(result.message())
+        return found, True
+
+    # --- report and status (desk web2) -----------------------------------------------------
+    def month(self, month: str) -> MonthFigures:
+        """The month's report (``broadcaster report``) and the figures its charts draw."""
+        from broadcaster.ops.report import build_report
+        from broadcaster.web.charts import figures
+
+        rows: list[AsRunRow] = []
+        path = self.station.var("db") / "asrun.sqlite3"
+        if path.is_file():
+            log_ = AsRunLog(path, readonly=True)
+            try:
+                rows = log_.rows(month=month)
+            finally:
+                log_.close()
+        store = self._store()
+        airings: list[tuple[str, int, str, str]] = []
+        recs: dict[str, BulletinRecord] = {}
+        if store is not None:
+            try:
+                airings = store.airings(month=month)
+                recs = {r.id: r for r in store.all()}
+            finally:
+                store.close()
+        rep = build_report(month, self.station.settings.name, rows, airings, recs)
+        return figures(rep, rows, recs)
+
+    def checks(self, *, probe: bool) -> list[Check]:
+        """The doctor's checks; the slow device and engine probes only when ``probe``."""
+        from broadcaster.ops.doctor import run_checks
+
+        return run_checks(self.station, self.clock, device=probe, engines=probe)
 
     def emergency(self, text: str, repeat: int) -> dict[str, Any]:
         if not text.strip():

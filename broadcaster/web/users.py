@@ -72,11 +72,12 @@ class Action(StrEnum):
     APPROVE = "approve"        # approve or reject
     EMERGENCY = "emergency"
     AUDIT = "audit"            # read the audit log
+    SCHEDULE = "schedule"      # change the schedule (one-off slot, cancel, no-broadcast day)
 
 
 GRANTS: dict[Role, frozenset[Action]] = {
     Role.ADMIN: frozenset(Action),
-    Role.OPERATOR: frozenset({Action.VIEW, Action.EMERGENCY, Action.WITHDRAW}),
+    Role.OPERATOR: frozenset({Action.VIEW, Action.EMERGENCY, Action.WITHDRAW, Action.SCHEDULE}),
     Role.EDITOR: frozenset({Action.VIEW, Action.SUBMIT, Action.WITHDRAW}),
     Role.APPROVER: frozenset({Action.VIEW, Action.APPROVE}),
     Role.VIEWER: frozenset({Action.VIEW}),

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import datetime as dt
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 
@@ -10,6 +11,7 @@ import requests
 
 from broadcaster.air.control import ControlServer
 from tests.web.conftest import ROLES, Served, csrf, login
+from tests.web.test_schedule import write_week
 
 BODY = "Thông báo: ngày 5/12 phường tổ chức tiêm chủng tại trạm y tế từ 7h30."
 
@@ -54,6 +56,21 @@ def _inbox_count(served: Served) -> int:
     return len([p for p in served.station.inbox_dir.glob("*.txt")])
 
 
+def _day(bid: str) -> dt.date:
+    return dt.date.today() + dt.timedelta(days=10 + int(bid))
+
+
+def _schedule(s: requests.Session, sv: Served, bid: str, kind: str,
+              data: dict[str, str]) -> requests.Response:
+    write_week(sv)
+    return s.post(f"{sv.url}/schedule/{_day(bid).isoformat()}/{kind}", data=data, timeout=30)
+
+
+def _day_text(sv: Served, bid: str) -> str:
+    path = sv.station.schedules_dir / f"{_day(bid).isoformat()}.yaml"
+    return path.read_text(encoding="utf-8") if path.is_file() else ""
+
+
 CASES: dict[str, Case] = {
     "submit": Case(
         {"admin", "editor"},
@@ -86,6 +103,27 @@ CASES: dict[str, Case] = {
         lambda s, sv, bid, tok: s.post(f"{sv.url}/emergency", data={
             "csrf": tok, "text": f"Bão số {bid}", "repeat": "2", "confirmed": "yes"}, timeout=30),
         lambda sv, bid: any(c.get("text") == f"Bão số {bid}" for c in CALLS),
+        needs_bulletin=False,
+    ),
+    "schedule.add": Case(
+        {"admin", "operator"},
+        lambda s, sv, bid, tok: _schedule(s, sv, bid, "add", {
+            "csrf": tok, "id": f"mot-lan-{bid}", "at": "09:30", "max_minutes": "10"}),
+        lambda sv, bid: f"mot-lan-{bid}" in _day_text(sv, bid),
+        needs_bulletin=False,
+    ),
+    "schedule.cancel": Case(
+        {"admin", "operator"},
+        lambda s, sv, bid, tok: _schedule(s, sv, bid, "cancel", {
+            "csrf": tok, "slot": "chieu", "confirmed": "yes"}),
+        lambda sv, bid: "chieu" in _day_text(sv, bid),
+        needs_bulletin=False,
+    ),
+    "schedule.no_broadcast": Case(
+        {"admin", "operator"},
+        lambda s, sv, bid, tok: _schedule(s, sv, bid, "no-broadcast", {
+            "csrf": tok, "confirmed": "yes"}),
+        lambda sv, bid: "no_broadcast" in _day_text(sv, bid),
         needs_bulletin=False,
     ),
     "audit": Case(
