@@ -147,7 +147,8 @@ def test_a_change_of_state_reaches_an_open_dashboard_within_a_second(served: Ser
 
 def test_pages_answer_for_a_viewer(served: Served) -> None:
     s = login(served.url, "viewer")
-    for path in ("/", "/bulletins", "/approvals", "/asrun", "/static/htmx.min.js"):
+    for path in ("/", "/bulletins", "/approvals", "/asrun", "/schedule", "/report", "/status",
+                 "/static/htmx.min.js"):
         assert s.get(served.url + path, timeout=10).status_code == 200, path
     for path in ("/bulletins/new", "/emergency", "/audit"):
         assert s.get(served.url + path, timeout=10).status_code == 403, path

@@ -14,7 +14,8 @@ EVIL = '<script>alert("x")</script><img src=x onerror=alert(1)>'
 
 def test_every_route_but_login_needs_a_session(served: Served) -> None:
     for path in ("/", "/bulletins", "/bulletins/new", "/approvals", "/emergency", "/asrun",
-                 "/asrun.csv", "/audit", "/events", "/panel"):
+                 "/asrun.csv", "/audit", "/events", "/panel", "/schedule", "/report",
+                 "/report.csv", "/status"):
         r = requests.get(served.url + path, allow_redirects=False, timeout=10)
         assert r.status_code == 303 and r.headers["Location"] == "/login", path
     assert requests.get(served.url + "/login", timeout=10).status_code == 200
