@@ -9,9 +9,10 @@ import json
 import logging
 import re
 import unicodedata
+from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, TypeVar, cast
 
 from broadcaster.air.asrun import AsRunLog, AsRunRow
 from broadcaster.air.control import CONTROL_FILE, ControlError, call
@@ -35,6 +36,8 @@ log = logging.getLogger(__name__)
 
 TEXT_EXT = (".txt", ".docx")
 PROBLEMS = ("late", "missed", "failed", "interrupted")
+MEMO_SIZE = 32
+T = TypeVar("T")
 
 
 class DeskError(BroadcasterError):
@@ -132,16 +135,41 @@ class Desk:
         self.clock = clock
         self.users = UserStore(users_path(station.var("db")), clock)
         self._pipeline: Any = None
+        self._memo: dict[tuple[str, ...], tuple[tuple[int, ...], Any]] = {}
 
     def close(self) -> None:
         self.users.close()
 
     # --- reading ---------------------------------------------------------------------------
+    def _cached(self, key: tuple[str, ...], dbs: tuple[Path, ...], make: Callable[[], T]) -> T:
+        """``make()`` again only when one of the SQLite files ``dbs`` (or its WAL) changed
+        since: fifty open pages read the store once, not fifty times (the desk never writes
+        these files)."""
+        stamp: list[int] = []
+        for p in (f for db in dbs for f in (db, db.with_name(db.name + "-wal"))):
+            try:
+                st = p.stat()
+                stamp += [st.st_mtime_ns, st.st_size, st.st_ino]
+            except OSError:
+                stamp += [0, 0, 0]
+        found = self._memo.get(key)
+        if found is not None and found[0] == tuple(stamp):
+            return cast(T, found[1])
+        value = make()
+        if len(self._memo) >= MEMO_SIZE:
+            self._memo.pop(next(iter(self._memo)))
+        self._memo[key] = (tuple(stamp), value)
+        return value
+
     def _store(self) -> BulletinStore | None:
         path = store_path(self.station)
         return BulletinStore(path, readonly=True) if path.is_file() else None
 
     def bulletins(self, states: tuple[str, ...] = ()) -> list[BulletinRecord]:
+        return self._cached(("bulletins", *states), (store_path(self.station),),
+                            lambda: self._bulletins(states))
+
+    def _bulletins(self, states: tuple[str, ...]) -> list[BulletinRecord]:
         store = self._store()
         if store is None:
             return []
@@ -167,11 +195,15 @@ class Desk:
 
     def asrun(self, day: dt.date | None = None) -> list[AsRunRow]:
         path = self.station.var("db") / "asrun.sqlite3"  # station.asrun_path; no audio imports
+        day = day or self.clock.now().date()
+        return self._cached(("asrun", day.isoformat()), (path,), lambda: self._asrun(path, day))
+
+    def _asrun(self, path: Path, day: dt.date) -> list[AsRunRow]:
         if not path.is_file():
             return []
         log_ = AsRunLog(path, readonly=True)
         try:
-            return log_.rows(day=day or self.clock.now().date())
+            return log_.rows(day=day)
         finally:
             log_.close()
 
@@ -277,13 +309,20 @@ class Desk:
 
         return ScheduleBook.open(self.station)
 
+    def _read_book(self) -> ScheduleBook:
+        """The book for reading, judged again only when a schedule file changed."""
+        folder = self.station.schedules_dir
+        files = sorted(folder.glob("*.yaml")) if folder.is_dir() else []
+        stamp = tuple(str(x) for p in files for x in (p.name, *_stat(p)))
+        return self._cached(("book", *stamp), (), self.book)
+
     def day(self, day: dt.date) -> DayView:
         from broadcaster.web.planner import day_view
 
-        return day_view(self.book(), day)
+        return day_view(self._read_book(), day)
 
     def week(self) -> WeekFile:
-        return self.book().schedule().week
+        return self._read_book().schedule().week
 
     def change_day(self, day: dt.date, edit: DayEdit, *, confirmed: bool) -> tuple[Draft, bool]:
         """Edit ``schedules/DAY.yaml``: judged like ``validate``, installed like ``load`` (a
@@ -310,6 +349,11 @@ class Desk:
     # --- report and status (desk web2) -----------------------------------------------------
     def month(self, month: str) -> MonthFigures:
         """The month's report (``broadcaster report``) and the figures its charts draw."""
+        asrun = self.station.var("db") / "asrun.sqlite3"
+        return self._cached(("month", month), (asrun, store_path(self.station)),
+                            lambda: self._month(month))
+
+    def _month(self, month: str) -> MonthFigures:
         from broadcaster.ops.report import build_report
         from broadcaster.web.charts import figures
 
@@ -346,6 +390,14 @@ class Desk:
             return call(self.station.var_dir, "emergency", text=text.strip(), repeat=repeat)
         except ControlError as exc:
             raise DeskError(str(exc)) from None
+
+
+def _stat(path: Path) -> tuple[int, int]:
+    try:
+        st = path.stat()
+    except OSError:
+        return (0, 0)
+    return (st.st_mtime_ns, st.st_size)
 
 
 def _mark(line: str, changes: list[Any]) -> list[Piece]:
