@@ -13,7 +13,7 @@ from broadcaster.air.asrun import AsRunRow
 from broadcaster.inbox.store import BulletinRecord
 from broadcaster.ops.report import MonthReport, build_report
 
-WIDTH, HEIGHT, AXIS = 720, 180, 24  # the SVG's own units (it scales to the page)
+WIDTH, HEIGHT, AXIS, TOP = 720, 190, 24, 16  # the SVG's own units (it scales to the page)
 
 
 @dataclass(frozen=True)
@@ -83,10 +83,10 @@ def bars(title_key: str, values: dict[str, float], fmt: str) -> Chart:
     peak = max(values.values(), default=0.0)
     n = max(len(values), 1)
     step = WIDTH / n
-    room = HEIGHT - AXIS
+    room = HEIGHT - AXIS - TOP
     out = []
     for i, (name, value) in enumerate(values.items()):
         h = room * value / peak if peak > 0 else 0.0
-        out.append(Bar(name, value, round(i * step + step * 0.1, 2), round(room - h, 2),
+        out.append(Bar(name, value, round(i * step + step * 0.1, 2), round(TOP + room - h, 2),
                        round(step * 0.8, 2), round(h, 2), fmt.format(value)))
     return Chart(title_key, tuple(out), peak)

@@ -104,9 +104,34 @@ def test_editor_submits_on_a_phone_approver_approves_dashboard_follows(
         c.close()
 
 
+def _week_and_month(served: Served) -> None:
+    """A week template and this month's as-run rows, so the schedule and the report show some."""
+    import datetime as dt
+
+    from broadcaster.air.asrun import AsRunLog
+    from broadcaster.models import Outcome
+    from tests.web.test_schedule import write_week
+
+    write_week(served)
+    tz = served.station.tz
+    today = dt.datetime.now(tz).date()
+    log = AsRunLog(served.station.var("db") / "asrun.sqlite3")
+    for day in range(1, today.day + 1):
+        for hour, minutes in ((6, 12 + day % 4), (17, 9 + day % 6)):
+            at = dt.datetime(today.year, today.month, day, hour, 0, tzinfo=tz)
+            missed = (day, hour) == (2, 17)
+            log.record(slot_key=f"{at:%Y-%m-%d}/s{hour}", slot_id="sang" if hour == 6 else "chieu",
+                       slot_name="Buổi sáng" if hour == 6 else "Buổi chiều", scheduled=at,
+                       outcome=Outcome.MISSED if missed else Outcome.AIRED, now=at,
+                       started=None if missed else at,
+                       ended=None if missed else at + dt.timedelta(minutes=minutes))
+    log.close()
+
+
 PAGES = [("login", "/login"), ("dashboard", "/"), ("bulletins", "/bulletins"),
          ("bulletin-new", "/bulletins/new"), ("bulletin", None), ("approvals", "/approvals"),
-         ("emergency", "/emergency"), ("asrun", "/asrun"), ("audit", "/audit")]
+         ("emergency", "/emergency"), ("asrun", "/asrun"), ("audit", "/audit"),
+         ("schedule", "/schedule"), ("report", "/report"), ("status", "/status")]
 
 
 def test_screenshots_of_every_page_at_phone_and_desktop_sizes(
@@ -118,6 +143,7 @@ def test_screenshots_of_every_page_at_phone_and_desktop_sizes(
     store = served.store()
     (rec,) = store.all()
     store.close()
+    _week_and_month(served)
     for size_name, size in (("phone", PHONE), ("desktop", DESKTOP)):
         ctx, page = _login(browser, served, "admin", size)
         for name, path in PAGES:
@@ -138,7 +164,7 @@ def test_screenshots_of_every_page_at_phone_and_desktop_sizes(
                 page.wait_for_selector("button[value=yes]")
             assert page.evaluate("document.documentElement.scrollWidth") <= size["width"], name
             page.screenshot(path=str(shots / f"{name}-{size_name}.png"),
-                            full_page=name in ("bulletin-new", "bulletin"))
+                            full_page=name in ("bulletin-new", "bulletin", "schedule", "report"))
         assert not page.problems, page.problems  # type: ignore[attr-defined]
         ctx.close()
     assert len(list(shots.glob("*.png"))) >= 2 * len(PAGES)
