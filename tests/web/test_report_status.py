@@ -126,3 +126,18 @@ def test_status_shows_the_doctors_checks_without_slow_probes(
     monkeypatch.setattr(doctor, "check_engines", lambda station: [Check("engine espeak", "ok", "x")])
     probed = s.get(f"{served.url}/status?probe=1", timeout=60).text
     assert "không có thiết bị &lt;thử&gt;" in probed and "engine espeak" in probed
+
+
+def test_new_pages_have_every_word_in_both_languages(served: Served) -> None:
+    from tests.web.conftest import csrf
+    from tests.web.test_schedule import write_week
+
+    write_week(served)
+    s = login(served.url, "admin")
+    for lang in ("vi", "en"):
+        s.post(served.url + "/lang", data={"csrf": csrf(s, served.url), "lang": lang}, timeout=10)
+        for path in ("/schedule", f"/report?month={MONTH}", "/status"):
+            page = s.get(served.url + path, timeout=60).text
+            main = page.split("<main>", 1)[1]
+            assert not re.search(r">\s*(web|doctor|report)\.[a-z_.]+", main), (lang, path)
+    assert "Schedule" in page and "Monthly report" in page
