@@ -4,8 +4,8 @@ on loopback. Prints the p95 time of every page (dashboard and each list page; ta
 the desk process's resident memory, then 50 concurrent clients for a bounded time (errors, p95,
 memory again).
 
-    python benchmarks/bench_web.py [--bulletins 1000] [--rows 20000] [--samples 40]
-                                   [--clients 50] [--seconds 20]
+    python benchmarks/bench_web.py [--bulletins 1000] [--awaiting 50] [--rows 20000]
+                                   [--samples 40] [--clients 50] [--seconds 20]
 
 Every request goes to 127.0.0.1 only, and every loop is bounded in count and time.
 """
@@ -38,9 +38,10 @@ def _free_port() -> int:
         return int(s.getsockname()[1])
 
 
-def make_station(root: Path, bulletins: int, rows: int) -> tuple[Path, dt.date]:
-    """A station folder with ``bulletins`` bulletins through the intake and ``rows`` as-run
-    rows, 100 a day back from today."""
+def make_station(root: Path, bulletins: int, rows: int, awaiting: int) -> tuple[Path, dt.date]:
+    """A station folder with ``bulletins`` bulletins through the intake (all but ``awaiting``
+    of them approved, as the CLI approves) and ``rows`` as-run rows, 100 a day back from
+    today."""
     from broadcaster.air.asrun import AsRunLog
     from broadcaster.cli import main
     from broadcaster.clock import SystemClock
@@ -67,10 +68,13 @@ def make_station(root: Path, bulletins: int, rows: int) -> tuple[Path, dt.date]:
     store = BulletinStore(store_path(station), approval=station.settings.approval, now=clock.now())
     try:
         Ingester(station, store, clock, stable_seconds=0).drain()
-        n = len(store.all())
+        recs = store.all()
+        for rec in recs[awaiting:]:
+            store.approve(rec.id, by="bench", now=clock.now(), content_hash=rec.content_hash)
     finally:
         store.close()
-    print(f"  {n} bulletins taken by the intake in {time.monotonic() - t0:.1f} s")
+    print(f"  {len(recs)} bulletins taken by the intake, {max(len(recs) - awaiting, 0)} approved,"
+          f" in {time.monotonic() - t0:.1f} s")
     t0 = time.monotonic()
     log = AsRunLog(station.var("db") / "asrun.sqlite3")
     log._db.execute("PRAGMA synchronous=OFF")  # set-up speed only: the desk reads the file
@@ -125,6 +129,9 @@ def pages(today: dt.date) -> list[tuple[str, str]]:
             ("report", f"/report?month={today:%Y-%m}"), ("status", "/status")]
 
 
+NO_TARGET = ("status",)  # the doctor's own checks (a clock query, disk, schedule): not a list
+
+
 def time_pages(url: str, session: requests.Session, today: dt.date, samples: int) -> bool:
     ok = True
     print(f"\n{'page':<18} {'p50 ms':>8} {'p95 ms':>8} {'KiB':>6}")
@@ -139,9 +146,10 @@ def time_pages(url: str, session: requests.Session, today: dt.date, samples: int
             assert r.status_code == 200, (path, r.status_code)
             size = len(r.content)
         high = p95(times)
-        ok = ok and high < 100
-        print(f"{name:<18} {statistics.median(times):>8.1f} {high:>8.1f} {size / 1024:>6.0f}"
-              + ("" if high < 100 else "   over 100 ms"))
+        note = "   (no target: runs the doctor's checks)" if name in NO_TARGET else (
+            "" if high < 100 else "   over 100 ms")
+        ok = ok and (high < 100 or name in NO_TARGET)
+        print(f"{name:<18} {statistics.median(times):>8.1f} {high:>8.1f} {size / 1024:>6.0f}{note}")
     return ok
 
 
@@ -182,13 +190,16 @@ def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("--bulletins", type=int, default=1000)
     parser.add_argument("--rows", type=int, default=20000)
+    parser.add_argument("--awaiting", type=int, default=50,
+                        help="bulletins left awaiting approval (the approval page shows each)")
     parser.add_argument("--samples", type=int, default=40)
     parser.add_argument("--clients", type=int, default=50)
     parser.add_argument("--seconds", type=float, default=20.0)
     args = parser.parse_args(argv)
     with tempfile.TemporaryDirectory(prefix="bench-web-") as tmp:
-        print(f"making a station: {args.bulletins} bulletins, {args.rows} as-run rows")
-        station_dir, today = make_station(Path(tmp), args.bulletins, args.rows)
+        print(f"making a station: {args.bulletins} bulletins ({args.awaiting} awaiting approval),"
+              f" {args.rows} as-run rows")
+        station_dir, today = make_station(Path(tmp), args.bulletins, args.rows, args.awaiting)
         port = _free_port()
         url = f"http://127.0.0.1:{port}"
         proc = subprocess.Popen([sys.executable, "-m", "broadcaster.web", "--station",
@@ -216,7 +227,8 @@ def main(argv: list[str] | None = None) -> int:
                 proc.wait(10)
             except subprocess.TimeoutExpired:
                 proc.kill()
-    print("\nevery page p95 < 100 ms" if fast else "\nsome page p95 >= 100 ms")
+    print("\nthe dashboard and every list page: p95 < 100 ms" if fast
+          else "\nsome page p95 >= 100 ms")
     return 0 if fast and not errors else 1
 
 
