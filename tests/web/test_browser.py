@@ -126,6 +126,14 @@ def _week_and_month(served: Served) -> None:
                        started=None if missed else at,
                        ended=None if missed else at + dt.timedelta(minutes=minutes))
     log.close()
+    store = served.store()
+    try:
+        for rec in store.all():
+            for day in range(1, today.day + 1, 3):
+                at = dt.datetime(today.year, today.month, day, 6, 5, tzinfo=tz)
+                store.record_airing(rec.id, rec.version, f"{at:%Y-%m-%d}/s6", at)
+    finally:
+        store.close()
 
 
 PAGES = [("login", "/login"), ("dashboard", "/"), ("bulletins", "/bulletins"),
