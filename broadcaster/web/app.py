@@ -7,7 +7,10 @@ from __future__ import annotations
 
 import argparse
 import logging
+import os
 import secrets
+import sys
+import threading
 import time
 from collections.abc import Awaitable, Callable
 from importlib import resources
@@ -201,14 +204,33 @@ def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(prog="broadcaster.web")
     parser.add_argument("--station", default=".")
     parser.add_argument("--listen", default=None, help="host:port (default: web.listen)")
+    parser.add_argument("--exit-with-parent", action="store_true",
+                        help="exit when standard input closes (the station that started it died)")
     args = parser.parse_args(argv)
+    if args.exit_with_parent:
+        threading.Thread(target=_exit_when_stdin_closes, name="parent-watch", daemon=True).start()
     logging.basicConfig(level=logging.INFO, format="%(asctime)s %(levelname)s %(name)s: %(message)s")
     station = load_station(args.station)
     web_settings = station.settings.web
     listen = args.listen or web_settings.listen
     host, _, port = listen.rpartition(":")
     app = make_app(station)
-    web.run_app(app, host=host.strip("[]"), port=int(port), print=None,
-                handle_signals=True, access_log=None, shutdown_timeout=2.0)
+    try:
+        web.run_app(app, host=host.strip("[]"), port=int(port), print=None,
+                    handle_signals=True, access_log=None, shutdown_timeout=2.0)
+    except OSError as exc:  # the port is taken, or the address is not this machine's
+        log.error("the web desk cannot listen on %s: %s (web.listen in station.yaml)", listen,
+                  exc.strerror or exc)
+        return 3
     return 0
+
+
+def _exit_when_stdin_closes() -> None:
+    """The station holds our standard input open; EOF means it is gone (even SIGKILLed)."""
+    try:
+        while sys.stdin.buffer.read(4096):
+            pass
+    except (OSError, ValueError):
+        pass
+    os._exit(0)  # the desk only reads the stores: nothing to flush
 
