@@ -49,6 +49,7 @@ class BulletinRecord:
     reason: str = ""
     received_at: dt.datetime | None = None
     updated_at: dt.datetime | None = None
+    audio: Path | None = None  # a recorded bulletin's kept recording (no text, no script)
     extra: dict[str, Any] = field(default_factory=dict, compare=False)
 
     @property
@@ -70,7 +71,8 @@ class BulletinRecord:
     def bulletin(self) -> Bulletin:
         """The domain object (for the speech stage)."""
         return Bulletin(id=self.id, source=self.original or Path(self.source), body=self.body,
-                        meta=self.meta(), content_hash=self.content_hash, version=self.version)
+                        meta=self.meta(), content_hash=self.content_hash, version=self.version,
+                        audio=self.audio)
 
     def in_window(self, now: dt.datetime) -> bool:
         """Inside its air window (``air_from`` inclusive, ``air_until`` exclusive)."""
