@@ -885,6 +885,10 @@ CATALOG: dict[str, dict[str, str]] = {
         "vi": "{path}: bản ghi âm, dài {duration}; không có chữ để đọc, đài phát chính bản ghi ở độ lớn chuẩn {lufs} LUFS",
         "en": "{path}: a recording, {duration} long; no text to read, the station airs the recording itself at {lufs} LUFS",
     },
+    "web.bulletins.or_upload": {
+        "vi": "Hoặc tải lên tệp .txt / .docx, hay bản ghi âm (mp3, m4a, aac, ogg, opus, wav, amr), tối đa {mb} MB",
+        "en": "Or upload a .txt / .docx file, or a recording (mp3, m4a, aac, ogg, opus, wav, amr), at most {mb} MB",
+    },
     "web.bulletins.audio_player": {"vi": "Bản ghi âm đã tải lên", "en": "The uploaded recording"},
     "web.bulletins.audio_taken": {
         "vi": "Đã nhận bản ghi âm {name} ({duration}); bản tin sẽ vào danh sách sau khi đài kiểm tra tệp",

@@ -80,11 +80,12 @@ class BulletinRecord:
                 and (self.air_until is None or now < self.air_until))
 
     def as_dict(self) -> dict[str, Any]:
-        """JSON-ready fields (no body); enums as their stored strings."""
+        """JSON-ready fields (no body; ``audio`` only for a recording); enums as their stored
+        strings."""
         out: dict[str, Any] = {}
         for k, v in self.__dict__.items():
-            if k in ("body", "extra"):
-                continue
+            if k in ("body", "extra") or (k == "audio" and v is None):
+                continue  # a text bulletin reads as before recordings were taken
             if isinstance(v, dt.datetime):
                 v = v.isoformat()
             elif isinstance(v, Path):
