@@ -169,7 +169,8 @@ async def detail(request: web.Request) -> web.Response:
         rec = desk.bulletin(request.match_info["id"])
     except DeskError as exc:
         raise web.HTTPNotFound(text=str(exc)) from None
-    return render(request, "bulletin.html", rec=rec, preview=desk.preview(rec.body), error="")
+    preview = desk.preview(rec.body) if rec.audio is None and rec.body.strip() else None
+    return render(request, "bulletin.html", rec=rec, preview=preview, error="")
 
 
 def _served_file(station: Station, path: Path) -> Path:
