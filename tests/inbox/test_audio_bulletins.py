@@ -169,3 +169,20 @@ def test_a_text_named_mp3_is_read_as_text(station_dir: Path) -> None:
     (record,) = store.all()
     assert record.audio is None and "Họp tổ dân phố" in record.script_text
     store.close()
+
+
+def test_the_text_command_says_a_recording_is_one_and_how_long_it_is(
+        station_dir: Path, tmp_path: Path, capfdbinary: pytest.CaptureFixture[bytes],
+        monkeypatch: pytest.MonkeyPatch) -> None:
+    from broadcaster.cli import main
+
+    monkeypatch.setenv("BROADCASTER_LANG", "en")
+    path = encode(*speech_samples(), tmp_path / "voice.amr")
+    renamed = path.rename(tmp_path / "voice-note.txt")  # a recording, whatever its name
+    assert main(["-s", str(station_dir), "text", str(renamed)]) == 0
+    out = capfdbinary.readouterr().out.decode()
+    assert "voice-note.txt: a recording, 0:03" in out and "-16.0 LUFS" in out
+    damaged = tmp_path / "broken.mp3"
+    damaged.write_bytes(encode(*speech_samples(), tmp_path / "x.mp3").read_bytes()[:10]
+                        + bytes(range(256)) * 8)
+    assert main(["-s", str(station_dir), "text", str(damaged)]) != 0
