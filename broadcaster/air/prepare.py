@@ -104,10 +104,13 @@ class Preparer:
         return record
 
     def _file_bulletin(self, relative: str) -> Bulletin:
-        from broadcaster.inbox.reader import read_bulletin
+        from broadcaster.inbox.reader import is_audio, read_bulletin
 
         path = self.station.resolve(relative)
         try:
+            with path.open("rb") as fh:
+                if is_audio(fh.read(64)):  # a recording named in the schedule: leveled, aired
+                    return Bulletin(id=path.stem, source=path, body="", audio=path)
             return read_bulletin(path)
         except OSError as exc:
             raise ProgramError(f"cannot read bulletin: {exc.strerror}", where=str(path)) from None

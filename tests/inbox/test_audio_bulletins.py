@@ -186,3 +186,17 @@ def test_the_text_command_says_a_recording_is_one_and_how_long_it_is(
     damaged.write_bytes(encode(*speech_samples(), tmp_path / "x.mp3").read_bytes()[:10]
                         + bytes(range(256)) * 8)
     assert main(["-s", str(station_dir), "text", str(damaged)]) != 0
+
+
+def test_a_recording_named_in_the_schedule_airs_leveled(station_dir: Path) -> None:
+    station = _station(station_dir)
+    store, pipeline, _ingester = _parts(station)
+    encode(*speech_samples(gain=0.05), station.root / "loi-nhan.ogg")
+    slot = Slot.model_validate({"id": "trua", "at": "11:00",
+                                "program": [{"bulletin": "loi-nhan.ogg"}]})
+    day = SystemClock(station.tz).now().date() + dt.timedelta(days=1)
+    planned = PlannedSlot(day, slot, dt.datetime.combine(day, slot.time, station.tz))
+    prepared = Preparer(station, pipeline, store).prepare(planned)
+    assert abs(_lufs(prepared.wav) - station.settings.program.loudness_lufs) < 1.0
+    assert len(sf.read(str(prepared.wav))[0]) / station.settings.audio.sample_rate >= 2.9
+    store.close()

@@ -48,6 +48,8 @@ def test_an_uploaded_recording_plays_back_and_becomes_a_recorded_bulletin(
     assert rec.audio is not None and rec.script_text == ""
     assert (rec.title, rec.priority, rec.repeat) == ("Lịch <i>tiêm</i>", "priority", 2)
     assert rec.state == "awaiting_approval"
+    queue = login(served.url, "approver").get(f"{served.url}/approvals", timeout=10).text
+    assert f'src="/bulletins/{rec.id}/recording"' in queue and rec.content_hash in queue
     page = editor.get(f"{served.url}/bulletins/{rec.id}", timeout=10).text
     assert f'src="/bulletins/{rec.id}/recording"' in page and "Lịch <i>" not in page
     kept = editor.get(f"{served.url}/bulletins/{rec.id}/recording", timeout=10)
