@@ -135,6 +135,7 @@ class InboxSettings(_Section):
     poll_seconds: float = Field(gt=0, le=600)
     watch_events: bool
     max_file_mb: float = Field(gt=0, le=1024)
+    max_audio_minutes: float = Field(gt=0, le=180)
     withdraw_on_delete: bool
     retry_seconds: float = Field(gt=0, le=86400)
 

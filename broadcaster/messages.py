@@ -860,6 +860,44 @@ CATALOG: dict[str, dict[str, str]] = {
         "vi": "cài lại phiên bản broadcaster mới hơn, hoặc khôi phục bản sao lưu của tệp này",
         "en": "install the newer broadcaster again, or restore this file from its backup",
     },
+    # --- recorded bulletins: audio in inbox/ and on the desk (audio branch, issue 14) ----------
+    "inbox.audio_bad": {
+        "vi": "Không nghe được bản ghi âm {name}: tệp hỏng, trống hoặc không phải âm thanh ({error})",
+        "en": "The recording {name} cannot be played: the file is damaged, empty or not audio ({error})",
+    },
+    "inbox.audio_bad.fix": {
+        "vi": "Gửi lại bản ghi gốc từ điện thoại hoặc Zalo (mp3, m4a, aac, ogg, opus, wav hoặc amr), nghe thử trên máy tính trước khi thả vào inbox; nếu là bản tin dạng chữ, lưu thành .txt hoặc .docx",
+        "en": "Send the original recording from the phone or chat app again (mp3, m4a, aac, ogg, opus, wav or amr), play it on a computer before dropping it into inbox; a written bulletin goes in as .txt or .docx",
+    },
+    "inbox.audio_long": {
+        "vi": "Bản ghi âm {name} dài {minutes} phút, quá giới hạn {limit} phút của một bản tin",
+        "en": "The recording {name} lasts {minutes} minutes, over the {limit}-minute limit for a bulletin",
+    },
+    "inbox.audio_long.fix": {
+        "vi": "Cắt bản ghi thành các phần ngắn hơn {limit} phút (mỗi phần một tệp) rồi thả lại vào inbox, hoặc nhờ cán bộ vận hành tăng inbox.max_audio_minutes",
+        "en": "Cut the recording into parts shorter than {limit} minutes (one file each) and drop them again, or ask the operator to raise inbox.max_audio_minutes",
+    },
+    "inbox.sidecar_bad": {
+        "vi": "Tệp thông tin {name} đi kèm bản ghi âm có lỗi: {error}",
+        "en": "The details file {name} beside the recording is wrong: {error}",
+    },
+    "text.recording": {
+        "vi": "{path}: bản ghi âm, dài {duration}; không có chữ để đọc, đài phát chính bản ghi ở độ lớn chuẩn {lufs} LUFS",
+        "en": "{path}: a recording, {duration} long; no text to read, the station airs the recording itself at {lufs} LUFS",
+    },
+    "web.bulletins.or_upload": {
+        "vi": "Hoặc tải lên tệp .txt / .docx, hay bản ghi âm (mp3, m4a, aac, ogg, opus, wav, amr), tối đa {mb} MB",
+        "en": "Or upload a .txt / .docx file, or a recording (mp3, m4a, aac, ogg, opus, wav, amr), at most {mb} MB",
+    },
+    "web.bulletins.audio_player": {"vi": "Bản ghi âm đã tải lên", "en": "The uploaded recording"},
+    "web.bulletins.audio_taken": {
+        "vi": "Đã nhận bản ghi âm {name} ({duration}); bản tin sẽ vào danh sách sau khi đài kiểm tra tệp",
+        "en": "Recording {name} received ({duration}); the bulletin appears in the list once the station has checked the file",
+    },
+    "web.bulletins.audio_bad": {
+        "vi": "Tệp {name} không phải văn bản hay bản ghi âm đài nhận được (.txt, .docx hoặc mp3, m4a, aac, ogg, opus, wav, amr)",
+        "en": "{name} is neither a text nor a recording the station takes (.txt, .docx or mp3, m4a, aac, ogg, opus, wav, amr)",
+    },
 }
 
 

@@ -31,7 +31,7 @@ log = logging.getLogger(__name__)
 SESSION_COOKIE = "desk_session"
 PRE_COOKIE = "desk_pre"  # login form's CSRF token (double submit), before any session exists
 LANGS = ("vi", "en")
-CSP = ("default-src 'none'; script-src 'self'; style-src 'self'; img-src 'self' data:; "
+CSP = ("default-src 'none'; script-src 'self'; style-src 'self'; img-src 'self' data:; media-src 'self'; "
        "connect-src 'self'; form-action 'self'; frame-ancestors 'none'; base-uri 'none'")
 OPEN_PATHS = ("/login", "/healthz", "/static/")
 
