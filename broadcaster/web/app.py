@@ -29,8 +29,11 @@ SESSION_COOKIE = "desk_session"
 PRE_COOKIE = "desk_pre"  # login form's CSRF token (double submit), before any session exists
 LANGS = ("vi", "en")
 CSP = ("default-src 'none'; script-src 'self'; style-src 'self'; img-src 'self' data:; "
-       "connect-src 'self'; form-action 'self'; frame-ancestors 'none'; base-uri 'none'")
-OPEN_PATHS = ("/login", "/healthz", "/static/")
+       "media-src 'self'; connect-src 'self'; form-action 'self'; frame-ancestors 'none'; "
+       "base-uri 'none'")
+OPEN_PATHS = ("/login", "/healthz", "/static/", "/cong-khai")
+PUBLIC_TYPES = {"rss.xml": "application/rss+xml", "atom.xml": "application/atom+xml",
+                "feed.json": "application/feed+json"}
 
 DESK: web.AppKey[Desk] = web.AppKey("desk", Desk)
 JINJA: web.AppKey[jinja2.Environment] = web.AppKey("jinja", jinja2.Environment)
@@ -170,6 +173,30 @@ async def healthz(request: web.Request) -> web.Response:
     return web.Response(text="ok")
 
 
+async def public(request: web.Request) -> web.StreamResponse:
+    """``/cong-khai/...``: the published archive (static files under ``var/public/``), open to
+    everyone; nothing outside that folder is ever served."""
+    root = request.app[DESK].station.var("public").resolve()
+    rel = request.match_info.get("path", "")
+    target = (root / rel).resolve()
+    if not target.is_relative_to(root) or any(p.startswith(".") for p in Path(rel).parts):
+        raise web.HTTPNotFound()
+    if target.is_dir():
+        if rel and not rel.endswith("/"):
+            raise web.HTTPMovedPermanently(f"/cong-khai/{rel}/")
+        target = target / "index.html"
+    if not target.is_file():
+        raise web.HTTPNotFound()
+    resp = web.FileResponse(target)
+    if target.name in PUBLIC_TYPES:
+        resp.content_type = PUBLIC_TYPES[target.name]
+    return resp
+
+
+async def public_root(request: web.Request) -> web.Response:
+    raise web.HTTPMovedPermanently("/cong-khai/")
+
+
 def make_app(station: Station, clock: Clock | None = None) -> web.Application:
     """The desk for ``station``; ``clock`` for tests."""
     from broadcaster.web.views import air, auth, bulletins
@@ -183,6 +210,8 @@ def make_app(station: Station, clock: Clock | None = None) -> web.Application:
     app[THROTTLE] = Throttle()
     app[MAX_UPLOAD] = max_upload
     app.router.add_get("/healthz", healthz)
+    app.router.add_get("/cong-khai", public_root)
+    app.router.add_get("/cong-khai/{path:.*}", public)
     static = Path(str(resources.files("broadcaster.web").joinpath("static")))
     app.router.add_static("/static/", static, follow_symlinks=False, append_version=False)
     auth.routes(app)
