@@ -14,7 +14,6 @@ import soundfile as sf
 from broadcaster.publish.site import fold
 from tests.publish.conftest import BASE, LETTER, NOTICE, Desk
 
-
 TYPES = {"rss.xml": "application/rss+xml", "atom.xml": "application/atom+xml"}
 
 # JSON Feed 1.1 (https://www.jsonfeed.org/version/1.1/): what it requires and what we promise.
