@@ -104,7 +104,7 @@ def _duration(ms: int) -> str:
 
 def _view(item: PublicItem, info: SiteInfo) -> dict[str, object]:
     local = item.when.astimezone(info.tz)
-    return {"item": item, "when": f"{local:%H:%M} {_day(local)}", "time": f"{local:%H:%M}",
+    return {"item": item, "when": f"{local:%H:%M}, {_day(local)}", "time": f"{local:%H:%M}",
             "iso": item.when.isoformat(), "blocks": paragraphs(item.body),
             "search": fold(item.title + " " + plain_text(item.body))[:SEARCH_CHARS],
             "size": _size(item.mp3_size), "duration": _duration(item.duration_ms)}

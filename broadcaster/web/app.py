@@ -33,7 +33,9 @@ CSP = ("default-src 'none'; script-src 'self'; style-src 'self'; img-src 'self' 
        "base-uri 'none'")
 OPEN_PATHS = ("/login", "/healthz", "/static/", "/cong-khai")
 PUBLIC_TYPES = {"rss.xml": "application/rss+xml", "atom.xml": "application/atom+xml",
-                "feed.json": "application/feed+json"}
+                "feed.json": "application/feed+json", ".html": "text/html", ".css": "text/css",
+                ".js": "text/javascript", ".json": "application/json", ".xml": "application/xml",
+                ".png": "image/png", ".mp3": "audio/mpeg"}
 
 DESK: web.AppKey[Desk] = web.AppKey("desk", Desk)
 JINJA: web.AppKey[jinja2.Environment] = web.AppKey("jinja", jinja2.Environment)
@@ -188,8 +190,11 @@ async def public(request: web.Request) -> web.StreamResponse:
     if not target.is_file():
         raise web.HTTPNotFound()
     resp = web.FileResponse(target)
-    if target.name in PUBLIC_TYPES:
-        resp.content_type = PUBLIC_TYPES[target.name]
+    kind = PUBLIC_TYPES.get(target.name) or PUBLIC_TYPES.get(target.suffix)
+    if kind is not None:
+        resp.content_type = kind
+        if not kind.startswith(("audio/", "image/")):
+            resp.charset = "utf-8"
     return resp
 
 

@@ -112,3 +112,8 @@ def desk(station_dir: Path) -> Iterator[Desk]:
         yield d
     finally:
         d.store.close()
+
+
+# the web desk served in a thread and Debian's chromium, as the desk's own tests use them
+from tests.web.conftest import _quick_hashes, served, web_station_dir  # noqa: E402, F401
+from tests.web.test_browser import browser, shots  # noqa: E402, F401
