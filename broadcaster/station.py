@@ -2,8 +2,8 @@
 reverse (an ``ExitStack``), every thread joined on stop.
 
 lock -> logs -> signals -> as-run log -> store -> pipeline -> alerts -> playout -> inbox ->
-scheduler -> monitor -> heartbeat -> housekeeping -> publish -> control channel -> web desk (its own
-process, supervised) -> schedule watcher ->
+scheduler -> monitor -> heartbeat -> housekeeping -> control channel -> web desk (its own
+process, supervised) -> publish (its own thread) -> schedule watcher ->
 store watcher -> closing (the first to stop: it ends the airing at a pause in the speech).
 """
 
@@ -196,9 +196,9 @@ class StationService:
             Part("monitor", self._start_monitor, self._stop_monitor),
             Part("heartbeat", self._start_heartbeat, self._stop_heartbeat),
             Part("housekeeping", self.housekeeping.start, self.housekeeping.stop),
-            Part("publish", self._start_publish, self._stop_publish),
             Part("control", self._start_control, self._stop_control),
             Part("web", self._start_web, self._stop_web),
+            Part("publish", self._start_publish, self._stop_publish),
             Part("schedule-watch", self.watcher.start, self.watcher.stop),
             Part("store-watch", self.store_watch.start, self.store_watch.stop),
             Part("closing", noop, self._end_airing),
