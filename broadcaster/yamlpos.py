@@ -79,9 +79,19 @@ def _construct(node: yaml.Node, path: PathKey, loc: Located, loader: yaml.SafeLo
     return loader.construct_object(node, deep=True)
 
 
+# libyaml's loader (when PyYAML was built with it) parses ten times faster than the pure-Python
+# one and gives the same nodes and marks: the shipped tables and station.yaml load in every command
+SafeLoader: type[yaml.SafeLoader] = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
+
+
+def safe_load(text: str) -> Any:
+    """``yaml.safe_load`` through the fastest safe loader available."""
+    return yaml.load(text, Loader=SafeLoader)  # noqa: S506 - a safe loader
+
+
 def load(text: str, source: str = "<string>") -> Located:
     """Parse one YAML document; raise ``YamlSyntaxError`` with the position on bad syntax."""
-    loader = yaml.SafeLoader(text)
+    loader = SafeLoader(text)
     try:
         node = loader.get_single_node()
         loc = Located(None, {}, {}, source)

@@ -11,8 +11,6 @@ from importlib import resources
 from pathlib import Path
 from typing import Any
 
-import yaml
-
 from broadcaster import yamlpos
 from broadcaster.errors import TextError
 from broadcaster.messages import t
@@ -78,7 +76,7 @@ def _clean_entries(raw: Any, source: str, loc: yamlpos.Located | None) -> dict[s
 @lru_cache(maxsize=1)
 def _shipped() -> Lexicon:
     text = resources.files("broadcaster.text").joinpath("data/lexicon.yaml").read_text("utf-8")
-    data = yaml.safe_load(text)
+    data = yamlpos.safe_load(text)
     source = "broadcaster/text/data/lexicon.yaml"
     return Lexicon(_clean_entries(data, source, None), _clean_entries(data.get("code_parts"), source, None))
 

@@ -13,8 +13,7 @@ from dataclasses import dataclass, field
 from functools import lru_cache
 from importlib import resources
 
-import yaml
-
+from broadcaster import yamlpos
 from broadcaster.text import numbers as num
 from broadcaster.text.lexicon import Lexicon
 from broadcaster.text.record import listening, record
@@ -52,7 +51,7 @@ class Tables:
 def tables() -> Tables:
     """The shipped tables, loaded once."""
     text = resources.files("broadcaster.text").joinpath("data/symbols.yaml").read_text("utf-8")
-    raw = yaml.safe_load(text)
+    raw = yamlpos.safe_load(text)
     return Tables(
         units=raw["units"],
         letters=raw["letters"],
