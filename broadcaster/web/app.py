@@ -31,9 +31,14 @@ log = logging.getLogger(__name__)
 SESSION_COOKIE = "desk_session"
 PRE_COOKIE = "desk_pre"  # login form's CSRF token (double submit), before any session exists
 LANGS = ("vi", "en")
-CSP = ("default-src 'none'; script-src 'self'; style-src 'self'; img-src 'self' data:; media-src 'self'; "
-       "connect-src 'self'; form-action 'self'; frame-ancestors 'none'; base-uri 'none'")
-OPEN_PATHS = ("/login", "/healthz", "/static/")
+CSP = ("default-src 'none'; script-src 'self'; style-src 'self'; img-src 'self' data:; "
+       "media-src 'self'; connect-src 'self'; form-action 'self'; frame-ancestors 'none'; "
+       "base-uri 'none'")
+OPEN_PATHS = ("/login", "/healthz", "/static/", "/cong-khai")
+PUBLIC_TYPES = {"rss.xml": "application/rss+xml", "atom.xml": "application/atom+xml",
+                "feed.json": "application/feed+json", ".html": "text/html", ".css": "text/css",
+                ".js": "text/javascript", ".json": "application/json", ".xml": "application/xml",
+                ".png": "image/png", ".mp3": "audio/mpeg"}
 
 DESK: web.AppKey[Desk] = web.AppKey("desk", Desk)
 JINJA: web.AppKey[jinja2.Environment] = web.AppKey("jinja", jinja2.Environment)
@@ -173,6 +178,33 @@ async def healthz(request: web.Request) -> web.Response:
     return web.Response(text="ok")
 
 
+async def public(request: web.Request) -> web.StreamResponse:
+    """``/cong-khai/...``: the published archive (static files under ``var/public/``), open to
+    everyone; nothing outside that folder is ever served."""
+    root = request.app[DESK].station.var("public").resolve()
+    rel = request.match_info.get("path", "")
+    target = (root / rel).resolve()
+    if not target.is_relative_to(root) or any(p.startswith(".") for p in Path(rel).parts):
+        raise web.HTTPNotFound()
+    if target.is_dir():
+        if rel and not rel.endswith("/"):
+            raise web.HTTPMovedPermanently(f"/cong-khai/{rel}/")
+        target = target / "index.html"
+    if not target.is_file():
+        raise web.HTTPNotFound()
+    resp = web.FileResponse(target)
+    kind = PUBLIC_TYPES.get(target.name) or PUBLIC_TYPES.get(target.suffix)
+    if kind is not None:
+        resp.content_type = kind
+        if not kind.startswith(("audio/", "image/")):
+            resp.charset = "utf-8"
+    return resp
+
+
+async def public_root(request: web.Request) -> web.Response:
+    raise web.HTTPMovedPermanently("/cong-khai/")
+
+
 def make_app(station: Station, clock: Clock | None = None) -> web.Application:
     """The desk for ``station``; ``clock`` for tests."""
     from broadcaster.web.views import air, auth, bulletins
@@ -186,6 +218,8 @@ def make_app(station: Station, clock: Clock | None = None) -> web.Application:
     app[THROTTLE] = Throttle()
     app[MAX_UPLOAD] = max_upload
     app.router.add_get("/healthz", healthz)
+    app.router.add_get("/cong-khai", public_root)
+    app.router.add_get("/cong-khai/{path:.*}", public)
     static = Path(str(resources.files("broadcaster.web").joinpath("static")))
     app.router.add_static("/static/", static, follow_symlinks=False, append_version=False)
     auth.routes(app)
