@@ -357,7 +357,7 @@ class StationService:
             if self._store is None:
                 raise AirError(self.inbox_error or "no bulletin store")
             self.ingester = Ingester(st, self._store, self.clock, scripter=self.pipeline.script,
-                                     speech=self.pipeline)
+                                     speech=self.pipeline, audio_probe=self.pipeline.recording_ms)
             self.ingester.on_disk_error = self._disk_alert
             try:
                 self.ingester.recover(force=True)
