@@ -135,6 +135,7 @@ class InboxSettings(_Section):
     poll_seconds: float = Field(gt=0, le=600)
     watch_events: bool
     max_file_mb: float = Field(gt=0, le=1024)
+    max_audio_minutes: float = Field(gt=0, le=180)
     withdraw_on_delete: bool
     retry_seconds: float = Field(gt=0, le=86400)
 
@@ -190,6 +191,34 @@ class WebSettings(_Section):
         return int(self.listen.rpartition(":")[2])
 
 
+class FolderTarget(_Section):
+    """``publish.targets`` entry: copy the public folder into ``path`` (a mounted share).
+    SFTP and WebDAV entries will be their own models beside it, told apart by ``type``."""
+
+    type: Literal["folder"]
+    path: str = Field(min_length=1)
+    name: str | None = None  # how alerts name it; default: the path
+
+
+class PublishSettings(_Section):
+    enabled: bool
+    when: Literal["aired", "approved"]
+    base_url: str | None
+    description: str | None
+    bitrate_kbps: Literal[32, 48, 56, 64, 80, 96, 112, 128]
+    check_seconds: float = Field(gt=0, le=3600)
+    retry_seconds: float = Field(gt=0, le=3600)
+    retry_max_seconds: float = Field(gt=0, le=86400)
+    targets: tuple[FolderTarget, ...]
+
+    @field_validator("base_url")
+    @classmethod
+    def _base(cls, v: str | None) -> str | None:
+        if v is not None and not re.match(r"^https?://[^/\s]+", v):
+            raise ValueError(t("config.bad_base_url", value=v))
+        return v if v is None or v.endswith("/") else v + "/"
+
+
 class StationSettings(_Section):
     name: str = Field(min_length=1)
     language: Literal["vi", "en"]
@@ -206,6 +235,7 @@ class StationSettings(_Section):
     alerts: AlertSettings
     housekeeping: HousekeepingSettings
     web: WebSettings
+    publish: PublishSettings
 
     @field_validator("timezone")
     @classmethod

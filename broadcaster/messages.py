@@ -922,6 +922,90 @@ CATALOG: dict[str, dict[str, str]] = {
                          "en": "Also probe the sound device and speech engines (slow)"},
     "web.status.quick": {"vi": "Chưa kiểm tra thiết bị âm thanh và bộ đọc (chậm): bấm nút dưới đây",
                          "en": "The sound device and speech engines were not probed (slow): use the button below"},
+    # --- recorded bulletins: audio in inbox/ and on the desk (audio branch, issue 14) ----------
+    "inbox.audio_bad": {
+        "vi": "Không nghe được bản ghi âm {name}: tệp hỏng, trống hoặc không phải âm thanh ({error})",
+        "en": "The recording {name} cannot be played: the file is damaged, empty or not audio ({error})",
+    },
+    "inbox.audio_bad.fix": {
+        "vi": "Gửi lại bản ghi gốc từ điện thoại hoặc Zalo (mp3, m4a, aac, ogg, opus, wav hoặc amr), nghe thử trên máy tính trước khi thả vào inbox; nếu là bản tin dạng chữ, lưu thành .txt hoặc .docx",
+        "en": "Send the original recording from the phone or chat app again (mp3, m4a, aac, ogg, opus, wav or amr), play it on a computer before dropping it into inbox; a written bulletin goes in as .txt or .docx",
+    },
+    "inbox.audio_long": {
+        "vi": "Bản ghi âm {name} dài {minutes} phút, quá giới hạn {limit} phút của một bản tin",
+        "en": "The recording {name} lasts {minutes} minutes, over the {limit}-minute limit for a bulletin",
+    },
+    "inbox.audio_long.fix": {
+        "vi": "Cắt bản ghi thành các phần ngắn hơn {limit} phút (mỗi phần một tệp) rồi thả lại vào inbox, hoặc nhờ cán bộ vận hành tăng inbox.max_audio_minutes",
+        "en": "Cut the recording into parts shorter than {limit} minutes (one file each) and drop them again, or ask the operator to raise inbox.max_audio_minutes",
+    },
+    "inbox.sidecar_bad": {
+        "vi": "Tệp thông tin {name} đi kèm bản ghi âm có lỗi: {error}",
+        "en": "The details file {name} beside the recording is wrong: {error}",
+    },
+    "text.recording": {
+        "vi": "{path}: bản ghi âm, dài {duration}; không có chữ để đọc, đài phát chính bản ghi ở độ lớn chuẩn {lufs} LUFS",
+        "en": "{path}: a recording, {duration} long; no text to read, the station airs the recording itself at {lufs} LUFS",
+    },
+    "web.bulletins.or_upload": {
+        "vi": "Hoặc tải lên tệp .txt / .docx, hay bản ghi âm (mp3, m4a, aac, ogg, opus, wav, amr), tối đa {mb} MB",
+        "en": "Or upload a .txt / .docx file, or a recording (mp3, m4a, aac, ogg, opus, wav, amr), at most {mb} MB",
+    },
+    "web.bulletins.audio_player": {"vi": "Bản ghi âm đã tải lên", "en": "The uploaded recording"},
+    "web.bulletins.audio_taken": {
+        "vi": "Đã nhận bản ghi âm {name} ({duration}); bản tin sẽ vào danh sách sau khi đài kiểm tra tệp",
+        "en": "Recording {name} received ({duration}); the bulletin appears in the list once the station has checked the file",
+    },
+    "web.bulletins.audio_bad": {
+        "vi": "Tệp {name} không phải văn bản hay bản ghi âm đài nhận được (.txt, .docx hoặc mp3, m4a, aac, ogg, opus, wav, amr)",
+        "en": "{name} is neither a text nor a recording the station takes (.txt, .docx or mp3, m4a, aac, ogg, opus, wav, amr)",
+    },
+    # --- publishing: the public archive (pub branch, issue 16 point 1) ------------------------
+    "config.bad_base_url": {"vi": "publish.base_url phải là địa chỉ http:// hoặc https://, ví dụ "
+                            "https://phuong.example.gov.vn/truyen-thanh/ (đang là {value})",
+                            "en": "publish.base_url must be an http:// or https:// address, e.g. "
+                            "https://ward.example.gov.vn/radio/ (got {value})"},
+    "publish.started": {"vi": "Trang công khai: {path} (xem tại {url})",
+                        "en": "Public archive: {path} (read at {url})"},
+    "publish.published": {"vi": "Đã đăng công khai bản tin {id} «{title}»",
+                          "en": "Published bulletin {id} “{title}”"},
+    "publish.removed": {"vi": "Đã gỡ bản tin {id} khỏi trang công khai ({state})",
+                        "en": "Removed bulletin {id} from the public archive ({state})"},
+    "publish.failed": {"vi": "Đăng trang công khai lỗi: {error}; đài thử lại sau {seconds} giây "
+                       "(việc phát thanh không bị ảnh hưởng)",
+                       "en": "Publishing the public archive failed: {error}; retrying in "
+                       "{seconds} s (air is not affected)"},
+    "publish.target_failed": {"vi": "{station}: chép trang công khai tới {target} lỗi: {error}. "
+                              "Kiểm tra thư mục chia sẻ còn được gắn (mount) và ghi được; đài "
+                              "tự thử lại sau {seconds} giây.",
+                              "en": "{station}: copying the public archive to {target} failed: "
+                              "{error}. Check that the share is mounted and writable; the "
+                              "station retries in {seconds} s."},
+    "publish.target_ok": {"vi": "Đã chép trang công khai tới {target} ({n} tệp thay đổi)",
+                          "en": "Copied the public archive to {target} ({n} files changed)"},
+    "publish.feed.description": {"vi": "Các bản tin {station} đã phát trên loa truyền thanh, bằng "
+                                 "chữ và âm thanh.",
+                                 "en": "The bulletins {station} has aired on its loudspeakers, as "
+                                 "text and as audio."},
+    "publish.weekdays": {"vi": "Thứ Hai|Thứ Ba|Thứ Tư|Thứ Năm|Thứ Sáu|Thứ Bảy|Chủ Nhật",
+                         "en": "Monday|Tuesday|Wednesday|Thursday|Friday|Saturday|Sunday"},
+    "publish.page.index_title": {"vi": "Bản tin đã phát", "en": "Bulletins aired"},
+    "publish.page.search": {"vi": "Tìm bản tin", "en": "Search the bulletins"},
+    "publish.page.search_hint": {"vi": "Gõ vài chữ, có dấu hay không dấu đều được",
+                                 "en": "A few words, with or without accents"},
+    "publish.page.empty": {"vi": "Chưa có bản tin nào được phát.",
+                           "en": "No bulletin has aired yet."},
+    "publish.page.no_match": {"vi": "Không có bản tin nào khớp với từ đã gõ.",
+                              "en": "No bulletin matches those words."},
+    "publish.page.listen": {"vi": "Nghe bản tin", "en": "Listen"},
+    "publish.page.download": {"vi": "Tải tệp MP3 ({size})", "en": "Download the MP3 ({size})"},
+    "publish.page.aired": {"vi": "Phát lúc", "en": "Aired at"},
+    "publish.page.back": {"vi": "← Tất cả bản tin", "en": "← All bulletins"},
+    "publish.page.feeds": {"vi": "Nhận bản tin mới qua:", "en": "Follow new bulletins:"},
+    "publish.page.emergency": {"vi": "Khẩn cấp", "en": "Emergency"},
+    "publish.page.priority": {"vi": "Ưu tiên", "en": "Priority"},
+    "publish.page.no_audio": {"vi": "Bản tin này chưa có tệp âm thanh.",
+                              "en": "This bulletin has no audio yet."},
 }
 
 

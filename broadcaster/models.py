@@ -50,6 +50,7 @@ class Bulletin:
     meta: BulletinMeta = field(default_factory=BulletinMeta)
     content_hash: str = ""
     version: int = 1
+    audio: Path | None = None  # a recorded bulletin: its kept recording (body and script empty)
 
     @property
     def title(self) -> str:

@@ -7,6 +7,11 @@ that airs. The speech key covers everything that changes the sound: the bulletin
 the text settings, the engine order and the voice settings. Speech files are named by that key,
 so speech made under an older lexicon or older rules is never "ready" and is made again.
 
+A recorded bulletin (``Bulletin.audio``: a phone recording or a voice note dropped in
+``inbox/``) has no script: its "speech" is the recording decoded, made mono at the station's
+sample rate and brought to the station loudness (``program.loudness_lufs``, true peak under
+``program.true_peak_dbtp``), keyed by the recording's content and those settings.
+
 Render-ahead runs in one background thread (``start``/``stop``): ``submit`` never blocks,
 ``ready`` returns a finished, verified WAV or None, ``speech`` returns one now (rendering in the
 calling thread if it must). A render that had to fall back to a later engine is tried again
@@ -33,6 +38,8 @@ from broadcaster.errors import BroadcasterError, SpeechError
 from broadcaster.models import Bulletin, Clip, Script
 
 if TYPE_CHECKING:  # the speech stage pulls numpy in: commands that only read text skip it
+    import numpy as np
+
     from broadcaster.speech.base import Engine, EngineHealth
     from broadcaster.speech.cache import SpeechCache
     from broadcaster.text import Change
@@ -41,6 +48,8 @@ if TYPE_CHECKING:  # the speech stage pulls numpy in: commands that only read te
 log = logging.getLogger(__name__)
 
 MAX_UPGRADES = 3  # re-tries of a fallback render with the preferred engines
+RECORDING = "recording"  # the "engine" of a recorded bulletin's speech
+RECORDING_VERSION = 1  # bump when the leveling of recordings changes the sound
 
 
 @dataclass(frozen=True)
@@ -121,6 +130,7 @@ class Pipeline:
         self._stop = threading.Event()
         self._thread: threading.Thread | None = None
         self._verified: dict[Path, tuple[int, int, str]] = {}
+        self._audio_digests: dict[Path, tuple[int, int, str]] = {}
         self.heartbeat: float | None = None  # clock.monotonic() of the last loop turn
         self.last_error = ""
 
@@ -186,7 +196,55 @@ class Pipeline:
                        max_chars=max_chars)
 
     def script(self, bulletin: Bulletin) -> Script:
+        """The script read for ``bulletin``; empty for a recording (nothing is read aloud)."""
+        if bulletin.audio is not None:
+            return Script(())
         return self.script_of_text(bulletin.body)
+
+    # --- recordings ----------------------------------------------------------------------------
+    def recording_ms(self, path: Path) -> int:
+        """Length of a recording by its header (WAV, MP3, OGG/Opus, FLAC, M4A/AAC, AMR ...);
+        raises a ``ProgramError`` naming the file when it is missing or cannot be decoded."""
+        from broadcaster.program.audio import AudioCorrupt, probe
+
+        info = probe(path)
+        if info.frames <= 0 or info.sample_rate <= 0:
+            raise AudioCorrupt(f"{path.name}: no audio frames", where=str(path))
+        return int(info.frames * 1000 // info.sample_rate)
+
+    def _recording_digest(self, path: Path) -> str:
+        try:
+            st = path.stat()
+        except OSError:
+            return "missing"
+        seen = self._audio_digests.get(path)
+        if seen is None or seen[:2] != (st.st_mtime_ns, st.st_size):
+            seen = (st.st_mtime_ns, st.st_size, _sha256_file(path))
+            self._audio_digests[path] = seen
+        return seen[2]
+
+    def _level_recording(self, path: Path) -> tuple[np.ndarray, int]:
+        """The recording decoded, mono at the station rate, at the station loudness."""
+        import numpy as np
+
+        from broadcaster.program import dsp
+        from broadcaster.program.audio import decode, resample
+
+        rate = self.settings.audio.sample_rate
+        data, own_rate = decode(path)
+        samples = resample(data, own_rate, rate)
+        if len(samples) == 0 or not np.any(samples):
+            raise SpeechError(f"{path.name}: the recording is silent", where=str(path))
+        p = self.settings.program
+        limiter = dsp.Limiter(rate, p.true_peak_dbtp)
+        for _ in range(4):  # the limiter takes some loudness off a peaky recording: again
+            loud = dsp.integrated_loudness(samples, rate)
+            if loud is None or abs(loud - p.loudness_lufs) < 0.2:
+                break
+            samples *= np.float32(dsp.db_to_lin(p.loudness_lufs - loud))
+            limiter.process(samples)
+        np.clip(samples, -1.0, 1.0, out=samples)
+        return samples, rate
 
     def script_text(self, bulletin: Bulletin) -> str:
         """The script, one sentence per line (what the store keeps and ``text`` prints)."""
@@ -221,7 +279,13 @@ class Pipeline:
 
     # --- speech ----------------------------------------------------------------------------
     def speech_key(self, bulletin: Bulletin) -> str:
-        """Hash of everything the speech depends on: text, reading, engines, voice settings."""
+        """Hash of everything the speech depends on: text, reading, engines, voice settings
+        (for a recording: its content, the loudness settings and the sample rate)."""
+        if bulletin.audio is not None:
+            p = self.settings.program
+            raw = json.dumps([RECORDING, RECORDING_VERSION, self._recording_digest(bulletin.audio),
+                              p.loudness_lufs, p.true_peak_dbtp, self.settings.audio.sample_rate])
+            return hashlib.sha256(raw.encode()).hexdigest()[:20]
         raw = json.dumps([
             hashlib.sha256(bulletin.body.encode()).hexdigest(), self.text_key(),
             [e.name for e in self.engine_order(bulletin)], bulletin.meta.voice,
@@ -257,9 +321,10 @@ class Pipeline:
 
     def plan(self, bulletin: Bulletin) -> SpeechPlan:
         """What ``speech`` would do, without doing it."""
+        engines = ((RECORDING,) if bulletin.audio is not None
+                   else tuple(e.name for e in self.engine_order(bulletin)))
         return SpeechPlan(bulletin.id, self.speech_key(bulletin),
-                          tuple(self.script(bulletin).lines()),
-                          tuple(e.name for e in self.engine_order(bulletin)),
+                          tuple(self.script(bulletin).lines()), engines,
                           bulletin.meta.voice, self.ready(bulletin))
 
     def speech(self, bulletin: Bulletin) -> Path:
@@ -284,10 +349,28 @@ class Pipeline:
         return render_script(script, chain, pauses=s.pauses_ms, rate=s.rate,
                              voices=voices_for(chain, voice, strict=False), cache=self.cache)
 
+    def _render_recording(self, bulletin: Bulletin, audio: Path) -> SpeechInfo:
+        from broadcaster.speech.audio import write_wav_atomic
+
+        samples, rate = self._level_recording(audio)
+        wav, meta = self.paths(bulletin)
+        write_wav_atomic(wav, samples, rate)
+        digest = _sha256_file(wav)
+        duration_ms = int(len(samples) * 1000 // rate)
+        write_json(meta, {"bulletin": bulletin.id, "engine": RECORDING, "voice": "",
+                          "note": audio.name, "duration_ms": duration_ms, "sha256": digest,
+                          "rendered_at": self.clock.now().isoformat()})
+        log.info("recording ready: %s at %.1f LUFS (%d ms)", bulletin.id,
+                 self.settings.program.loudness_lufs, duration_ms)
+        return self.info(bulletin) or SpeechInfo(wav, RECORDING, "", audio.name, duration_ms,
+                                                 digest)
+
     def _render(self, bulletin: Bulletin, upgrade_from: SpeechInfo | None) -> SpeechInfo:
         from broadcaster.speech import render_script, voices_for
         from broadcaster.speech.audio import write_wav_atomic
 
+        if bulletin.audio is not None:
+            return self._render_recording(bulletin, bulletin.audio)
         engines = self.engine_order(bulletin)
         voices = voices_for(engines, bulletin.meta.voice, strict=False)
         if upgrade_from is not None:  # only engines the station prefers to the one that spoke
@@ -359,7 +442,8 @@ class Pipeline:
         with self._lock:
             if self._jobs.get(job.bulletin.id) is not job:
                 return  # the bulletin changed meanwhile: its new job stays queued
-            preferred = self.engine_order(job.bulletin)[0].name
+            preferred = (RECORDING if job.bulletin.audio is not None
+                         else self.engine_order(job.bulletin)[0].name)
             if info.engine != preferred and job.attempts < MAX_UPGRADES:
                 job.upgrade = True  # fell back: try the preferred engines again later
                 job.attempts += 1

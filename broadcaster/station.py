@@ -3,7 +3,7 @@ reverse (an ``ExitStack``), every thread joined on stop.
 
 lock -> logs -> signals -> as-run log -> store -> pipeline -> alerts -> playout -> inbox ->
 scheduler -> monitor -> heartbeat -> housekeeping -> control channel -> web desk (its own
-process, supervised) -> schedule watcher ->
+process, supervised) -> publish (its own thread) -> schedule watcher ->
 store watcher -> closing (the first to stop: it ends the airing at a pause in the speech).
 """
 
@@ -47,6 +47,8 @@ from broadcaster.pipeline import Pipeline
 if TYPE_CHECKING:
     from broadcaster.air.late import Resettler
     from broadcaster.air.simulate import FakeJobScheduler
+    from broadcaster.inbox.records import BulletinRecord
+    from broadcaster.publish.publisher import Publisher
     from broadcaster.speech.base import Engine
     from broadcaster.web.supervisor import WebSupervisor
 
@@ -160,6 +162,7 @@ class StationService:
         self.heartbeat: Heartbeat | None = None
         self.control: ControlServer | None = None
         self.web: WebSupervisor | None = None
+        self.publisher: Publisher | None = None
         self.web_enabled = web  # tests that do not need the desk leave it out
         self.watcher = ScheduleWatcher(station.schedules_dir, self.reload_schedules)
         self.housekeeping = _Loop("housekeeping", s.housekeeping.every_hours * 3600,
@@ -195,6 +198,7 @@ class StationService:
             Part("housekeeping", self.housekeeping.start, self.housekeeping.stop),
             Part("control", self._start_control, self._stop_control),
             Part("web", self._start_web, self._stop_web),
+            Part("publish", self._start_publish, self._stop_publish),
             Part("schedule-watch", self.watcher.start, self.watcher.stop),
             Part("store-watch", self.store_watch.start, self.store_watch.stop),
             Part("closing", noop, self._end_airing),
@@ -353,7 +357,7 @@ class StationService:
             if self._store is None:
                 raise AirError(self.inbox_error or "no bulletin store")
             self.ingester = Ingester(st, self._store, self.clock, scripter=self.pipeline.script,
-                                     speech=self.pipeline)
+                                     speech=self.pipeline, audio_probe=self.pipeline.recording_ms)
             self.ingester.on_disk_error = self._disk_alert
             try:
                 self.ingester.recover(force=True)
@@ -433,6 +437,22 @@ class StationService:
             return True, "starting"
         return running, "running" if running else "stopped"
 
+    def _start_publish(self) -> None:
+        if not self.station.settings.publish.enabled:
+            return
+        from broadcaster.publish.publisher import Publisher
+
+        def speech(rec: BulletinRecord) -> Path:
+            return rec.speech_path or self.pipeline.speech(rec.bulletin())
+
+        self.publisher = Publisher(self.station, self.clock, self._store, speech=speech,
+                                   alerter=self.alerter, notify=self.notify)
+        self.publisher.start()
+
+    def _stop_publish(self) -> None:
+        if self.publisher is not None:
+            self.publisher.stop()
+
     def _start_control(self) -> None:
         self.control = ControlServer(self.station.var_dir, self.handle)
         self.control.start()
@@ -483,6 +503,8 @@ class StationService:
         for bulletin_id, version in prepared.bulletins:
             if self._store is not None:
                 self._store.record_airing(bulletin_id, version, slot_key, when)
+        if self.publisher is not None:
+            self.publisher.wake()  # publishing listens; air never waits for it
 
     def _watch_store(self) -> None:
         """Every second: inbox emergencies go on air; prepared slots whose selection changed
@@ -508,6 +530,8 @@ class StationService:
                 self._emergencies_seen.add(ident)
                 log.warning("emergency bulletin %s: on air now", record.id)
                 self.emergency(record.body, EMERGENCY_READS, bulletin=ident)
+                if self.publisher is not None:
+                    self.publisher.wake()  # emergencies are published at once
 
     def _tell_taken(self) -> None:
         """One console line per bulletin version taken in (the inbox logs the detail)."""

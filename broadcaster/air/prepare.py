@@ -104,10 +104,13 @@ class Preparer:
         return record
 
     def _file_bulletin(self, relative: str) -> Bulletin:
-        from broadcaster.inbox.reader import read_bulletin
+        from broadcaster.inbox.reader import is_audio, read_bulletin
 
         path = self.station.resolve(relative)
         try:
+            with path.open("rb") as fh:
+                if is_audio(fh.read(64)):  # a recording named in the schedule: leveled, aired
+                    return Bulletin(id=path.stem, source=path, body="", audio=path)
             return read_bulletin(path)
         except OSError as exc:
             raise ProgramError(f"cannot read bulletin: {exc.strerror}", where=str(path)) from None
@@ -132,11 +135,20 @@ class Preparer:
             return self._said.setdefault(text, clip)
 
     def duration_ms(self, record: Candidate) -> int | None:
-        """Length of a bulletin's finished speech, if ready (selection budgets with it)."""
+        """Length of a bulletin's finished speech, if ready, or of its recording (selection
+        budgets with it)."""
         if not isinstance(record, BulletinRecord):
             return None
-        info = self.pipeline.info(record.bulletin())
-        return info.duration_ms if info else None
+        bulletin = record.bulletin()
+        info = self.pipeline.info(bulletin)
+        if info is not None:
+            return info.duration_ms
+        if bulletin.audio is not None:  # a recording not leveled yet: its length as recorded
+            try:
+                return self.pipeline.recording_ms(bulletin.audio)
+            except BroadcasterError:
+                return None
+        return None
 
     def eligible(self, planned: PlannedSlot, *, settle: bool = True) -> list[Candidate]:
         """Store bulletins ``planned`` may carry: eligible at its start and (``settle``)

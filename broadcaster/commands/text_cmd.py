@@ -5,14 +5,18 @@ from __future__ import annotations
 
 import sys
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 import click
 
 from broadcaster.config import STATION_FILE, Station, load_station, parse_settings
 from broadcaster.errors import InboxError, TextError
 from broadcaster.inbox import frontmatter
-from broadcaster.inbox.reader import MAX_BYTES, decode_bytes, read_bulletin
+from broadcaster.inbox.reader import MAX_BYTES, decode_bytes, is_audio, read_bulletin
 from broadcaster.messages import t
+
+if TYPE_CHECKING:
+    from broadcaster.pipeline import Pipeline
 
 
 def _station(station_dir: str) -> Station:
@@ -25,6 +29,21 @@ def _station(station_dir: str) -> Station:
 
 def _out(line: str) -> None:
     sys.stdout.buffer.write((line + "\n").encode("utf-8"))
+
+
+def _recording(pipeline: Pipeline, path: Path) -> bool:
+    """A recording (by its first bytes, whatever its name): say so and its length."""
+    try:
+        with path.open("rb") as fh:
+            head = fh.read(4096)
+    except OSError:
+        return False  # read_bulletin says what is wrong with the path
+    if not is_audio(head):
+        return False
+    ms = pipeline.recording_ms(path)
+    _out(t("text.recording", path=path, duration=f"{ms // 60_000}:{ms / 1000 % 60:04.1f}",
+           lufs=pipeline.settings.program.loudness_lufs))
+    return True
 
 
 @click.command("text")
@@ -66,6 +85,8 @@ def text(ctx: click.Context, source: str, explain: bool, show_plan: bool, dialec
         name = "<stdin>"
     else:
         path = Path(source)
+        if _recording(pipeline, path):
+            return
         bulletin = read_bulletin(path)
         body, name = bulletin.body, str(path)
     if explain:

@@ -4,7 +4,9 @@ Every file goes through the intake journal in the bulletin store, so nothing van
 
 1. journal the claim (token, source), then claim the file by renaming it to
    ``var/inbox/claimed/<token>/<source>`` (editors can no longer change it under us);
-2. decode it (``broadcaster.inbox.reader``), make the spoken script (text stage);
+2. decode it (``broadcaster.inbox.reader``), make the spoken script (text stage); a recording
+   (recognised by its first bytes, whatever its name) is probed for its length instead and
+   takes its title, tags, priority, air window and repeat from a sidecar ``NAME.yaml``;
 3. copy it durably to ``var/originals/<id>/v<N>-<name>``, then store the version and close the
    journal entry in one transaction;
 4. put the file back where the editor dropped it (deleting it later withdraws the bulletin),
@@ -20,6 +22,7 @@ from __future__ import annotations
 
 import datetime as dt
 import errno
+import hashlib
 import logging
 import os
 import shutil
@@ -34,10 +37,12 @@ from broadcaster import durable
 from broadcaster.clock import Clock
 from broadcaster.config import Station
 from broadcaster.errors import BroadcasterError
+from broadcaster.inbox import frontmatter
 from broadcaster.inbox.openfiles import writing_to
+from broadcaster.inbox.reader import decode_bytes, is_audio, looks_binary
 from broadcaster.inbox.store import BulletinStore
 from broadcaster.messages import CATALOG
-from broadcaster.models import Bulletin, Script
+from broadcaster.models import Bulletin, BulletinMeta, Script
 
 log = logging.getLogger(__name__)
 
@@ -50,6 +55,8 @@ _KINDS = {
               ".mp4", ".3gp", ".mov", ".avi", ".mkv", ".webm"),
     "office": (".xls", ".xlsx", ".ods", ".csv", ".ppt", ".pptx", ".odp"),
 }
+AUDIO_EXTS = _KINDS["audio"]
+SIDECAR_SUFFIXES = (".yaml", ".yml")  # a recording's title, tags ... beside it: not a drop
 REJECTED_DIR = "rejected"
 CLAIM_DIR = ".dang-xu-ly"  # claims when inbox/ and var/ are on different file systems
 ERROR_SUFFIX = ".loi.txt"
@@ -78,7 +85,7 @@ def is_candidate(rel: Path) -> bool:
     if any(p.startswith(".") for p in rel.parts[:-1]):
         return False
     name = rel.name
-    if name.endswith((ERROR_SUFFIX, NOTE_SUFFIX)):
+    if name.endswith((ERROR_SUFFIX, NOTE_SUFFIX)) or name.lower().endswith(SIDECAR_SUFFIXES):
         return False
     return not (name.startswith(_TEMP_PREFIXES) or name.lower().endswith(_TEMP_SUFFIXES))
 
@@ -93,6 +100,14 @@ def is_disk_error(exc: BaseException) -> bool:
 def _write_note(path: Path, text: str) -> None:
     """A note for the ward's editors: UTF-8 with CRLF line ends, so Notepad shows its lines."""
     durable.write_text(path, text, newline="\r\n")
+
+
+def _sidecar_line(exc: BroadcasterError) -> str:
+    """The error of a sidecar with its line (front matter counts the opening ``---``)."""
+    where, _, line = (exc.where or "").rpartition(":")
+    if where and line.isdigit():
+        return f"{where}:{max(1, int(line) - 1)}: {exc.message}"
+    return _located(exc)
 
 
 def _located(exc: BroadcasterError) -> str:
@@ -112,6 +127,7 @@ class SpeechSink(Protocol):
 
 Reader = Callable[..., Bulletin]
 Scripter = Callable[[Bulletin], Script]
+AudioProbe = Callable[[Path], int]  # a recording's length in ms; raises if it cannot be decoded
 
 
 class Rejection(Exception):
@@ -168,7 +184,8 @@ class Ingester:
 
     def __init__(self, station: Station, store: BulletinStore, clock: Clock, *,
                  reader: Reader | None = None, scripter: Scripter | None = None,
-                 speech: SpeechSink | None = None, stable_seconds: float | None = None,
+                 speech: SpeechSink | None = None, audio_probe: AudioProbe | None = None,
+                 stable_seconds: float | None = None,
                  max_bytes: int | None = None, withdraw_on_delete: bool | None = None,
                  keep_outcomes: bool = False) -> None:
         self.station = station
@@ -180,6 +197,8 @@ class Ingester:
         self.withdraw_on_delete = (settings.withdraw_on_delete if withdraw_on_delete is None
                                    else withdraw_on_delete)
         self.retry_seconds = settings.retry_seconds
+        self.max_audio_ms = int(settings.max_audio_minutes * 60_000)
+        self._probe = audio_probe
         self._reader = reader
         self._scripter = scripter
         self.speech = speech
@@ -215,6 +234,13 @@ class Ingester:
 
             self._scripter = Pipeline(self.station, self.clock).script
         return self._scripter(bulletin)
+
+    def _audio_ms(self, path: Path) -> int:
+        if self._probe is None:
+            from broadcaster.pipeline import Pipeline
+
+            self._probe = Pipeline(self.station, self.clock).recording_ms
+        return self._probe(path)
 
     def _now(self) -> dt.datetime:
         return self.clock.now()
@@ -357,7 +383,11 @@ class Ingester:
 
     def _decode(self, source: str, claim: Path) -> tuple[Bulletin, str]:
         ext = claim.suffix.lower()
-        if ext not in SUPPORTED:
+        with claim.open("rb") as fh:
+            head = fh.read(4096)
+        if is_audio(head) or (ext in AUDIO_EXTS and looks_binary(head)):
+            return self._decode_audio(source, claim), ""
+        if ext not in SUPPORTED and ext not in AUDIO_EXTS:  # a text named .mp3 is read as text
             raise _type_rejection(claim.name, ext)
         size = claim.stat().st_size
         if size == 0:
@@ -388,6 +418,54 @@ class Ingester:
         if not text:
             raise Rejection(vi("inbox.nothing", name=claim.name), vi("inbox.nothing.fix"))
         return bulletin, text
+
+    def _decode_audio(self, source: str, claim: Path) -> Bulletin:
+        """A recording as a bulletin: no text; its length checked by decoding its header."""
+        try:
+            ms = self._audio_ms(claim)
+        except BroadcasterError as exc:
+            raise Rejection(vi("inbox.audio_bad", name=claim.name,
+                               error=self._own_words(exc.message, claim, source)),
+                            vi("inbox.audio_bad.fix")) from None
+        except Exception as exc:  # noqa: BLE001 - stage boundary: a decoder bug rejects
+            log.exception("probing %s crashed", source)
+            raise Rejection(vi("inbox.audio_bad", name=claim.name,
+                               error=f"{type(exc).__name__}: {exc}"),
+                            vi("inbox.audio_bad.fix")) from None
+        if ms <= 0:
+            raise Rejection(vi("inbox.audio_bad", name=claim.name, error="0 s"),
+                            vi("inbox.audio_bad.fix"))
+        if ms > self.max_audio_ms:
+            limit = round(self.max_audio_ms / 60_000, 2)
+            raise Rejection(vi("inbox.audio_long", name=claim.name, minutes=round(ms / 60_000, 2),
+                               limit=limit), vi("inbox.audio_long.fix", limit=limit))
+        meta, extra = self._sidecar(source)
+        digest = hashlib.sha256()
+        with claim.open("rb") as fh:
+            for chunk in iter(lambda: fh.read(1 << 20), b""):
+                digest.update(chunk)
+        digest.update(extra)  # a changed sidecar with the same recording is a new version
+        bulletin_id, version = self.store.plan_version(source)
+        bulletin = Bulletin(id=bulletin_id, source=claim, body="", meta=meta,
+                            content_hash=digest.hexdigest(), audio=claim)
+        self._refuse_twin(source, bulletin.content_hash)
+        return self._localize(bulletin, version)
+
+    def _sidecar(self, source: str) -> tuple[BulletinMeta, bytes]:
+        """The recording's ``NAME.yaml`` beside it in inbox/ (front matter keys), if any."""
+        for suffix in SIDECAR_SUFFIXES:
+            path = (self.inbox / source).with_suffix(suffix)
+            try:
+                data = path.read_bytes()
+            except OSError:
+                continue
+            where = Path(source).with_suffix(suffix).as_posix()
+            try:
+                return frontmatter.parse(decode_bytes(data, where), where), b"\0" + data
+            except BroadcasterError as exc:
+                raise Rejection(vi("inbox.sidecar_bad", name=where, error=_sidecar_line(exc)),
+                                exc.hint or vi("inbox.generic.fix")) from None
+        return BulletinMeta(), b""
 
     def _taken(self, bulletin_id: str, version: int) -> str:
         """When a version was taken, in the station's time (for the editors' notes)."""

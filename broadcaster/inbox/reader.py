@@ -148,6 +148,36 @@ _MAGIC = (("image", (b"\xff\xd8\xff", b"\x89PNG", b"GIF8", b"BM", b"II*\x00", b"
                      b"\x30\x26\xb2\x75")))
 
 
+def is_audio(head: bytes) -> bool:
+    """Whether the first bytes of a file are those of a recording (MP3 with or without ID3,
+    ADTS AAC, Ogg Vorbis/Opus, FLAC, WAV, AMR, M4A/3GP, Matroska/WebM, WMA), whatever its name."""
+    if head.startswith((b"ID3", b"OggS", b"fLaC", b"#!AMR", b"\x30\x26\xb2\x75",
+                        b"\x1a\x45\xdf\xa3")):
+        return True
+    if head.startswith(b"RIFF") and head[8:12] == b"WAVE":
+        return True
+    if head[4:8] == b"ftyp":  # MP4 family: audio, or a HEIC/AVIF photo
+        return head[8:12] not in (b"heic", b"heix", b"mif1", b"msf1", b"avif")
+    return _mpeg_frame(head)
+
+
+def _mpeg_frame(head: bytes) -> bool:
+    """An MPEG audio frame header (MP3) or an ADTS one (AAC) at the start: 11 sync bits, a
+    valid version, layer, bit rate and sample rate (a UTF-16 byte order mark is not one)."""
+    if len(head) < 3 or head[0] != 0xFF or head[1] & 0xE0 != 0xE0:
+        return False
+    if head[1] & 0xF6 == 0xF0:  # ADTS: MPEG-4/2 AAC, layer 0
+        return True
+    version, layer = (head[1] >> 3) & 3, (head[1] >> 1) & 3
+    bitrate, rate = head[2] >> 4, (head[2] >> 2) & 3
+    return version != 1 and layer not in (0, 3) and bitrate not in (0, 15) and rate != 3
+
+
+def looks_binary(data: bytes) -> bool:
+    """Whether ``data`` (a file's first bytes) cannot be text in any encoding the station reads."""
+    return _looks_binary(data)
+
+
 def _binary_error(data: bytes, name: str) -> InboxError:
     kind = next((k for k, magics in _MAGIC if data.startswith(magics)), None)
     if kind is None and data[4:8] == b"ftyp":  # MP4/M4A/3GP, or HEIC photos

@@ -49,6 +49,7 @@ class BulletinRecord:
     reason: str = ""
     received_at: dt.datetime | None = None
     updated_at: dt.datetime | None = None
+    audio: Path | None = None  # a recorded bulletin's kept recording (no text, no script)
     extra: dict[str, Any] = field(default_factory=dict, compare=False)
 
     @property
@@ -70,7 +71,8 @@ class BulletinRecord:
     def bulletin(self) -> Bulletin:
         """The domain object (for the speech stage)."""
         return Bulletin(id=self.id, source=self.original or Path(self.source), body=self.body,
-                        meta=self.meta(), content_hash=self.content_hash, version=self.version)
+                        meta=self.meta(), content_hash=self.content_hash, version=self.version,
+                        audio=self.audio)
 
     def in_window(self, now: dt.datetime) -> bool:
         """Inside its air window (``air_from`` inclusive, ``air_until`` exclusive)."""
@@ -78,11 +80,12 @@ class BulletinRecord:
                 and (self.air_until is None or now < self.air_until))
 
     def as_dict(self) -> dict[str, Any]:
-        """JSON-ready fields (no body); enums as their stored strings."""
+        """JSON-ready fields (no body; ``audio`` only for a recording); enums as their stored
+        strings."""
         out: dict[str, Any] = {}
         for k, v in self.__dict__.items():
-            if k in ("body", "extra"):
-                continue
+            if k in ("body", "extra") or (k == "audio" and v is None):
+                continue  # a text bulletin reads as before recordings were taken
             if isinstance(v, dt.datetime):
                 v = v.isoformat()
             elif isinstance(v, Path):

@@ -80,6 +80,8 @@ CREATE TABLE IF NOT EXISTS approvals (
 MIGRATIONS: tuple[Migration, ...] = (
     BULLETIN_SCHEMA_V1 + INTAKE_SCHEMA_V1,  # 1: the unversioned schema
     "CREATE INDEX IF NOT EXISTS bulletins_state ON bulletins(state);",  # 2: eligible/active scans
+    # 3: recorded bulletins (audio in inbox/): the kept recording, NULL for a text bulletin
+    "ALTER TABLE bulletins ADD COLUMN audio TEXT; ALTER TABLE versions ADD COLUMN audio TEXT;",
 )
 SCHEMA_VERSION = len(MIGRATIONS)
 

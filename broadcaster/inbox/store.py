@@ -50,7 +50,7 @@ _COLUMNS = ("id", "source", "version", "state", "title", "priority", "tags", "ai
             "air_until", "slots", "repeat", "voice", "engine", "content_hash", "body",
             "script_text", "original", "speech_path", "times_aired", "approved_hash",
             "approved_by", "approved_at", "reason", "file_size", "file_mtime_ns", "received_at",
-            "updated_at")
+            "updated_at", "audio")
 
 
 def store_path(station: Any) -> Path:
@@ -78,6 +78,7 @@ def _record(row: tuple[Any, ...]) -> BulletinRecord:
         approved_hash=r["approved_hash"], approved_by=r["approved_by"],
         approved_at=_dt(r["approved_at"]), reason=r["reason"],
         received_at=_dt(r["received_at"]), updated_at=_dt(r["updated_at"]),
+        audio=Path(r["audio"]) if r["audio"] else None,
         extra={"file_size": r["file_size"], "file_mtime_ns": r["file_mtime_ns"]},
     )
 
@@ -410,21 +411,22 @@ class BulletinStore(IntakeJournal):
             state = BulletinState.APPROVED
         else:
             state = BulletinState.AWAITING_APPROVAL
+        audio = str(original) if bulletin.audio is not None else None  # the kept recording
         meta_json = json.dumps({
             "title": meta.title, "tags": list(meta.tags), "priority": str(meta.priority),
             "air_from": iso(meta.air_from), "air_until": iso(meta.air_until),
             "slots": list(meta.slots), "repeat": meta.repeat, "voice": meta.voice,
             "engine": meta.engine}, ensure_ascii=False)
         db.execute("INSERT INTO versions(bulletin_id, version, content_hash, title, meta,"
-                   " body, script_text, original, received_at) VALUES(?,?,?,?,?,?,?,?,?)",
+                   " body, script_text, original, received_at, audio) VALUES(?,?,?,?,?,?,?,?,?,?)",
                    (bid, version, bulletin.content_hash, title, meta_json, bulletin.body,
-                    script_text, str(original), when))
+                    script_text, str(original), when, audio))
         values = (bid, source, version, state, title, Priority(meta.priority),
                   json.dumps(list(meta.tags), ensure_ascii=False), iso(meta.air_from),
                   iso(meta.air_until), json.dumps(list(meta.slots), ensure_ascii=False),
                   meta.repeat, meta.voice, meta.engine, bulletin.content_hash,
                   bulletin.body, script_text, str(original), None, 0, approved_hash,
-                  approved_by or "", approved_at, "", *stat, when, when)
+                  approved_by or "", approved_at, "", *stat, when, when, audio)
         db.execute(f"INSERT INTO bulletins({', '.join(_COLUMNS)}) VALUES"
                    f" ({', '.join('?' * len(_COLUMNS))}) ON CONFLICT(id) DO UPDATE SET "
                    + ", ".join(f"{c}=excluded.{c}" for c in _COLUMNS

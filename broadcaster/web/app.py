@@ -7,7 +7,10 @@ from __future__ import annotations
 
 import argparse
 import logging
+import os
 import secrets
+import sys
+import threading
 import time
 from collections.abc import Awaitable, Callable
 from importlib import resources
@@ -29,8 +32,13 @@ SESSION_COOKIE = "desk_session"
 PRE_COOKIE = "desk_pre"  # login form's CSRF token (double submit), before any session exists
 LANGS = ("vi", "en")
 CSP = ("default-src 'none'; script-src 'self'; style-src 'self'; img-src 'self' data:; "
-       "connect-src 'self'; form-action 'self'; frame-ancestors 'none'; base-uri 'none'")
-OPEN_PATHS = ("/login", "/healthz", "/static/")
+       "media-src 'self'; connect-src 'self'; form-action 'self'; frame-ancestors 'none'; "
+       "base-uri 'none'")
+OPEN_PATHS = ("/login", "/healthz", "/static/", "/cong-khai")
+PUBLIC_TYPES = {"rss.xml": "application/rss+xml", "atom.xml": "application/atom+xml",
+                "feed.json": "application/feed+json", ".html": "text/html", ".css": "text/css",
+                ".js": "text/javascript", ".json": "application/json", ".xml": "application/xml",
+                ".png": "image/png", ".mp3": "audio/mpeg"}
 
 DESK: web.AppKey[Desk] = web.AppKey("desk", Desk)
 JINJA: web.AppKey[jinja2.Environment] = web.AppKey("jinja", jinja2.Environment)
@@ -170,6 +178,33 @@ async def healthz(request: web.Request) -> web.Response:
     return web.Response(text="ok")
 
 
+async def public(request: web.Request) -> web.StreamResponse:
+    """``/cong-khai/...``: the published archive (static files under ``var/public/``), open to
+    everyone; nothing outside that folder is ever served."""
+    root = request.app[DESK].station.var("public").resolve()
+    rel = request.match_info.get("path", "")
+    target = (root / rel).resolve()
+    if not target.is_relative_to(root) or any(p.startswith(".") for p in Path(rel).parts):
+        raise web.HTTPNotFound()
+    if target.is_dir():
+        if rel and not rel.endswith("/"):
+            raise web.HTTPMovedPermanently(f"/cong-khai/{rel}/")
+        target = target / "index.html"
+    if not target.is_file():
+        raise web.HTTPNotFound()
+    resp = web.FileResponse(target)
+    kind = PUBLIC_TYPES.get(target.name) or PUBLIC_TYPES.get(target.suffix)
+    if kind is not None:
+        resp.content_type = kind
+        if not kind.startswith(("audio/", "image/")):
+            resp.charset = "utf-8"
+    return resp
+
+
+async def public_root(request: web.Request) -> web.Response:
+    raise web.HTTPMovedPermanently("/cong-khai/")
+
+
 def make_app(station: Station, clock: Clock | None = None) -> web.Application:
     """The desk for ``station``; ``clock`` for tests."""
     from broadcaster.web.views import air, auth, bulletins, ops, schedule
@@ -183,6 +218,8 @@ def make_app(station: Station, clock: Clock | None = None) -> web.Application:
     app[THROTTLE] = Throttle()
     app[MAX_UPLOAD] = max_upload
     app.router.add_get("/healthz", healthz)
+    app.router.add_get("/cong-khai", public_root)
+    app.router.add_get("/cong-khai/{path:.*}", public)
     static = Path(str(resources.files("broadcaster.web").joinpath("static")))
     app.router.add_static("/static/", static, follow_symlinks=False, append_version=False)
     auth.routes(app)
@@ -203,14 +240,33 @@ def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(prog="broadcaster.web")
     parser.add_argument("--station", default=".")
     parser.add_argument("--listen", default=None, help="host:port (default: web.listen)")
+    parser.add_argument("--exit-with-parent", action="store_true",
+                        help="exit when standard input closes (the station that started it died)")
     args = parser.parse_args(argv)
+    if args.exit_with_parent:
+        threading.Thread(target=_exit_when_stdin_closes, name="parent-watch", daemon=True).start()
     logging.basicConfig(level=logging.INFO, format="%(asctime)s %(levelname)s %(name)s: %(message)s")
     station = load_station(args.station)
     web_settings = station.settings.web
     listen = args.listen or web_settings.listen
     host, _, port = listen.rpartition(":")
     app = make_app(station)
-    web.run_app(app, host=host.strip("[]"), port=int(port), print=None,
-                handle_signals=True, access_log=None, shutdown_timeout=2.0)
+    try:
+        web.run_app(app, host=host.strip("[]"), port=int(port), print=None,
+                    handle_signals=True, access_log=None, shutdown_timeout=2.0)
+    except OSError as exc:  # the port is taken, or the address is not this machine's
+        log.error("the web desk cannot listen on %s: %s (web.listen in station.yaml)", listen,
+                  exc.strerror or exc)
+        return 3
     return 0
+
+
+def _exit_when_stdin_closes() -> None:
+    """The station holds our standard input open; EOF means it is gone (even SIGKILLed)."""
+    try:
+        while sys.stdin.buffer.read(4096):
+            pass
+    except (OSError, ValueError):
+        pass
+    os._exit(0)  # the desk only reads the stores: nothing to flush
 

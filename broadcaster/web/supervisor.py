@@ -3,6 +3,7 @@ broadcaster.web``), restarted within seconds if it dies or stops answering; neve
 
 from __future__ import annotations
 
+import contextlib
 import logging
 import os
 import subprocess
@@ -20,6 +21,8 @@ CHECK_EVERY_S = 1.0
 HEALTH_TIMEOUT_S = 1.0
 MISSES_BEFORE_RESTART = 2   # a hung desk is restarted after ~2 failed checks (under 5 s)
 START_GRACE_S = 10.0        # a starting desk (imports, binding) is given this long to answer
+QUICK_EXIT_S = 5.0          # a desk that dies sooner than this after starting is restarted
+BACKOFF_MAX_S = 60.0        # ... after a growing pause (e.g. its port is taken): no log flood
 
 
 class WebSupervisor:
@@ -34,6 +37,8 @@ class WebSupervisor:
         self.restarts = 0
         self._started_at = 0.0
         self._misses = 0
+        self._quick_exits = 0
+        self._not_before = 0.0
         self._stop = threading.Event()
         self._thread: threading.Thread | None = None
 
@@ -44,8 +49,11 @@ class WebSupervisor:
         self._thread.start()
 
     def _spawn(self) -> None:
-        cmd = [sys.executable, "-m", "broadcaster.web", "--station", str(self.station.root)]
-        self.proc = subprocess.Popen(cmd, stdin=subprocess.DEVNULL, env=dict(os.environ))
+        cmd = [sys.executable, "-m", "broadcaster.web", "--station", str(self.station.root),
+               "--exit-with-parent"]
+        # the desk reads its standard input until it closes: when the station dies, even by
+        # SIGKILL, the pipe closes and the desk goes with it (no orphan holding the port)
+        self.proc = subprocess.Popen(cmd, stdin=subprocess.PIPE, env=dict(os.environ))
         self._started_at = time.monotonic()
         self._misses = 0
         log.info("web desk started (pid %s) on %s", self.proc.pid, self.station.settings.web.listen)
@@ -67,8 +75,7 @@ class WebSupervisor:
     def _check(self) -> None:
         proc = self.proc
         if proc is None or proc.poll() is not None:
-            log.warning("web desk exited (%s); restarting", proc.returncode if proc else "-")
-            self._restart()
+            self._after_exit(proc)
             return
         if self._healthy():
             self._misses = 0
@@ -80,6 +87,25 @@ class WebSupervisor:
             log.warning("web desk does not answer; restarting it")
             self._restart(hung=True)
 
+    def _after_exit(self, proc: subprocess.Popen[bytes] | None) -> None:
+        """Restart a desk that exited; one that keeps dying at once (its port taken, say)
+        waits longer each time, so the log is not flooded."""
+        now = time.monotonic()
+        if now < self._not_before:
+            return  # still waiting out the pause
+        if self._not_before == 0.0:  # first look at this exit
+            quick = proc is not None and now - self._started_at < QUICK_EXIT_S
+            self._quick_exits = self._quick_exits + 1 if quick else 0
+            if self._quick_exits > 1:
+                pause = min(BACKOFF_MAX_S, 2.0 ** self._quick_exits)
+                log.warning("web desk exited again at once (%s); trying again in %.0f s",
+                            proc.returncode if proc else "-", pause)
+                self._not_before = now + pause
+                return
+        self._not_before = 0.0
+        log.warning("web desk exited (%s); restarting", proc.returncode if proc else "-")
+        self._restart()
+
     def _restart(self, hung: bool = False) -> None:
         self._terminate(hung)
         if not self._stop.is_set():
@@ -88,7 +114,12 @@ class WebSupervisor:
 
     def _terminate(self, hung: bool = False) -> None:
         proc = self.proc
-        if proc is None or proc.poll() is not None:
+        if proc is None:
+            return
+        if proc.stdin is not None:
+            with contextlib.suppress(OSError):
+                proc.stdin.close()  # the desk's cue to go (it watches its standard input)
+        if proc.poll() is not None:
             return
         if hung:  # a hung process does not act on SIGTERM: waiting would only delay the desk
             proc.kill()

@@ -65,6 +65,19 @@ def _asrun(root: Path) -> list[tuple[str, str]]:
                   "SELECT slot_key, outcome FROM airings ORDER BY id")
 
 
+def _desks(root: Path) -> list[int]:
+    """Web desk processes serving this station (``python -m broadcaster.web --station ROOT``)."""
+    found = []
+    for entry in Path("/proc").iterdir():
+        try:
+            argv = (entry / "cmdline").read_bytes().split(b"\0")
+        except OSError:
+            continue
+        if b"broadcaster.web" in argv and str(root).encode() in argv:
+            found.append(int(entry.name))
+    return found
+
+
 def _intake(root: Path) -> list[tuple[str, str]]:
     return _query(root / "var" / "db" / "bulletins.sqlite3",
                   "SELECT source, state FROM intake ORDER BY id")
@@ -116,8 +129,10 @@ def test_sigkill_during_intake_and_during_air_then_restart(station_dir: Path, tm
         dropping = threading.Thread(target=editors)
         dropping.start()
         _wait(lambda: len(_intake(root)) >= 10, 30, proc, log)
+        assert _desks(root)  # the web desk runs beside the station ...
         proc.send_signal(signal.SIGKILL)  # ... and the power goes: killed mid-intake
         proc.wait(10)
+        _wait(lambda: not _desks(root), 10)  # ... and goes with it (no orphan holding its port)
         assert dropping.is_alive()  # killed while files were still arriving
         dropping.join()
         assert len([s for _, s in _intake(root) if s in ("ingested", "rejected")]) < len(texts)
