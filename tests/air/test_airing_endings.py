@@ -367,5 +367,7 @@ def test_on_a_real_sound_card_the_archive_is_what_the_listeners_heard(
     heard_s = (loud[-1] - loud[0]) / 48000
     assert 1.5 < heard_s < PROGRAM_S / 2
     # the archive holds what went out, to the end of the fade (before: the whole 30 s)
-    assert _seconds(row.archive) == pytest.approx(heard_s, abs=0.1)
+    # (a busy machine's underruns make the card play a little less than the wall time it took:
+    # within 0.3 s of what the monitor heard, against the whole 30 s program before)
+    assert _seconds(row.archive) == pytest.approx(heard_s, abs=0.3)
     assert _fades_out(row.archive)
