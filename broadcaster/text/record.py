@@ -59,6 +59,8 @@ def _block_spans(changes: list[Change], text: str) -> list[tuple[int, int]]:
             at = text.find(c.original, cursor) if c.original else -1
             starts.append(at if at >= 0 else cursor)
             cursor = max(cursor, at + 1)
+    if not starts:
+        return []  # nothing to read (an empty text): no block to place changes in
     return list(zip(starts, [*starts[1:], len(text)], strict=True))
 
 

@@ -128,3 +128,9 @@ def test_explain_shows_every_change_with_offsets() -> None:
     assert {"Số: 12/TB-UBND", " đồng/hộ/tháng", " - ", "(", "30.000"} <= located
     where = {c.original: c.start for c in changes if c.rule == "range"}
     assert text[where["-"] - 1 : where["-"] + 2] == "6-7"
+
+
+def test_explain_of_an_empty_text_is_empty() -> None:
+    from broadcaster.text import explain
+
+    assert explain("") == [] and explain("\n\n") == []
