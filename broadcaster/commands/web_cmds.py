@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
+import contextlib
 import sys
+from collections.abc import Iterator
 from typing import TYPE_CHECKING
 
 import click
@@ -43,11 +45,17 @@ def web_cmd(ctx: click.Context, listen: str | None) -> None:
     main(args)
 
 
-def _users(station: Station) -> UserStore:
-    """The desk's accounts (argon2 and the store load only for these commands)."""
+@contextlib.contextmanager
+def _users(station: Station) -> Iterator[UserStore]:
+    """The desk's accounts, closed afterwards (argon2 and the store load only for these
+    commands)."""
     from broadcaster.web.users import UserStore, users_path
 
-    return UserStore(users_path(station.var("db")), SystemClock(station.tz))
+    users = UserStore(users_path(station.var("db")), SystemClock(station.tz))
+    try:
+        yield users
+    finally:
+        users.close()
 
 
 def _read_password() -> str:
@@ -78,12 +86,9 @@ def user_add(ctx: click.Context, name: str, role: str) -> None:
 
     station = _open(ctx)
     password = _read_password()
-    users = _users(station)
-    try:
+    with _users(station) as users:
         users.add(name, Role(role), password)
         users.audit("cli", "user.add", name, role)
-    finally:
-        users.close()
     click.echo(t("user.added", name=name, role=role))
 
 
@@ -93,13 +98,10 @@ def user_add(ctx: click.Context, name: str, role: str) -> None:
 def user_passwd(ctx: click.Context, name: str) -> None:
     """Set a new password (every open session of the user is closed)."""
     station = _open(ctx)
-    users = _users(station)
-    try:
+    with _users(station) as users:
         users.require(name)
         users.set_password(name, _read_password())
         users.audit("cli", "user.passwd", name)
-    finally:
-        users.close()
     click.echo(t("user.password_set", name=name))
 
 
@@ -109,12 +111,9 @@ def user_passwd(ctx: click.Context, name: str) -> None:
 def user_remove(ctx: click.Context, name: str) -> None:
     """Delete an account."""
     station = _open(ctx)
-    users = _users(station)
-    try:
+    with _users(station) as users:
         users.remove(name)
         users.audit("cli", "user.remove", name)
-    finally:
-        users.close()
     click.echo(t("user.removed", name=name))
 
 
@@ -123,11 +122,8 @@ def user_remove(ctx: click.Context, name: str) -> None:
 def user_list(ctx: click.Context) -> None:
     """List the accounts and their roles."""
     station = _open(ctx)
-    users = _users(station)
-    try:
+    with _users(station) as users:
         found = users.all()
-    finally:
-        users.close()
     if not found:
         click.echo(t("user.none"))
     for u in found:
@@ -136,14 +132,11 @@ def user_list(ctx: click.Context) -> None:
 
 def demo_admin(station: Station) -> str:
     """For ``broadcaster demo``: a fresh ``demo-admin`` with a random password; the line to print."""
-    users = _users(station)
-    try:
+    with _users(station) as users:
         if users.get("demo-admin") is not None:
             users.remove("demo-admin")
         password = users.random_password()
         from broadcaster.web.users import Role
 
         users.add("demo-admin", Role.ADMIN, password)
-    finally:
-        users.close()
     return t("web.demo_admin", url=desk_url(station), name="demo-admin", password=password)

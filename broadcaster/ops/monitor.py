@@ -160,7 +160,8 @@ class Monitor:
                 continue
             due: dt.datetime | None = None
             if schedule is not None:
-                planned = next_airing(rec, schedule, now, days=2)
+                planned = next_airing(rec, schedule, now, days=2, settle=dt.timedelta(
+                    seconds=self.station.settings.playout.settle_seconds))
                 due = planned.start if planned else None
             if due is None and rec.air_from is not None:
                 due = rec.air_from
