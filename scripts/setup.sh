@@ -13,8 +13,9 @@ say() { printf '\033[1m==> %s\033[0m\n' "$*"; }
 # fonts-dejavu-core: a Unicode font with every Vietnamese letter (tests make PDF bulletins with it).
 pkgs=(espeak-ng libportaudio2 libsndfile1 pulseaudio pulseaudio-utils libasound2-plugins
       fonts-dejavu-core python3 python3-venv python3-pip ca-certificates)
-# chromium: the web desk's browser tests (Playwright drives Debian's build; no download)
-if [ "$profile" = test ] || [ "$profile" = bench ]; then pkgs+=(chromium); fi
+# chromium: the web desk's browser tests (Playwright drives Debian's build; no download).
+# icecast2: the streaming server the tests and benchmarks start on loopback (Icecast outputs, relays).
+if [ "$profile" = test ] || [ "$profile" = bench ]; then pkgs+=(chromium icecast2); fi
 if command -v dpkg-query >/dev/null 2>&1; then
   missing=()
   for p in "${pkgs[@]}"; do
