@@ -14,7 +14,7 @@ from pathlib import Path
 from typing import Any, Literal
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
-from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator
+from pydantic import BaseModel, ConfigDict, Field, SecretStr, ValidationError, field_validator
 
 from broadcaster import yamlpos
 from broadcaster.errors import ConfigError
@@ -200,6 +200,48 @@ class FolderTarget(_Section):
     name: str | None = None  # how alerts name it; default: the path
 
 
+# --- social pages (publish.social) --------------------------------------------------------------
+def _api_url(v: str) -> str:
+    if not re.match(r"^https?://[^/\s]+", v):
+        raise ValueError(t("config.bad_base_url", value=v))
+    return v if v.endswith("/") else v + "/"
+
+
+class FacebookSettings(_Section):
+    """``publish.social.facebook``: a Facebook Page, posted to through the Graph API."""
+
+    page_id: str = Field(min_length=1, pattern=r"^[0-9]+$")
+    token: SecretStr = Field(min_length=1)  # a Page access token; never printed
+    api_url: str = "https://graph.facebook.com/v21.0/"
+    audio: bool = True  # the speech goes up as a video (a still picture over the MP3's sound)
+
+    _api = field_validator("api_url")(_api_url)
+
+
+class ZaloSettings(_Section):
+    """``publish.social.zalo``: a Zalo Official Account, posted to as OA articles."""
+
+    token: SecretStr = Field(min_length=1)  # the OA access token; never printed
+    cover_url: str = Field(pattern=r"^https?://\S+$")  # articles need a cover picture
+    api_url: str = "https://openapi.zalo.me/v2.0/"
+    author: str | None = Field(default=None, max_length=50)
+
+    _api = field_validator("api_url")(_api_url)
+
+
+class SocialSettings(_Section):
+    facebook: FacebookSettings | None
+    zalo: ZaloSettings | None
+    max_age_hours: float = Field(gt=0, le=24 * 365)
+    timeout_seconds: float = Field(gt=0, le=600)
+    retry_seconds: float = Field(gt=0, le=3600)
+    retry_max_seconds: float = Field(gt=0, le=86400)
+    max_attempts: int = Field(ge=1, le=100)
+    min_interval_seconds: float = Field(ge=0, le=3600)
+    max_per_hour: int = Field(ge=1, le=3600)
+    check_seconds: float = Field(gt=0, le=3600)
+
+
 class PublishSettings(_Section):
     enabled: bool
     when: Literal["aired", "approved"]
@@ -210,6 +252,7 @@ class PublishSettings(_Section):
     retry_seconds: float = Field(gt=0, le=3600)
     retry_max_seconds: float = Field(gt=0, le=86400)
     targets: tuple[FolderTarget, ...]
+    social: SocialSettings
 
     @field_validator("base_url")
     @classmethod

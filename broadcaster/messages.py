@@ -1006,6 +1006,90 @@ CATALOG: dict[str, dict[str, str]] = {
     "publish.page.priority": {"vi": "Ưu tiên", "en": "Priority"},
     "publish.page.no_audio": {"vi": "Bản tin này chưa có tệp âm thanh.",
                               "en": "This bulletin has no audio yet."},
+    # --- social pages (publish/social: Facebook Page, Zalo OA; `broadcaster published`) ---
+    "social.platform.facebook": {"vi": "Trang Facebook", "en": "Facebook Page"},
+    "social.platform.zalo": {"vi": "Zalo OA", "en": "Zalo OA"},
+    "social.started": {"vi": "Đăng lên mạng xã hội: {platforms}",
+                       "en": "Posting to social pages: {platforms}"},
+    "social.posted": {"vi": "Đã đăng bản tin {id} lên {platform} (mã bài: {post_id})",
+                      "en": "Posted bulletin {id} to the {platform} (post id {post_id})"},
+    "social.deleted": {"vi": "Đã xóa bài của bản tin {id} trên {platform} (bản tin đã bị rút)",
+                       "en": "Deleted bulletin {id}'s post on the {platform} (bulletin withdrawn)"},
+    "social.kept": {"vi": "{platform} không cho xóa bài qua API: hãy tự xóa bài {post_id} "
+                          "(bản tin {id} đã bị rút)",
+                    "en": "The {platform} offers no delete through its API: remove post "
+                          "{post_id} by hand (bulletin {id} was withdrawn)"},
+    "social.retry": {"vi": "Đăng bản tin {id} lên {platform} lỗi (lần {n}): {error}. "
+                           "Thử lại sau {seconds} giây.",
+                     "en": "Posting bulletin {id} to the {platform} failed (try {n}): {error}. "
+                           "Trying again in {seconds} s."},
+    "social.gave_up": {"vi": "Đài {station}: không đăng được bản tin {id} lên {platform} "
+                             "sau {n} lần: {error}. Kiểm tra mạng và cài đặt "
+                             "publish.social trong station.yaml.",
+                       "en": "Station {station}: bulletin {id} could not be posted to the "
+                             "{platform} after {n} tries: {error}. Check the network and "
+                             "publish.social in station.yaml."},
+    "social.token.facebook": {
+        "vi": "Đài {station}: Facebook từ chối mã truy cập (token) của Trang: {error}. Đã ngừng "
+              "đăng. Cách làm mới: vào developers.facebook.com/tools/explorer, chọn ứng dụng và "
+              "Trang, cấp quyền pages_manage_posts và pages_read_engagement, lấy Page access "
+              "token (nên đổi sang token dài hạn), dán vào station.yaml ở "
+              "publish.social.facebook.token rồi khởi động lại đài. Các bài đang chờ sẽ được "
+              "đăng tiếp.",
+        "en": "Station {station}: Facebook refused the Page access token: {error}. Posting has "
+              "stopped. To renew it: open developers.facebook.com/tools/explorer, pick the app "
+              "and the Page, grant pages_manage_posts and pages_read_engagement, get a Page "
+              "access token (exchange it for a long-lived one), put it in station.yaml at "
+              "publish.social.facebook.token and restart the station. Queued posts then go out."},
+    "social.token.zalo": {
+        "vi": "Đài {station}: Zalo từ chối mã truy cập (access token) của OA: {error}. Đã ngừng "
+              "đăng. Cách làm mới: vào developers.zalo.me, mở ứng dụng đã liên kết với OA, "
+              "công cụ API Explorer, chọn OA Access Token (quyền quản lý bài viết), lấy token "
+              "mới, dán vào station.yaml ở publish.social.zalo.token rồi khởi động lại đài. "
+              "Các bài đang chờ sẽ được đăng tiếp.",
+        "en": "Station {station}: Zalo refused the OA access token: {error}. Posting has "
+              "stopped. To renew it: open developers.zalo.me, the app linked to the OA, its API "
+              "Explorer, get a new OA access token (with article management), put it in "
+              "station.yaml at publish.social.zalo.token and restart the station. Queued posts "
+              "then go out."},
+    "social.state.queued": {"vi": "đang chờ", "en": "queued"},
+    "social.state.sent": {"vi": "đã đăng", "en": "posted"},
+    "social.state.failed": {"vi": "thất bại", "en": "failed"},
+    "social.state.token": {"vi": "lỗi token", "en": "token refused"},
+    "social.state.cancelled": {"vi": "đã hủy", "en": "cancelled"},
+    "social.state.deleting": {"vi": "đang xóa", "en": "deleting"},
+    "social.state.deleted": {"vi": "đã xóa", "en": "deleted"},
+    "social.state.kept": {"vi": "còn trên trang", "en": "left up"},
+    "social.action.post": {"vi": "đăng", "en": "post"},
+    "social.action.video": {"vi": "đăng kèm âm thanh", "en": "post with audio"},
+    "social.action.delete": {"vi": "xóa", "en": "delete"},
+    "social.action.cancel": {"vi": "hủy", "en": "cancel"},
+    "social.outcome.ok": {"vi": "thành công", "en": "ok"},
+    "social.outcome.retry": {"vi": "lỗi, sẽ thử lại", "en": "error, will retry"},
+    "social.outcome.failed": {"vi": "thất bại", "en": "failed"},
+    "social.outcome.token": {"vi": "token bị từ chối", "en": "token refused"},
+    "social.outcome.kept": {"vi": "không xóa được qua API", "en": "no delete in the API"},
+    "social.log.head": {"vi": "Nhật ký đăng mạng xã hội (mới nhất trước)",
+                        "en": "Social posting log (newest first)"},
+    "social.log.columns": {"vi": "Thời gian | Nơi đăng | Việc | Bản tin | Kết quả | Mã bài / lỗi",
+                           "en": "When | Where | Action | Bulletin | Outcome | Post id / error"},
+    "social.log.empty": {"vi": "Chưa có bài nào được đăng lên mạng xã hội.",
+                         "en": "Nothing has been posted to social pages yet."},
+    "social.log.off": {"vi": "Chưa cài đặt trang mạng xã hội nào (publish.social.facebook, "
+                             "publish.social.zalo trong station.yaml).",
+                       "en": "No social page is set up (publish.social.facebook, "
+                             "publish.social.zalo in station.yaml)."},
+    "social.bad_limit": {"vi": "--limit phải là số dương, nhận được {value}",
+                         "en": "--limit must be a positive number, got {value}"},
+    "web.nav.published": {"vi": "Đã đăng", "en": "Published"},
+    "web.published.title": {"vi": "Đăng lên mạng xã hội", "en": "Social posting"},
+    "web.published.when": {"vi": "Thời gian", "en": "When"},
+    "web.published.where": {"vi": "Nơi đăng", "en": "Where"},
+    "web.published.action": {"vi": "Việc", "en": "Action"},
+    "web.published.bulletin": {"vi": "Bản tin", "en": "Bulletin"},
+    "web.published.outcome": {"vi": "Kết quả", "en": "Outcome"},
+    "web.published.detail": {"vi": "Mã bài / lỗi", "en": "Post id / error"},
+    "web.published.waiting": {"vi": "Đang chờ đăng: {n}", "en": "Waiting to be posted: {n}"},
 }
 
 

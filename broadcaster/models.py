@@ -187,3 +187,17 @@ class Airing:
     archive: str = ""
     sink: str = ""
     reason: str = ""
+
+
+class PostState(enum.StrEnum):
+    """A social-page post in the outbox (``publish/social``): queued -> sent; a withdrawn
+    bulletin's post -> deleting -> deleted (or kept, where the platform cannot delete)."""
+
+    QUEUED = "queued"
+    SENT = "sent"
+    FAILED = "failed"  # given up (a refused post, or too many failed tries): alerted
+    TOKEN = "token"  # stopped: the platform refused the token; queued again on restart
+    CANCELLED = "cancelled"  # withdrawn before it was posted
+    DELETING = "deleting"
+    DELETED = "deleted"
+    KEPT = "kept"  # withdrawn, but the platform offers no delete: the log says so
