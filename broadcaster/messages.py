@@ -1023,31 +1023,31 @@ CATALOG: dict[str, dict[str, str]] = {
                            "Thử lại sau {seconds} giây.",
                      "en": "Posting bulletin {id} to the {platform} failed (try {n}): {error}. "
                            "Trying again in {seconds} s."},
-    "social.gave_up": {"vi": "Đài {station}: không đăng được bản tin {id} lên {platform} "
+    "social.gave_up": {"vi": "{station}: không đăng được bản tin {id} lên {platform} "
                              "sau {n} lần: {error}. Kiểm tra mạng và cài đặt "
                              "publish.social trong station.yaml.",
-                       "en": "Station {station}: bulletin {id} could not be posted to the "
+                       "en": "{station}: bulletin {id} could not be posted to the "
                              "{platform} after {n} tries: {error}. Check the network and "
                              "publish.social in station.yaml."},
     "social.token.facebook": {
-        "vi": "Đài {station}: Facebook từ chối mã truy cập (token) của Trang: {error}. Đã ngừng "
+        "vi": "{station}: Facebook từ chối mã truy cập (token) của Trang: {error}. Đã ngừng "
               "đăng. Cách làm mới: vào developers.facebook.com/tools/explorer, chọn ứng dụng và "
               "Trang, cấp quyền pages_manage_posts và pages_read_engagement, lấy Page access "
               "token (nên đổi sang token dài hạn), dán vào station.yaml ở "
               "publish.social.facebook.token rồi khởi động lại đài. Các bài đang chờ sẽ được "
               "đăng tiếp.",
-        "en": "Station {station}: Facebook refused the Page access token: {error}. Posting has "
+        "en": "{station}: Facebook refused the Page access token: {error}. Posting has "
               "stopped. To renew it: open developers.facebook.com/tools/explorer, pick the app "
               "and the Page, grant pages_manage_posts and pages_read_engagement, get a Page "
               "access token (exchange it for a long-lived one), put it in station.yaml at "
               "publish.social.facebook.token and restart the station. Queued posts then go out."},
     "social.token.zalo": {
-        "vi": "Đài {station}: Zalo từ chối mã truy cập (access token) của OA: {error}. Đã ngừng "
+        "vi": "{station}: Zalo từ chối mã truy cập (access token) của OA: {error}. Đã ngừng "
               "đăng. Cách làm mới: vào developers.zalo.me, mở ứng dụng đã liên kết với OA, "
               "công cụ API Explorer, chọn OA Access Token (quyền quản lý bài viết), lấy token "
               "mới, dán vào station.yaml ở publish.social.zalo.token rồi khởi động lại đài. "
               "Các bài đang chờ sẽ được đăng tiếp.",
-        "en": "Station {station}: Zalo refused the OA access token: {error}. Posting has "
+        "en": "{station}: Zalo refused the OA access token: {error}. Posting has "
               "stopped. To renew it: open developers.zalo.me, the app linked to the OA, its API "
               "Explorer, get a new OA access token (with article management), put it in "
               "station.yaml at publish.social.zalo.token and restart the station. Queued posts "

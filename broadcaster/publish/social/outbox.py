@@ -150,13 +150,15 @@ class Outbox(Database):
         clause, args = in_clause(DUE)
         rows = self._query(
             f"SELECT {_ROW} FROM posts WHERE platform=? AND state IN {clause} AND due_s<=?"
-            " ORDER BY state=? DESC, due_s, queued_at LIMIT 1",
+            " ORDER BY state=? DESC, due_s, rowid LIMIT 1",
             (platform, *args, now_s, PostState.DELETING))
         return _row(rows[0]) if rows else None
 
-    def earliest_due(self) -> float | None:
+    def earliest_due(self, platform: str) -> float | None:
+        """When the next request on ``platform`` falls due (it may be past)."""
         clause, args = in_clause(DUE)
-        rows = self._query(f"SELECT MIN(due_s) FROM posts WHERE state IN {clause}", args)
+        rows = self._query(f"SELECT MIN(due_s) FROM posts WHERE platform=? AND state IN {clause}",
+                           (platform, *args))
         return None if not rows or rows[0][0] is None else float(str(rows[0][0]))
 
     def waiting(self) -> int:

@@ -94,14 +94,13 @@ class SocialWorker:
             self._wake.clear()
 
     def wait_seconds(self) -> float:
-        """Until the next post is due or allowed, at most ``check_seconds``."""
+        """Until a platform's next request is both due and allowed, at most ``check_seconds``."""
         now = self.clock.now().timestamp()
         waits = [self.settings.check_seconds]
-        due = self.outbox.earliest_due()
-        if due is not None:
-            waits.append(due - now)
-        waits += [w for p in self.platforms if p.name not in self.stopped
-                  if (w := self.rate_wait(p.name, now)) > 0]
+        for p in self.platforms:
+            due = self.outbox.earliest_due(p.name)
+            if due is not None and p.name not in self.stopped:
+                waits.append(max(due - now, self.rate_wait(p.name, now)))
         return max(0.05, min(waits))
 
     def turn(self) -> None:
@@ -119,7 +118,7 @@ class SocialWorker:
         items = Manifest(self.manifest_path).items
         known = self.outbox.known()
         oldest = now - dt.timedelta(hours=self.settings.max_age_hours)
-        for item in items.values():
+        for item in sorted(items.values(), key=lambda i: (i.when, i.id)):  # oldest first
             if item.when < oldest:
                 continue
             for p in self.platforms:
