@@ -231,3 +231,16 @@ class Outbox(Database):
         return [LogRow(str(r[0]), str(r[1]), str(r[2]), str(r[3]), str(r[4]), str(r[5]),
                        None if r[6] is None else str(r[6]), None if r[7] is None else str(r[7]))
                 for r in rows]
+
+
+def read_log(var_db: Path, limit: int) -> tuple[list[LogRow], int]:
+    """(the last ``limit`` log lines, how many posts wait) for readers in another process (the
+    command, the web desk); nothing when the station has never posted."""
+    path = outbox_path(var_db)
+    if not path.exists():
+        return [], 0
+    outbox = Outbox(path, readonly=True)
+    try:
+        return outbox.entries(limit), outbox.waiting()
+    finally:
+        outbox.close()
