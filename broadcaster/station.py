@@ -3,8 +3,8 @@ reverse (an ``ExitStack``), every thread joined on stop.
 
 lock -> logs -> signals -> as-run log -> store -> pipeline -> alerts -> playout -> inbox ->
 scheduler -> monitor -> heartbeat -> housekeeping -> control channel -> web desk (its own
-process, supervised) -> publish (its own thread) -> schedule watcher ->
-store watcher -> closing (the first to stop: it ends the airing at a pause in the speech).
+process, supervised) -> publish (its own thread) -> social pages (its own thread) ->
+schedule watcher -> store watcher -> closing (the first to stop: it ends the airing at a pause in the speech).
 """
 
 from __future__ import annotations
@@ -49,6 +49,7 @@ if TYPE_CHECKING:
     from broadcaster.air.simulate import FakeJobScheduler
     from broadcaster.inbox.records import BulletinRecord
     from broadcaster.publish.publisher import Publisher
+    from broadcaster.publish.social.worker import SocialWorker
     from broadcaster.speech.base import Engine
     from broadcaster.web.supervisor import WebSupervisor
 
@@ -163,6 +164,7 @@ class StationService:
         self.control: ControlServer | None = None
         self.web: WebSupervisor | None = None
         self.publisher: Publisher | None = None
+        self.social: SocialWorker | None = None
         self.web_enabled = web  # tests that do not need the desk leave it out
         self.watcher = ScheduleWatcher(station.schedules_dir, self.reload_schedules)
         self.housekeeping = _Loop("housekeeping", s.housekeeping.every_hours * 3600,
@@ -199,6 +201,7 @@ class StationService:
             Part("control", self._start_control, self._stop_control),
             Part("web", self._start_web, self._stop_web),
             Part("publish", self._start_publish, self._stop_publish),
+            Part("social", self._start_social, self._stop_social),
             Part("schedule-watch", self.watcher.start, self.watcher.stop),
             Part("store-watch", self.store_watch.start, self.store_watch.stop),
             Part("closing", noop, self._end_airing),
@@ -452,6 +455,22 @@ class StationService:
     def _stop_publish(self) -> None:
         if self.publisher is not None:
             self.publisher.stop()
+
+    def _start_social(self) -> None:
+        """Posting to the social pages: only with publishing on and a page configured."""
+        social = self.station.settings.publish.social
+        if self.publisher is None or (social.facebook is None and social.zalo is None):
+            return
+        from broadcaster.publish.social.worker import SocialWorker
+
+        self.social = SocialWorker(self.station, self.clock, self._store,
+                                   base_url=self.publisher.info.base_url, alerter=self.alerter,
+                                   notify=self.notify)
+        self.social.start()
+
+    def _stop_social(self) -> None:
+        if self.social is not None:
+            self.social.stop()
 
     def _start_control(self) -> None:
         self.control = ControlServer(self.station.var_dir, self.handle)
