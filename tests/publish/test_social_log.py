@@ -11,7 +11,7 @@ from pathlib import Path
 
 from tests.publish.conftest import LETTER, NOTICE
 from tests.publish.social_fakes import FB_TOKEN, ZALO_TOKEN
-from tests.publish.test_social import Rig, rig, servers  # noqa: F401
+from tests.publish.social_rig import Rig
 from tests.web.conftest import Served, login
 
 

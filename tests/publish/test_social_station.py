@@ -7,10 +7,8 @@ from __future__ import annotations
 
 import datetime as dt
 import time
-from collections.abc import Callable, Iterator
+from collections.abc import Callable
 from pathlib import Path
-
-import pytest
 
 from broadcaster.air.player import FakePlayer
 from broadcaster.air.simulate import FakeJobScheduler
@@ -21,18 +19,8 @@ from broadcaster.publish.social.outbox import Outbox, outbox_path
 from broadcaster.station import StationService
 from tests.publish.conftest import NOTICE, publish_settings
 from tests.publish.social_fakes import FakeGraph, FakeZalo
-from tests.publish.test_social import social_yaml
+from tests.publish.social_rig import social_yaml
 from tests.publish.test_station import DAY, WEEK, _run_to
-
-
-@pytest.fixture
-def servers() -> Iterator[tuple[FakeGraph, FakeZalo]]:
-    graph, zalo = FakeGraph(), FakeZalo()
-    try:
-        yield graph, zalo
-    finally:
-        graph.close()
-        zalo.close()
 
 
 def _service(station_dir: Path, start: dt.time) -> StationService:
