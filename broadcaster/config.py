@@ -14,7 +14,15 @@ from pathlib import Path
 from typing import Any, Literal
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
-from pydantic import BaseModel, ConfigDict, Field, SecretStr, ValidationError, field_validator
+from pydantic import (
+    BaseModel,
+    ConfigDict,
+    Field,
+    SecretStr,
+    ValidationError,
+    ValidationInfo,
+    field_validator,
+)
 
 from broadcaster import yamlpos
 from broadcaster.errors import ConfigError
@@ -225,8 +233,26 @@ class ZaloSettings(_Section):
     cover_url: str = Field(pattern=r"^https?://\S+$")  # articles need a cover picture
     api_url: str = "https://openapi.zalo.me/v2.0/"
     author: str | None = Field(default=None, max_length=50)
+    # OA tokens live about a day: with the app's id, its secret key and a refresh token the
+    # station renews the access token itself (the renewed pair is kept in var/db/zalo-token.json)
+    app_id: str | None = Field(default=None, pattern=r"^[0-9]+$")
+    secret_key: SecretStr | None = None
+    refresh_token: SecretStr | None = None
+    oauth_url: str = "https://oauth.zaloapp.com/v4/oa/access_token"
 
     _api = field_validator("api_url")(_api_url)
+
+    @field_validator("refresh_token")
+    @classmethod
+    def _refresh_needs_app(cls, v: SecretStr | None, info: ValidationInfo) -> SecretStr | None:
+        if v is not None and (info.data.get("app_id") is None
+                              or info.data.get("secret_key") is None):
+            raise ValueError(t("config.zalo_refresh"))
+        return v
+
+    @property
+    def can_refresh(self) -> bool:
+        return self.refresh_token is not None
 
 
 class SocialSettings(_Section):

@@ -1079,6 +1079,10 @@ CATALOG: dict[str, dict[str, str]] = {
                              "publish.social.zalo trong station.yaml).",
                        "en": "No social page is set up (publish.social.facebook, "
                              "publish.social.zalo in station.yaml)."},
+    "config.zalo_refresh": {"vi": "publish.social.zalo.refresh_token cần cả app_id và secret_key "
+                                  "của ứng dụng Zalo (developers.zalo.me)",
+                            "en": "publish.social.zalo.refresh_token needs the Zalo app's app_id "
+                                  "and secret_key too (developers.zalo.me)"},
     "social.bad_limit": {"vi": "--limit phải là số dương, nhận được {value}",
                          "en": "--limit must be a positive number, got {value}"},
     "web.nav.published": {"vi": "Đã đăng", "en": "Published"},

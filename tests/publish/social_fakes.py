@@ -15,6 +15,9 @@ from aiohttp import web
 FB_TOKEN = "EAAG-fake-page-token-0123456789"
 ZALO_TOKEN = "zalo-fake-oa-token-9876543210"
 PAGE_ID = "1122334455"
+ZALO_APP = "4455667788"
+ZALO_SECRET = "zalo-fake-app-secret-key"
+ZALO_REFRESH = "zalo-fake-refresh-token-1"
 
 
 @dataclass
@@ -154,17 +157,35 @@ class FakeZalo(_Server):
         self.articles: dict[str, Seen] = {}
         self.removed: list[str] = []
         self._pending: dict[str, Seen] = {}
+        self.token = ZALO_TOKEN  # the access token it accepts now
+        self.refresh = ZALO_REFRESH  # the refresh token it accepts now (single use)
+        self.renewals = 0
         super().__init__()
 
     def routes(self, app: web.Application) -> None:
         app.router.add_post("/v2.0/article/{op}", self.article)
+        app.router.add_post("/v4/oa/access_token", self.oauth)
+
+    async def oauth(self, request: web.Request) -> web.Response:
+        """Zalo's OAuth v4: a refresh token (used once) buys a new access and refresh token."""
+        seen = await self.record(request)
+        f = seen.form
+        if (seen.headers.get("secret_key") != ZALO_SECRET or f.get("app_id") != ZALO_APP
+                or f.get("grant_type") != "refresh_token" or f.get("refresh_token") != self.refresh):
+            return web.json_response({"error": -14014, "error_name": "Invalid refresh token",
+                                      "error_description": "Refresh token is invalid"})
+        self.renewals += 1
+        self.token = f"zalo-renewed-access-{self.renewals}"
+        self.refresh = f"zalo-renewed-refresh-{self.renewals}"
+        return web.json_response({"access_token": self.token, "refresh_token": self.refresh,
+                                  "expires_in": "90000"})
 
     async def article(self, request: web.Request) -> web.Response:
         seen = await self.record(request)
         canned = self.scripted()
         if canned is not None:
             return web.json_response(canned[1], status=canned[0])
-        if seen.headers.get("access_token") != ZALO_TOKEN:
+        if seen.headers.get("access_token") != self.token:
             return web.json_response({"error": -216, "message": "Access token is invalid"})
         op = request.match_info["op"]
         if op == "create":

@@ -16,13 +16,13 @@ COVER = "https://phuong.example.vn/bia.jpg"
 
 
 def social_yaml(graph: FakeGraph, zalo: FakeZalo | None, *, audio: bool = False,
-                fb_token: str = FB_TOKEN, limits: str = "") -> str:
+                fb_token: str = FB_TOKEN, limits: str = "", zalo_extra: str = "") -> str:
     out = ("  social:\n"
            f"    facebook: {{page_id: \"{PAGE_ID}\", token: \"{fb_token}\","
            f" api_url: \"{graph.url}v21.0/\", audio: {str(audio).lower()}}}\n")
     if zalo is not None:
         out += (f"    zalo: {{token: \"{ZALO_TOKEN}\", cover_url: \"{COVER}\","
-                f" api_url: \"{zalo.url}v2.0/\"}}\n")
+                f" api_url: \"{zalo.url}v2.0/\"{zalo_extra}}}\n")
     out += "    timeout_seconds: 10\n"
     return out + (limits or "    min_interval_seconds: 0\n    max_per_hour: 100\n")
 

@@ -10,7 +10,16 @@ from pathlib import Path
 from broadcaster.models import PostState
 from broadcaster.publish.social.outbox import Outbox, outbox_path
 from tests.publish.conftest import BASE, LETTER, NOTICE
-from tests.publish.social_fakes import FB_TOKEN, PAGE_ID, ZALO_TOKEN, FakeGraph, FakeZalo
+from tests.publish.social_fakes import (
+    FB_TOKEN,
+    PAGE_ID,
+    ZALO_APP,
+    ZALO_REFRESH,
+    ZALO_SECRET,
+    ZALO_TOKEN,
+    FakeGraph,
+    FakeZalo,
+)
 from tests.publish.social_rig import COVER, Rig, make_rig
 
 
@@ -259,3 +268,58 @@ def test_outbox_opens_read_only_for_the_desk(rig: Rig) -> None:
         assert len(ro.entries()) == 2 and ro.waiting() == 0
     finally:
         ro.close()
+
+
+def _zalo_refresh(zalo: FakeZalo) -> str:
+    return (f", app_id: \"{ZALO_APP}\", secret_key: \"{ZALO_SECRET}\","
+            f" refresh_token: \"{ZALO_REFRESH}\", oauth_url: \"{zalo.url}v4/oa/access_token\"")
+
+
+def test_an_expired_zalo_token_is_renewed_with_the_refresh_token(
+        station_dir: Path, servers: tuple[FakeGraph, FakeZalo]) -> None:
+    graph, zalo = servers
+    zalo.token = "the-token-zalo-issued-after-the-old-one-expired"  # ZALO_TOKEN has expired
+    r = make_rig(station_dir, servers, zalo_extra=_zalo_refresh(zalo))
+    try:
+        first = r.publish("a.txt", NOTICE)
+        r.worker.turn()
+        assert r.row(first, "zalo") == (PostState.SENT, "art1") and zalo.renewals == 1
+        oauth = zalo.requests("POST", "/access_token")[0]
+        assert oauth.headers["secret_key"] == ZALO_SECRET
+        assert oauth.form == {"refresh_token": ZALO_REFRESH, "app_id": ZALO_APP,
+                              "grant_type": "refresh_token"}
+        saved = r.desk.station.var("db") / "zalo-token.json"
+        assert saved.stat().st_mode & 0o777 == 0o600
+        assert "zalo-renewed-refresh-1" in saved.read_text(encoding="utf-8")
+        assert not [a for a in r.desk.alerter.recent if a[1] == "social"]
+        r.worker.outbox.close()
+        # after a restart the renewed pair is used (the first refresh token is spent)
+        r.worker = r.new_worker()
+        second = r.publish("b.txt", LETTER)
+        r.worker.turn()
+        assert r.row(second, "zalo")[0] == PostState.SENT and zalo.renewals == 1
+    finally:
+        r.worker.outbox.close()
+        r.desk.store.close()
+
+
+def test_a_refused_refresh_token_alerts_once(station_dir: Path,
+                                             servers: tuple[FakeGraph, FakeZalo]) -> None:
+    graph, zalo = servers
+    zalo.token, zalo.refresh = "someone-else", "also-someone-else"
+    r = make_rig(station_dir, servers, zalo_extra=_zalo_refresh(zalo))
+    try:
+        bid = r.publish("a.txt", NOTICE)
+        for _ in range(3):
+            r.worker.turn()
+            r.desk.clock.advance(3600)
+        assert r.row(bid, "zalo")[0] == PostState.TOKEN
+        assert len(zalo.requests("POST", "/access_token")) == 1
+        (alert,) = [m for _at, kind, m in r.desk.alerter.recent if kind == "social"]
+        assert "publish.social.zalo.token" in alert and "Refresh token is invalid" in alert
+        for secret in (ZALO_TOKEN, ZALO_REFRESH, ZALO_SECRET):
+            assert secret not in alert
+        assert r.row(bid)[0] == PostState.SENT  # Facebook unaffected
+    finally:
+        r.worker.outbox.close()
+        r.desk.store.close()

@@ -7,6 +7,7 @@ renews it). The token never appears in an error: every message passes through ``
 
 from __future__ import annotations
 
+import hashlib
 import json
 import logging
 from collections.abc import Callable
@@ -17,6 +18,7 @@ from typing import Protocol
 import requests
 
 from broadcaster.config import FacebookSettings, SocialSettings, ZaloSettings
+from broadcaster.durable import write_json
 from broadcaster.errors import BroadcasterError
 
 log = logging.getLogger(__name__)
@@ -75,9 +77,12 @@ class Platform(Protocol):
     def delete(self, post_id: str) -> bool: ...
 
 
-def redact(text: str, secret: str) -> str:
-    """``text`` with ``secret`` (a token) blotted out, wherever a library put it."""
-    return text.replace(secret, "***") if secret else text
+def redact(text: str, *secrets: str) -> str:
+    """``text`` with every secret (a token, a key) blotted out, wherever a library put it."""
+    for secret in secrets:
+        if secret:
+            text = text.replace(secret, "***")
+    return text
 
 
 def _short(text: str, limit: int = 300) -> str:
@@ -89,7 +94,7 @@ class _Http:
     """requests with the station's timeout; every failure becomes a redacted ``PostError``."""
 
     def __init__(self, secret: str, timeout_s: float) -> None:
-        self.secret = secret
+        self.secrets = [secret]
         self.timeout = (min(10.0, timeout_s), timeout_s)
         self.session = requests.Session()
 
@@ -98,13 +103,14 @@ class _Http:
         try:
             resp = self.session.request(method, url, timeout=self.timeout, **kw)  # type: ignore[arg-type]
         except requests.RequestException as exc:
-            raise PostError(redact(f"{type(exc).__name__}: {exc}", self.secret), retry=True) from None
+            raise PostError(redact(f"{type(exc).__name__}: {exc}", *self.secrets),
+                            retry=True) from None
         try:
             body = resp.json()
         except ValueError:
             body = None
         if not isinstance(body, dict):
-            raise PostError(f"HTTP {resp.status_code}: {_short(redact(resp.text, self.secret))}",
+            raise PostError(f"HTTP {resp.status_code}: {_short(redact(resp.text, *self.secrets))}",
                             retry=resp.status_code >= 500 or resp.status_code == 429)
         return resp.status_code, body
 
@@ -170,7 +176,7 @@ class FacebookPage:
         info = err if isinstance(err, dict) else {}
         code = info.get("code")
         text = redact(f"HTTP {status}, Graph API error {code}: {info.get('message', '')}",
-                      self.token)
+                      *self.http.secrets)
         sub = info.get("error_subcode")
         if status == 401 or code in _FB_TOKEN or (isinstance(code, int) and 200 <= code < 300):
             raise TokenError(_short(text + (f" (subcode {sub})" if sub else "")))
@@ -178,32 +184,85 @@ class FacebookPage:
                         or bool(info.get("is_transient")))
 
 
+class ZaloTokens:
+    """The OA access token in use, and the refresh token that renews it. A renewal is kept in
+    ``path`` (private, durable): Zalo's refresh tokens are single-use, so the renewed pair is the
+    only one that works after a restart. A new token put in ``station.yaml`` wins over it."""
+
+    def __init__(self, settings: ZaloSettings, path: Path | None) -> None:
+        self.path = path
+        self.access = settings.token.get_secret_value()
+        self.refresh = settings.refresh_token.get_secret_value() if settings.refresh_token else ""
+        self.origin = hashlib.sha256(f"{self.access}\n{self.refresh}".encode()).hexdigest()[:16]
+        if path is None:
+            return
+        try:
+            saved = json.loads(path.read_text(encoding="utf-8"))
+        except (OSError, ValueError):
+            return
+        if isinstance(saved, dict) and saved.get("origin") == self.origin:
+            self.access = str(saved.get("access_token") or self.access)
+            self.refresh = str(saved.get("refresh_token") or self.refresh)
+
+    def renewed(self, access: str, refresh: str) -> None:
+        self.access, self.refresh = access, refresh or self.refresh
+        if self.path is not None:
+            write_json(self.path, {"origin": self.origin, "access_token": self.access,
+                                   "refresh_token": self.refresh}, mode=0o600)
+
+
 class ZaloOA:
     """A Zalo Official Account: an OA article (``article/create``, then ``article/verify`` for its
     id), the ``access_token`` header; ``article/remove`` when withdrawn. Articles carry text,
-    pictures and videos, not sound: the link leads to the bulletin page and its player."""
+    pictures and videos, not sound: the link leads to the bulletin page and its player. A refused
+    token is renewed once with the refresh token, when the settings give one."""
 
     name = ZALO
 
-    def __init__(self, settings: ZaloSettings, timeout_s: float, station: str) -> None:
+    def __init__(self, settings: ZaloSettings, timeout_s: float, station: str,
+                 token_file: Path | None = None) -> None:
+        self.settings = settings
         self.api = settings.api_url
-        self.token = settings.token.get_secret_value()
+        self.tokens = ZaloTokens(settings, token_file)
         self.cover = settings.cover_url
         self.author = (settings.author or station)[:50]
-        self.http = _Http(self.token, timeout_s)
+        self.http = _Http(self.tokens.access, timeout_s)
+        key = settings.secret_key.get_secret_value() if settings.secret_key else ""
+        self.http.secrets += [self.tokens.refresh, key, settings.token.get_secret_value()]
 
-    def _call(self, path: str, payload: dict[str, object]) -> dict[str, object]:
+    def _call(self, path: str, payload: dict[str, object], *,
+              renewed: bool = False) -> dict[str, object]:
         status, body = self.http.call("POST", f"{self.api}{path}", json=payload,
-                                      headers={"access_token": self.token})
+                                      headers={"access_token": self.tokens.access})
         code = body.get("error", 0)
         if status < 400 and code == 0:
             data = body.get("data")
             return data if isinstance(data, dict) else {}
         text = _short(redact(f"HTTP {status}, Zalo error {code}: {body.get('message', '')}",
-                             self.token))
+                             *self.http.secrets))
         if status == 401 or code in _ZALO_TOKEN:
-            raise TokenError(text)
+            if renewed or not self.settings.can_refresh:
+                raise TokenError(text)
+            self._renew(text)
+            return self._call(path, payload, renewed=True)
         raise PostError(text, retry=status >= 500 or status == 429 or code in _ZALO_RETRY)
+
+    def _renew(self, why: str) -> None:
+        """A new access token (and refresh token) from Zalo's OAuth server."""
+        s = self.settings
+        assert s.app_id is not None and s.secret_key is not None  # checked by the settings
+        status, body = self.http.call(
+            "POST", s.oauth_url, headers={"secret_key": s.secret_key.get_secret_value()},
+            data={"refresh_token": self.tokens.refresh, "app_id": s.app_id,
+                  "grant_type": "refresh_token"})
+        access, refresh = body.get("access_token"), body.get("refresh_token")
+        if status >= 400 or not access:
+            detail = body.get("error_description") or body.get("error_name") or body.get("error")
+            raise TokenError(_short(redact(f"{why}; renewing it failed: HTTP {status}, {detail}",
+                                           *self.http.secrets)))
+        self.http.secrets += [str(access), str(refresh or "")]
+        self.tokens.renewed(str(access), str(refresh or ""))
+        log.info("zalo: the OA access token was renewed")
 
     def post(self, post: SocialPost) -> Posted:
         paragraphs = [p for p in post.text.split("\n\n") if p.strip()]
@@ -253,7 +312,8 @@ class FakePlatform:
         return True
 
 
-def make_platforms(settings: SocialSettings, station: str, work_dir: Path) -> list[Platform]:
+def make_platforms(settings: SocialSettings, station: str, work_dir: Path,
+                   token_dir: Path) -> list[Platform]:
     """The platforms ``publish.social`` sets up (none when neither is configured)."""
     from broadcaster.publish.social.video import still_video
 
@@ -262,5 +322,6 @@ def make_platforms(settings: SocialSettings, station: str, work_dir: Path) -> li
         out.append(FacebookPage(settings.facebook, settings.timeout_seconds,
                                 make_video=still_video, work_dir=work_dir))
     if settings.zalo is not None:
-        out.append(ZaloOA(settings.zalo, settings.timeout_seconds, station))
+        out.append(ZaloOA(settings.zalo, settings.timeout_seconds, station,
+                          token_file=token_dir / "zalo-token.json"))
     return out

@@ -52,7 +52,8 @@ class SocialWorker:
         self.notify: Notify = notify or (lambda msg: log.info("%s", msg))
         work = station.var("publish", "social")
         self.platforms = (platforms if platforms is not None
-                          else make_platforms(self.settings, station.settings.name, work))
+                          else make_platforms(self.settings, station.settings.name, work,
+                                              station.var("db")))
         self.manifest_path = station.var("publish") / "items.json"
         self.public = station.var("public")
         self.outbox = Outbox(outbox_path(station.var("db")))
