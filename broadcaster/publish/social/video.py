@@ -20,11 +20,14 @@ def still_video(mp3: Path, out: Path) -> Path:
     picture[:] = BACKGROUND
     with atomic_file(out, sync=False) as fh, av.open(str(mp3)) as src, \
             av.open(fh, "w", format="mp4") as dst:
-        vstream = dst.add_stream("libx264", rate=1)
+        # a still picture costs nothing to encode at one frame a second; the AAC sound is the work
+        vstream = dst.add_stream("libx264", rate=1,
+                                 options={"preset": "veryfast", "tune": "stillimage"})
         vstream.width, vstream.height, vstream.pix_fmt = WIDTH, HEIGHT, "yuv420p"
-        astream = dst.add_stream("aac", rate=44100)
+        rate = src.streams.audio[0].rate or 44100  # the MP3's own rate: no resampling work
+        astream = dst.add_stream("aac", rate=rate)
         astream.layout = "mono"
-        resampler = av.AudioResampler(format="fltp", layout="mono", rate=44100)
+        resampler = av.AudioResampler(format="fltp", layout="mono", rate=rate)
         seconds = 0.0
         for frame in src.decode(audio=0):
             for chunk in resampler.resample(frame):
