@@ -7,9 +7,11 @@ from __future__ import annotations
 import sqlite3
 from pathlib import Path
 
+import pytest
+
 from broadcaster.models import PostState
 from broadcaster.publish.social.outbox import Outbox, outbox_path
-from tests.publish.conftest import BASE, LETTER, NOTICE
+from tests.publish.conftest import BASE, LETTER, NOTICE, publish_settings
 from tests.publish.social_fakes import (
     FB_TOKEN,
     PAGE_ID,
@@ -323,3 +325,27 @@ def test_a_refused_refresh_token_alerts_once(station_dir: Path,
     finally:
         r.worker.outbox.close()
         r.desk.store.close()
+
+
+def test_social_settings_are_checked_and_never_show_the_token(station_dir: Path) -> None:
+    from broadcaster.config import load_station
+    from broadcaster.errors import ConfigError
+
+    secret = "EAAG-very-secret-token-xyz"
+    publish_settings(station_dir, "  social:\n"
+                     f"    facebook: {{page_id: \"12ab\", token: \"{secret}\"}}\n"
+                     f"    zalo: {{token: \"{secret}\", cover_url: \"{COVER}\","
+                     " refresh_token: \"r\"}\n")
+    with pytest.raises(ConfigError) as err:
+        load_station(station_dir)
+    text = str(err.value) + repr(err.value)
+    assert "publish.social.facebook.page_id" in text
+    assert "app_id" in text and "secret_key" in text  # a refresh token needs the app
+    assert secret not in text
+    cfg = station_dir / "station.yaml"
+    cfg.write_text(cfg.read_text(encoding="utf-8").replace("12ab", "12").replace(
+        ', refresh_token: "r"', ""), encoding="utf-8")
+    settings = load_station(station_dir).settings.publish.social
+    assert settings.facebook is not None and settings.zalo is not None
+    assert secret not in repr(settings) and secret not in str(settings.model_dump())
+    assert settings.facebook.token.get_secret_value() == secret
