@@ -45,6 +45,7 @@ def test_published_prints_the_log_in_vietnamese_english_and_json(rig: Rig) -> No
     assert lines[1].startswith("Thời gian | Nơi đăng")
     (retry,) = [ln for ln in lines if "lỗi, sẽ thử lại" in ln]
     assert "HTTP 500" in retry and second in retry and "Trang Facebook" in retry
+    assert "kèm âm thanh" not in retry  # this page posts text and link (audio: false)
     fb_id = rig.row(first)[1]
     assert fb_id and any(fb_id in ln and "Trang Facebook" in ln and "thành công" in ln
                          for ln in lines)
@@ -84,3 +85,19 @@ def test_the_desk_shows_the_publish_log(rig: Rig, served: Served) -> None:
     assert s.get(f"{served.url}/published?lang=en", timeout=30).status_code == 200
     anon = s.__class__().get(f"{served.url}/published", timeout=30, allow_redirects=False)
     assert anon.status_code == 303 and anon.headers["Location"] == "/login"
+
+
+def test_the_publish_log_page_in_chromium_at_phone_and_desktop_sizes(
+        rig: Rig, served: Served, browser, shots: Path) -> None:  # type: ignore[no-untyped-def]
+    from tests.web.test_browser import DESKTOP, PHONE, _login
+
+    _post_two(rig)
+    for size_name, size in (("phone", PHONE), ("desktop", DESKTOP)):
+        ctx, page = _login(browser, served, "viewer", size)
+        page.click("nav a[href='/published']")
+        page.wait_for_selector("#social-log")
+        assert page.locator("#social-log tbody tr").count() == 4
+        assert page.evaluate("document.documentElement.scrollWidth") <= size["width"]
+        page.screenshot(path=str(shots / f"published-{size_name}.png"), full_page=True)
+        assert not page.problems, page.problems
+        ctx.close()

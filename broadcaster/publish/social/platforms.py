@@ -71,6 +71,7 @@ class Platform(Protocol):
     offers no delete (the log then says the post was left up)."""
 
     name: str
+    audio: bool  # it takes the speech (when the post has an MP3)
 
     def post(self, post: SocialPost) -> Posted: ...
 
@@ -218,6 +219,7 @@ class ZaloOA:
     token is renewed once with the refresh token, when the settings give one."""
 
     name = ZALO
+    audio = False
 
     def __init__(self, settings: ZaloSettings, timeout_s: float, station: str,
                  token_file: Path | None = None) -> None:
@@ -292,6 +294,7 @@ class FakePlatform:
 
     name: str
     can_delete: bool = True
+    audio: bool = True
     posts: dict[str, SocialPost] = field(default_factory=dict)
     deleted: list[str] = field(default_factory=list)
     fail: list[PostError] = field(default_factory=list)
@@ -301,7 +304,7 @@ class FakePlatform:
             raise self.fail.pop(0)
         ident = f"{self.name}-{len(self.posts) + 1}"
         self.posts[ident] = post
-        return Posted(ident, with_audio=post.mp3 is not None)
+        return Posted(ident, with_audio=self.audio and post.mp3 is not None)
 
     def delete(self, post_id: str) -> bool:
         if self.fail:

@@ -177,7 +177,8 @@ class SocialWorker:
         try:
             posted = platform.post(post)
         except PostError as exc:
-            self._failed(platform, row, Action.VIDEO if post.mp3 else Action.POST, exc)
+            audio = platform.audio and post.mp3 is not None
+            self._failed(platform, row, Action.VIDEO if audio else Action.POST, exc)
             return
         now = self.clock.now()
         action = Action.VIDEO if posted.with_audio else Action.POST
