@@ -1029,6 +1029,12 @@ CATALOG: dict[str, dict[str, str]] = {
                        "en": "{station}: bulletin {id} could not be posted to the "
                              "{platform} after {n} tries: {error}. Check the network and "
                              "publish.social in station.yaml."},
+    "social.delete_failed": {"vi": "{station}: bản tin {id} đã bị rút nhưng không xóa được bài "
+                                   "{post_id} trên {platform} sau {n} lần: {error}. Hãy tự xóa "
+                                   "bài đó trên trang.",
+                             "en": "{station}: bulletin {id} was withdrawn but its post {post_id} "
+                                   "on the {platform} could not be deleted after {n} tries: "
+                                   "{error}. Remove it by hand on the page."},
     "social.token.facebook": {
         "vi": "{station}: Facebook từ chối mã truy cập (token) của Trang: {error}. Đã ngừng "
               "đăng. Cách làm mới: vào developers.facebook.com/tools/explorer, chọn ứng dụng và "

@@ -349,3 +349,16 @@ def test_social_settings_are_checked_and_never_show_the_token(station_dir: Path)
     assert settings.facebook is not None and settings.zalo is not None
     assert secret not in repr(settings) and secret not in str(settings.model_dump())
     assert settings.facebook.token.get_secret_value() == secret
+
+
+def test_a_delete_that_keeps_failing_is_alerted_as_a_post_to_remove_by_hand(rig: Rig) -> None:
+    bid = rig.publish("rac.txt", NOTICE)
+    rig.worker.turn()
+    fb_id = rig.row(bid)[1]
+    rig.graph.script = [(400, {"error": {"code": 100, "message": "Object cannot be deleted"}})]
+    rig.desk.store.withdraw(bid, "nhầm", now=rig.desk.clock.now())
+    rig.desk.publisher.publish_once()
+    rig.worker.turn()
+    assert rig.row(bid) == (PostState.KEPT, fb_id)
+    (alert,) = [m for _at, kind, m in rig.desk.alerter.recent if kind == "social"]
+    assert "không xóa được bài" in alert and str(fb_id) in alert

@@ -220,11 +220,13 @@ class SocialWorker:
             return
         attempts = row.attempts + 1
         if not exc.retry or attempts >= self.settings.max_attempts:
-            final = PostState.FAILED if row.state == PostState.QUEUED else PostState.KEPT
-            self.outbox.settle(row, final, now, error=error)
+            posting = row.state == PostState.QUEUED
+            self.outbox.settle(row, PostState.FAILED if posting else PostState.KEPT, now,
+                               error=error)
             self.outbox.log(row, action, Outcome.FAILED, now, detail=error)
-            self._alert(platform.name, t("social.gave_up", station=station, id=row.bulletin_id,
-                                         platform=label, n=attempts, error=error))
+            self._alert(platform.name, t("social.gave_up" if posting else "social.delete_failed",
+                                         station=station, id=row.bulletin_id, platform=label,
+                                         n=attempts, error=error, post_id=row.post_id))
             return
         wait = min(self.settings.retry_max_seconds,
                    self.settings.retry_seconds * 2 ** (attempts - 1))
