@@ -16,12 +16,11 @@ from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator
 
-from broadcaster import yamlpos
+from broadcaster import STATION_FILE, yamlpos
 from broadcaster.errors import ConfigError
 from broadcaster.messages import describe_error, t
 
 ENGINES = ("gtts", "edge", "espeak")
-STATION_FILE = "station.yaml"
 
 
 class _Section(BaseModel):
