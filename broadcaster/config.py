@@ -165,6 +165,8 @@ class HousekeepingSettings(_Section):
     rejected_days: int = Field(ge=1)
     originals_days: int = Field(ge=1)
     speech_days: int = Field(ge=1)
+    notes_days: int = Field(ge=1)
+    schedules_history_days: int = Field(ge=1)
     shutdown_wait_seconds: float = Field(ge=0, le=3600)
 
 
