@@ -856,6 +856,14 @@ CATALOG: dict[str, dict[str, str]] = {
         "vi": "{path}: cơ sở dữ liệu do phiên bản broadcaster mới hơn ghi (lược đồ {found}, bản này chỉ biết đến {known})",
         "en": "{path}: the database was written by a newer broadcaster (schema {found}, this one knows up to {known})",
     },
+    "db.schema_older": {
+        "vi": "{path}: cơ sở dữ liệu còn ở lược đồ cũ {found} (bản này cần {known}); bàn làm việc web chỉ đọc nên không tự nâng cấp được",
+        "en": "{path}: the database still has the older schema {found} (this release needs {known}); the web desk only reads it, so it cannot upgrade it",
+    },
+    "db.schema_older.hint": {
+        "vi": "chạy đài (broadcaster run) một lần, hoặc chạy 'broadcaster web' khi đài chưa chạy: cả hai đều nâng cấp tệp này",
+        "en": "run the station (broadcaster run) once, or 'broadcaster web' while the station is not running: either upgrades this file",
+    },
     "db.schema_newer.hint": {
         "vi": "cài lại phiên bản broadcaster mới hơn, hoặc khôi phục bản sao lưu của tệp này",
         "en": "install the newer broadcaster again, or restore this file from its backup",
