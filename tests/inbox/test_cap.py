@@ -174,3 +174,13 @@ def test_an_atom_feed_of_alerts_inline_and_linked(kit: Kit, server: FeedServer) 
     server.put("/pccc/atom.xml", server.docs["/pccc/atom.xml"].body + b" ")
     kit.poll("pccc")
     assert len(server.seen("/pccc/alerts/2.xml")) == 1
+
+
+def test_a_link_to_a_local_file_is_never_followed(kit: Kit, server: FeedServer, tmp_path: Path
+                                                  ) -> None:
+    secret = tmp_path / "canh-bao.xml"
+    secret.write_text(alert("BI-MAT"), encoding="utf-8")
+    server.put("/pccc/atom.xml", atom_of([
+        f"<entry><id>urn:x</id><title>x</title><link href='file://{secret}'/></entry>"]))
+    result = kit.poll("pccc")
+    assert kit.store.all() == [] and any("http://" in n for n in result.report.notes)

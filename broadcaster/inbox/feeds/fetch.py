@@ -7,6 +7,7 @@ from __future__ import annotations
 import http.client
 import time
 import urllib.error
+import urllib.parse
 import urllib.request
 from dataclasses import dataclass
 from typing import Protocol
@@ -55,6 +56,9 @@ class HttpFetcher:
             headers["If-None-Match"] = etag
         if last_modified:
             headers["If-Modified-Since"] = last_modified
+        if urllib.parse.urlsplit(url).scheme not in ("http", "https"):
+            # a link in a feed may name file:// or ftp://: never read those for a feed
+            raise FeedProblem("bad_scheme", url=url)
         request = urllib.request.Request(url, headers=headers)
         deadline = self._mono() + timeout
         try:
