@@ -413,11 +413,12 @@ class BulletinStore(FeedStateRows):
         return self._select("WHERE origin=? ORDER BY received_at, id", (origin,))
 
     def add_external(self, bulletin: Bulletin, *, origin: str, external_id: str, source: str,
-                     script_text: str, original: Path, now: dt.datetime
+                     script_text: str, original: Path, now: dt.datetime, item_id: str = ""
                      ) -> tuple[BulletinRecord, bool]:
-        """Store ``bulletin`` (an item of feed ``origin``) as a new version of ``source``: the
-        intake journal entry, the version and the journal's final state in ONE transaction, so
-        a crash leaves either nothing (the item is taken at the next poll) or all of it."""
+        """Store ``bulletin`` (item ``item_id`` of feed ``origin``, a version of its
+        ``external_id``) as a new version of ``source``: the intake journal entry, the version,
+        the journal's final state and the item seen, in ONE transaction, so a crash leaves
+        either nothing (the item is taken at the next poll) or all of it."""
         when = iso(now)
         approval = self.approval
         token = f"feed-{uuid.uuid4().hex[:16]}"
@@ -433,6 +434,9 @@ class BulletinStore(FeedStateRows):
             final = IntakeState.INGESTED if changed else IntakeState.UNCHANGED
             db.execute("UPDATE intake SET state=?, updated_at=? WHERE id=?",
                        (final, when, intake_id))
+            db.execute("INSERT INTO feed_items(origin, item_id, bulletin_id, at) VALUES(?,?,?,?)"
+                       " ON CONFLICT(origin, item_id) DO UPDATE SET bulletin_id=excluded.bulletin_id",
+                       (origin, item_id or external_id, bid, when))
         rec = self.get(bid)
         if rec is None:  # cannot happen: written in the transaction above
             raise InboxError(t("store.unknown_id", id=bid))

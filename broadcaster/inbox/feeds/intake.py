@@ -157,8 +157,8 @@ class FeedIntake:
             item.external_id
         rec, changed = self.store.add_external(bulletin, origin=feed.name, external_id=ext_id,
                                                source=source, script_text=script,
-                                               original=original, now=now)
-        self.store.note_feed_item(feed.name, item.external_id, rec.id, now=now)
+                                               original=original, now=now,
+                                               item_id=item.external_id)
         if not changed:
             report.unchanged += 1
             return
