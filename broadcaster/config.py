@@ -220,7 +220,8 @@ class PublishSettings(_Section):
 
 
 # --- feeds: upstream feeds the station takes bulletins from (feeds branch, issue 16.3) -------
-FEED_PRIORITIES = ("normal", "priority", "emergency")
+_CAP_KEY = re.compile(r"^(Immediate|Expected|Future|Past|Unknown|\*)/"
+                      r"(Extreme|Severe|Moderate|Minor|Unknown|\*)$")
 
 
 class FeedSource(_Section):
@@ -241,6 +242,14 @@ class FeedSource(_Section):
     def _url(cls, v: str) -> str:
         if not re.match(r"^https?://[^/\s]+", v):
             raise ValueError(t("config.bad_feed_url", value=v))
+        return v
+
+    @field_validator("priority_map")
+    @classmethod
+    def _map(cls, v: dict[str, str]) -> dict[str, str]:
+        for key in v:
+            if not _CAP_KEY.match(key):
+                raise ValueError(t("config.bad_priority_map", key=key))
         return v
 
 

@@ -1011,6 +1011,13 @@ CATALOG: dict[str, dict[str, str]] = {
                             "https://quan1.example.gov.vn/truyen-thanh/feed.json (đang là {value})",
                             "en": "feeds.sources: url must be an http:// or https:// address, e.g. "
                             "https://district.example.gov.vn/radio/feed.json (got {value})"},
+    "config.bad_priority_map": {
+        "vi": "feeds.sources: priority_map có khóa {key} không hợp lệ; khóa là Urgency/Severity của CAP, "
+              "Urgency: Immediate, Expected, Future, Past, Unknown; Severity: Extreme, Severe, "
+              "Moderate, Minor, Unknown; * là mọi giá trị (ví dụ \"Expected/Severe\")",
+        "en": "feeds.sources: priority_map key {key} is not valid; keys are CAP Urgency/Severity, "
+              "Urgency: Immediate, Expected, Future, Past, Unknown; Severity: Extreme, Severe, "
+              "Moderate, Minor, Unknown; * for any (e.g. \"Expected/Severe\")"},
     "config.feed_twice": {"vi": "feeds.sources: tên nguồn {names} dùng hai lần; mỗi nguồn một tên riêng",
                           "en": "feeds.sources: the name {names} is used twice; give each source its own"},
     "feeds.started": {"vi": "Nhận bản tin từ {n} nguồn: {names}",

@@ -184,3 +184,14 @@ def test_a_link_to_a_local_file_is_never_followed(kit: Kit, server: FeedServer, 
         f"<entry><id>urn:x</id><title>x</title><link href='file://{secret}'/></entry>"]))
     result = kit.poll("pccc")
     assert kit.store.all() == [] and any("http://" in n for n in result.report.notes)
+
+
+def test_a_misspelt_priority_map_key_is_refused_at_start_up_naming_it(station_dir: Path) -> None:
+    from broadcaster.config import load_station
+    from broadcaster.errors import ConfigError
+
+    subscribe(station_dir, [{"name": "kttv", "url": "https://x.example/cap.xml", "kind": "cap",
+                             "priority_map": {"Immediate/Extrem": "emergency"}}])
+    with pytest.raises(ConfigError) as err:
+        load_station(station_dir)
+    assert "Immediate/Extrem" in str(err.value) and "station.yaml" in str(err.value)
