@@ -25,7 +25,7 @@ from broadcaster.inbox.feeds.model import FeedItem, ItemAction
 from broadcaster.inbox.ingest import SpeechSink
 from broadcaster.inbox.records import BulletinRecord, slugify
 from broadcaster.inbox.store import ACTIVE, BulletinStore
-from broadcaster.messages import t
+from broadcaster.messages import label, t
 from broadcaster.models import Bulletin, BulletinMeta, BulletinState, Priority, Script
 
 log = logging.getLogger(__name__)
@@ -142,15 +142,8 @@ class FeedIntake:
                             meta=BulletinMeta(title=item.title, priority=item.priority,
                                               air_from=item.air_from, air_until=item.air_until),
                             content_hash=content_hash)
-        try:
-            script = "\n".join(self._script(bulletin).lines()).strip()
-            if not script:
-                raise BroadcasterError(t("feeds.item_no_text", url=feed.name,
-                                         id=item.external_id))
-        except BroadcasterError as exc:
-            self._failed.add((feed.name, item.external_id, content_hash))
-            report.notes.append(t("feeds.item_unreadable", feed=feed.name, id=item.external_id,
-                                  error=exc.message))
+        script = self._script_text(feed, item, bulletin, report)
+        if script is None:
             return
         durable.write_bytes(original, data)
         ext_id = target.external_id if target is not None and target.external_id else \
@@ -163,12 +156,24 @@ class FeedIntake:
             report.unchanged += 1
             return
         report.taken.append(rec.id)
-        if item.note:
-            report.notes.append(item.note)
         log.info("%s", t("feeds.taken", id=rec.id, version=rec.version, feed=feed.name,
-                         title=rec.title, state=rec.state))
+                         title=rec.title, state=label("state", rec.state)))
         rec = self._trust(feed, rec, report)
         self._submit(rec)
+
+    def _script_text(self, feed: FeedSource, item: FeedItem, bulletin: Bulletin,
+                     report: TakeReport) -> str | None:
+        """The spoken script of an item (the text stage's rules), or None with a note once."""
+        try:
+            script = "\n".join(self._script(bulletin).lines()).strip()
+            if script:
+                return script
+            raise BroadcasterError(t("feeds.item_no_text", url=feed.name, id=item.external_id))
+        except BroadcasterError as exc:
+            self._failed.add((feed.name, item.external_id, bulletin.content_hash))
+            report.notes.append(t("feeds.item_unreadable", feed=feed.name, id=item.external_id,
+                                  error=exc.message))
+            return None
 
     def _trust(self, feed: FeedSource, rec: BulletinRecord, report: TakeReport
                ) -> BulletinRecord:
