@@ -200,3 +200,16 @@ def test_an_item_without_id_or_text_is_noted_and_skipped(kit: Kit, server: FeedS
     assert result.status == "taken" and len(result.report.taken) == 1
     notes = "\n".join(result.report.notes)
     assert "không có mã" in notes and "không có nội dung chữ" in notes
+
+
+def test_an_item_with_nothing_speakable_is_noted_once_and_taken_when_fixed(
+        kit: Kit, server: FeedServer, caplog: pytest.LogCaptureFixture) -> None:
+    server.put("/quan/feed", json_feed([item("sao", text="*** --- ***")]))
+    with caplog.at_level(logging.WARNING):
+        first = kit.poll("quan")
+        server.put("/quan/feed", json_feed([item("sao", text="*** --- ***")]) + " ")
+        kit.poll("quan")
+    assert kit.store.all() == [] and first.status == "taken"
+    assert caplog.text.count("không đọc được tin sao") == 1
+    server.put("/quan/feed", json_feed([item("sao", text="Đã sửa: họp tổ dân phố tối nay.")]))
+    assert len(kit.poll("quan").report.taken) == 1
