@@ -6,11 +6,18 @@ should not pull 6 MB a minute)."""
 from __future__ import annotations
 
 import json
+import logging
+import threading
 from dataclasses import dataclass
 from pathlib import Path
 
 from broadcaster.air.control import call
 from broadcaster.config import Station
+from broadcaster.durable import atomic_file
+
+log = logging.getLogger(__name__)
+_lock = threading.Lock()
+_encoding: set[str] = set()  # MP3 copies being made (one thread per program)
 
 LISTEN_DIR = "desk-listen"  # under var/: MP3 copies of prepared programs, named by digest
 LISTEN_KBPS = 64
@@ -66,17 +73,64 @@ def rundown_of(wav: Path) -> tuple[RundownRow, ...]:
     return tuple(sorted((r for r in rows if r.kind != "bed"), key=lambda r: r.offset_ms))
 
 
-def browser_copy(station: Station, prepared: Prepared) -> Path:
-    """An MP3 of ``prepared`` under ``var/desk-listen/`` (encoded once per program digest)."""
-    from broadcaster.publish.mp3 import encode_mp3
-
+def browser_file(station: Station, prepared: Prepared) -> Path:
+    """What the desk's player gets: the program's MP3 under ``var/desk-listen/`` once made,
+    else the WAV itself (it plays and seeks at once) while the MP3 is made in the background
+    (a long program takes LAME a while on a busy station PC: no request waits for it)."""
     name = "".join(c for c in prepared.digest if c.isalnum())[:40] or "program"
     out = station.var(LISTEN_DIR) / f"{name}.mp3"
-    if not out.is_file():
-        encode_mp3(prepared.wav, out, title=prepared.key, date=prepared.key[:10],
-                   station=station.settings.name, bitrate_kbps=LISTEN_KBPS)
+    if out.is_file():
+        return out
+    with _lock:
+        start = name not in _encoding
+        _encoding.add(name)
+    if start:
+        threading.Thread(target=_make, args=(prepared.wav, out, name), name="desk-mp3",
+                         daemon=True).start()
+    return prepared.wav
+
+
+def _make(wav: Path, out: Path, name: str) -> None:
+    try:
+        encode_blocks(wav, out)
         _prune(out.parent, out.stat().st_mtime - KEEP_S)
-    return out
+    except Exception:  # noqa: BLE001 - a thread's last word: the WAV is still served
+        log.exception("desk: MP3 copy of %s failed", wav)
+    finally:
+        with _lock:
+            _encoding.discard(name)
+
+
+def encode_blocks(wav: Path, dst: Path, kbps: int = LISTEN_KBPS) -> None:
+    """``wav`` as a mono MP3 in ``dst`` (whole or not at all), a second at a time: an hour's
+    program never sits in the desk's memory."""
+    import av
+    import numpy as np
+    import soundfile as sf
+
+    from broadcaster.publish.mp3 import MP3_RATES
+
+    with sf.SoundFile(str(wav)) as src, atomic_file(dst, sync=False) as fh:
+        rate = src.samplerate
+        out_rate = rate if rate in MP3_RATES else 44100
+        container = av.open(fh, mode="w", format="mp3")
+        try:
+            stream = container.add_stream("libmp3lame", rate=out_rate)
+            stream.bit_rate = kbps * 1000
+            stream.layout = "mono"
+            resampler = av.AudioResampler(format="s16p", layout="mono", rate=out_rate,
+                                          frame_size=1152)
+            for block in src.blocks(blocksize=rate, dtype="float32", always_2d=True):
+                mono = np.ascontiguousarray(block.mean(axis=1, dtype=np.float32).reshape(1, -1))
+                frame = av.AudioFrame.from_ndarray(mono, format="flt", layout="mono")
+                frame.sample_rate = rate
+                for chunk in resampler.resample(frame):
+                    container.mux(stream.encode(chunk))
+            for chunk in resampler.resample(None):
+                container.mux(stream.encode(chunk))
+            container.mux(stream.encode(None))
+        finally:
+            container.close()
 
 
 def _prune(folder: Path, before: float) -> None:

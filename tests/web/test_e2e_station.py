@@ -214,7 +214,7 @@ def _plan_and_watch(browser, running: Running, shots: Path) -> dt.datetime:  # t
         page.reload()
     rundown = page.inner_text("#rundown")
     assert _vi("web.program.kind.say") in rundown or "say" in rundown, rundown
-    assert page.evaluate("document.querySelector('#listen audio').src").endswith("/audio.mp3")
+    assert page.evaluate("document.querySelector('#listen audio').src").endswith("/audio")
     page.screenshot(path=str(shots / "e2e-slot-desktop.png"), full_page=True)
     pctx, phone = _login(browser, running.url, PHONE)
     phone.goto(page.url)

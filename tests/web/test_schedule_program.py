@@ -6,9 +6,12 @@ from __future__ import annotations
 
 import datetime as dt
 import html
+import io
 import json
+import time
 from pathlib import Path
 
+import av
 import numpy as np
 import soundfile as sf
 import yaml
@@ -183,19 +186,28 @@ def test_listen_to_the_prepared_program_with_its_rundown(served: Served, tmp_pat
         s = login(served.url, "viewer")
         base = f"{served.url}/schedule/{day.isoformat()}/slot"
         page = s.get(f"{base}/sang", timeout=10).text
-        assert f'<audio controls preload="none" src="/schedule/{day.isoformat()}/slot/sang/audio.mp3">' in page
+        assert f'<audio controls preload="none" src="/schedule/{day.isoformat()}/slot/sang/audio">' in page
         rundown = page.split('id="rundown"', 1)[1].split("</table>", 1)[0]
         assert "0:00.0" in rundown and "Nhạc hiệu: open" in rundown
         assert "0:01.2" in rundown and "1:05.3" in rundown and "Tiêm chủng" in rundown
         assert "trimmed" in rundown
-        audio = s.get(f"{base}/sang/audio.mp3", timeout=60)
+        first = s.get(f"{base}/sang/audio", timeout=60)  # the WAV at once, the MP3 being made
+        assert first.status_code == 200 and first.headers["Content-Type"] == "audio/wav"
+        assert first.content == wav.read_bytes()
+        mp3 = served.station.var("desk-listen") / "a1b2c3.mp3"
+        end = time.monotonic() + 60
+        while not mp3.is_file() and time.monotonic() < end:
+            time.sleep(0.1)
+        audio = s.get(f"{base}/sang/audio", timeout=60)
         assert audio.status_code == 200 and audio.headers["Content-Type"] == "audio/mpeg"
-        assert audio.content[:3] == b"ID3" and len(audio.content) > 8000
-        assert (served.station.var("desk-listen") / "a1b2c3.mp3").is_file()
-        again = s.get(f"{base}/sang/audio.mp3", headers={"Range": "bytes=0-99"}, timeout=10)
+        with av.open(io.BytesIO(audio.content)) as container:  # a real MP3 of the 2 s program
+            assert container.format.name == "mp3"
+            samples = sum(f.samples for f in container.decode(audio=0))
+        assert abs(samples / 48000 - 2.0) < 0.1
+        again = s.get(f"{base}/sang/audio", headers={"Range": "bytes=0-99"}, timeout=10)
         assert again.status_code == 206 and len(again.content) == 100  # seeking works
         # a path outside the render cache is never served; an airing not built yet says so
-        assert s.get(f"{base}/chieu/audio.mp3", timeout=10).status_code == 404
+        assert s.get(f"{base}/chieu/audio", timeout=10).status_code == 404
         assert 'id="not-prepared"' in s.get(f"{base}/chieu", timeout=10).text
     finally:
         server.stop()

@@ -13,7 +13,7 @@ from aiohttp import web
 from broadcaster.air.schedule import DAYS, PlannedSlot
 from broadcaster.web.app import DESK, audit, render, require, session_of, tr
 from broadcaster.web.desk import DeskError
-from broadcaster.web.listen import Prepared, browser_copy
+from broadcaster.web.listen import Prepared, browser_file
 from broadcaster.web.planner import DayEdit, Draft, EditKind, NewSlot, day_name, timeline
 from broadcaster.web.programs import (
     PROGRAM_KINDS,
@@ -173,7 +173,7 @@ async def save_program(request: web.Request) -> web.StreamResponse:
 
 
 async def slot_audio(request: web.Request) -> web.StreamResponse:
-    """The prepared program of one airing as MP3 (the station's render cache only)."""
+    """The prepared program of one airing, for the player (the station's render cache only)."""
     require(request, Action.VIEW)
     day = _date(request, request.match_info["date"])
     desk = request.app[DESK]
@@ -184,9 +184,10 @@ async def slot_audio(request: web.Request) -> web.StreamResponse:
         raise web.HTTPNotFound() from None
     if found is None:
         raise web.HTTPNotFound()
-    mp3 = await asyncio.to_thread(browser_copy, desk.station, found)
-    return web.FileResponse(mp3, headers={"Content-Type": "audio/mpeg",
-                                          "Cache-Control": "private, no-store"})
+    path = await asyncio.to_thread(browser_file, desk.station, found)
+    kind = "audio/mpeg" if path.suffix == ".mp3" else "audio/wav"
+    return web.FileResponse(path, headers={"Content-Type": kind,
+                                           "Cache-Control": "private, no-store"})
 
 
 def routes(app: web.Application) -> None:
@@ -194,4 +195,4 @@ def routes(app: web.Application) -> None:
     app.router.add_post(f"/schedule/{DATE}/{{kind:add|cancel|no-broadcast}}", change)
     app.router.add_get(f"/schedule/{DATE}/slot/{{slot:{SLOT_ID}}}", slot_page)
     app.router.add_post(f"/schedule/{DATE}/slot/{{slot:{SLOT_ID}}}/program", save_program)
-    app.router.add_get(f"/schedule/{DATE}/slot/{{slot:{SLOT_ID}}}/audio.mp3", slot_audio)
+    app.router.add_get(f"/schedule/{DATE}/slot/{{slot:{SLOT_ID}}}/audio", slot_audio)
