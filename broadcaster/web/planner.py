@@ -15,14 +15,7 @@ from ruamel.yaml.comments import CommentedMap, CommentedSeq
 from ruamel.yaml.scalarstring import DoubleQuotedScalarString
 
 from broadcaster import yamlpos
-from broadcaster.air.schedule import (
-    DAYS,
-    DayFile,
-    PlannedSlot,
-    Slot,
-    WeekFile,
-    decode,
-)
+from broadcaster.air.schedule import DAYS, DayFile, PlannedSlot, Slot, WeekFile, decode
 from broadcaster.air.schedules import Change, ScheduleBook
 from broadcaster.errors import ScheduleError
 
@@ -249,4 +242,3 @@ def _segment(slot: Slot, default_minutes: float, origin: str, *, cancelled: bool
     start = slot.time.hour * 60 + slot.time.minute + slot.time.second / 60
     return Segment(slot.id, slot.label, slot.at, round(start, 2),
                    round(max(min(minutes, 1440 - start), 6.0), 2), minutes, origin, cancelled)
-

@@ -214,7 +214,11 @@ def _plan_and_watch(browser, running: Running, shots: Path) -> dt.datetime:  # t
         page.reload()
     rundown = page.inner_text("#rundown")
     assert _vi("web.program.kind.say") in rundown or "say" in rundown, rundown
-    assert page.evaluate("document.querySelector('#listen audio').src").endswith("/audio")
+    src = page.evaluate("document.querySelector('#listen audio').src")
+    assert src.endswith("/audio")
+    heard = page.request.get(src)  # what the player gets: the very program, playable
+    assert heard.status == 200 and heard.headers["content-type"].startswith("audio/")
+    assert len(heard.body()) > 48000
     page.screenshot(path=str(shots / "e2e-slot-desktop.png"), full_page=True)
     pctx, phone = _login(browser, running.url, PHONE)
     phone.goto(page.url)
