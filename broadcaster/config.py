@@ -174,6 +174,7 @@ class WebSettings(_Section):
     enabled: bool
     listen: str
     max_upload_mb: float = Field(gt=0, le=1024)
+    disk_warn_days: int = Field(30, ge=1)  # desk2: the dashboard warns below this many days
 
     @field_validator("listen")
     @classmethod

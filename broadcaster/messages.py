@@ -1172,6 +1172,67 @@ CATALOG: dict[str, dict[str, str]] = {
                         "en": "feed “{feed}”: fetched at {when}, {taken} bulletins taken"},
     "doctor.feeds.failing": {"vi": "lỗi {failures} lần liên tiếp (lần cuối {when}): {error}",
                              "en": "failed {failures} times in a row (last at {when}): {error}"},
+    # --- web desk: output level, disk, a slot's program and its prepared audio (desk2, issue 14)
+    "web.level.rms": {"vi": "Mức (RMS)", "en": "Level (RMS)"},
+    "web.level.peak": {"vi": "Đỉnh", "en": "Peak"},
+    "web.level.none": {"vi": "Chưa đo được mức âm thanh phát ra", "en": "No measurement of the output level"},
+    "web.disk.title": {"vi": "Ổ đĩa", "en": "Disk"},
+    "web.disk.free": {"vi": "Còn trống {free} GB / {total} GB (thư mục var/ của đài)",
+                      "en": "{free} GB free of {total} GB (the station's var/ folder)"},
+    "web.disk.days": {"vi": "Đủ lưu trữ khoảng {days} ngày nữa (mỗi ngày khoảng {per_day} MB)",
+                      "en": "Room for about {days} more days of archive (about {per_day} MB a day)"},
+    "web.disk.no_archive": {"vi": "Chưa có bản lưu trữ nào để ước tính số ngày",
+                            "en": "No archive yet to estimate the days from"},
+    "web.disk.warn": {"vi": "Sắp hết chỗ (dưới {low} MB hoặc dưới {days} ngày lưu trữ): xoá bớt "
+                            "tệp cũ trong var/ hoặc giảm program.archive_days trong station.yaml",
+                      "en": "Disk nearly full (under {low} MB or under {days} days of archive): "
+                            "remove old files under var/ or lower program.archive_days in station.yaml"},
+    "web.program.no_slot": {"vi": "Ngày {date} không có buổi phát {slot}",
+                            "en": "No slot {slot} airs on {date}"},
+    "web.program.source.week": {"vi": "Buổi phát của lịch tuần (schedules/week.yaml)",
+                                "en": "A slot of the week template (schedules/week.yaml)"},
+    "web.program.source.day": {"vi": "Buổi phát riêng của ngày này (schedules/NGÀY.yaml)",
+                               "en": "This date's own slot (schedules/DATE.yaml)"},
+    "web.program.saved": {"vi": "Đã lưu và cài đặt chương trình (như lệnh load)",
+                          "en": "Program saved and installed (as load does)"},
+    "web.program.listen": {"vi": "Nghe chương trình đã dựng", "en": "Listen to the prepared program"},
+    "web.program.not_prepared": {"vi": "Đài chưa dựng chương trình cho buổi này (đài dựng sẵn trước giờ "
+                                       "phát); hãy mở lại trang gần giờ phát",
+                                 "en": "The station has not built this airing's program yet (it "
+                                       "prepares it ahead of air); open this page again closer to air"},
+    "web.program.length": {"vi": "Dài {length}", "en": "Length {length}"},
+    "web.rundown.start": {"vi": "Bắt đầu", "en": "Starts"},
+    "web.rundown.item": {"vi": "Mục", "en": "Item"},
+    "web.rundown.duration": {"vi": "Dài", "en": "Length"},
+    "web.program.edit": {"vi": "Sửa chương trình", "en": "Edit the program"},
+    "web.program.title": {"vi": "Chương trình", "en": "Program"},
+    "web.program.help": {"vi": "Mỗi dòng một mục, phát theo thứ tự. Nội dung: tên nhạc hiệu (open, "
+                               "close, between), câu cần đọc, các nhãn bản tin cách nhau bằng dấu "
+                               "phẩy (để trống: mọi bản tin), tên tệp, hoặc số mili giây im lặng. "
+                               "Giới hạn: số bản tin tối đa, hoặc số giây nhạc tối đa. Chọn "
+                               "«bỏ mục này» để xoá một mục.",
+                         "en": "One item a line, aired in order. Content: a jingle name (open, "
+                               "close, between), the sentence to say, bulletin tags separated by "
+                               "commas (empty: every bulletin), a file name, or milliseconds of "
+                               "silence. Limit: most bulletins, or most seconds of music. Choose "
+                               "'remove this item' to delete one."},
+    "web.program.kind": {"vi": "Loại", "en": "Kind"},
+    "web.program.value": {"vi": "Nội dung", "en": "Content"},
+    "web.program.limit": {"vi": "Giới hạn", "en": "Limit"},
+    "web.program.kind.none": {"vi": "— bỏ mục này —", "en": "— remove this item —"},
+    "web.program.kind.jingle": {"vi": "Nhạc hiệu", "en": "Jingle"},
+    "web.program.kind.say": {"vi": "Câu đọc", "en": "Say"},
+    "web.program.kind.bulletins": {"vi": "Bản tin (chọn theo nhãn)", "en": "Bulletins (by tag)"},
+    "web.program.kind.bulletin": {"vi": "Bản tin (tệp)", "en": "Bulletin (file)"},
+    "web.program.kind.music": {"vi": "Nhạc", "en": "Music"},
+    "web.program.kind.audio": {"vi": "Tệp âm thanh", "en": "Audio file"},
+    "web.program.kind.silence_ms": {"vi": "Im lặng (ms)", "en": "Silence (ms)"},
+    "web.program.kind.silence": {"vi": "Im lặng", "en": "Silence"},
+    "web.program.kind.recording": {"vi": "Bản ghi âm", "en": "Recording"},
+    "web.program.scope": {"vi": "Áp dụng cho", "en": "Applies to"},
+    "web.program.scope.week": {"vi": "Mọi tuần (sửa lịch tuần)", "en": "Every week (the week template)"},
+    "web.program.scope.day": {"vi": "Chỉ ngày {date}", "en": "Only {date}"},
+    "web.program.save": {"vi": "Lưu và cài đặt", "en": "Save and install"},
 }
 
 

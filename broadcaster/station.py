@@ -711,6 +711,8 @@ class StationService:
             return reply
         if cmd in ("approve", "reject", "withdraw"):
             return self._store_action(str(cmd), request)
+        if cmd == "prepared":
+            return {"ok": True, "prepared": self._prepared(str(request.get("key", "")))}
         if cmd == "emergency":
             text = str(request.get("text") or "").strip()
             if not text:
@@ -719,6 +721,16 @@ class StationService:
             repeat = int(raw) if isinstance(raw, int | str) and str(raw).isdigit() else 1
             return {"ok": True, **self.emergency(text, max(1, min(repeat, 10)))}
         return {"ok": False, "error": t("control.unknown", cmd=cmd)}
+
+    def _prepared(self, key: str) -> dict[str, object] | None:
+        """The web desk's ``prepared``: the finished program held for airing ``key`` (never
+        built here), or None."""
+        ready = self.playout.ready(key)
+        if ready is None:
+            return None
+        return {"key": ready.key, "wav": str(ready.wav), "digest": ready.digest,
+                "duration_ms": ready.duration_ms, "items": list(ready.items),
+                "warnings": list(ready.warnings)}
 
     def _store_action(self, cmd: str, request: dict[str, object]) -> dict[str, object]:
         """approve / reject / withdraw from the web desk: the same store calls as the CLI."""
