@@ -69,7 +69,10 @@ class StationStatus:
 
         nxt = [(str(p.get("start", "")), str(p.get("slot", ""))) for p in reply.get("next") or []
                if isinstance(p, dict)]
-        engines = [(str(e.get("name", "")), bool(e.get("reachable")), str(e.get("last_error") or ""))
+        # an engine works unless a probe failed or its breaker is open (espeak is never probed)
+        engines = [(str(e.get("name", "")),
+                    e.get("reachable") is not False and e.get("breaker") != "open",
+                    str(e.get("last_error") or ""))
                    for e in reply.get("engines") or [] if isinstance(e, dict)]
         alerts = [(str(a.get("at", "")), str(a.get("message", "")))
                   for a in reply.get("alerts") or [] if isinstance(a, dict)]
