@@ -187,18 +187,28 @@ class Pipeline:
             self._audio_digests[path] = seen
         return seen[2]
 
+    def recording(self, path: Path) -> Clip:
+        """A recording (an emergency message recorded on a phone) decoded, mono at the station
+        rate, at its own level (the emergency program levels it with its tone)."""
+        import numpy as np
+
+        from broadcaster.program.audio import decode, resample
+
+        rate = self.settings.audio.sample_rate
+        data, own_rate = decode(path)  # an undecodable file: AudioCorrupt, naming it
+        samples = resample(data, own_rate, rate)
+        if len(samples) == 0 or not np.any(samples):
+            raise SpeechError(f"{path.name}: the recording is silent", where=str(path))
+        return Clip(samples=samples, sample_rate=rate, engine=RECORDING)
+
     def _level_recording(self, path: Path) -> tuple[np.ndarray, int]:
         """The recording decoded, mono at the station rate, at the station loudness."""
         import numpy as np
 
         from broadcaster.program import dsp
-        from broadcaster.program.audio import decode, resample
 
-        rate = self.settings.audio.sample_rate
-        data, own_rate = decode(path)
-        samples = resample(data, own_rate, rate)
-        if len(samples) == 0 or not np.any(samples):
-            raise SpeechError(f"{path.name}: the recording is silent", where=str(path))
+        clip = self.recording(path)
+        samples, rate = clip.samples, clip.sample_rate
         p = self.settings.program
         limiter = dsp.Limiter(rate, p.true_peak_dbtp)
         for _ in range(4):  # the limiter takes some loudness off a peaky recording: again

@@ -547,7 +547,7 @@ class StationService:
                     and ident not in self._emergencies_seen):
                 self._emergencies_seen.add(ident)
                 log.warning("emergency bulletin %s: on air now", record.id)
-                self.emergency(record.body, EMERGENCY_READS, bulletin=ident)
+                self.emergency(record.body, EMERGENCY_READS, bulletin=ident, audio=record.audio)
                 if self.publisher is not None:
                     self.publisher.wake()  # emergencies are published at once
 
@@ -629,8 +629,10 @@ class StationService:
             return result
 
     def emergency(self, text: str, repeat: int = 1, *,
-                  bulletin: tuple[str, int] | None = None) -> dict[str, object]:
-        """Interrupt now: fade out, alert tone and ``text`` ``repeat`` times, then resume.
+                  bulletin: tuple[str, int] | None = None,
+                  audio: Path | None = None) -> dict[str, object]:
+        """Interrupt now: fade out, alert tone and ``text`` (or the recording ``audio``)
+        ``repeat`` times, then resume.
 
         ``bulletin`` (store id, version): an emergency bulletin from the inbox, counted as
         aired in the store once it is on air."""
@@ -639,7 +641,7 @@ class StationService:
             raise AirError(t("control.stopping"))
         now = self.clock.now()
         key = f"{now:%Y-%m-%d}/emergency-{now:%H%M%S%f}"
-        prepared = preparer.prepare_emergency(text, repeat, key)
+        prepared = preparer.prepare_emergency(text, repeat, key, audio=audio)
 
         def run() -> None:
             try:
@@ -714,13 +716,21 @@ class StationService:
         if cmd == "prepared":
             return {"ok": True, "prepared": self._prepared(str(request.get("key", "")))}
         if cmd == "emergency":
-            text = str(request.get("text") or "").strip()
-            if not text:
-                return {"ok": False, "error": t("emergency.need_text")}
-            raw = request.get("repeat", 1)
-            repeat = int(raw) if isinstance(raw, int | str) and str(raw).isdigit() else 1
-            return {"ok": True, **self.emergency(text, max(1, min(repeat, 10)))}
+            return self._emergency_request(request)
         return {"ok": False, "error": t("control.unknown", cmd=cmd)}
+
+    def _emergency_request(self, request: dict[str, object]) -> dict[str, object]:
+        """``emergency`` on the control channel: ``text``, or ``audio`` (the path of a
+        recording the caller saved), and ``repeat``."""
+        text = str(request.get("text") or "").strip()
+        audio = Path(str(request["audio"])) if request.get("audio") else None
+        if audio is not None and not audio.is_file():
+            return {"ok": False, "error": t("emergency.audio_missing", path=audio)}
+        if not text and audio is None:
+            return {"ok": False, "error": t("emergency.need_text")}
+        raw = request.get("repeat", 1)
+        repeat = int(raw) if isinstance(raw, int | str) and str(raw).isdigit() else 1
+        return {"ok": True, **self.emergency(text, max(1, min(repeat, 10)), audio=audio)}
 
     def _prepared(self, key: str) -> dict[str, object] | None:
         """The web desk's ``prepared``: the finished program held for airing ``key`` (never

@@ -5,8 +5,10 @@ as the CLI), and writes new bulletins into ``inbox/`` like a dropped file."""
 from __future__ import annotations
 
 import datetime as dt
+import hashlib
 import json
 import logging
+import os
 import re
 import unicodedata
 from collections.abc import Callable
@@ -40,6 +42,8 @@ log = logging.getLogger(__name__)
 TEXT_EXT = (".txt", ".docx")
 PROBLEMS = ("late", "missed", "failed", "interrupted")
 MEMO_SIZE = 32
+RECORDING_EXT = re.compile(r"\.(mp3|m4a|aac|ogg|oga|opus|wav|amr|flac|3gp|webm|wma)")
+KEPT_RECORDING = re.compile(r"[0-9a-f]{16}(\.(mp3|m4a|aac|ogg|oga|opus|wav|amr|flac|3gp|webm|wma))?")
 DISK_EVERY_S = 30.0  # the archive's size is summed again at most this often
 T = TypeVar("T")
 
@@ -428,13 +432,52 @@ class Desk:
 
         return run_checks(self.station, self.clock, device=probe, engines=probe)
 
-    def emergency(self, text: str, repeat: int) -> dict[str, Any]:
-        if not text.strip():
+    def emergency(self, text: str, repeat: int, recording: str = "") -> dict[str, Any]:
+        """On air now through the station: ``text``, or ``recording`` (a name ``keep_recording``
+        gave)."""
+        if recording:
+            path = self.recording_path(recording)
+            if path is None:
+                raise DeskError(t("emergency.audio_missing", path=recording))
+            request: dict[str, Any] = {"audio": str(path)}
+        elif text.strip():
+            request = {"text": text.strip()}
+        else:
             raise DeskError(t("emergency.need_text"))
         try:
-            return call(self.station.var_dir, "emergency", text=text.strip(), repeat=repeat)
+            return call(self.station.var_dir, "emergency", repeat=repeat, **request)
         except ControlError as exc:
             raise DeskError(str(exc)) from None
+
+    def keep_recording(self, name: str, data: bytes) -> str:
+        """An emergency recording uploaded from a phone, kept under ``var/emergency/`` by its
+        content once its bytes say it is audio and it decodes; its name for ``emergency``."""
+        from broadcaster.inbox.reader import is_audio
+        from broadcaster.pipeline import Pipeline
+
+        if not is_audio(data[:4096]):
+            raise DeskError(t("web.emergency_audio_bad", name=name))
+        ext = Path(name).suffix.lower()
+        kept = f"{hashlib.sha256(data).hexdigest()[:16]}{ext if RECORDING_EXT.fullmatch(ext) else ''}"
+        path = self.station.var("emergency") / kept
+        if not path.is_file():
+            scratch = path.with_name(f".{os.getpid()}-{kept}")  # the decoders look at the suffix
+            write_bytes(scratch, data)
+            try:
+                Pipeline(self.station, self.clock).recording(scratch)
+            except BroadcasterError:
+                scratch.unlink(missing_ok=True)
+                raise DeskError(t("web.emergency_audio_bad", name=name)) from None
+            scratch.replace(path)
+        return kept
+
+    def recording_path(self, name: str) -> Path | None:
+        """A kept emergency recording by the name ``keep_recording`` gave; None for any other
+        name (never a path outside ``var/emergency/``)."""
+        if not KEPT_RECORDING.fullmatch(name):
+            return None
+        path = self.station.var_dir / "emergency" / name
+        return path if path.is_file() else None
 
 
 def _stat(path: Path) -> tuple[int, int]:

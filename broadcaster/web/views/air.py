@@ -105,28 +105,44 @@ async def events(request: web.Request) -> web.StreamResponse:
 
 async def emergency_page(request: web.Request) -> web.Response:
     require(request, Action.EMERGENCY)
-    return render(request, "emergency.html", text="", repeat=2, error="", confirm=False)
+    return render(request, "emergency.html", text="", repeat=2, error="", confirm=False,
+                  recording="", recording_name="")
 
 
 async def emergency(request: web.Request) -> web.Response:
+    """Text or a recording, a repeat count, then a confirmation step; on air through the
+    station's control channel (as fast as the CLI's)."""
     session = require(request, Action.EMERGENCY)
+    desk = request.app[DESK]
     form = await request.post()
     text = str(form.get("text", "")).strip()
     raw = str(form.get("repeat", "1"))
     repeat = max(1, min(int(raw), MAX_REPEAT)) if raw.isdigit() else 1
-    if not text:
-        return render(request, "emergency.html", code=400, text=text, repeat=repeat,
-                      error=tr(session.lang, "emergency.need_text"), confirm=False)
-    if form.get("confirmed") != "yes":
-        return render(request, "emergency.html", text=text, repeat=repeat, error="", confirm=True)
+    recording, shown = str(form.get("recording", "")), str(form.get("recording_name", ""))
+    page: dict[str, Any] = {"text": text, "repeat": repeat, "recording": recording,
+                            "recording_name": shown}
+    upload = form.get("audio")
     try:
-        result = request.app[DESK].emergency(text, repeat)
+        if isinstance(upload, web.FileField) and upload.filename:
+            shown = upload.filename
+            page.update(recording=desk.keep_recording(shown, upload.file.read()),
+                        recording_name=shown)
+    except DeskError as exc:
+        return render(request, "emergency.html", code=400, error=str(exc), confirm=False, **page)
+    if not text and not page["recording"]:
+        return render(request, "emergency.html", code=400, confirm=False,
+                      error=tr(session.lang, "emergency.need_text"), **page)
+    if form.get("confirmed") != "yes":
+        return render(request, "emergency.html", error="", confirm=True, **page)
+    try:
+        result = desk.emergency(text, repeat, str(page["recording"]))
     except DeskError as exc:
         audit(request, "emergency.failed", "", f"{exc}")
-        return render(request, "emergency.html", code=409, text=text, repeat=repeat,
-                      error=str(exc), confirm=False)
-    audit(request, "emergency", str(result.get("key", "")), f"x{repeat}: {text}")
+        return render(request, "emergency.html", code=409, error=str(exc), confirm=False, **page)
+    what = f"recording {shown}" if page["recording"] else text
+    audit(request, "emergency", str(result.get("key", "")), f"x{repeat}: {what}")
     return render(request, "emergency.html", text="", repeat=2, confirm=False, error="",
+                  recording="", recording_name="",
                   done=tr(session.lang, "web.emergency_queued", repeat=repeat))
 
 
