@@ -2,9 +2,10 @@
 reverse (an ``ExitStack``), every thread joined on stop.
 
 lock -> logs -> signals -> as-run log -> store -> pipeline -> alerts -> playout -> inbox ->
-scheduler -> monitor -> heartbeat -> housekeeping -> control channel -> web desk (its own
-process, supervised) -> publish (its own thread) -> social pages (its own thread) ->
-schedule watcher -> store watcher -> closing (the first to stop: it ends the airing at a pause in the speech).
+feeds (upstream feeds, its own thread) -> scheduler -> monitor -> heartbeat -> housekeeping ->
+control channel -> web desk (its own process, supervised) -> publish (its own thread) ->
+social pages (its own thread) -> schedule watcher -> store watcher -> closing (the first to
+stop: it ends the airing at a pause in the speech).
 """
 
 from __future__ import annotations
@@ -47,6 +48,7 @@ from broadcaster.pipeline import Pipeline
 if TYPE_CHECKING:
     from broadcaster.air.late import Resettler
     from broadcaster.air.simulate import FakeJobScheduler
+    from broadcaster.inbox.feeds.poll import FeedPoller
     from broadcaster.inbox.records import BulletinRecord
     from broadcaster.publish.publisher import Publisher
     from broadcaster.publish.social.worker import SocialWorker
@@ -165,6 +167,7 @@ class StationService:
         self.web: WebSupervisor | None = None
         self.publisher: Publisher | None = None
         self.social: SocialWorker | None = None
+        self.feeds: FeedPoller | None = None
         self.web_enabled = web  # tests that do not need the desk leave it out
         self.watcher = ScheduleWatcher(station.schedules_dir, self.reload_schedules)
         self.housekeeping = _Loop("housekeeping", s.housekeeping.every_hours * 3600,
@@ -194,6 +197,7 @@ class StationService:
             Part("playout", self._make_playout, noop),
             Part("warm-up", self._start_warm_up, self._join_warm_up),
             Part("inbox", self._start_inbox, self._stop_inbox),
+            Part("feeds", self._start_feeds, self._stop_feeds),
             Part("scheduler", self._start_scheduler, self._stop_scheduler),
             Part("monitor", self._start_monitor, self._stop_monitor),
             Part("heartbeat", self._start_heartbeat, self._stop_heartbeat),
@@ -385,6 +389,21 @@ class StationService:
         if self.inbox is not None:
             self.inbox.stop()
 
+    def _start_feeds(self) -> None:
+        """Upstream feeds (``feeds.sources``): polled on their own thread into the store."""
+        if not self.station.settings.feeds.sources or self._store is None:
+            return
+        from broadcaster.inbox.feeds.poll import FeedPoller
+
+        self.feeds = FeedPoller(self.station, self._store, self.clock,
+                                scripter=self.pipeline.script, speech=self.pipeline,
+                                notify=self.notify)
+        self.feeds.start()
+
+    def _stop_feeds(self) -> None:
+        if self.feeds is not None:
+            self.feeds.stop()
+
     def _start_scheduler(self) -> None:
         s = self.station.settings
         self._scheduler = SlotScheduler(
@@ -548,7 +567,7 @@ class StationService:
                     and ident not in self._emergencies_seen):
                 self._emergencies_seen.add(ident)
                 log.warning("emergency bulletin %s: on air now", record.id)
-                self.emergency(record.body, EMERGENCY_READS, bulletin=ident)
+                self.emergency(record.body, EMERGENCY_READS, bulletin=ident, audio=record.audio)
                 if self.publisher is not None:
                     self.publisher.wake()  # emergencies are published at once
 
@@ -630,8 +649,10 @@ class StationService:
             return result
 
     def emergency(self, text: str, repeat: int = 1, *,
-                  bulletin: tuple[str, int] | None = None) -> dict[str, object]:
-        """Interrupt now: fade out, alert tone and ``text`` ``repeat`` times, then resume.
+                  bulletin: tuple[str, int] | None = None,
+                  audio: Path | None = None) -> dict[str, object]:
+        """Interrupt now: fade out, alert tone and ``text`` (or the recording ``audio``)
+        ``repeat`` times, then resume.
 
         ``bulletin`` (store id, version): an emergency bulletin from the inbox, counted as
         aired in the store once it is on air."""
@@ -640,7 +661,7 @@ class StationService:
             raise AirError(t("control.stopping"))
         now = self.clock.now()
         key = f"{now:%Y-%m-%d}/emergency-{now:%H%M%S%f}"
-        prepared = preparer.prepare_emergency(text, repeat, key)
+        prepared = preparer.prepare_emergency(text, repeat, key, audio=audio)
 
         def run() -> None:
             try:
@@ -712,14 +733,34 @@ class StationService:
             return reply
         if cmd in ("approve", "reject", "withdraw"):
             return self._store_action(str(cmd), request)
+        if cmd == "prepared":
+            return {"ok": True, "prepared": self._prepared(str(request.get("key", "")))}
         if cmd == "emergency":
-            text = str(request.get("text") or "").strip()
-            if not text:
-                return {"ok": False, "error": t("emergency.need_text")}
-            raw = request.get("repeat", 1)
-            repeat = int(raw) if isinstance(raw, int | str) and str(raw).isdigit() else 1
-            return {"ok": True, **self.emergency(text, max(1, min(repeat, 10)))}
+            return self._emergency_request(request)
         return {"ok": False, "error": t("control.unknown", cmd=cmd)}
+
+    def _emergency_request(self, request: dict[str, object]) -> dict[str, object]:
+        """``emergency`` on the control channel: ``text``, or ``audio`` (the path of a
+        recording the caller saved), and ``repeat``."""
+        text = str(request.get("text") or "").strip()
+        audio = Path(str(request["audio"])) if request.get("audio") else None
+        if audio is not None and not audio.is_file():
+            return {"ok": False, "error": t("emergency.audio_missing", path=audio)}
+        if not text and audio is None:
+            return {"ok": False, "error": t("emergency.need_text")}
+        raw = request.get("repeat", 1)
+        repeat = int(raw) if isinstance(raw, int | str) and str(raw).isdigit() else 1
+        return {"ok": True, **self.emergency(text, max(1, min(repeat, 10)), audio=audio)}
+
+    def _prepared(self, key: str) -> dict[str, object] | None:
+        """The web desk's ``prepared``: the finished program held for airing ``key`` (never
+        built here), or None."""
+        ready = self.playout.ready(key)
+        if ready is None:
+            return None
+        return {"key": ready.key, "wav": str(ready.wav), "digest": ready.digest,
+                "duration_ms": ready.duration_ms, "items": list(ready.items),
+                "warnings": list(ready.warnings)}
 
     def _store_action(self, cmd: str, request: dict[str, object]) -> dict[str, object]:
         """approve / reject / withdraw from the web desk: the same store calls as the CLI."""
