@@ -134,7 +134,8 @@ def test_the_same_program_with_fifteen_seconds_cut_out_is_dead_air(
         air.dog.tick()
         if raised is None and air.dog.failing():
             raised = (i + BLOCK - cut) / RATE
-    assert raised is not None and 8.0 <= raised <= 10.0, raised
+    # timed from the last word before the cut (it may have been in a pause), within 10 s
+    assert raised is not None and 6.0 <= raised <= 10.0, raised
     assert [s.check for s in air.dog.failing()] == [WatchCheck.DEAD_AIR]
 
 

@@ -87,7 +87,7 @@ class EarJudge:
         self.short_term_dbfs = FLOOR_DBFS
         self.last_heard: float | None = None  # any report (a level, or bytes flowing)
         self.levels = False  # ever got a level (a mount may only be known to send bytes)
-        self._last_signal: float | None = None  # short-term level above silence_dbfs
+        self._last_signal: float | None = None  # the last block above silence_dbfs
         self._loud_since: float | None = None
         self._last_loud: float | None = None
         self._idle_since: float | None = None
@@ -108,7 +108,7 @@ class EarJudge:
         energy = sum(e for _, e, _ in self._window)
         span = sum(s for _, _, s in self._window)
         self.short_term_dbfs = dbfs(energy / span) if span > 0 else FLOOR_DBFS
-        if self.short_term_dbfs > self.limits.silence_dbfs:
+        if level.rms_dbfs > self.limits.silence_dbfs:
             self._last_signal = level.at
         if self.short_term_dbfs > self.limits.sound_dbfs:
             if self._loud_since is None or (self._last_loud is not None
@@ -141,7 +141,8 @@ class EarJudge:
         began = expected.since + self.limits.lag_s
         quiet_from = max(began, self._last_signal if self._last_signal is not None else began)
         quiet_s = now - quiet_from
-        if quiet_s >= self.limits.dead_air_s:
+        # silence is timed from the last block with signal, but only a quiet window decides
+        if quiet_s >= self.limits.dead_air_s and self.short_term_dbfs <= self.limits.silence_dbfs:
             return Finding(WatchCheck.DEAD_AIR, False,
                            t("watch.dead_air", seconds=f"{quiet_s:.0f}", slot=expected.on_air,
                              level=f"{self.short_term_dbfs:.0f}"))

@@ -98,7 +98,7 @@ class MonitorEar(_Restarting):
 
     def __init__(self, clock: Clock, source: str = DEFAULT_MONITOR, *, rate: int = 16000,
                  block_ms: int = 100) -> None:
-        super().__init__(f"monitor {source}", clock)
+        super().__init__("monitor", clock)  # one monitor per station: its key in status
         self.source = source
         self.rate = rate
         self.block = max(1, rate * block_ms // 1000)
@@ -144,6 +144,8 @@ class MonitorEar(_Restarting):
             while not self._stop.is_set():
                 data = proc.stdout.read(size)
                 if len(data) < size:
+                    if self._stop.is_set():
+                        return  # stopped: the child was ended on purpose
                     err = proc.stderr.read(500) if proc.stderr and proc.poll() is not None else b""
                     raise OSError(f"parec ended: {err.decode(errors='replace').strip() or 'EOF'}")
                 block = np.frombuffer(data, dtype="<f4")
