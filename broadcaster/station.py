@@ -423,6 +423,9 @@ class StationService:
             sound_card=isinstance(playout.player, SoundCardPlayer),
             player_report=lambda: playout.player.last_error)
         self.watchdog.start()
+        ears = ", ".join(e.name for e in self.watchdog.ears)
+        self.notify(t("watch.starting", ears=ears or "-") + (
+            f" ({self.watchdog.no_monitor})" if self.watchdog.no_monitor else ""))
 
     def _stop_watchdog(self) -> None:
         if self.watchdog is not None:

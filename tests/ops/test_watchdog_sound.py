@@ -186,3 +186,29 @@ def test_the_monitor_probe_names_what_is_missing(pulse) -> None:  # type: ignore
     assert MonitorEar.probe("air.monitor") == (True, "air.monitor")
     found, why = MonitorEar.probe("nowhere.monitor")
     assert not found and "nowhere.monitor" in why and "air.monitor" in why
+
+
+def test_the_running_station_listens_to_its_sound_card(station: Station, pulse) -> None:  # type: ignore[no-untyped-def]
+    from broadcaster.station import StationService
+
+    clock = SystemClock(station.tz)
+    player = SoundCardPlayer(clock, device=None, sample_rate=48000, lead_s=1.0, retry_s=5.0)
+    said: list[str] = []
+    service = StationService(station, clock, player=player, notify=said.append,
+                             file_logging=False, signals=False, web=False)
+    service.start()
+    try:
+        level = None
+        deadline = time.monotonic() + 15
+        while level is None and time.monotonic() < deadline:
+            level = service.status()["output_level"]
+            time.sleep(0.1)
+        time.sleep(1.0)
+        status = service.status()
+    finally:
+        service.stop()
+    assert level is not None and float(level["rms_dbfs"]) <= -100  # type: ignore[index]
+    lines = {(s["ear"], s["check"]): s for s in status["watchdog"]}  # type: ignore[attr-defined]
+    assert lines[("monitor", "listening")]["ok"] is True, lines
+    assert all(s["ok"] for s in lines.values()), lines
+    assert any("monitor" in m for m in said), said  # the operator is told what is heard

@@ -63,3 +63,21 @@ def test_doctor_says_when_there_is_no_monitor(station: Station, no_sound: None,
     assert "Windows" in monitor.detail  # says what the station does where there is none
     assert main(["--station", str(station.root), "doctor", "--no-engines"]) in (0, 1)
     assert "watchdog monitor" in capsys.readouterr().out
+
+
+def test_the_status_command_shows_the_checks_and_the_level(
+        capsys: pytest.CaptureFixture[str]) -> None:
+    from broadcaster.commands.control_cmds import _watchdog_lines
+
+    _watchdog_lines({"watchdog": [
+        {"check": "dead_air", "ear": "monitor", "ok": False, "since": "2026-12-01T06:00:09+07:00",
+         "detail": "DEAD AIR for 8 s"},
+        {"check": "listening", "ear": "http://127.0.0.1:8000/khu-1.mp3", "ok": True,
+         "since": "2026-12-01T05:00:00+07:00", "detail": "ok"}],
+        "output_level": {"rms_dbfs": -18.5, "peak_dbfs": -3.0, "at": "2026-12-01T06:00:10"}})
+    out = capsys.readouterr().out
+    assert "!  monitor dead_air 06:00:09  DEAD AIR for 8 s" in out
+    assert "ok http://127.0.0.1:8000/khu-1.mp3 listening" in out
+    assert "-18.5" in out and "-3.0" in out
+    _watchdog_lines({"watchdog": [], "output_level": None})
+    assert capsys.readouterr().out == ""
