@@ -1035,6 +1035,11 @@ CATALOG: dict[str, dict[str, str]] = {
                          "en": "no monitor of the output ({why}): relying on the player's own "
                                "report: {report}"},
     "watch.not_a_sound_card": {"vi": "đài không phát ra card âm thanh", "en": "the station does not air on a sound card"},
+    "watch.auto_named_device": {
+        "vi": "đầu ra là audio.output_device={device}, không phải đầu ra mặc định của máy chủ âm thanh:"
+              " ghi tên nguồn monitor của nó vào watchdog.monitor (xem pactl list short sources)",
+        "en": "the output is audio.output_device={device}, not the sound server's default: name its"
+              " monitor source in watchdog.monitor (see pactl list short sources)"},
     "watch.player_ok": {"vi": "không báo lỗi", "en": "no error reported"},
     "watch.monitor_off": {"vi": "watchdog.monitor: off", "en": "watchdog.monitor: off"},
     "watch.starting": {"vi": "Giám sát đầu ra: nghe {ears}", "en": "Output watch: listening to {ears}"},

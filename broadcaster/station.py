@@ -421,6 +421,7 @@ class StationService:
             expected=lambda: OnAirNow(playout.on_air_label, playout.on_air_since),
             mark=self.asrun.mark, state_file=self.station.var("run") / "watchdog.json",
             sound_card=isinstance(playout.player, SoundCardPlayer),
+            output_device=self.station.settings.audio.output_device,
             player_report=lambda: playout.player.last_error)
         self.watchdog.start()
         ears = ", ".join(e.name for e in self.watchdog.ears)

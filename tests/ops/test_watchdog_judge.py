@@ -216,3 +216,14 @@ def test_a_bad_mount_url_is_refused_with_the_field_named(station_dir: Path, url:
     with pytest.raises(ConfigError) as err:
         load_station(station_dir)
     assert "watchdog.mounts" in str(err.value)
+
+
+def test_the_monitor_heard_is_the_players_output() -> None:
+    from broadcaster.ops.ears.listen import DEFAULT_MONITOR, monitor_source
+
+    assert monitor_source("auto", None) == (DEFAULT_MONITOR, "")
+    assert monitor_source("auto", "pulse") == (DEFAULT_MONITOR, "")
+    assert monitor_source("air.monitor", 3) == ("air.monitor", "")
+    source, why = monitor_source("auto", "USB Audio CODEC")  # an ALSA card used directly
+    assert source is None and "USB Audio CODEC" in why and "watchdog.monitor" in why
+    assert monitor_source("off", None)[0] is None

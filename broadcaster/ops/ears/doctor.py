@@ -15,7 +15,7 @@ from broadcaster.ops.ears.watchdog import STATE_EVERY_S
 
 def check_watchdog(station: Station, clock: Clock, *, probe: bool = True) -> list[Check]:
     """The monitor and mounts (``probe``: they take a few seconds), then the live verdicts."""
-    from broadcaster.ops.ears.listen import DEFAULT_MONITOR, MonitorEar
+    from broadcaster.ops.ears.listen import MonitorEar, monitor_source
     from broadcaster.ops.ears.mount import probe_mount
 
     s = station.settings.watchdog
@@ -23,11 +23,10 @@ def check_watchdog(station: Station, clock: Clock, *, probe: bool = True) -> lis
         return [Check("watchdog", WARN, t("doctor.watch.off"))]
     out: list[Check] = []
     if probe:
-        if s.monitor == "off":
-            out.append(Check("watchdog monitor", WARN,
-                             t("doctor.watch.no_monitor", why=t("watch.monitor_off"))))
+        source, why = monitor_source(s.monitor, station.settings.audio.output_device)
+        if source is None:
+            out.append(Check("watchdog monitor", WARN, t("doctor.watch.no_monitor", why=why)))
         else:
-            source = DEFAULT_MONITOR if s.monitor == "auto" else s.monitor
             found, why = MonitorEar.probe(source)
             out.append(Check("watchdog monitor", OK if found else WARN,
                              t("doctor.watch.monitor", source=source) if found

@@ -18,6 +18,7 @@ from collections.abc import Callable
 from typing import TYPE_CHECKING, Protocol
 
 from broadcaster.clock import Clock
+from broadcaster.messages import t
 from broadcaster.ops.ears.judge import Level, dbfs
 
 if TYPE_CHECKING:
@@ -29,6 +30,22 @@ OnLevel = Callable[[Level], None]
 OnAlive = Callable[[float], None]
 DEFAULT_MONITOR = "@DEFAULT_MONITOR@"  # PulseAudio: the monitor of the default sink
 BACKOFF_S = (0.5, 1.0, 2.0, 4.0)
+
+
+def monitor_source(setting: str, output_device: str | int | None) -> tuple[str | None, str]:
+    """The source to hear the output through (``watchdog.monitor``), or None and why not.
+
+    ``auto`` is the default sink's monitor, right only when the player uses the sound server's
+    default output; a player on a named device (``audio.output_device``, e.g. an ALSA card used
+    directly) needs its monitor named, else the watchdog would hear another output."""
+    if setting == "off":
+        return None, t("watch.monitor_off")
+    if setting != "auto":
+        return setting, ""
+    if output_device is None or (isinstance(output_device, str) and any(
+            word in output_device.lower() for word in ("pulse", "pipewire", "default"))):
+        return DEFAULT_MONITOR, ""
+    return None, t("watch.auto_named_device", device=output_device)
 
 
 class Ear(Protocol):

@@ -222,22 +222,20 @@ MONITOR_LAG_S = 0.5  # the monitor hears the sink a few tens of ms late; a margi
 
 def make_watchdog(settings: WatchdogSettings, clock: Clock, *, expected: Callable[[], OnAirNow],
                   alerter: Alerter, station: str, mark: Mark | None, state_file: Path | None,
-                  sound_card: bool, player_report: Callable[[], str] | None = None,
+                  sound_card: bool, output_device: str | int | None = None,
+                  player_report: Callable[[], str] | None = None,
                   mounts: Sequence[str] = ()) -> Watchdog:
     """The station's watchdog: the output's monitor (when the station airs on a sound card
     and the sound server has one) and every mount of ``watchdog.mounts`` plus ``mounts``."""
-    from broadcaster.ops.ears.listen import DEFAULT_MONITOR, MonitorEar
+    from broadcaster.ops.ears.listen import MonitorEar, monitor_source
     from broadcaster.ops.ears.mount import MountEar
 
     ears: list[Ear] = []
     limits: dict[str, Thresholds] = {}
-    no_monitor = ""
-    source = DEFAULT_MONITOR if settings.monitor == "auto" else settings.monitor
-    if settings.monitor == "off":
-        no_monitor = t("watch.monitor_off")
-    elif not sound_card:
+    source, no_monitor = monitor_source(settings.monitor, output_device)
+    if source is not None and not sound_card:
         no_monitor = t("watch.not_a_sound_card")
-    else:
+    elif source is not None:
         found, why = MonitorEar.probe(source)
         if found:
             ear = MonitorEar(clock, source, rate=settings.rate, block_ms=settings.block_ms)
