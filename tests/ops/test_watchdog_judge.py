@@ -227,3 +227,10 @@ def test_the_monitor_heard_is_the_players_output() -> None:
     source, why = monitor_source("auto", "USB Audio CODEC")  # an ALSA card used directly
     assert source is None and "USB Audio CODEC" in why and "watchdog.monitor" in why
     assert monitor_source("off", None)[0] is None
+
+
+def test_a_mount_is_named_without_its_password() -> None:
+    from broadcaster.ops.ears.mount import public_url
+
+    assert public_url("http://nghe:bi-mat@10.0.0.5:8000/khu-1.mp3") == "http://10.0.0.5:8000/khu-1.mp3"
+    assert public_url("https://a.example/x.ogg") == "https://a.example/x.ogg"

@@ -16,7 +16,7 @@ from broadcaster.ops.ears.watchdog import STATE_EVERY_S
 def check_watchdog(station: Station, clock: Clock, *, probe: bool = True) -> list[Check]:
     """The monitor and mounts (``probe``: they take a few seconds), then the live verdicts."""
     from broadcaster.ops.ears.listen import MonitorEar, monitor_source
-    from broadcaster.ops.ears.mount import probe_mount
+    from broadcaster.ops.ears.mount import probe_mount, public_url
 
     s = station.settings.watchdog
     if not s.enabled:
@@ -33,7 +33,7 @@ def check_watchdog(station: Station, clock: Clock, *, probe: bool = True) -> lis
                              else t("doctor.watch.no_monitor", why=why)))
         for url in s.mounts:
             up, what = probe_mount(url, timeout=min(5.0, s.mount_timeout_seconds))
-            out.append(Check(f"watchdog {url}", OK if up else FAIL,
+            out.append(Check(f"watchdog {public_url(url)}", OK if up else FAIL,
                              t("doctor.watch.mount_ok", kind=what) if up
                              else t("doctor.watch.mount_bad", why=what)))
     live = _live(station, clock)

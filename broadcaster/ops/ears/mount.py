@@ -11,6 +11,7 @@ import io
 import logging
 import threading
 import urllib.error
+import urllib.parse
 import urllib.request
 from collections.abc import Iterator
 from http.client import HTTPResponse
@@ -39,6 +40,12 @@ def probe_mount(url: str, timeout: float = 5.0) -> tuple[bool, str]:
     if not first:
         return False, "connected, but no audio"
     return True, kind
+
+
+def public_url(url: str) -> str:
+    """``url`` without a user and password (never shown in status, alerts or logs)."""
+    parts = urllib.parse.urlsplit(url)
+    return parts._replace(netloc=parts.netloc.rpartition("@")[2]).geturl()
 
 
 def _open(url: str, timeout: float) -> HTTPResponse:
@@ -121,7 +128,7 @@ class MountEar(_Restarting):
 
     def __init__(self, clock: Clock, url: str, *, timeout_s: float = 5.0, rate: int = 16000,
                  block_ms: int = 100) -> None:
-        super().__init__(url, clock)
+        super().__init__(public_url(url), clock)  # how status and alerts name it
         self.url = url
         self.timeout_s = timeout_s
         self.rate = rate
