@@ -16,12 +16,11 @@ from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator
 
-from broadcaster import yamlpos
+from broadcaster import STATION_FILE, yamlpos
 from broadcaster.errors import ConfigError
 from broadcaster.messages import describe_error, t
 
 ENGINES = ("gtts", "edge", "espeak")
-STATION_FILE = "station.yaml"
 
 
 class _Section(BaseModel):
@@ -166,6 +165,8 @@ class HousekeepingSettings(_Section):
     rejected_days: int = Field(ge=1)
     originals_days: int = Field(ge=1)
     speech_days: int = Field(ge=1)
+    notes_days: int = Field(ge=1)
+    schedules_history_days: int = Field(ge=1)
     shutdown_wait_seconds: float = Field(ge=0, le=3600)
 
 
@@ -173,6 +174,7 @@ class WebSettings(_Section):
     enabled: bool
     listen: str
     max_upload_mb: float = Field(gt=0, le=1024)
+    disk_warn_days: int = Field(30, ge=1)  # desk2: the dashboard warns below this many days
 
     @field_validator("listen")
     @classmethod
@@ -219,6 +221,56 @@ class PublishSettings(_Section):
         return v if v is None or v.endswith("/") else v + "/"
 
 
+# --- feeds: upstream feeds the station takes bulletins from (feeds branch, issue 16.3) -------
+_CAP_KEY = re.compile(r"^(Immediate|Expected|Future|Past|Unknown|\*)/"
+                      r"(Extreme|Severe|Moderate|Minor|Unknown|\*)$")
+
+
+class FeedSource(_Section):
+    """``feeds.sources`` entry: another station's public feed or a CAP 1.2 source."""
+
+    name: str = Field(min_length=1, max_length=60)
+    url: str
+    kind: Literal["station", "cap"]
+    every: float = Field(default=300, ge=1, le=86400)  # seconds between polls
+    trusted_emergency: bool = False
+    # CAP only: "Urgency/Severity" (either may be "*") -> normal | priority | emergency, checked
+    # before the built-in mapping, e.g. {"Expected/Severe": emergency}
+    priority_map: dict[str, Literal["normal", "priority", "emergency"]] = Field(
+        default_factory=dict)
+
+    @field_validator("url")
+    @classmethod
+    def _url(cls, v: str) -> str:
+        if not re.match(r"^https?://[^/\s]+", v):
+            raise ValueError(t("config.bad_feed_url", value=v))
+        return v
+
+    @field_validator("priority_map")
+    @classmethod
+    def _map(cls, v: dict[str, str]) -> dict[str, str]:
+        for key in v:
+            if not _CAP_KEY.match(key):
+                raise ValueError(t("config.bad_priority_map", key=key))
+        return v
+
+
+class FeedsSettings(_Section):
+    timeout_seconds: float = Field(gt=0, le=300)
+    max_feed_kb: int = Field(ge=1, le=102400)
+    max_enclosure_mb: float = Field(gt=0, le=2048)
+    backoff_max_seconds: float = Field(ge=1, le=86400)
+    sources: tuple[FeedSource, ...]
+
+    @field_validator("sources")
+    @classmethod
+    def _unique(cls, v: tuple[FeedSource, ...]) -> tuple[FeedSource, ...]:
+        names = [s.name for s in v]
+        twice = sorted({n for n in names if names.count(n) > 1})
+        if twice:
+            raise ValueError(t("config.feed_twice", names=", ".join(twice)))
+        return v
+
 
 # --- watchdog (ears on the output: issue 15.4) ---------------------------------------------
 class WatchdogSettings(_Section):
@@ -262,6 +314,7 @@ class StationSettings(_Section):
     housekeeping: HousekeepingSettings
     web: WebSettings
     publish: PublishSettings
+    feeds: FeedsSettings
     watchdog: WatchdogSettings
 
     @field_validator("timezone")

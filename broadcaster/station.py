@@ -2,9 +2,10 @@
 reverse (an ``ExitStack``), every thread joined on stop.
 
 lock -> logs -> signals -> as-run log -> store -> pipeline -> alerts -> playout -> inbox ->
-scheduler -> monitor -> watchdog -> heartbeat -> housekeeping -> control channel -> web desk (its own
-process, supervised) -> publish (its own thread) -> schedule watcher ->
-store watcher -> closing (the first to stop: it ends the airing at a pause in the speech).
+feeds (upstream feeds, its own thread) -> scheduler -> monitor -> watchdog (ears on the output)
+-> heartbeat -> housekeeping -> control channel -> web desk (its own process, supervised) ->
+publish (its own thread) -> schedule watcher -> store watcher -> closing (the first to stop: it
+ends the airing at a pause in the speech).
 """
 
 from __future__ import annotations
@@ -48,6 +49,7 @@ from broadcaster.pipeline import Pipeline
 if TYPE_CHECKING:
     from broadcaster.air.late import Resettler
     from broadcaster.air.simulate import FakeJobScheduler
+    from broadcaster.inbox.feeds.poll import FeedPoller
     from broadcaster.inbox.records import BulletinRecord
     from broadcaster.publish.publisher import Publisher
     from broadcaster.speech.base import Engine
@@ -165,6 +167,7 @@ class StationService:
         self.control: ControlServer | None = None
         self.web: WebSupervisor | None = None
         self.publisher: Publisher | None = None
+        self.feeds: FeedPoller | None = None
         self.web_enabled = web  # tests that do not need the desk leave it out
         self.watcher = ScheduleWatcher(station.schedules_dir, self.reload_schedules)
         self.housekeeping = _Loop("housekeeping", s.housekeeping.every_hours * 3600,
@@ -194,6 +197,7 @@ class StationService:
             Part("playout", self._make_playout, noop),
             Part("warm-up", self._start_warm_up, self._join_warm_up),
             Part("inbox", self._start_inbox, self._stop_inbox),
+            Part("feeds", self._start_feeds, self._stop_feeds),
             Part("scheduler", self._start_scheduler, self._stop_scheduler),
             Part("monitor", self._start_monitor, self._stop_monitor),
             Part("watchdog", self._start_watchdog, self._stop_watchdog),
@@ -384,6 +388,21 @@ class StationService:
     def _stop_inbox(self) -> None:
         if self.inbox is not None:
             self.inbox.stop()
+
+    def _start_feeds(self) -> None:
+        """Upstream feeds (``feeds.sources``): polled on their own thread into the store."""
+        if not self.station.settings.feeds.sources or self._store is None:
+            return
+        from broadcaster.inbox.feeds.poll import FeedPoller
+
+        self.feeds = FeedPoller(self.station, self._store, self.clock,
+                                scripter=self.pipeline.script, speech=self.pipeline,
+                                notify=self.notify)
+        self.feeds.start()
+
+    def _stop_feeds(self) -> None:
+        if self.feeds is not None:
+            self.feeds.stop()
 
     def _start_scheduler(self) -> None:
         s = self.station.settings
@@ -721,6 +740,8 @@ class StationService:
             return reply
         if cmd in ("approve", "reject", "withdraw"):
             return self._store_action(str(cmd), request)
+        if cmd == "prepared":
+            return {"ok": True, "prepared": self._prepared(str(request.get("key", "")))}
         if cmd == "emergency":
             text = str(request.get("text") or "").strip()
             if not text:
@@ -729,6 +750,16 @@ class StationService:
             repeat = int(raw) if isinstance(raw, int | str) and str(raw).isdigit() else 1
             return {"ok": True, **self.emergency(text, max(1, min(repeat, 10)))}
         return {"ok": False, "error": t("control.unknown", cmd=cmd)}
+
+    def _prepared(self, key: str) -> dict[str, object] | None:
+        """The web desk's ``prepared``: the finished program held for airing ``key`` (never
+        built here), or None."""
+        ready = self.playout.ready(key)
+        if ready is None:
+            return None
+        return {"key": ready.key, "wav": str(ready.wav), "digest": ready.digest,
+                "duration_ms": ready.duration_ms, "items": list(ready.items),
+                "warnings": list(ready.warnings)}
 
     def _store_action(self, cmd: str, request: dict[str, object]) -> dict[str, object]:
         """approve / reject / withdraw from the web desk: the same store calls as the CLI."""

@@ -8,6 +8,7 @@ from typing import TYPE_CHECKING
 
 import click
 
+from broadcaster import STATION_FILE
 from broadcaster.air.control import call
 from broadcaster.errors import ConfigError, ScheduleError, TextError
 from broadcaster.messages import set_language, t
@@ -15,7 +16,6 @@ from broadcaster.messages import set_language, t
 if TYPE_CHECKING:
     from broadcaster.config import Station
 
-STATION_FILE = "station.yaml"  # as broadcaster.config.STATION_FILE (a test keeps them equal)
 
 
 def _station(ctx: click.Context) -> Station:
