@@ -1267,6 +1267,7 @@ CATALOG: dict[str, dict[str, str]] = {
               " ghi tên nguồn monitor của nó vào watchdog.monitor (xem pactl list short sources)",
         "en": "the output is audio.output_device={device}, not the sound server's default: name its"
               " monitor source in watchdog.monitor (see pactl list short sources)"},
+    "log.marks": {"vi": "Ghi nhận khi nghe đầu ra:", "en": "Heard on the output:"},
     "watch.player_ok": {"vi": "không báo lỗi", "en": "no error reported"},
     "watch.monitor_off": {"vi": "watchdog.monitor: off", "en": "watchdog.monitor: off"},
     "watch.starting": {"vi": "Giám sát đầu ra: nghe {ears}", "en": "Output watch: listening to {ears}"},

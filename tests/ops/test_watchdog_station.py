@@ -81,3 +81,22 @@ def test_the_status_command_shows_the_checks_and_the_level(
     assert "-18.5" in out and "-3.0" in out
     _watchdog_lines({"watchdog": [], "output_level": None})
     assert capsys.readouterr().out == ""
+
+
+def test_the_log_shows_what_the_watchdog_heard(station: Station,
+                                               capsys: pytest.CaptureFixture[str]) -> None:
+    import datetime as dt
+
+    from broadcaster.air.asrun import AsRunLog
+    from broadcaster.station import asrun_path
+
+    at = dt.datetime(2026, 12, 1, 6, 0, 9, tzinfo=station.tz)
+    log = AsRunLog(asrun_path(station))
+    log.mark(at, "watchdog.dead_air", "monitor", "DEAD AIR for 8 s while Buổi sáng plays")
+    log.close()
+    assert main(["--station", str(station.root), "log", "--date", "2026-12-01"]) == 0
+    out = capsys.readouterr().out
+    assert "06:00:09  watchdog.dead_air" in out and "monitor  DEAD AIR for 8 s" in out
+    assert main(["--station", str(station.root), "log", "--date", "2026-12-01",
+                 "--format", "json"]) == 0
+    assert json.loads(capsys.readouterr().out) == []  # the JSON rows stay airings only
