@@ -341,6 +341,31 @@ class FeedsSettings(_Section):
         return v
 
 
+# --- watchdog (ears on the output: issue 15.4) ---------------------------------------------
+class WatchdogSettings(_Section):
+    enabled: bool
+    monitor: str = Field(min_length=1)
+    mounts: tuple[str, ...]
+    rate: int = Field(ge=8000, le=48000)
+    block_ms: int = Field(ge=20, le=200)
+    window_seconds: float = Field(ge=0.1, le=10)
+    dead_air_seconds: float = Field(ge=2, le=600)
+    silence_dbfs: float = Field(ge=-120, le=-10)
+    sound_dbfs: float = Field(ge=-120, le=-10)
+    unexpected_sound_seconds: float = Field(ge=1, le=600)
+    idle_grace_seconds: float = Field(ge=0, le=600)
+    mount_timeout_seconds: float = Field(ge=1, le=120)
+    mount_lag_seconds: float = Field(ge=0, le=120)
+
+    @field_validator("mounts")
+    @classmethod
+    def _mounts(cls, v: tuple[str, ...]) -> tuple[str, ...]:
+        for url in v:
+            if not re.match(r"^https?://[^/\s]+/\S*$", url):
+                raise ValueError(t("config.bad_mount_url", value=url))
+        return v
+
+
 class StationSettings(_Section):
     name: str = Field(min_length=1)
     language: Literal["vi", "en"]
@@ -359,6 +384,7 @@ class StationSettings(_Section):
     web: WebSettings
     publish: PublishSettings
     feeds: FeedsSettings
+    watchdog: WatchdogSettings
 
     @field_validator("timezone")
     @classmethod

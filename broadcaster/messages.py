@@ -1337,6 +1337,62 @@ CATALOG: dict[str, dict[str, str]] = {
     "web.program.scope.week": {"vi": "Mọi tuần (sửa lịch tuần)", "en": "Every week (the week template)"},
     "web.program.scope.day": {"vi": "Chỉ ngày {date}", "en": "Only {date}"},
     "web.program.save": {"vi": "Lưu và cài đặt", "en": "Save and install"},
+    # --- watchdog: ears on the output (issue 15.4) -----------------------------------------
+    "watch.check.listening": {"vi": "nghe đầu ra", "en": "listening"},
+    "watch.check.dead_air": {"vi": "mất tiếng khi đang phát", "en": "dead air"},
+    "watch.check.unexpected_sound": {"vi": "có tiếng khi không phát", "en": "sound while idle"},
+    "watch.listening": {"vi": "đang nghe", "en": "hearing the output"},
+    "watch.deaf": {"vi": "không nghe được đầu ra này (không nhận được âm thanh)",
+                   "en": "cannot hear this output (nothing received)"},
+    "watch.cannot_judge": {"vi": "chưa đánh giá được (chưa nghe được mức âm)",
+                           "en": "cannot judge (no level heard)"},
+    "watch.nothing_to_air": {"vi": "không có chương trình đang phát", "en": "nothing should be on air"},
+    "watch.signal": {"vi": "có tín hiệu ({level} dBFS)", "en": "signal present ({level} dBFS)"},
+    "watch.dead_air": {"vi": "MẤT TIẾNG {seconds} giây khi đang phát {slot} (mức {level} dBFS): "
+                                "kiểm tra bộ phát, dây nối, bộ khuếch đại",
+                       "en": "DEAD AIR for {seconds} s while {slot} plays (level {level} dBFS): "
+                             "check the player, the cable, the amplifier"},
+    "watch.on_air_ok": {"vi": "đang phát: tiếng là bình thường", "en": "on air: sound expected"},
+    "watch.quiet": {"vi": "yên lặng như mong đợi", "en": "quiet, as expected"},
+    "watch.unexpected": {"vi": "CÓ TIẾNG {seconds} giây khi không có chương trình nào (mức {level}"
+                                " dBFS): có thiết bị khác đang phát ra loa?",
+                         "en": "SOUND for {seconds} s while nothing should be on air (level "
+                               "{level} dBFS): is something else playing to the loudspeakers?"},
+    "watch.alert": {"vi": "[{station}] Giám sát đầu ra {ear}: {check} — {detail}",
+                    "en": "[{station}] Output watch {ear}: {check} — {detail}"},
+    "watch.back": {"vi": "{ear}: hết lỗi \"{check}\" sau {seconds} giây",
+                   "en": "{ear}: \"{check}\" back to normal after {seconds} s"},
+    "watch.no_monitor": {"vi": "không nghe được đầu ra ({why}): dùng báo cáo của bộ phát: {report}",
+                         "en": "no monitor of the output ({why}): relying on the player's own "
+                               "report: {report}"},
+    "watch.not_a_sound_card": {"vi": "đài không phát ra card âm thanh", "en": "the station does not air on a sound card"},
+    "watch.auto_named_device": {
+        "vi": "đầu ra là audio.output_device={device}, không phải đầu ra mặc định của máy chủ âm thanh:"
+              " ghi tên nguồn monitor của nó vào watchdog.monitor (xem pactl list short sources)",
+        "en": "the output is audio.output_device={device}, not the sound server's default: name its"
+              " monitor source in watchdog.monitor (see pactl list short sources)"},
+    "log.marks": {"vi": "Ghi nhận khi nghe đầu ra:", "en": "Heard on the output:"},
+    "watch.player_ok": {"vi": "không báo lỗi", "en": "no error reported"},
+    "watch.monitor_off": {"vi": "watchdog.monitor: off", "en": "watchdog.monitor: off"},
+    "watch.starting": {"vi": "Giám sát đầu ra: nghe {ears}", "en": "Output watch: listening to {ears}"},
+    "status.watchdog": {"vi": "Giám sát đầu ra:", "en": "Output watch:"},
+    "status.level": {"vi": "Mức đầu ra: {rms} dBFS (đỉnh {peak} dBFS)",
+                     "en": "Output level: {rms} dBFS (peak {peak} dBFS)"},
+    "doctor.watch.monitor": {"vi": "nghe được đầu ra qua {source}", "en": "can hear the output via {source}"},
+    "doctor.watch.no_monitor": {
+        "vi": "không nghe được đầu ra ({why}): mất tiếng chỉ được phát hiện qua báo cáo của bộ phát"
+              " (Windows, ALSA thuần không có nguồn monitor; dùng PulseAudio/PipeWire)",
+        "en": "cannot hear the output ({why}): dead air is only caught through the player's own "
+              "report (Windows and plain ALSA have no monitor source; use PulseAudio/PipeWire)"},
+    "doctor.watch.off": {"vi": "giám sát đầu ra đang tắt (watchdog.enabled: false)",
+                         "en": "output watch is off (watchdog.enabled: false)"},
+    "doctor.watch.mount_ok": {"vi": "nghe được ({kind})", "en": "reachable ({kind})"},
+    "doctor.watch.mount_bad": {"vi": "không nghe được: {why} (kiểm tra Icecast, tên mount, mạng)",
+                               "en": "cannot listen: {why} (check Icecast, the mount name, the network)"},
+    "doctor.watch.failing": {"vi": "đang lỗi: {checks}", "en": "failing now: {checks}"},
+    "doctor.watch.all_ok": {"vi": "mọi kiểm tra đạt ({n})", "en": "all checks pass ({n})"},
+    "config.bad_mount_url": {"vi": "watchdog.mounts: \"{value}\" không phải địa chỉ http(s)://máy/mount",
+                             "en": "watchdog.mounts: \"{value}\" is not an http(s)://host/mount URL"},
 }
 
 

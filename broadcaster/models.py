@@ -173,6 +173,15 @@ class Ending(enum.StrEnum):
     NOT_STARTED = "not_started"  # missed, or no program to air
 
 
+# --- watchdog (issue 15.4) ---------------------------------------------------------------------
+class WatchCheck(enum.StrEnum):
+    """What the watchdog checks on each ear (the output monitor, an Icecast mount)."""
+
+    LISTENING = "listening"  # the ear hears anything at all (monitor child alive, mount up)
+    DEAD_AIR = "dead_air"  # no signal while a program plays
+    UNEXPECTED_SOUND = "unexpected_sound"  # sound while nothing should be on air
+
+
 @dataclass(frozen=True)
 class Airing:
     """One row of the as-run log."""

@@ -2,10 +2,10 @@
 reverse (an ``ExitStack``), every thread joined on stop.
 
 lock -> logs -> signals -> as-run log -> store -> pipeline -> alerts -> playout -> inbox ->
-feeds (upstream feeds, its own thread) -> scheduler -> monitor -> heartbeat -> housekeeping ->
-control channel -> web desk (its own process, supervised) -> publish (its own thread) ->
-social pages (its own thread) -> schedule watcher -> store watcher -> closing (the first to
-stop: it ends the airing at a pause in the speech).
+feeds (upstream feeds, its own thread) -> scheduler -> monitor -> watchdog (ears on the output)
+-> heartbeat -> housekeeping -> control channel -> web desk (its own process, supervised) ->
+publish (its own thread) -> social pages (its own thread) -> schedule watcher -> store watcher
+-> closing (the first to stop: it ends the airing at a pause in the speech).
 """
 
 from __future__ import annotations
@@ -38,6 +38,7 @@ from broadcaster.inbox.store import BulletinStore, store_path
 from broadcaster.inbox.watcher import InboxWatcher
 from broadcaster.messages import label, set_language, t
 from broadcaster.ops.alerts import Alerter, apprise_sender
+from broadcaster.ops.ears.watchdog import OnAirNow, Watchdog, make_watchdog
 from broadcaster.ops.heartbeat import Heartbeat, last_beat
 from broadcaster.ops.housekeeping import housekeep
 from broadcaster.ops.lock import StationLock
@@ -162,6 +163,7 @@ class StationService:
         self.inbox: InboxWatcher | None = None
         self.inbox_error = ""
         self.monitor: Monitor | None = None
+        self.watchdog: Watchdog | None = None
         self.heartbeat: Heartbeat | None = None
         self.control: ControlServer | None = None
         self.web: WebSupervisor | None = None
@@ -200,6 +202,7 @@ class StationService:
             Part("feeds", self._start_feeds, self._stop_feeds),
             Part("scheduler", self._start_scheduler, self._stop_scheduler),
             Part("monitor", self._start_monitor, self._stop_monitor),
+            Part("watchdog", self._start_watchdog, self._stop_watchdog),
             Part("heartbeat", self._start_heartbeat, self._stop_heartbeat),
             Part("housekeeping", self.housekeeping.start, self.housekeeping.stop),
             Part("control", self._start_control, self._stop_control),
@@ -427,6 +430,29 @@ class StationService:
     def _stop_monitor(self) -> None:
         if self.monitor is not None:
             self.monitor.stop()
+
+    def _start_watchdog(self) -> None:
+        """Ears on the output (the sound card's monitor, the Icecast mounts): dead air, sound
+        while idle, a mount down -> alert, as-run mark, status and doctor lines."""
+        s = self.station.settings.watchdog
+        if not s.enabled:
+            return
+        playout = self.playout
+        self.watchdog = make_watchdog(
+            s, self.clock, alerter=self.alerter, station=self.station.settings.name,
+            expected=lambda: OnAirNow(playout.on_air_label, playout.on_air_since),
+            mark=self.asrun.mark, state_file=self.station.var("run") / "watchdog.json",
+            sound_card=isinstance(playout.player, SoundCardPlayer),
+            output_device=self.station.settings.audio.output_device,
+            player_report=lambda: playout.player.last_error)
+        self.watchdog.start()
+        ears = ", ".join(e.name for e in self.watchdog.ears)
+        self.notify(t("watch.starting", ears=ears or "-") + (
+            f" ({self.watchdog.no_monitor})" if self.watchdog.no_monitor else ""))
+
+    def _stop_watchdog(self) -> None:
+        if self.watchdog is not None:
+            self.watchdog.stop()
 
     def _start_heartbeat(self) -> None:
         s = self.station.settings
@@ -692,6 +718,8 @@ class StationService:
                          "last_error": h.last_error} for h in self.pipeline.health()],
             "alerts": [{"at": at, "kind": kind, "message": msg}
                        for at, kind, msg in list(self.alerter.recent)[-5:]],
+            "watchdog": self.watchdog.status() if self.watchdog is not None else [],
+            "output_level": self.watchdog.output_level() if self.watchdog is not None else None,
         }
 
     def _queued(self) -> list[dict[str, object]]:

@@ -82,6 +82,21 @@ def status(ctx: click.Context, as_json: bool) -> None:
         state = {True: "ok", False: "!", None: "-"}[e.get("reachable")]
         error = f"  ({e['last_error']})" if e.get("last_error") else ""
         click.echo(f"  {e['name']:<7} {state:<2} breaker={e['breaker']}{error}")
+    _watchdog_lines(reply)
+
+
+def _watchdog_lines(reply: dict) -> None:
+    """The watchdog's checks (issue 15.4) and the output level, when the station reports them."""
+    checks = reply.get("watchdog") or []
+    if checks:
+        click.echo(t("status.watchdog"))
+    for c in checks:
+        mark = "ok" if c.get("ok") else "!"
+        since = str(c.get("since") or "")[11:19]
+        click.echo(f"  {mark:<2} {c.get('ear')} {c.get('check')} {since}  {c.get('detail')}")
+    level = reply.get("output_level")
+    if isinstance(level, dict):
+        click.echo(t("status.level", rms=level.get("rms_dbfs"), peak=level.get("peak_dbfs")))
 
 
 @click.command()

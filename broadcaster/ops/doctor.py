@@ -275,6 +275,9 @@ def run_checks(station: Station, clock: Clock | None = None, *, device: bool = T
     steps += [lambda: check_disk(station), lambda: check_clock(station, clock),
               lambda: check_schedule(station, clock), lambda: check_inbox(station),
               lambda: check_feeds(station), lambda: check_running(station, clock)]
+    from broadcaster.ops.ears.doctor import check_watchdog  # the watchdog's lines (issue 15.4)
+
+    steps.append(lambda: check_watchdog(station, clock, probe=device))
     for step in steps:
         try:
             got = step()
