@@ -276,9 +276,8 @@ def test_a_recorded_emergency_airs_after_the_tone_from_the_control_channel_and_t
     from tests.inbox.audiofiles import encode, speech_samples
 
     recording = encode(*speech_samples("Bão số chín, bà con vào nơi trú ẩn."), tmp_path / "bao.mp3")
-    from broadcaster.cli import (
-        main,  # ``broadcaster emergency FILE`` tells a recording by its bytes
-    )
+    # ``broadcaster emergency FILE`` tells a recording by its bytes
+    from broadcaster.cli import main
 
     assert main(["--station", str(running.station.root), "emergency", str(recording),
                  "--repeat", "1"]) == 0
