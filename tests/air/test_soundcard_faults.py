@@ -226,6 +226,9 @@ def test_hard_stop_fades_out_smoothly(private_pulse: tuple, tone: Path, tmp_path
     env = np.array([np.abs(heard[i:i + hop]).max() for i in range(0, len(heard) - hop, hop)])
     loud = np.flatnonzero(env > 0.01)
     steady = env[loud[0] + 10: loud[-1]]
+    # a busy machine's underrun leaves a hole of digital silence in the recording: not the fade
+    # (a sawtooth buzz never reads as exact silence for 10 ms), so holes are left out
+    steady = steady[steady > 0.001]
     falling = np.flatnonzero(steady < 0.95 * env[loud[0] + 10])[0]
     fade = steady[falling:]
     assert np.all(np.diff(fade) <= 0.01), "the fade-out jumps back up (a sawtooth buzz)"
