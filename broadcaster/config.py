@@ -219,6 +219,36 @@ class PublishSettings(_Section):
         return v if v is None or v.endswith("/") else v + "/"
 
 
+# --- route: outputs and zones (issue 15.1) ---------------------------------------------------
+_OUTPUT_NAME = r"^[a-z0-9][a-z0-9_-]*$"
+
+
+class IcecastTarget(_Section):
+    """``outputs.icecast`` entry: an Icecast mount fed the same signal as the sound card."""
+
+    name: str = Field(pattern=_OUTPUT_NAME)  # as zones, status and the as-run log name it
+    url: str  # http://host:port/mount
+    user: str = "source"
+    password: str = Field(min_length=1)
+    codec: Literal["mp3", "opus"] = "mp3"
+    bitrate_kbps: int = Field(64, ge=16, le=320)
+
+    @field_validator("url")
+    @classmethod
+    def _url(cls, v: str) -> str:
+        if not re.match(r"^http://[^/\s]+/[^\s?#]+$", v):
+            raise ValueError(t("config.bad_icecast_url", value=v))
+        return v
+
+
+class OutputSettings(_Section):
+    soundcard: str = Field(pattern=_OUTPUT_NAME)
+    icecast: tuple[IcecastTarget, ...]
+    emergency_zones: tuple[str, ...]
+    timeout_seconds: float = Field(gt=0, le=60)
+    reconnect_max_seconds: float = Field(gt=0, le=60)
+
+
 class StationSettings(_Section):
     name: str = Field(min_length=1)
     language: Literal["vi", "en"]
@@ -236,6 +266,8 @@ class StationSettings(_Section):
     housekeeping: HousekeepingSettings
     web: WebSettings
     publish: PublishSettings
+    outputs: OutputSettings
+    zones: dict[str, tuple[str, ...]]
 
     @field_validator("timezone")
     @classmethod
