@@ -223,3 +223,22 @@ def find(signal: np.ndarray, needle: np.ndarray) -> tuple[int, float]:
     score = np.abs(corr) / (energy * np.sqrt(np.sum(needle * needle)))
     i = int(np.argmax(score))
     return i, float(score[i])
+
+
+def icy_title(url: str, timeout: float = 8.0) -> str:
+    """The stream title a receiver sees (ICY metadata, as UTF-8), read as a listener would."""
+    req = urllib.request.Request(url, headers={"Icy-MetaData": "1"})
+    deadline = time.monotonic() + timeout
+    with urllib.request.urlopen(req, timeout=timeout) as resp:  # noqa: S310 - loopback
+        metaint = int(resp.headers.get("icy-metaint", "0"))
+        if not metaint:
+            return ""
+        while time.monotonic() < deadline:
+            resp.read(metaint)
+            size = resp.read(1)[0] * 16
+            if size:
+                meta = resp.read(size).rstrip(b"\0").decode("utf-8", "replace")
+                for part in meta.split(";"):
+                    if part.startswith("StreamTitle="):
+                        return part[len("StreamTitle="):].strip("'")
+    return ""

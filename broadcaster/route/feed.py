@@ -21,6 +21,7 @@ log = logging.getLogger(__name__)
 
 LIVE_BUFFER_S = 2.0  # live blocks waiting for a stalled stream: the oldest are dropped
 LIVE_HOLD_S = 0.5  # live pushes this recent keep the stream on live (gaps are silence)
+LIVE_PREROLL_S = 0.3  # live audio queued before it streams (and again after an underrun)
 RESYNC_S = 0.25  # the program read drifts this far from the wall clock: seek
 
 
@@ -46,6 +47,7 @@ class Feed:
         self._live_frames = 0
         self._live_title = ""
         self._live_at = -1e9
+        self._live_playing = False  # past the pre-roll: the queue is being played
         self._file: sf.SoundFile | None = None
         self._file_token = -1
         self._pos = 0
@@ -80,6 +82,7 @@ class Feed:
         with self._lock:
             self._live.clear()
             self._live_frames = 0
+            self._live_playing = False
 
     # --- the reader (the output's thread) ----------------------------------------------------
     def read(self, n: int, end_epoch: float) -> tuple[np.ndarray, str]:
@@ -100,6 +103,10 @@ class Feed:
         return self._program(airing, n, end_epoch), airing.title
 
     def _take_live(self, n: int) -> np.ndarray | None:
+        """Up to ``n`` queued live frames once the pre-roll is in (a jitter buffer)."""
+        if not self._live_playing and self._live_frames < LIVE_PREROLL_S * self.rate:
+            return None
+        self._live_playing = self._live_frames >= n  # an underrun: fill the pre-roll again
         if not self._live:
             return None
         parts, got = [], 0

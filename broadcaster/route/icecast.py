@@ -85,8 +85,9 @@ def connect_source(target: IcecastTarget, timeout: float) -> socket.socket:
 def send_title(target: IcecastTarget, title: str, timeout: float) -> None:
     """Set the mount's stream title (``/admin/metadata?mode=updinfo``, MP3 mounts)."""
     url = urllib.parse.urlsplit(target.url)
-    query = urllib.parse.urlencode({"mode": "updinfo", "mount": url.path, "song": title,
-                                    "charset": "UTF-8"})
+    query = urllib.parse.urlencode({"mode": "updinfo", "mount": url.path, "song": title})
+    # no charset: the UTF-8 title is kept as sent (a charset asks Icecast to convert it to the
+    # mount's charset, ISO-8859-1 by default, which has no Vietnamese letters)
     req = urllib.request.Request(f"{url.scheme}://{url.netloc}/admin/metadata?{query}")
     req.add_header("Authorization", _auth(target.user, target.password))
     req.add_header("User-Agent", "broadcaster")
