@@ -49,6 +49,7 @@ if TYPE_CHECKING:
     from broadcaster.air.simulate import FakeJobScheduler
     from broadcaster.inbox.records import BulletinRecord
     from broadcaster.publish.publisher import Publisher
+    from broadcaster.route.outputs import OutputHub
     from broadcaster.speech.base import Engine
     from broadcaster.web.supervisor import WebSupervisor
 
@@ -164,6 +165,8 @@ class StationService:
         self.web: WebSupervisor | None = None
         self.publisher: Publisher | None = None
         self.web_enabled = web  # tests that do not need the desk leave it out
+        self.hub: OutputHub | None = None  # Icecast outputs and zones (issue 15.1)
+        self.hub_check = _Loop("outputs-check", 5.0, self._check_outputs)
         self.watcher = ScheduleWatcher(station.schedules_dir, self.reload_schedules)
         self.housekeeping = _Loop("housekeeping", s.housekeeping.every_hours * 3600,
                                   self._housekeep, first=60.0)
@@ -189,6 +192,7 @@ class StationService:
             Part("store", self._open_store, self._close_store),
             Part("pipeline", self.pipeline.start, self.pipeline.stop),
             Part("alerts", self._start_alerts, self.alerter.stop),
+            Part("outputs", self._start_outputs, self._stop_outputs),
             Part("playout", self._make_playout, noop),
             Part("warm-up", self._start_warm_up, self._join_warm_up),
             Part("inbox", self._start_inbox, self._stop_inbox),
@@ -314,12 +318,38 @@ class StationService:
         except Exception:  # noqa: BLE001 - no alerts is degraded, not fatal
             log.exception("alerts unavailable")
 
+    def _start_outputs(self) -> None:
+        """The Icecast outputs and zones (none configured: the player is left as it is)."""
+        from broadcaster.route.wiring import build_hub, routed
+
+        if not routed(self.station):
+            return
+        self.hub = build_hub(self.station, self.clock, self.asrun.mark)
+        self.hub.start()
+        self.hub_check.start()
+
+    def _stop_outputs(self) -> None:
+        self.hub_check.stop()
+        if self.hub is not None:
+            self.hub.stop()
+
+    def _check_outputs(self) -> None:
+        if self.hub is not None:
+            self.hub.check()
+
     def _make_playout(self) -> None:
         s = self.station.settings
         if self._player is None:
             player, player_archives = choose_player(self.station, self.clock, self.notify)
         else:
             player, player_archives = self._player, False
+        if self.hub is not None:
+            from broadcaster.route.player import RoutedPlayer
+            from broadcaster.route.wiring import route_of
+
+            player = RoutedPlayer(player, self.hub, route_of(
+                self.station, self.clock, lambda: list(self._scheduler.planned.values())
+                if self._scheduler is not None else []), self.clock)
         self._load_schedules()
         self.preparer = Preparer(self.station, self.pipeline, self._store)
         grace = dt.timedelta(minutes=s.playout.grace_minutes)
@@ -647,12 +677,18 @@ class StationService:
                       "key": p.key} for p in scheduler.upcoming()],
             "output": playout.player.description,
             "output_error": playout.player.last_error,
+            "outputs": self._outputs_status(),
             "bulletins": self._queued(),
             "engines": [{"name": h.name, "reachable": h.reachable, "breaker": h.breaker,
                          "last_error": h.last_error} for h in self.pipeline.health()],
             "alerts": [{"at": at, "kind": kind, "message": msg}
                        for at, kind, msg in list(self.alerter.recent)[-5:]],
         }
+
+    def _outputs_status(self) -> list[dict[str, object]]:
+        from broadcaster.route.wiring import outputs_status
+
+        return outputs_status(self.station, self.hub, self.playout.player.last_error)
 
     def _queued(self) -> list[dict[str, object]]:
         from broadcaster.ops.upcoming import promises
