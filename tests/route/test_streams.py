@@ -14,9 +14,10 @@ import numpy as np
 import pytest
 import soundfile as sf
 from icecast import IcecastServer, Listener, decode, find, icy_title
+from soundserver import PulseServer
 
 from broadcaster.air.asrun import AsRunLog
-from broadcaster.air.player import FakePlayer
+from broadcaster.air.player import FakePlayer, Player, SoundCardPlayer
 from broadcaster.clock import SystemClock
 from broadcaster.config import IcecastTarget
 from broadcaster.models import Outcome
@@ -44,7 +45,8 @@ class Rig:
     """A hub with Icecast outputs on one server, marks kept in a real as-run log."""
 
     def __init__(self, server: IcecastServer, tmp: Path, mounts: dict[str, str],
-                 zones: dict[str, list[str]] | None = None, codec: str = "mp3") -> None:
+                 zones: dict[str, list[str]] | None = None, codec: str = "mp3",
+                 card: Player | None = None) -> None:
         self.asrun = AsRunLog(tmp / "asrun.sqlite3")
         down, back = mark_drops(self.asrun.mark)
         self.outputs = {
@@ -55,7 +57,7 @@ class Rig:
             for name, mount in mounts.items()}
         self.hub = OutputHub(list(self.outputs.values()),
                              Zones(zones or {}, ["wired", *mounts]), "wired")
-        self.card = FakePlayer(CLOCK)
+        self.card: Player = card or FakePlayer(CLOCK)
 
     def player(self, zones: tuple[str, ...] = (), title: str = "Bản tin sáng") -> RoutedPlayer:
         return RoutedPlayer(self.card, self.hub, lambda name: Route(zones, title), CLOCK)
@@ -155,7 +157,7 @@ def test_icecast_killed_mid_program_comes_back_within_5s_and_the_card_never_skip
     assert result.outcome == Outcome.AIRED, result  # type: ignore[attr-defined]
     started, ended = result.started, result.ended  # type: ignore[attr-defined]
     assert abs((ended - started).total_seconds() - duration) < 0.5
-    assert len(rig.card.played) == 1
+    assert isinstance(rig.card, FakePlayer) and len(rig.card.played) == 1
     # the stream is back in time with the program: the last chimes are heard after the restart
     assert find(heard, CHIME)[1] > 0.9
     assert back_s < 5
@@ -181,6 +183,7 @@ def test_a_slot_for_one_zone_reaches_its_mount_and_not_the_other(
     assert find(heard1, CHIME)[1] > 0.9
     assert len(heard2) > RATE * 2  # the other mount streamed all along ...
     assert float(np.max(np.abs(heard2))) < 0.01  # ... silence only
+    assert isinstance(rig.card, FakePlayer)
     assert rig.card.played == []  # the zone leaves the sound card out: it stayed silent
 
 
@@ -196,3 +199,50 @@ def test_live_blocks_pushed_to_a_zone_reach_its_mount(
     time.sleep(1.5)
     assert find(decode(ear1.stop()), CHIME)[1] > 0.9
     assert float(np.max(np.abs(decode(ear2.stop())))) < 0.01
+
+
+def test_the_real_sound_card_never_skips_while_icecast_dies_and_returns(
+        icecast: IcecastServer, rig_factory: list[Rig], tmp_path: Path,
+        pulse: PulseServer) -> None:
+    card = SoundCardPlayer(CLOCK, device=None, sample_rate=RATE, lead_s=2.0)
+    rig = _rig(rig_factory, icecast, tmp_path, {"ip-khu-1": "khu1.mp3"}, card=card)
+    wav = program(tmp_path / "long.wav", chimes=4, gap_s=1.0)
+    recording = tmp_path / "monitor.raw"
+    recorder = pulse.record(recording)
+    box: dict[str, object] = {}
+    try:
+        airing = threading.Thread(target=lambda: box.update(
+            r=rig.player().play(wav, CLOCK.now() + dt.timedelta(seconds=3), name="sang")))
+        airing.start()
+        time.sleep(6.0)  # about 3 s into the program
+        icecast.stop()
+        time.sleep(1.0)
+        icecast.start()
+        restarted = time.monotonic()
+        rig.wait_connected(5.0)
+        back_s = time.monotonic() - restarted
+        airing.join(30)
+        time.sleep(0.5)
+    finally:
+        recorder.terminate()
+        recorder.wait(5)
+    result = box["r"]
+    assert result.outcome == Outcome.AIRED, result  # type: ignore[attr-defined]
+    on_air = (result.ended - result.started).total_seconds()  # type: ignore[attr-defined]
+    assert on_air >= sf.info(str(wav)).duration - 0.2  # the card's own account: all of it
+    assert back_s < 5
+    heard = np.frombuffer(recording.read_bytes(), dtype="<i2").astype(np.float32) / 32768
+    # every chime of the program reached the sink in its place: nothing skipped. A machine
+    # loaded by other jobs glitches the card or its recorder now and then with no stream
+    # at all (bench_routing.py compares): a chime must be recognisable (0.4), not pristine,
+    # and the rest may be delayed a little (0.3 s, as tests/air allow)
+    onset = int(np.flatnonzero(np.abs(heard) > 0.05)[0])  # the first chime begins
+    at, _ = find(heard[max(0, onset - RATE // 2):onset + len(CHIME) + RATE // 2], CHIME)
+    first = max(0, onset - RATE // 2) + at
+    step = len(CHIME) + RATE  # chime + 1 s gap
+    for k in range(4):
+        lo = max(0, first + k * step - RATE // 2)
+        at, score = find(heard[lo:lo + len(CHIME) + RATE], CHIME)
+        assert score > 0.4, f"chime {k + 1} not heard on the sound card ({score:.2f})"
+        assert abs(lo + at - (first + k * step)) < 0.3 * RATE, f"chime {k + 1} out of place"
+    assert [m.kind for m in rig.asrun.marks()] == ["output.down", "output.back"]
