@@ -200,3 +200,21 @@ def test_a_slot_naming_an_unknown_zone_is_refused_with_its_line(station: Station
     path.write_text('slots:\n  - id: sang\n    at: "07:00"\n    zones: [wired]\n'
                     '    program:\n      - jingle: open\n', encoding="utf-8")
     assert validate_file(path, station) == []
+
+
+class _Hung(FakeOutput):
+    """A stream whose thread stopped making progress."""
+
+    def stalled(self, limit_s: float) -> bool:
+        return True
+
+
+def test_a_hung_stream_is_replaced_and_the_others_keep_going() -> None:
+    hung, ok = _Hung("k1", RATE), FakeOutput("k2", RATE)
+    fresh = FakeOutput("k1", RATE)
+    hub = OutputHub([hung, ok], Zones({}, ["wired", "k1", "k2"]), "wired",
+                    remake=lambda name: fresh)
+    hub.start()
+    assert hub.check() == ["k1"]
+    assert hub.outputs["k1"] is fresh and fresh.running and not hung.running
+    assert hub.outputs["k2"] is ok and ok.running
