@@ -1,7 +1,7 @@
 """Wiring: the running station is one ordered list of parts, started in order and stopped in
 reverse (an ``ExitStack``), every thread joined on stop.
 
-lock -> logs -> signals -> as-run log -> store -> pipeline -> alerts -> playout -> inbox ->
+lock -> logs -> signals -> as-run log -> store -> pipeline -> alerts -> outputs (Icecast streams) -> playout -> inbox ->
 feeds (upstream feeds, its own thread) -> scheduler -> monitor -> watchdog (ears on the output)
 -> heartbeat -> housekeeping -> control channel -> web desk (its own process, supervised) ->
 publish (its own thread) -> social pages (its own thread) -> schedule watcher -> store watcher
