@@ -1,8 +1,8 @@
 """Wiring: the running station is one ordered list of parts, started in order and stopped in
 reverse (an ``ExitStack``), every thread joined on stop.
 
-lock -> logs -> signals -> as-run log -> store -> pipeline -> alerts -> outputs (Icecast streams) -> playout -> inbox ->
-feeds (upstream feeds, its own thread) -> scheduler -> monitor -> watchdog (ears on the output)
+lock -> logs -> signals -> as-run log -> store -> pipeline -> alerts -> outputs (Icecast
+streams, each its own thread) -> playout -> inbox -> feeds (upstream feeds, its own thread) -> scheduler -> monitor -> watchdog (ears on the output)
 -> heartbeat -> housekeeping -> control channel -> web desk (its own process, supervised) ->
 publish (its own thread) -> social pages (its own thread) -> schedule watcher -> store watcher
 -> closing (the first to stop: it ends the airing at a pause in the speech).
