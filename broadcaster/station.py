@@ -2,10 +2,11 @@
 reverse (an ``ExitStack``), every thread joined on stop.
 
 lock -> logs -> signals -> as-run log -> store -> pipeline -> alerts -> outputs (Icecast
-streams, each its own thread) -> playout -> inbox -> feeds (upstream feeds, its own thread) -> scheduler -> monitor -> watchdog (ears on the output)
--> heartbeat -> housekeeping -> control channel -> web desk (its own process, supervised) ->
-publish (its own thread) -> social pages (its own thread) -> schedule watcher -> store watcher
--> closing (the first to stop: it ends the airing at a pause in the speech).
+streams, each its own thread) -> playout -> inbox -> feeds (upstream feeds, its own thread) ->
+scheduler -> monitor -> watchdog (ears on the output) -> heartbeat -> housekeeping -> control
+channel -> web desk (its own process, supervised) -> publish (its own thread) -> social pages
+(its own thread) -> schedule watcher -> store watcher -> closing (the first to stop: it ends
+the airing at a pause in the speech).
 """
 
 from __future__ import annotations
