@@ -366,6 +366,36 @@ class WatchdogSettings(_Section):
         return v
 
 
+# --- route: outputs and zones (issue 15.1) ---------------------------------------------------
+_OUTPUT_NAME = r"^[a-z0-9][a-z0-9_-]*$"
+
+
+class IcecastTarget(_Section):
+    """``outputs.icecast`` entry: an Icecast mount fed the same signal as the sound card."""
+
+    name: str = Field(pattern=_OUTPUT_NAME)  # as zones, status and the as-run log name it
+    url: str  # http://host:port/mount
+    user: str = "source"
+    password: str = Field(min_length=1)
+    codec: Literal["mp3", "opus"] = "mp3"
+    bitrate_kbps: int = Field(64, ge=16, le=320)
+
+    @field_validator("url")
+    @classmethod
+    def _url(cls, v: str) -> str:
+        if not re.match(r"^http://[^/\s]+/[^\s?#]+$", v):
+            raise ValueError(t("config.bad_icecast_url", value=v))
+        return v
+
+
+class OutputSettings(_Section):
+    soundcard: str = Field(pattern=_OUTPUT_NAME)
+    icecast: tuple[IcecastTarget, ...]
+    emergency_zones: tuple[str, ...]
+    timeout_seconds: float = Field(gt=0, le=60)
+    reconnect_max_seconds: float = Field(gt=0, le=60)
+
+
 class StationSettings(_Section):
     name: str = Field(min_length=1)
     language: Literal["vi", "en"]
@@ -385,6 +415,8 @@ class StationSettings(_Section):
     publish: PublishSettings
     feeds: FeedsSettings
     watchdog: WatchdogSettings
+    outputs: OutputSettings
+    zones: dict[str, tuple[str, ...]]
 
     @field_validator("timezone")
     @classmethod

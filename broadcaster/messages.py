@@ -1024,6 +1024,47 @@ CATALOG: dict[str, dict[str, str]] = {
     "publish.page.priority": {"vi": "Ưu tiên", "en": "Priority"},
     "publish.page.no_audio": {"vi": "Bản tin này chưa có tệp âm thanh.",
                               "en": "This bulletin has no audio yet."},
+    # --- route: outputs and zones (issue 15.1) ---------------------------------------------
+    "config.bad_icecast_url": {
+        "vi": "địa chỉ Icecast '{value}' không đúng: cần dạng http://máy:cổng/điểm-phát, "
+              "ví dụ http://127.0.0.1:8000/khu1.mp3",
+        "en": "Icecast address '{value}' is wrong: write it as http://host:port/mount, "
+              "e.g. http://127.0.0.1:8000/khu1.mp3"},
+    "route.zone_all": {"vi": "zones: 'all' là tên dành sẵn (mọi đầu ra); hãy đổi tên vùng này",
+                       "en": "zones: 'all' is reserved (every output); rename this zone"},
+    "route.zone_unknown_output": {
+        "vi": "zones.{zone}: không có đầu ra '{output}' (có: {outputs}); sửa tên hoặc thêm nó "
+              "vào outputs.icecast",
+        "en": "zones.{zone}: there is no output '{output}' (there are: {outputs}); fix the "
+              "name or add it under outputs.icecast"},
+    "route.output_name_twice": {
+        "vi": "outputs: tên đầu ra '{name}' bị trùng (hoặc là 'all'); mỗi đầu ra cần tên riêng",
+        "en": "outputs: the output name '{name}' is used twice (or is 'all'); give each "
+              "output its own name"},
+    "route.bad_settings": {"vi": "Cấu hình đầu ra / vùng phát sai:\n{problems}",
+                           "en": "The outputs / zones settings are wrong:\n{problems}"},
+    "route.refused": {"vi": "máy chủ Icecast {url} từ chối nguồn phát: {answer} (kiểm tra "
+                            "mật khẩu, tên điểm phát, hoặc điểm phát đang có nguồn khác)",
+                      "en": "the Icecast server {url} refused the source: {answer} (check the "
+                            "password, the mount, or whether another source holds it)"},
+    "route.not_connected_yet": {"vi": "chưa kết nối", "en": "not connected yet"},
+    "route.mark.down": {"vi": "đầu ra {name} mất kết nối lúc {since}: {why}",
+                        "en": "output {name} dropped at {since}: {why}"},
+    "route.mark.back": {"vi": "đầu ra {name} đã kết nối lại sau {seconds} giây (mất từ {since})",
+                        "en": "output {name} back after {seconds} s (dropped at {since})"},
+    "route.unknown_zone": {
+        "vi": "buổi '{slot}': không có vùng phát '{zone}' (có: {known}); thêm nó vào zones: "
+              "trong station.yaml hoặc sửa tên",
+        "en": "slot '{slot}': there is no zone '{zone}' (there are: {known}); add it under "
+              "zones: in station.yaml or fix the name"},
+    "route.doctor": {"vi": "đầu ra {name} ({kind}, vùng {zones}): {state}",
+                     "en": "output {name} ({kind}, zones {zones}): {state}"},
+    "route.connected": {"vi": "đang kết nối", "en": "connected"},
+    "route.down": {"vi": "mất kết nối: {error}", "en": "down: {error}"},
+    "route.reachable": {"vi": "máy chủ trả lời", "en": "server answers"},
+    "route.unreachable": {"vi": "không tới được máy chủ: {error}",
+                          "en": "server unreachable: {error}"},
+    "route.emergency_title": {"vi": "KHẨN CẤP", "en": "EMERGENCY"},
     # --- social pages (publish/social: Facebook Page, Zalo OA; `broadcaster published`) ---
     "social.platform.facebook": {"vi": "Trang Facebook", "en": "Facebook Page"},
     "social.platform.zalo": {"vi": "Zalo OA", "en": "Zalo OA"},

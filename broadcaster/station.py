@@ -1,11 +1,12 @@
 """Wiring: the running station is one ordered list of parts, started in order and stopped in
 reverse (an ``ExitStack``), every thread joined on stop.
 
-lock -> logs -> signals -> as-run log -> store -> pipeline -> alerts -> playout -> inbox ->
-feeds (upstream feeds, its own thread) -> scheduler -> monitor -> watchdog (ears on the output)
--> heartbeat -> housekeeping -> control channel -> web desk (its own process, supervised) ->
-publish (its own thread) -> social pages (its own thread) -> schedule watcher -> store watcher
--> closing (the first to stop: it ends the airing at a pause in the speech).
+lock -> logs -> signals -> as-run log -> store -> pipeline -> alerts -> outputs (Icecast
+streams, each its own thread) -> playout -> inbox -> feeds (upstream feeds, its own thread) ->
+scheduler -> monitor -> watchdog (ears on the output) -> heartbeat -> housekeeping -> control
+channel -> web desk (its own process, supervised) -> publish (its own thread) -> social pages
+(its own thread) -> schedule watcher -> store watcher -> closing (the first to stop: it ends
+the airing at a pause in the speech).
 """
 
 from __future__ import annotations
@@ -53,6 +54,7 @@ if TYPE_CHECKING:
     from broadcaster.inbox.records import BulletinRecord
     from broadcaster.publish.publisher import Publisher
     from broadcaster.publish.social.worker import SocialWorker
+    from broadcaster.route.outputs import OutputHub
     from broadcaster.speech.base import Engine
     from broadcaster.web.supervisor import WebSupervisor
 
@@ -171,6 +173,8 @@ class StationService:
         self.social: SocialWorker | None = None
         self.feeds: FeedPoller | None = None
         self.web_enabled = web  # tests that do not need the desk leave it out
+        self.hub: OutputHub | None = None  # Icecast outputs and zones (issue 15.1)
+        self.hub_check = _Loop("outputs-check", 5.0, self._check_outputs)
         self.watcher = ScheduleWatcher(station.schedules_dir, self.reload_schedules)
         self.housekeeping = _Loop("housekeeping", s.housekeeping.every_hours * 3600,
                                   self._housekeep, first=60.0)
@@ -196,6 +200,7 @@ class StationService:
             Part("store", self._open_store, self._close_store),
             Part("pipeline", self.pipeline.start, self.pipeline.stop),
             Part("alerts", self._start_alerts, self.alerter.stop),
+            Part("outputs", self._start_outputs, self._stop_outputs),
             Part("playout", self._make_playout, noop),
             Part("warm-up", self._start_warm_up, self._join_warm_up),
             Part("inbox", self._start_inbox, self._stop_inbox),
@@ -324,12 +329,38 @@ class StationService:
         except Exception:  # noqa: BLE001 - no alerts is degraded, not fatal
             log.exception("alerts unavailable")
 
+    def _start_outputs(self) -> None:
+        """The Icecast outputs and zones (none configured: the player is left as it is)."""
+        from broadcaster.route.wiring import build_hub, routed
+
+        if not routed(self.station):
+            return
+        self.hub = build_hub(self.station, self.clock, self.asrun.mark)
+        self.hub.start()
+        self.hub_check.start()
+
+    def _stop_outputs(self) -> None:
+        self.hub_check.stop()
+        if self.hub is not None:
+            self.hub.stop()
+
+    def _check_outputs(self) -> None:
+        if self.hub is not None:
+            self.hub.check()
+
     def _make_playout(self) -> None:
         s = self.station.settings
         if self._player is None:
             player, player_archives = choose_player(self.station, self.clock, self.notify)
         else:
             player, player_archives = self._player, False
+        if self.hub is not None:
+            from broadcaster.route.player import RoutedPlayer
+            from broadcaster.route.wiring import route_of
+
+            player = RoutedPlayer(player, self.hub, route_of(
+                self.station, self.clock, lambda: list(self._scheduler.planned.values())
+                if self._scheduler is not None else []), self.clock)
         self._load_schedules()
         self.preparer = Preparer(self.station, self.pipeline, self._store)
         grace = dt.timedelta(minutes=s.playout.grace_minutes)
@@ -713,6 +744,7 @@ class StationService:
                       "key": p.key} for p in scheduler.upcoming()],
             "output": playout.player.description,
             "output_error": playout.player.last_error,
+            "outputs": self._outputs_status(),
             "bulletins": self._queued(),
             "engines": [{"name": h.name, "reachable": h.reachable, "breaker": h.breaker,
                          "last_error": h.last_error} for h in self.pipeline.health()],
@@ -721,6 +753,11 @@ class StationService:
             "watchdog": self.watchdog.status() if self.watchdog is not None else [],
             "output_level": self.watchdog.output_level() if self.watchdog is not None else None,
         }
+
+    def _outputs_status(self) -> list[dict[str, object]]:
+        from broadcaster.route.wiring import outputs_status
+
+        return outputs_status(self.station, self.hub, self.playout.player.last_error)
 
     def _queued(self) -> list[dict[str, object]]:
         from broadcaster.ops.upcoming import promises

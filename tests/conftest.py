@@ -8,6 +8,7 @@ from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
+from icecast import ICECAST, IcecastServer
 from soundserver import PulseServer, start_pulse, stop_pulse
 
 from broadcaster.cli import main
@@ -68,3 +69,19 @@ def pulse(tmp_path_factory: pytest.TempPathFactory) -> Iterator[PulseServer]:
 def no_sound(monkeypatch: pytest.MonkeyPatch) -> None:
     """No sound server reachable: PortAudio finds no output device."""
     monkeypatch.setenv("PULSE_SERVER", "unix:/nonexistent/socket")
+
+
+@pytest.fixture
+def icecast(tmp_path: Path) -> Iterator[IcecastServer]:
+    """A real icecast2 on a free loopback port (source password ``hackme``, admin
+    ``adminpw``); ``stop()``/``start()`` kill and restart it on the same port."""
+    if not Path(ICECAST).exists():
+        if os.environ.get("CI"):
+            pytest.fail("icecast2 is not installed: scripts/setup.sh should have installed it")
+        pytest.skip("icecast2 not installed (scripts/setup.sh installs it)")
+    server = IcecastServer(tmp_path / "icecast")
+    server.start()
+    try:
+        yield server
+    finally:
+        server.close()

@@ -121,6 +121,8 @@ class Slot(_Strict):
     days: tuple[str, ...] = Field(DAYS, description="Weekdays: mon..sun or t2..t7, cn")
     max_minutes: float | None = Field(None, gt=0, description="Longest this slot may run")
     program: tuple[Item, ...] = Field(min_length=1, description="Items aired in order")
+    zones: tuple[str, ...] = Field((), description="Zones (station.yaml zones:, or output "
+                                   "names) this slot airs on; empty: all")
 
     @field_validator("id")
     @classmethod

@@ -90,6 +90,15 @@ def _valid_slots(raw_slots: list[Any]) -> list[tuple[int, Slot]]:
     return out
 
 
+def _zone_checks(slot: Slot, i: int, loc: yamlpos.Located, station: Station) -> list[Problem]:
+    """A slot's zones name zones or outputs of station.yaml (issue 15.1)."""
+    s = station.settings
+    known = {"all", s.outputs.soundcard, *s.zones, *(o.name for o in s.outputs.icecast)}
+    return [_where(loc, ("slots", i, "zones"),
+                   t("route.unknown_zone", slot=slot.id, zone=z, known=", ".join(sorted(known))))
+            for z in slot.zones if z not in known]
+
+
 def _slot_checks(slots: list[tuple[int, Slot]], loc: yamlpos.Located, station: Station,
                  day: dt.date | None) -> list[Problem]:
     policy = station.settings.policy
@@ -104,6 +113,7 @@ def _slot_checks(slots: list[tuple[int, Slot]], loc: yamlpos.Located, station: S
         if banned:
             problems.append(_where(loc, ("slots", i, "days") if not day else at,
                                    t("v.day_banned", slot=slot.id, days=", ".join(banned))))
+        problems += _zone_checks(slot, i, loc, station)
         if slot.max_minutes and slot.max_minutes > policy.max_session_minutes:
             problems.append(_where(loc, ("slots", i, "max_minutes"),
                                    t("v.too_long", slot=slot.id, minutes=f"{slot.max_minutes:g}",

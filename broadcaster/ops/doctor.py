@@ -263,6 +263,14 @@ def check_running(station: Station, clock: Clock) -> Check:
     return Check("station", OK, t("doctor.station.ok", pid=beat.get("pid"), age=f"{age:.0f}"))
 
 
+def check_outputs(station: Station) -> list[Check]:
+    """One line per Icecast output: its server answers (a down stream never stops the air)."""
+    from broadcaster.route.wiring import doctor_lines
+
+    return [Check(f"output {name}", OK if ok else WARN, line)
+            for name, ok, line in doctor_lines(station)]
+
+
 def run_checks(station: Station, clock: Clock | None = None, *, device: bool = True,
                engines: bool = True) -> list[Check]:
     clock = clock or SystemClock(station.tz)
@@ -272,6 +280,8 @@ def run_checks(station: Station, clock: Clock | None = None, *, device: bool = T
         steps.append(lambda: check_device(station))
     if engines:
         steps.append(lambda: check_engines(station))
+    if device:  # the Icecast outputs' servers answer (issue 15.1)
+        steps.append(lambda: check_outputs(station))
     steps += [lambda: check_disk(station), lambda: check_clock(station, clock),
               lambda: check_schedule(station, clock), lambda: check_inbox(station),
               lambda: check_feeds(station), lambda: check_running(station, clock)]

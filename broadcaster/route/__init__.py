@@ -1,0 +1,1 @@
+"""Routing: the signal on air goes to every output of its zones (sound card, Icecast mounts)."""

@@ -1,0 +1,108 @@
+"""The seam with the playout: ``RoutedPlayer`` wraps the station's player (sound card, file
+sink) and sends each airing to the streams of its zones, in time with the card's first sample.
+A slot whose zones leave the sound card out is timed by ``StreamOnlyPlayer`` (the card stays
+silent; the streams carry it)."""
+
+from __future__ import annotations
+
+import datetime as dt
+import logging
+from collections.abc import Callable
+from dataclasses import dataclass
+from pathlib import Path
+
+import soundfile as sf
+
+from broadcaster.air.player import Cancel, OnStarted, Player, PlayResult, preempted, stop_point
+from broadcaster.clock import Clock
+from broadcaster.messages import t
+from broadcaster.models import Ending, Outcome
+from broadcaster.route.outputs import OutputHub
+
+log = logging.getLogger(__name__)
+
+
+@dataclass(frozen=True)
+class Route:
+    """Where one airing goes and what the streams call it."""
+
+    zones: tuple[str, ...]  # empty: all
+    title: str
+
+
+RouteOf = Callable[[str], Route]  # the player's ``name`` (a slot id, "emergency") -> its route
+
+
+class StreamOnlyPlayer:
+    """Takes the program's time on the clock without a sound card (the streams carry it);
+    honours ``cancel`` where the card would have ended it (at a pause, or faded)."""
+
+    def __init__(self, clock: Clock) -> None:
+        self.clock = clock
+        self.description = "streams only"
+        self.last_error = ""
+
+    def play(self, wav: Path, start_at: dt.datetime, name: str = "",
+             cancel: Cancel | None = None, on_started: OnStarted | None = None) -> PlayResult:
+        cancel = cancel or Cancel()
+        clock = self.clock
+        try:
+            info = sf.info(str(wav))
+        except (OSError, RuntimeError) as exc:
+            return PlayResult(Outcome.FAILED, None, clock.now(), str(exc), Ending.DEVICE_LOST,
+                              0.0)
+        if clock.wait(cancel, (start_at - clock.now()).total_seconds()):
+            return preempted(clock)
+        started = clock.now()
+        if on_started is not None:
+            on_started(started)
+        end = started + dt.timedelta(seconds=info.frames / info.samplerate)
+        while clock.now() < end and not cancel.is_set():
+            clock.wait(cancel, (end - clock.now()).total_seconds())
+        if not cancel.is_set():
+            return PlayResult(Outcome.AIRED, started, clock.now())
+        played, fade = stop_point(wav, (clock.now() - started).total_seconds(), cancel.soft)
+        left = (started + dt.timedelta(seconds=played) - clock.now()).total_seconds()
+        if left > 0:
+            clock.sleep(left)
+        return PlayResult(Outcome.INTERRUPTED, started, clock.now(), t("air.reason.stopped"),
+                          Ending.STOPPED, played, fade)
+
+
+class RoutedPlayer:
+    """A ``Player``: the inner player airs on the sound card when the zones include it (else
+    ``StreamOnlyPlayer`` keeps the time), and the hub streams the same program to the zones'
+    outputs from the card's real first sample until the airing ends."""
+
+    def __init__(self, inner: Player, hub: OutputHub, route_of: RouteOf, clock: Clock) -> None:
+        self.inner = inner
+        self.hub = hub
+        self.route_of = route_of
+        self.timed = StreamOnlyPlayer(clock)
+        self.description = inner.description
+        self.last_error = inner.last_error
+
+    def play(self, wav: Path, start_at: dt.datetime, name: str = "",
+             cancel: Cancel | None = None, on_started: OnStarted | None = None) -> PlayResult:
+        route = self._route(name)
+        player: Player = self.inner if self.hub.reaches_card(route.zones) else self.timed
+        token = self.hub.begin(wav, start_at, route.title, route.zones)
+
+        def started(at: dt.datetime) -> None:
+            self.hub.started(token, at)
+            if on_started is not None:
+                on_started(at)
+
+        try:
+            return player.play(wav, start_at, name=name, cancel=cancel, on_started=started)
+        finally:
+            self.hub.end(token)
+            self.last_error = self.inner.last_error
+
+    def _route(self, name: str) -> Route:
+        try:
+            return self.route_of(name)
+        except Exception:  # noqa: BLE001 - a routing bug never keeps a program off air
+            log.exception("routing %s failed: it airs everywhere", name)
+            return Route((), name)
+

@@ -1,0 +1,96 @@
+"""The running station streams: a slot for one zone reaches that zone's Icecast mount (the
+station's own opening chime, found by cross-correlation) and not another; ``status`` lists
+every output; the settings refuse zones naming outputs that do not exist."""
+
+from __future__ import annotations
+
+import datetime as dt
+import threading
+import time
+from pathlib import Path
+
+import numpy as np
+import pytest
+import soundfile as sf
+from icecast import IcecastServer, Listener, decode, find
+
+from broadcaster.air.control import call
+from broadcaster.air.player import FakePlayer
+from broadcaster.air.schedule import Slot
+from broadcaster.clock import SystemClock
+from broadcaster.config import load_station
+from broadcaster.errors import ConfigError
+from broadcaster.models import Outcome
+from broadcaster.station import StationService
+
+
+def _configure(station_dir: Path, server: IcecastServer) -> None:
+    with (station_dir / "station.yaml").open("a", encoding="utf-8") as fh:
+        fh.write(f"""
+outputs:
+  icecast:
+    - {{name: k1, url: "{server.url('k1.mp3')}", password: hackme}}
+    - {{name: k2, url: "{server.url('k2.mp3')}", password: hackme, bitrate_kbps: 48}}
+zones:
+  ip-khu-1: [k1]
+  ip-khu-2: [k2]
+""")
+
+
+def _wait(cond: object, timeout: float) -> None:
+    deadline = time.monotonic() + timeout
+    while not cond():  # type: ignore[operator]
+        assert time.monotonic() < deadline
+        time.sleep(0.05)
+
+
+def test_a_slot_for_one_zone_streams_to_its_mount_only(
+        station_dir: Path, icecast: IcecastServer) -> None:
+    _configure(station_dir, icecast)
+    station = load_station(station_dir)
+    clock = SystemClock(station.tz)
+    card = FakePlayer(clock)
+    before = set(threading.enumerate())
+    service = StationService(station, clock, player=card, file_logging=False, signals=False,
+                             notify=lambda _m: None)
+    service.start()
+    try:
+        assert service.started_parts.index("outputs") < service.started_parts.index("playout")
+        _wait(lambda: all(o["connected"] for o in call(station.var_dir, "status")["outputs"]), 10)
+        ear1, ear2 = (Listener(icecast.url("k1.mp3")).start(),
+                      Listener(icecast.url("k2.mp3")).start())
+        when = (clock.now() + dt.timedelta(seconds=4)).replace(microsecond=0)
+        slot = Slot.model_validate({"id": "khu1", "name": "Tin khu 1", "at": f"{when:%H:%M:%S}",
+                                    "program": [{"jingle": "open"}], "zones": ["ip-khu-1"]})
+        service.add_one_off(slot, when)
+        _wait(lambda: [r for r in service.asrun.rows() if r.outcome == Outcome.AIRED], 30)
+        time.sleep(1.0)
+        status = call(station.var_dir, "status")
+    finally:
+        service.stop()
+    heard1, heard2 = decode(ear1.stop()), decode(ear2.stop())
+    chime, rate = sf.read(str(station_dir / "audio" / "chime-open.flac"), dtype="float32")
+    assert rate == 48000
+    assert find(heard1, chime[: rate * 2])[1] > 0.8
+    assert float(np.max(np.abs(heard2))) < 0.01
+    assert card.played == []  # zone ip-khu-1 leaves the sound card (wired) out
+    rows = {o["name"]: o for o in status["outputs"]}
+    assert rows["wired"]["kind"] == "soundcard" and rows["k1"]["kind"] == "icecast"
+    assert rows["k1"]["zones"] == ["all", "ip-khu-1"]
+    assert rows["k2"]["connected"] is True and rows["k2"]["dropped_s"] == 0.0
+    left = [t.name for t in threading.enumerate() if t not in before and t.is_alive()]
+    assert not [n for n in left if n.startswith("stream-")]
+
+
+def test_a_zone_naming_a_missing_output_stops_the_start_with_the_key(
+        station_dir: Path) -> None:
+    with (station_dir / "station.yaml").open("a", encoding="utf-8") as fh:
+        fh.write("zones:\n  ip-khu-1: [k9]\n")
+    station = load_station(station_dir)
+    clock = SystemClock(station.tz)
+    service = StationService(station, clock, player=FakePlayer(clock), file_logging=False,
+                             signals=False, notify=lambda _m: None)
+    with pytest.raises(ConfigError) as err:
+        service.start()
+    assert "k9" in str(err.value) and "zones" in str(err.value)
+    assert "station.yaml" in str(err.value)
