@@ -173,6 +173,15 @@ class Ending(enum.StrEnum):
     NOT_STARTED = "not_started"  # missed, or no program to air
 
 
+class RenderState(enum.StrEnum):
+    """Where speech rendered on demand for the web desk's player is (desk1, issue 14)."""
+
+    QUEUED = "queued"
+    RENDERING = "rendering"
+    READY = "ready"
+    FAILED = "failed"
+
+
 @dataclass(frozen=True)
 class Airing:
     """One row of the as-run log."""

@@ -302,6 +302,21 @@ class Desk:
             raise DeskError(t("store.reason_needed"))
         self._act("withdraw", id=bulletin_id, reason=f"{reason.strip()} ({by})")
 
+    # --- versions (desk1) ----------------------------------------------------------------------
+    def previous_texts(self, ids: list[tuple[str, int]]) -> dict[tuple[str, int], tuple[str, str]]:
+        """(title, body) of the version before each (id, version), read once per store change."""
+        def read() -> dict[tuple[str, int], tuple[str, str]]:
+            store = self._store()
+            if store is None:
+                return {}
+            try:
+                return store.previous_texts(ids)
+            finally:
+                store.close()
+
+        key = ("previous", *(f"{bid}@{v}" for bid, v in ids))
+        return self._cached(key, (store_path(self.station),), read)
+
     # --- the schedule (desk web2) --------------------------------------------------------------
     def book(self) -> ScheduleBook:
         """A read-only schedule book of the folder as it is now (the station's own rules)."""
