@@ -8,6 +8,8 @@ import datetime as dt
 import json
 import logging
 import re
+import threading
+import time
 import unicodedata
 from collections.abc import Callable
 from dataclasses import dataclass
@@ -37,6 +39,7 @@ log = logging.getLogger(__name__)
 TEXT_EXT = (".txt", ".docx")
 PROBLEMS = ("late", "missed", "failed", "interrupted")
 MEMO_SIZE = 32
+STATUS_TTL_S = 0.2  # the dashboard's events look every 0.25 s: a change still shows within 1 s
 T = TypeVar("T")
 
 
@@ -136,6 +139,8 @@ class Desk:
         self.users = UserStore(users_path(station.var("db")), clock)
         self._pipeline: Any = None
         self._memo: dict[tuple[str, ...], tuple[tuple[int, ...], Any]] = {}
+        self._status_lock = threading.Lock()
+        self._status: tuple[float, StationStatus | None] | None = None
 
     def close(self) -> None:
         self.users.close()
@@ -216,11 +221,23 @@ class Desk:
         return (self.station.var_dir / CONTROL_FILE).is_file()
 
     def status(self) -> StationStatus | None:
-        """The running station's own status, or None when it is not running."""
+        """The running station's own status, or None when it is not running. One call at a time
+        and at most one per ``STATUS_TTL_S``, shared by every page asking meanwhile (desk1: fifty
+        open dashboards must not make the station compute its status fifty times a second)."""
+        with self._status_lock:
+            now = time.monotonic()  # a cache's age, not station time: the real clock
+            if self._status is not None and now - self._status[0] < STATUS_TTL_S:
+                return self._status[1]
+            found = self._status_now()
+            self._status = (time.monotonic(), found)
+            return found
+
+    def _status_now(self) -> StationStatus | None:
         if not self.running():
             return None
         try:
-            return StationStatus.parse(call(self.station.var_dir, "status", timeout=3.0))
+            return StationStatus.parse(call(self.station.var_dir, "status", timeout=3.0,
+                                            brief=True))
         except ControlError:
             return None
 

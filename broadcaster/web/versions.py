@@ -18,7 +18,7 @@ from broadcaster.web.desk import Desk, DeskError
 
 EDITABLE = (BulletinState.RECEIVED, BulletinState.AWAITING_APPROVAL, BulletinState.APPROVED,
             BulletinState.REJECTED)
-_TOKEN = re.compile(r"\s+|[^\s]+")
+_TOKEN = re.compile(r"\s+|\w+|[^\w\s]")  # spaces, words, each punctuation mark
 MAX_DIFF_TOKENS = 20_000  # a longer text is shown whole, as one replacement (bounded work)
 
 
@@ -41,18 +41,30 @@ class Span:
 
 
 def word_diff(old: str, new: str) -> list[Span]:
-    """``new`` against ``old`` word by word (spaces kept with their words), runs merged."""
+    """``new`` against ``old`` word by word: each change is shown as what was removed, then
+    what was put in its place (changes a single space apart read as one)."""
     a, b = _TOKEN.findall(old), _TOKEN.findall(new)
     if len(a) + len(b) > MAX_DIFF_TOKENS:
         return [Span("-", old), Span("+", new)]
-    spans: list[Span] = []
+    chunks: list[tuple[str, str] | str] = []  # (removed, inserted) or kept text
     matcher = difflib.SequenceMatcher(None, a, b, autojunk=False)
     for tag, i1, i2, j1, j2 in matcher.get_opcodes():
         if tag == "equal":
-            _add(spans, "=", "".join(a[i1:i2]))
+            chunks.append("".join(a[i1:i2]))
             continue
-        _add(spans, "-", "".join(a[i1:i2]))
-        _add(spans, "+", "".join(b[j1:j2]))
+        change = ("".join(a[i1:i2]), "".join(b[j1:j2]))
+        before, space = (chunks[-2], chunks[-1]) if len(chunks) >= 2 else ("", "")
+        if isinstance(before, tuple) and isinstance(space, str) and not space.strip():
+            del chunks[-2:]  # a change, a space, a change: one change
+            change = (before[0] + space + change[0], before[1] + space + change[1])
+        chunks.append(change)
+    spans: list[Span] = []
+    for chunk in chunks:
+        if isinstance(chunk, str):
+            _add(spans, "=", chunk)
+        else:
+            _add(spans, "-", chunk[0])
+            _add(spans, "+", chunk[1])
     return spans
 
 
