@@ -25,6 +25,7 @@ import asyncio
 import datetime as dt
 import os
 import re
+import shutil
 import socket
 import statistics
 import subprocess
@@ -326,11 +327,18 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--every", type=float, default=20.0, help="seconds between slots")
     parser.add_argument("--no-station", action="store_true",
                         help="no station beside the desk (no slot timing)")
+    parser.add_argument("--made", type=Path, default=None,
+                        help="a copy of this station folder, made before by this benchmark")
     args = parser.parse_args(argv)
     with tempfile.TemporaryDirectory(prefix="bench-web-") as tmp:
-        print(f"making a station: {args.bulletins} bulletins ({args.awaiting} awaiting approval),"
-              f" {args.rows} as-run rows")
-        station_dir, today = make_station(Path(tmp), args.bulletins, args.rows, args.awaiting)
+        if args.made is not None:
+            station_dir = Path(tmp) / "station"
+            shutil.copytree(args.made, station_dir)
+            today = dt.date.today()
+        else:
+            print(f"making a station: {args.bulletins} bulletins ({args.awaiting} awaiting"
+                  f" approval), {args.rows} as-run rows")
+            station_dir, today = make_station(Path(tmp), args.bulletins, args.rows, args.awaiting)
         return run(args, station_dir, today)
 
 

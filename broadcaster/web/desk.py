@@ -140,6 +140,8 @@ class Desk:
         self._pipeline: Any = None
         self._memo: dict[tuple[str, ...], tuple[tuple[int, ...], Any]] = {}
         self._status_lock = threading.Lock()
+        self._memo_lock = threading.Lock()
+        self._making: dict[tuple[str, ...], threading.Lock] = {}
         self._status: tuple[float, StationStatus | None] | None = None
 
     def close(self) -> None:
@@ -160,10 +162,19 @@ class Desk:
         found = self._memo.get(key)
         if found is not None and found[0] == tuple(stamp):
             return cast(T, found[1])
-        value = make()
-        if len(self._memo) >= MEMO_SIZE:
-            self._memo.pop(next(iter(self._memo)))
-        self._memo[key] = (tuple(stamp), value)
+        with self._memo_lock:
+            making = self._making.setdefault(key, threading.Lock())
+        with making:  # single flight (desk1): fifty report pages in threads build it once
+            found = self._memo.get(key)
+            if found is not None and found[0] == tuple(stamp):
+                return cast(T, found[1])
+            value = make()
+            with self._memo_lock:
+                if len(self._memo) >= MEMO_SIZE:
+                    self._memo.pop(next(iter(self._memo)))
+                self._memo[key] = (tuple(stamp), value)
+                if len(self._making) > 4 * MEMO_SIZE:
+                    self._making.clear()  # a held lock stays held by its owner: still safe
         return value
 
     def _store(self) -> BulletinStore | None:
@@ -171,8 +182,14 @@ class Desk:
         return BulletinStore(path, readonly=True) if path.is_file() else None
 
     def bulletins(self, states: tuple[str, ...] = ()) -> list[BulletinRecord]:
-        return self._cached(("bulletins", *states), (store_path(self.station),),
-                            lambda: self._bulletins(states))
+        """Newest first; the store is read once per change whatever the filters asked (desk1:
+        reading a thousand bulletins takes a while; three filters read it three times)."""
+        db = (store_path(self.station),)
+        every = self._cached(("bulletins",), db, lambda: self._bulletins(()))
+        if not states:
+            return every
+        return self._cached(("bulletins", *states), db,
+                            lambda: [r for r in every if r.state in states])
 
     def _bulletins(self, states: tuple[str, ...]) -> list[BulletinRecord]:
         store = self._store()

@@ -5,6 +5,7 @@ again), and the word-level difference between a version and the one before it.""
 from __future__ import annotations
 
 import difflib
+import functools
 import json
 import re
 from dataclasses import dataclass
@@ -43,9 +44,14 @@ class Span:
 def word_diff(old: str, new: str) -> list[Span]:
     """``new`` against ``old`` word by word: each change is shown as what was removed, then
     what was put in its place (changes a single space apart read as one)."""
+    return list(_word_diff(old, new))
+
+
+@functools.lru_cache(maxsize=256)  # the approval page asks again for the same versions
+def _word_diff(old: str, new: str) -> tuple[Span, ...]:
     a, b = _TOKEN.findall(old), _TOKEN.findall(new)
     if len(a) + len(b) > MAX_DIFF_TOKENS:
-        return [Span("-", old), Span("+", new)]
+        return (Span("-", old), Span("+", new))
     chunks: list[tuple[str, str] | str] = []  # (removed, inserted) or kept text
     matcher = difflib.SequenceMatcher(None, a, b, autojunk=False)
     for tag, i1, i2, j1, j2 in matcher.get_opcodes():
@@ -65,7 +71,7 @@ def word_diff(old: str, new: str) -> list[Span]:
         else:
             _add(spans, "-", chunk[0])
             _add(spans, "+", chunk[1])
-    return spans
+    return tuple(spans)
 
 
 def _add(spans: list[Span], op: str, text: str) -> None:
