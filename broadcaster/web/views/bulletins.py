@@ -305,7 +305,8 @@ async def withdraw(request: web.Request) -> web.StreamResponse:
     form = await request.post()
     bid = request.match_info["id"]
     try:
-        request.app[DESK].withdraw(bid, str(form.get("reason", "")), session.user.name)
+        await asyncio.to_thread(request.app[DESK].withdraw, bid, str(form.get("reason", "")),
+                                session.user.name)  # through the station: off the event loop
     except DeskError as exc:
         raise web.HTTPConflict(text=str(exc)) from None
     audit(request, "bulletin.withdraw", bid, str(form.get("reason", "")))
@@ -319,6 +320,10 @@ class Waiting:
     rec: BulletinRecord
     previous_title: str | None  # None: the first version
     diff: list[Span]
+
+    @property
+    def changed(self) -> bool:
+        return any(s.op != "=" for s in self.diff)
 
 
 def _waiting(desk: Desk, recs: list[BulletinRecord]) -> list[Waiting]:
@@ -348,7 +353,7 @@ async def approve(request: web.Request) -> web.StreamResponse:
     form = await request.post()
     bid, content_hash = request.match_info["id"], str(form.get("hash", ""))
     try:
-        request.app[DESK].approve(bid, content_hash, session.user.name)
+        await asyncio.to_thread(request.app[DESK].approve, bid, content_hash, session.user.name)
     except DeskError as exc:
         return _approvals(request, str(exc), 409)
     audit(request, "bulletin.approve", bid, f"sha256 {content_hash[:12]}")
@@ -360,7 +365,7 @@ async def reject(request: web.Request) -> web.StreamResponse:
     form = await request.post()
     bid, reason = request.match_info["id"], str(form.get("reason", ""))
     try:
-        request.app[DESK].reject(bid, reason, session.user.name)
+        await asyncio.to_thread(request.app[DESK].reject, bid, reason, session.user.name)
     except DeskError as exc:
         return _approvals(request, str(exc), 409)
     audit(request, "bulletin.reject", bid, reason)
