@@ -56,7 +56,8 @@ def test_edit_diff_and_listen_on_phone_and_desktop(browser, served: Served,  # t
     page.wait_for_selector("#edit-bulletin")
     assert "phiên bản 2" in page.inner_text("#edit-note")
     page.fill("textarea[name=body]", SECOND)
-    page.wait_for_selector("#preview mark", timeout=10_000)
+    page.wait_for_function("() => document.querySelector('#preview').innerText"
+                           ".includes('lắp đèn')", timeout=10_000)  # the edited text's reading
     page.screenshot(path=str(shots / "bulletin-edit-phone.png"), full_page=True)
     page.click("button[type=submit]")
     page.wait_for_selector("#submitted")
