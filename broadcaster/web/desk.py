@@ -11,7 +11,6 @@ import logging
 import os
 import re
 import threading
-import time
 import unicodedata
 from collections.abc import Callable
 from dataclasses import dataclass
@@ -47,7 +46,6 @@ MEMO_SIZE = 32
 RECORDING_EXT = re.compile(r"\.(mp3|m4a|aac|ogg|oga|opus|wav|amr|flac|3gp|webm|wma)")
 KEPT_RECORDING = re.compile(r"[0-9a-f]{16}(\.(mp3|m4a|aac|ogg|oga|opus|wav|amr|flac|3gp|webm|wma))?")
 DISK_EVERY_S = 30.0  # the archive's size is summed again at most this often
-STATUS_TTL_S = 0.2  # the dashboard's events look every 0.25 s: a change still shows within 1 s
 T = TypeVar("T")
 
 
@@ -153,10 +151,12 @@ class Desk:
         self._pipeline: Any = None
         self._memo: dict[tuple[str, ...], tuple[tuple[int, ...], Any]] = {}
         self._disk: tuple[float, Disk] | None = None
-        self._status_lock = threading.Lock()
+        self._status_cv = threading.Condition()
+        self._status_busy = False
+        self._status_gen = 0
+        self._status_last: StationStatus | None = None
         self._memo_lock = threading.Lock()
         self._making: dict[tuple[str, ...], threading.Lock] = {}
-        self._status: tuple[float, StationStatus | None] | None = None
 
     def close(self) -> None:
         self.users.close()
@@ -252,16 +252,25 @@ class Desk:
         return (self.station.var_dir / CONTROL_FILE).is_file()
 
     def status(self) -> StationStatus | None:
-        """The running station's own status, or None when it is not running. One call at a time
-        and at most one per ``STATUS_TTL_S``, shared by every page asking meanwhile (desk1: fifty
-        open dashboards must not make the station compute its status fifty times a second)."""
-        with self._status_lock:
-            now = time.monotonic()  # a cache's age, not station time: the real clock
-            if self._status is not None and now - self._status[0] < STATUS_TTL_S:
-                return self._status[1]
+        """The running station's own status, or None when it is not running. A page asking
+        while another's call is under way shares that call's answer (desk1: fifty open
+        dashboards must not make the station answer fifty calls at once)."""
+        with self._status_cv:
+            if self._status_busy:
+                asked = self._status_gen
+                self._status_cv.wait_for(lambda: self._status_gen != asked, timeout=5.0)
+                return self._status_last
+            self._status_busy = True
+        found: StationStatus | None = None
+        try:
             found = self._status_now()
-            self._status = (time.monotonic(), found)
-            return found
+        finally:
+            with self._status_cv:
+                self._status_busy = False
+                self._status_last = found
+                self._status_gen += 1
+                self._status_cv.notify_all()
+        return found
 
     def _status_now(self) -> StationStatus | None:
         if not self.running():

@@ -32,11 +32,11 @@ def test_many_pages_share_one_brief_status_call(station_dir: Path) -> None:
         with ThreadPoolExecutor(20) as pool:
             found = list(pool.map(lambda _: desk.status(), range(40)))
         assert all(s is not None and s.on_air == "Bản tin sáng" for s in found)
-        assert 1 <= len(asked) <= 3, len(asked)  # not forty
+        assert 1 <= len(asked) <= 6, len(asked)  # not forty
         assert all(r.get("brief") is True for r in asked)
-        time.sleep(0.3)
+        before = len(asked)
         desk.status()
-        assert len(asked) >= 2  # a later page asks again: the dashboard stays live
+        assert len(asked) == before + 1  # a later page asks again: the dashboard stays live
     finally:
         desk.close()
         server.stop()
