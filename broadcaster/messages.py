@@ -1434,6 +1434,63 @@ CATALOG: dict[str, dict[str, str]] = {
     "doctor.watch.all_ok": {"vi": "mọi kiểm tra đạt ({n})", "en": "all checks pass ({n})"},
     "config.bad_mount_url": {"vi": "watchdog.mounts: \"{value}\" không phải địa chỉ http(s)://máy/mount",
                              "en": "watchdog.mounts: \"{value}\" is not an http(s)://host/mount URL"},
+    # --- web desk: edit as a new version, word diff, speech players, pages (desk1, issue 14) --
+    "web.edit": {"vi": "Sửa bản tin", "en": "Edit"},
+    "web.edit.heading": {"vi": "Sửa bản tin", "en": "Edit the bulletin"},
+    "web.edit.note": {
+        "vi": "Bản sửa được lưu thành phiên bản {version} và phải được duyệt lại trước khi phát",
+        "en": "The edit is saved as version {version} and must be approved again before it airs",
+    },
+    "web.edit.save": {"vi": "Lưu thành phiên bản mới", "en": "Save as a new version"},
+    "web.edit.saved": {
+        "vi": "Đã lưu bản sửa của «{title}»; đài nhận nó thành phiên bản {version}, chờ duyệt lại",
+        "en": "The edit of “{title}” is saved; the station takes it as version {version}, to be approved again",
+    },
+    "web.edit.not_editable": {
+        "vi": "Không sửa được bản tin {id} ({source}, {state}) trên trang: chỉ sửa được bản tin chữ (.txt) còn chờ phát hoặc bị từ chối. Sửa tệp gốc rồi thả lại vào thư mục inbox/ với cùng tên",
+        "en": "Bulletin {id} ({source}, {state}) cannot be edited here: only a text bulletin (.txt) that may still air or was refused can. Edit the original file and drop it into inbox/ again under the same name",
+    },
+    "web.edit.unchanged": {
+        "vi": "Bản tin {id}: nội dung, tiêu đề, mức ưu tiên và số lần phát đều không đổi nên không có phiên bản mới; sửa rồi lưu lại",
+        "en": "Bulletin {id}: text, title, priority and repeat are unchanged, so there is no new version; change something and save again",
+    },
+    "web.diff": {"vi": "Thay đổi so với phiên bản {version}", "en": "Changes since version {version}"},
+    "web.diff.first": {"vi": "Phiên bản đầu tiên", "en": "First version"},
+    "web.diff.none": {
+        "vi": "Nội dung chữ không đổi (chỉ đổi tiêu đề hay thông tin khác)",
+        "en": "The text is unchanged (only the title or other details changed)",
+    },
+    "web.diff.legend": {
+        "vi": "Chữ xanh gạch chân: thêm vào; chữ đỏ gạch ngang: bỏ đi",
+        "en": "Green underlined: added; red struck through: removed",
+    },
+    "web.diff.recording": {
+        "vi": "Bản ghi âm mới thay cho phiên bản {version} (không so sánh được chữ): nghe lại toàn bộ",
+        "en": "A new recording replaces version {version} (no text to compare): listen to all of it",
+    },
+    "web.listen": {"vi": "Nghe thử", "en": "Listen"},
+    "web.listen.title": {"vi": "Nghe bản đọc", "en": "Listen to the speech"},
+    "web.listen.again": {"vi": "Đọc lại nội dung hiện tại", "en": "Read the current text again"},
+    "web.listen.queued": {"vi": "Đang chờ đến lượt đọc…", "en": "Waiting for its turn…"},
+    "web.listen.rendering": {"vi": "Đang đọc thành tiếng: {done}/{total} đoạn",
+                             "en": "Reading aloud: {done}/{total} pieces"},
+    "web.listen.failed": {
+        "vi": "Không đọc được: {error}. Bấm «Nghe thử» để thử lại; nếu vẫn lỗi, xem bộ đọc ở trang Tình trạng",
+        "en": "Could not read it: {error}. Press “Listen” to try again; if it fails again, see the speech engines on the Status page",
+    },
+    "web.listen.busy": {
+        "vi": "Máy đang bận đọc các bản tin khác; bấm lại sau ít giây",
+        "en": "The station is busy reading other bulletins; press again in a few seconds",
+    },
+    "web.listen.gone": {
+        "vi": "Bản đọc này không còn trên máy; bấm «Nghe thử» để đọc lại",
+        "en": "This reading is no longer kept; press “Listen” to read it again",
+    },
+    "web.listen.empty": {"vi": "Chưa có nội dung để đọc: nhập nội dung bản tin trước",
+                         "en": "Nothing to read yet: type the bulletin's text first"},
+    "web.page": {"vi": "Trang {page}/{pages}", "en": "Page {page} of {pages}"},
+    "web.page.prev": {"vi": "← Trang trước", "en": "← Previous"},
+    "web.page.next": {"vi": "Trang sau →", "en": "Next →"},
 }
 
 

@@ -182,6 +182,15 @@ class WatchCheck(enum.StrEnum):
     UNEXPECTED_SOUND = "unexpected_sound"  # sound while nothing should be on air
 
 
+class RenderState(enum.StrEnum):
+    """Where speech rendered on demand for the web desk's player is (desk1, issue 14)."""
+
+    QUEUED = "queued"
+    RENDERING = "rendering"
+    READY = "ready"
+    FAILED = "failed"
+
+
 @dataclass(frozen=True)
 class Airing:
     """One row of the as-run log."""

@@ -301,13 +301,14 @@ class Pipeline:
                           tuple(self.script(bulletin).lines()), engines,
                           bulletin.meta.voice, self.ready(bulletin))
 
-    def speech(self, bulletin: Bulletin) -> Path:
-        """The bulletin's speech file under the current key, made now if it is not ready."""
+    def speech(self, bulletin: Bulletin, *, progress: Progress | None = None) -> Path:
+        """The bulletin's speech file under the current key, made now if it is not ready
+        (``progress(done, total)`` is told after each piece: the desk's player shows it)."""
         ready = self.ready(bulletin)
         if ready is not None:
             return ready
         log.info("speech of %s not rendered ahead: rendering now", bulletin.id)
-        return self._render(bulletin, upgrade_from=None).path
+        return self._render(bulletin, upgrade_from=None, progress=progress).path
 
     def speak(self, text: str, *, engine: str | None = None, voice: str | None = None,
               fastest: bool = False) -> Clip:
@@ -339,7 +340,8 @@ class Pipeline:
         return self.info(bulletin) or SpeechInfo(wav, RECORDING, "", audio.name, duration_ms,
                                                  digest)
 
-    def _render(self, bulletin: Bulletin, upgrade_from: SpeechInfo | None) -> SpeechInfo:
+    def _render(self, bulletin: Bulletin, upgrade_from: SpeechInfo | None,
+                progress: Progress | None = None) -> SpeechInfo:
         from broadcaster.speech import render_script, voices_for
         from broadcaster.speech.audio import write_wav_atomic
 
@@ -355,7 +357,7 @@ class Pipeline:
                 return upgrade_from
         s = self.settings.speech
         clip = render_script(self.script(bulletin), engines, pauses=s.pauses_ms, rate=s.rate,
-                             voices=voices, cache=self.cache)
+                             voices=voices, cache=self.cache, progress=progress)
         wav, meta = self.paths(bulletin)
         write_wav_atomic(wav, clip.samples, clip.sample_rate)
         digest = _sha256_file(wav)
@@ -468,5 +470,6 @@ class Pipeline:
 
 
 ScriptFn = Callable[[Bulletin], Script]
+Progress = Callable[[int, int], None]  # (pieces done, pieces in all), as speech.render says
 
 __all__ = ["Pipeline", "SpeechInfo", "SpeechPlan"]

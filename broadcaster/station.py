@@ -732,10 +732,10 @@ class StationService:
         self.notify(t("emergency.queued", when=f"{self.clock.now():%H:%M:%S}", repeat=repeat))
         return {"key": prepared.key, "duration_ms": prepared.duration_ms}
 
-    def status(self) -> dict[str, object]:
+    def status(self, *, brief: bool = False) -> dict[str, object]:
         playout, scheduler = self.playout, self.scheduler
         since = playout.on_air_since
-        return {
+        out: dict[str, object] = {
             "station": self.station.settings.name,
             "now": self.clock.now().isoformat(timespec="seconds"),
             "on_air": playout.on_air_label,
@@ -745,7 +745,6 @@ class StationService:
             "output": playout.player.description,
             "output_error": playout.player.last_error,
             "outputs": self._outputs_status(),
-            "bulletins": self._queued(),
             "engines": [{"name": h.name, "reachable": h.reachable, "breaker": h.breaker,
                          "last_error": h.last_error} for h in self.pipeline.health()],
             "alerts": [{"at": at, "kind": kind, "message": msg}
@@ -753,6 +752,9 @@ class StationService:
             "watchdog": self.watchdog.status() if self.watchdog is not None else [],
             "output_level": self.watchdog.output_level() if self.watchdog is not None else None,
         }
+        if not brief:  # the bulletins' promised airings: costly with a thousand bulletins
+            out["bulletins"] = self._queued()
+        return out
 
     def _outputs_status(self) -> list[dict[str, object]]:
         from broadcaster.route.wiring import outputs_status
@@ -777,8 +779,8 @@ class StationService:
         """One control-channel request: status, skip, stop, load, emergency, and the web desk's
         approve, reject, withdraw."""
         cmd = request.get("cmd")
-        if cmd == "status":
-            return {"ok": True, **self.status()}
+        if cmd == "status":  # brief: without the bulletins' promised airings (the web desk)
+            return {"ok": True, **self.status(brief=request.get("brief") is True)}
         if cmd == "skip":
             label = self.playout.skip()
             if label is None:

@@ -203,6 +203,16 @@ class BulletinStore(FeedStateRows):
         return [{"version": v, "content_hash": h, "title": ti, "meta": json.loads(m),
                  "original": o, "received_at": at} for v, h, ti, m, o, at in rows]
 
+    def previous_texts(self, ids: list[tuple[str, int]]) -> dict[tuple[str, int], tuple[str, str]]:
+        """(title, body) of the version before each (id, version) asked, in one query (the
+        desk's approval page shows what changed); absent for a first version."""
+        if not ids:
+            return {}
+        pairs = " OR ".join("(bulletin_id=? AND version=?)" for _ in ids)
+        rows = self._query(f"SELECT bulletin_id, version, title, body FROM versions WHERE {pairs}",
+                           tuple(x for bid, v in ids for x in (bid, v - 1)))
+        return {(bid, v + 1): (title, body) for bid, v, title, body in rows}
+
     def history(self, bulletin_id: str | None = None) -> list[HistoryRow]:
         if bulletin_id is None:
             rows = self._query("SELECT bulletin_id, version, at, event, detail FROM history"

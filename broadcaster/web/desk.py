@@ -10,6 +10,7 @@ import json
 import logging
 import os
 import re
+import threading
 import unicodedata
 from collections.abc import Callable
 from dataclasses import dataclass
@@ -150,6 +151,12 @@ class Desk:
         self._pipeline: Any = None
         self._memo: dict[tuple[str, ...], tuple[tuple[int, ...], Any]] = {}
         self._disk: tuple[float, Disk] | None = None
+        self._status_cv = threading.Condition()
+        self._status_busy = False
+        self._status_gen = 0
+        self._status_last: StationStatus | None = None
+        self._memo_lock = threading.Lock()
+        self._making: dict[tuple[str, ...], threading.Lock] = {}
 
     def close(self) -> None:
         self.users.close()
@@ -169,10 +176,19 @@ class Desk:
         found = self._memo.get(key)
         if found is not None and found[0] == tuple(stamp):
             return cast(T, found[1])
-        value = make()
-        if len(self._memo) >= MEMO_SIZE:
-            self._memo.pop(next(iter(self._memo)))
-        self._memo[key] = (tuple(stamp), value)
+        with self._memo_lock:
+            making = self._making.setdefault(key, threading.Lock())
+        with making:  # single flight (desk1): fifty report pages in threads build it once
+            found = self._memo.get(key)
+            if found is not None and found[0] == tuple(stamp):
+                return cast(T, found[1])
+            value = make()
+            with self._memo_lock:
+                if len(self._memo) >= MEMO_SIZE:
+                    self._memo.pop(next(iter(self._memo)))
+                self._memo[key] = (tuple(stamp), value)
+                if len(self._making) > 4 * MEMO_SIZE:
+                    self._making.clear()  # a held lock stays held by its owner: still safe
         return value
 
     def _store(self) -> BulletinStore | None:
@@ -180,8 +196,14 @@ class Desk:
         return BulletinStore(path, readonly=True) if path.is_file() else None
 
     def bulletins(self, states: tuple[str, ...] = ()) -> list[BulletinRecord]:
-        return self._cached(("bulletins", *states), (store_path(self.station),),
-                            lambda: self._bulletins(states))
+        """Newest first; the store is read once per change whatever the filters asked (desk1:
+        reading a thousand bulletins takes a while; three filters read it three times)."""
+        db = (store_path(self.station),)
+        every = self._cached(("bulletins",), db, lambda: self._bulletins(()))
+        if not states:
+            return every
+        return self._cached(("bulletins", *states), db,
+                            lambda: [r for r in every if r.state in states])
 
     def _bulletins(self, states: tuple[str, ...]) -> list[BulletinRecord]:
         store = self._store()
@@ -230,11 +252,32 @@ class Desk:
         return (self.station.var_dir / CONTROL_FILE).is_file()
 
     def status(self) -> StationStatus | None:
-        """The running station's own status, or None when it is not running."""
+        """The running station's own status, or None when it is not running. A page asking
+        while another's call is under way shares that call's answer (desk1: fifty open
+        dashboards must not make the station answer fifty calls at once)."""
+        with self._status_cv:
+            if self._status_busy:
+                asked = self._status_gen
+                self._status_cv.wait_for(lambda: self._status_gen != asked, timeout=5.0)
+                return self._status_last
+            self._status_busy = True
+        found: StationStatus | None = None
+        try:
+            found = self._status_now()
+        finally:
+            with self._status_cv:
+                self._status_busy = False
+                self._status_last = found
+                self._status_gen += 1
+                self._status_cv.notify_all()
+        return found
+
+    def _status_now(self) -> StationStatus | None:
         if not self.running():
             return None
         try:
-            return StationStatus.parse(call(self.station.var_dir, "status", timeout=3.0))
+            return StationStatus.parse(call(self.station.var_dir, "status", timeout=3.0,
+                                            brief=True))
         except ControlError:
             return None
 
@@ -327,6 +370,21 @@ class Desk:
         if not reason.strip():
             raise DeskError(t("store.reason_needed"))
         self._act("withdraw", id=bulletin_id, reason=f"{reason.strip()} ({by})")
+
+    # --- versions (desk1) ----------------------------------------------------------------------
+    def previous_texts(self, ids: list[tuple[str, int]]) -> dict[tuple[str, int], tuple[str, str]]:
+        """(title, body) of the version before each (id, version), read once per store change."""
+        def read() -> dict[tuple[str, int], tuple[str, str]]:
+            store = self._store()
+            if store is None:
+                return {}
+            try:
+                return store.previous_texts(ids)
+            finally:
+                store.close()
+
+        key = ("previous", *(f"{bid}@{v}" for bid, v in ids))
+        return self._cached(key, (store_path(self.station),), read)
 
     # --- the schedule (desk web2) --------------------------------------------------------------
     def book(self) -> ScheduleBook:

@@ -1,5 +1,7 @@
-"""Bulletins (list, new by paste or upload, preview of the spoken script, withdraw) and the
-approval queue (approve pinned to the content hash, reject with a reason).
+"""Bulletins (list in pages, new by paste or upload, preview of the spoken script, edit as a new
+version, withdraw) and the approval queue (in pages; each version with its word-level changes
+since the one before; approve pinned to the content hash, reject with a reason). The players
+of rendered speech are ``views/listen.py``.
 
 An uploaded recording (recognised by its first bytes, not its name) is written into ``inbox/``
 with its title, priority and repeat in a ``NAME.yaml`` sidecar, and taken by the station's
@@ -11,7 +13,10 @@ from __future__ import annotations
 import asyncio
 import json
 import re
+from collections.abc import Mapping
+from dataclasses import dataclass
 from pathlib import Path
+from typing import TypeVar
 
 from aiohttp import web
 from aiohttp.web_request import FileField
@@ -22,17 +27,21 @@ from broadcaster.durable import temp_path, write_bytes, write_text
 from broadcaster.errors import BroadcasterError
 from broadcaster.inbox.ingest import AUDIO_EXTS
 from broadcaster.inbox.reader import is_audio
-from broadcaster.messages import t
+from broadcaster.inbox.records import BulletinRecord
+from broadcaster.messages import label, t
 from broadcaster.models import BulletinState, Priority
 from broadcaster.web.app import DESK, MAX_UPLOAD, audit, render, require, session_of, tr
 from broadcaster.web.desk import Desk, DeskError, safe_name
 from broadcaster.web.users import Action
+from broadcaster.web.versions import Edit, Span, editable, word_diff, write_edit
+from broadcaster.web.views import listen
 
 ID = r"{id:[a-z0-9][a-z0-9-]{0,80}}"
 RECORDING_NAME = re.compile(r"[a-z0-9][a-z0-9-]{0,100}\.(mp3|m4a|aac|ogg|oga|opus|wav|amr|flac)")
 AUDIO_TYPES = {".mp3": "audio/mpeg", ".m4a": "audio/mp4", ".aac": "audio/aac",
                ".ogg": "audio/ogg", ".oga": "audio/ogg", ".opus": "audio/ogg",
                ".wav": "audio/wav", ".amr": "audio/amr", ".flac": "audio/flac"}
+T = TypeVar("T")
 
 
 def _audio_suffix(name: str, head: bytes) -> str:
@@ -101,11 +110,36 @@ def submit_recording(desk: Desk, name: str, data: bytes, limit: int, *, title: s
     return target, ms
 
 
+PAGE_ROWS = 50       # bulletins list: rows per page
+PAGE_APPROVALS = 20  # approval queue: versions per page (each with its diff)
+
+
+@dataclass(frozen=True)
+class Pager:
+    page: int
+    pages: int
+    total: int
+    query: str  # the other query parameters, for the page links
+
+    def href(self, page: int) -> str:
+        return f"?{self.query}&page={page}" if self.query else f"?page={page}"
+
+
+def _page(request: web.Request, rows: list[T], size: int, query: str = "") -> tuple[list[T], Pager]:
+    """One page of ``rows`` (``?page=N``, clamped): a thousand rows never reach the template."""
+    pages = max(1, -(-len(rows) // size))
+    raw = request.query.get("page", "1")
+    page = min(max(int(raw), 1), pages) if raw.isdigit() else 1
+    return rows[(page - 1) * size: page * size], Pager(page, pages, len(rows), query)
+
+
 async def bulletins_page(request: web.Request) -> web.Response:
     require(request, Action.VIEW)
     state = request.query.get("state", "")
     states = (state,) if state in set(BulletinState) else ()
-    return render(request, "bulletins.html", rows=request.app[DESK].bulletins(states),
+    rows, pager = _page(request, request.app[DESK].bulletins(states), PAGE_ROWS,
+                        f"state={state}" if states else "")
+    return render(request, "bulletins.html", rows=rows, pager=pager,
                   state=state if states else "", states=list(BulletinState))
 
 
@@ -118,7 +152,7 @@ def _form(request: web.Request, error: str, status: int = 200, title: str = "", 
           priority: str = "normal", repeat: int = 1) -> web.Response:
     return render(request, "bulletin_new.html", code=status, error=error, title=title,
                   body=body, priority=priority, repeat=repeat, priorities=list(Priority),
-                  max_mb=request.app[MAX_UPLOAD] // 2**20)
+                  max_mb=request.app[MAX_UPLOAD] // 2**20, draft_player=listen.idle_draft())
 
 
 async def preview(request: web.Request) -> web.Response:
@@ -169,8 +203,58 @@ async def detail(request: web.Request) -> web.Response:
         rec = desk.bulletin(request.match_info["id"])
     except DeskError as exc:
         raise web.HTTPNotFound(text=str(exc)) from None
-    preview = desk.preview(rec.body) if rec.audio is None and rec.body.strip() else None
-    return render(request, "bulletin.html", rec=rec, preview=preview, error="")
+    text = rec.audio is None and bool(rec.body.strip())
+    preview = desk.preview(rec.body) if text else None
+    player = await listen.player_of(request, rec.bulletin()) if text else None
+    return render(request, "bulletin.html", rec=rec, preview=preview, error="",
+                  editable=editable(rec), player=player)
+
+
+async def edit_page(request: web.Request) -> web.Response:
+    require(request, Action.SUBMIT)
+    try:
+        rec = request.app[DESK].bulletin(request.match_info["id"])
+    except DeskError as exc:
+        raise web.HTTPNotFound(text=str(exc)) from None
+    if not editable(rec):
+        raise web.HTTPConflict(text=t("web.edit.not_editable", id=rec.id, source=rec.source,
+                                      state=label("state", rec.state)))
+    return _edit_form(request, rec, "", Edit(rec.title, rec.body, rec.priority, rec.repeat))
+
+
+def _edit_form(request: web.Request, rec: BulletinRecord, error: str, edit: Edit,
+               status: int = 200) -> web.Response:
+    return render(request, "bulletin_edit.html", code=status, rec=rec, error=error,
+                  title=edit.title, body=edit.body, priority=edit.priority.value,
+                  repeat=edit.repeat, priorities=list(Priority), draft_player=listen.idle_draft())
+
+
+def _form_fields(form: Mapping[str, object]) -> Edit:
+    raw_prio, raw_repeat = str(form.get("priority", "normal")), str(form.get("repeat", "1"))
+    return Edit(title=str(form.get("title", "")).strip()[:200], body=str(form.get("body", "")),
+                priority=Priority(raw_prio) if raw_prio in set(Priority) else Priority.NORMAL,
+                repeat=max(1, min(int(raw_repeat), 50)) if raw_repeat.isdigit() else 1)
+
+
+async def edit(request: web.Request) -> web.Response:
+    """Save an edit as the bulletin's next version (written where intake takes it)."""
+    session = require(request, Action.SUBMIT)
+    form = await request.post()
+    desk = request.app[DESK]
+    bid = request.match_info["id"]
+    fields = _form_fields(form)
+    try:
+        rec = write_edit(desk, bid, fields)
+    except DeskError as exc:
+        try:
+            rec = desk.bulletin(bid)
+        except DeskError:
+            raise web.HTTPNotFound(text=str(exc)) from None
+        return _edit_form(request, rec, str(exc), fields, 409 if not editable(rec) else 400)
+    audit(request, "bulletin.edit", bid, f"v{rec.version + 1}: {fields.title or rec.title}")
+    return render(request, "submitted.html", name=rec.source, recording="",
+                  message=tr(session.lang, "web.edit.saved", title=fields.title or rec.title,
+                             version=rec.version + 1))
 
 
 def _served_file(station: Station, path: Path) -> Path:
@@ -221,16 +305,47 @@ async def withdraw(request: web.Request) -> web.StreamResponse:
     form = await request.post()
     bid = request.match_info["id"]
     try:
-        request.app[DESK].withdraw(bid, str(form.get("reason", "")), session.user.name)
+        await asyncio.to_thread(request.app[DESK].withdraw, bid, str(form.get("reason", "")),
+                                session.user.name)  # through the station: off the event loop
     except DeskError as exc:
         raise web.HTTPConflict(text=str(exc)) from None
     audit(request, "bulletin.withdraw", bid, str(form.get("reason", "")))
     raise web.HTTPSeeOther(f"/bulletins/{bid}")
 
 
+@dataclass(frozen=True)
+class Waiting:
+    """A version in the approval queue with what changed since the version before it."""
+
+    rec: BulletinRecord
+    previous_title: str | None  # None: the first version
+    diff: list[Span]
+
+    @property
+    def changed(self) -> bool:
+        return any(s.op != "=" for s in self.diff)
+
+
+def _waiting(desk: Desk, recs: list[BulletinRecord]) -> list[Waiting]:
+    before = desk.previous_texts([(r.id, r.version) for r in recs if r.version > 1])
+    out = []
+    for r in recs:
+        old = before.get((r.id, r.version))
+        diff = word_diff(old[1], r.body) if old is not None and r.audio is None else []
+        out.append(Waiting(r, old[0] if old is not None else None, diff))
+    return out
+
+
+def _approvals(request: web.Request, error: str = "", code: int = 200) -> web.Response:
+    desk = request.app[DESK]
+    recs, pager = _page(request, desk.awaiting(), PAGE_APPROVALS)
+    return render(request, "approvals.html", code=code, rows=_waiting(desk, recs), pager=pager,
+                  error=error)
+
+
 async def approvals_page(request: web.Request) -> web.Response:
     require(request, Action.VIEW)
-    return render(request, "approvals.html", rows=request.app[DESK].awaiting(), error="")
+    return _approvals(request)
 
 
 async def approve(request: web.Request) -> web.StreamResponse:
@@ -238,10 +353,9 @@ async def approve(request: web.Request) -> web.StreamResponse:
     form = await request.post()
     bid, content_hash = request.match_info["id"], str(form.get("hash", ""))
     try:
-        request.app[DESK].approve(bid, content_hash, session.user.name)
+        await asyncio.to_thread(request.app[DESK].approve, bid, content_hash, session.user.name)
     except DeskError as exc:
-        return render(request, "approvals.html", code=409, rows=request.app[DESK].awaiting(),
-                      error=str(exc))
+        return _approvals(request, str(exc), 409)
     audit(request, "bulletin.approve", bid, f"sha256 {content_hash[:12]}")
     raise web.HTTPSeeOther("/approvals")
 
@@ -251,10 +365,9 @@ async def reject(request: web.Request) -> web.StreamResponse:
     form = await request.post()
     bid, reason = request.match_info["id"], str(form.get("reason", ""))
     try:
-        request.app[DESK].reject(bid, reason, session.user.name)
+        await asyncio.to_thread(request.app[DESK].reject, bid, reason, session.user.name)
     except DeskError as exc:
-        return render(request, "approvals.html", code=409, rows=request.app[DESK].awaiting(),
-                      error=str(exc))
+        return _approvals(request, str(exc), 409)
     audit(request, "bulletin.reject", bid, reason)
     raise web.HTTPSeeOther("/approvals")
 
@@ -265,12 +378,15 @@ def routes(app: web.Application) -> None:
     app.router.add_post("/bulletins/new", submit)
     app.router.add_post("/bulletins/preview", preview)
     app.router.add_get(f"/bulletins/{ID}", detail)
+    app.router.add_get(f"/bulletins/{ID}/edit", edit_page)
+    app.router.add_post(f"/bulletins/{ID}/edit", edit)
     app.router.add_get(f"/bulletins/{ID}/recording", bulletin_recording)
     app.router.add_get("/recordings/{name}", uploaded_recording)
     app.router.add_post(f"/bulletins/{ID}/withdraw", withdraw)
     app.router.add_get("/approvals", approvals_page)
     app.router.add_post(f"/approvals/{ID}/approve", approve)
     app.router.add_post(f"/approvals/{ID}/reject", reject)
+    listen.routes(app)
 
 
 __all__ = ["routes", "session_of"]
