@@ -13,16 +13,26 @@ the station loudness and the true-peak limiter. Drops and returns are queued as 
 from __future__ import annotations
 
 import collections
+import datetime as dt
 import logging
 import queue
 import threading
 from collections.abc import Callable
 from dataclasses import dataclass
+from pathlib import Path
 
 import numpy as np
 import scipy.signal as ss
 
+from broadcaster.air.player import Cancel
+from broadcaster.air.playout import AirReport, Playout, StreamAiring
+from broadcaster.air.prepare import PreparedProgram
+from broadcaster.air.schedule import PlannedSlot
+from broadcaster.air.stream import Streamer, StreamJob
 from broadcaster.clock import Clock
+from broadcaster.config import ProgramSettings, RelaySettings
+from broadcaster.messages import t
+from broadcaster.models import Ending, Outcome
 from broadcaster.program import dsp
 
 log = logging.getLogger(__name__)
@@ -243,6 +253,8 @@ class RelaySource:
     def read(self, frames: int) -> np.ndarray:
         """Exactly ``frames`` levelled samples: the stream, or the fallback while it is out."""
         self._watchdog()
+        if self.out_frames == 0 and self.buffer.frames == 0:
+            self.fall_back(t("relay.not_connected", url=self.url))
         if self.buffer.frames > self.tune.max_buffer_s * self.rate:
             self.buffer.trim(int(self.tune.buffer_s * self.rate))
         x = self._fallback(frames) if self.on_fallback else self._stream(frames)
@@ -312,3 +324,119 @@ def wait_connected(source: RelaySource, clock: Clock, seconds: float) -> bool:
             return True
         clock.sleep(0.05)
     return False
+
+
+def tuning_from(settings: RelaySettings) -> RelayTuning:
+    """The relay's timeouts and buffers from ``station.yaml``'s ``relay:``."""
+    return RelayTuning(connect_s=settings.connect_seconds, read_s=settings.read_seconds,
+                       dead_s=settings.dead_seconds, silence_dbfs=settings.silence_dbfs,
+                       buffer_s=settings.buffer_seconds,
+                       max_buffer_s=max(settings.max_buffer_seconds, settings.buffer_seconds),
+                       return_s=settings.return_seconds)
+
+
+class RelayAirer:
+    """Airs relay slots for the playout (``Playout.relay``): the prepared program is the
+    fallback; the stream is the slot's one as-run row; each fallback spell is a row of its own
+    (``DATE/SLOT#fallback-N``: when the stream dropped, why, when it came back)."""
+
+    def __init__(self, playout: Playout, streamer: Streamer, clock: Clock, rate: int, *,
+                 program: ProgramSettings, tuning: RelayTuning, ahead_s: float,
+                 work_dir: Path, on_block: OnBlock | None = None) -> None:
+        self.playout = playout
+        self.streamer = streamer
+        self.clock = clock
+        self.rate = rate
+        self.program = program
+        self.tuning = tuning
+        self.ahead_s = ahead_s
+        self.work_dir = work_dir
+        self.on_block = on_block
+        self.last: RelaySource | None = None  # the latest relay (tests, status)
+
+    def air(self, planned: PlannedSlot, prepared: PreparedProgram) -> AirReport:
+        spec = planned.slot.relay
+        assert spec is not None  # the playout only calls this for relay slots
+        import soundfile as sf  # noqa: PLC0415
+
+        fallback, _ = sf.read(str(prepared.wav), dtype="float32", always_2d=False)
+        source = RelaySource(spec.url, fallback, self.rate, clock=self.clock, tuning=self.tuning,
+                             leveller=Leveller(self.rate, self.program.loudness_lufs,
+                                               self.program.true_peak_dbtp),
+                             title=planned.slot.label, on_block=self.on_block)
+        self.last = source
+        self.work_dir.mkdir(parents=True, exist_ok=True)
+        job = StreamJob(source, planned.start, spec.minutes * 60,
+                        self.work_dir / f"relay-{planned.slot.id}-{id(source)}.wav",
+                        planned.slot.id)
+        marks = _Marks(self.playout, planned, source)
+        self.playout.notify(t("relay.on_air", url=spec.url, minutes=f"{spec.minutes:g}"))
+        try:
+            return self.playout.air_stream(self.streamer, StreamAiring(
+                planned.key, planned.slot.id, planned.slot.label, planned.start, job, Cancel(),
+                items=(f"relay:{spec.url}",), connect=source.start, ahead_s=self.ahead_s))
+        finally:
+            source.stop()
+            marks.close()
+
+
+class _Marks:
+    """Writes the relay's drops and returns to the as-run log, off the audio path."""
+
+    def __init__(self, playout: Playout, planned: PlannedSlot, source: RelaySource) -> None:
+        self.playout = playout
+        self.planned = planned
+        self.source = source
+        self.row: int | None = None
+        self.since: dt.datetime | None = None
+        self.count = 0
+        self.detail = ""
+        self.done = threading.Event()
+        self.thread = threading.Thread(target=self._run, name="relay-marks", daemon=True)
+        self.thread.start()
+
+    def _run(self) -> None:
+        while not self.done.is_set() or not self.source.events.empty():
+            try:
+                event = self.source.events.get(timeout=0.2)
+            except queue.Empty:
+                continue
+            try:
+                self._mark(event)
+            except Exception:  # noqa: BLE001 - a log failure never stops the relay
+                log.exception("writing a relay mark failed")
+        if self.row is not None:
+            self._finish(self.playout.clock.now(), "")
+
+    def _mark(self, event: RelayEvent) -> None:
+        asrun, now, slot = self.playout.asrun, self.playout.clock.now(), self.planned.slot
+        url = self.source.url
+        if event.kind == "drop" and self.row is None:
+            self.count += 1
+            self.since = now
+            self.detail = event.detail
+            self.row = asrun.begin(slot_key=f"{self.planned.key}#fallback-{self.count}",
+                                   slot_id=slot.id, now=now, scheduled=now,
+                                   slot_name=t("relay.fallback_label", slot=slot.label),
+                                   items=(f"relay:{url}",))
+            asrun.mark_started(self.row, now, now)
+            self.playout.notify(t("relay.drop", url=url, detail=event.detail))
+        elif event.kind == "return" and self.row is not None:
+            self._finish(now, t("relay.back", url=url, seconds=self._seconds(now)))
+            self.playout.notify(t("relay.back", url=url, seconds=self._seconds(now)))
+
+    def _seconds(self, now: dt.datetime) -> str:
+        return f"{(now - self.since).total_seconds():.1f}" if self.since else "?"
+
+    def _finish(self, now: dt.datetime, back: str) -> None:
+        assert self.row is not None and self.since is not None
+        reason = "; ".join(filter(None, [t("relay.drop", url=self.source.url,
+                                           detail=self.detail), back]))
+        self.playout.asrun.finish(self.row, outcome=Outcome.AIRED, started=self.since,
+                                  ended=now, scheduled=self.since, reason=reason,
+                                  ending=Ending.COMPLETED)
+        self.row = None
+
+    def close(self) -> None:
+        self.done.set()
+        self.thread.join(timeout=5)
