@@ -45,8 +45,12 @@ from broadcaster.ops.monitor import Monitor
 from broadcaster.pipeline import Pipeline
 
 if TYPE_CHECKING:
+    import numpy as np
+
     from broadcaster.air.late import Resettler
+    from broadcaster.air.relay import RelayAirer
     from broadcaster.air.simulate import FakeJobScheduler
+    from broadcaster.air.stream import Streamer
     from broadcaster.inbox.records import BulletinRecord
     from broadcaster.publish.publisher import Publisher
     from broadcaster.speech.base import Engine
@@ -177,6 +181,11 @@ class StationService:
         self._stopping = False
         self._emergencies_seen: set[tuple[str, int]] = set()
         self._started_mono = self.clock.monotonic()
+        # every relay/live block as it goes out (float32 mono at the station rate, title):
+        # the seam for the Icecast outputs (OutputHub.push)
+        self.on_block: Callable[[np.ndarray, str], None] | None = None
+        self.streamer: Streamer | None = None
+        self.relay_airer: RelayAirer | None = None
 
     # --- the parts, in order ---------------------------------------------------------------
     def parts(self) -> list[Part]:
@@ -334,6 +343,26 @@ class StationService:
         # left on air (killed, power cut) keeps its start, ends at the last heartbeat and is
         # archived up to there
         self._playout.settle_crashed(last_beat(self.station.var("run") / "heartbeat.json"))
+        self._wire_streams(player)
+
+    def _wire_streams(self, player: Player) -> None:
+        """Relay slots and the live input air through the streamer that goes with the player;
+        each block they make is also handed to ``self.on_block`` (the Icecast outputs)."""
+        from broadcaster.air.relay import RelayAirer, tuning_from  # noqa: PLC0415 - scipy
+        from broadcaster.air.stream import streamer_for  # noqa: PLC0415
+
+        s = self.station.settings
+        self.streamer = streamer_for(player, self.clock)
+        self.relay_airer = RelayAirer(
+            self.playout, self.streamer, self.clock, s.audio.sample_rate, program=s.program,
+            tuning=tuning_from(s.relay), ahead_s=s.relay.connect_ahead_seconds,
+            work_dir=self.station.var("tmp"), on_block=self._on_block)
+        self.playout.relay = self.relay_airer.air
+
+    def _on_block(self, block: np.ndarray, title: str) -> None:
+        """A streamed block as it goes out (relay, live): to ``on_block`` if one is set."""
+        if self.on_block is not None:
+            self.on_block(block, title)
 
     def _start_warm_up(self) -> None:
         def warm() -> None:
