@@ -46,7 +46,7 @@ class RelayTuning:
 
     connect_s: float = 5.0  # opening the stream (DNS, TCP, HTTP, first bytes)
     read_s: float = 4.0  # any later read
-    dead_s: float = 4.0  # no audio or only silence this long: the fallback plays
+    dead_s: float = 3.5  # no audio or only silence this long: the fallback plays
     silence_dbfs: float = -50.0  # quieter than this is silence
     buffer_s: float = 0.5  # audio kept ahead of the output (the delay it adds)
     max_buffer_s: float = 1.5  # more than this buffered: trimmed back to buffer_s

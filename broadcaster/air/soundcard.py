@@ -166,7 +166,6 @@ class _Feeder(_BlockQueue):
 
 
 STREAM_QUEUE_S = 0.4  # stream mode: at most this much PCM waits in the child (the delay)
-STREAM_PREFILL_S = 0.15
 
 
 class _PipeFeeder(_BlockQueue):
@@ -216,11 +215,6 @@ class _PipeFeeder(_BlockQueue):
                 self.cond.notify_all()
             if last:
                 return
-
-    def prefill(self, seconds: float = STREAM_PREFILL_S) -> None:
-        self.thread.start()
-        with self.cond:
-            self.cond.wait_for(lambda: self.eof or self.queued >= self.out_rate * seconds, 10)
 
 
 @dataclass
@@ -420,7 +414,7 @@ def stream(start_epoch: float, device: str | int | None, channels: int, volume: 
     airing.stream = sd.OutputStream(device=idx, samplerate=out_rate, channels=channels,
                                     dtype="float32", callback=airing.callback,
                                     finished_callback=airing.finished.set, latency=LATENCY_S)
-    feeder.prefill()  # the parent starts sending shortly before the first sample
+    feeder.thread.start()  # the parent starts sending shortly before the first sample
     emit("ready", device=info["name"], index=idx, rate=out_rate, channels=channels,
          latency=airing.stream.latency, frames=0)
     return airing.run(start_epoch)
