@@ -48,6 +48,7 @@ if TYPE_CHECKING:
     import numpy as np
 
     from broadcaster.air.late import Resettler
+    from broadcaster.air.live import LiveDesk
     from broadcaster.air.relay import RelayAirer
     from broadcaster.air.simulate import FakeJobScheduler
     from broadcaster.air.stream import Streamer
@@ -186,6 +187,7 @@ class StationService:
         self.on_block: Callable[[np.ndarray, str], None] | None = None
         self.streamer: Streamer | None = None
         self.relay_airer: RelayAirer | None = None
+        self.live: LiveDesk | None = None
 
     # --- the parts, in order ---------------------------------------------------------------
     def parts(self) -> list[Part]:
@@ -348,6 +350,7 @@ class StationService:
     def _wire_streams(self, player: Player) -> None:
         """Relay slots and the live input air through the streamer that goes with the player;
         each block they make is also handed to ``self.on_block`` (the Icecast outputs)."""
+        from broadcaster.air.live import LiveDesk  # noqa: PLC0415 - scipy
         from broadcaster.air.relay import RelayAirer, tuning_from  # noqa: PLC0415 - scipy
         from broadcaster.air.stream import streamer_for  # noqa: PLC0415
 
@@ -358,6 +361,11 @@ class StationService:
             tuning=tuning_from(s.relay), ahead_s=s.relay.connect_ahead_seconds,
             work_dir=self.station.var("tmp"), on_block=self._on_block)
         self.playout.relay = self.relay_airer.air
+        self.live = LiveDesk(self.playout, self.streamer, self.clock, s.audio.sample_rate,
+                             ceiling_dbtp=s.program.true_peak_dbtp,
+                             work_dir=self.station.var("tmp"),
+                             default_input=None if s.live.input is None else str(s.live.input),
+                             on_block=self._on_block)
 
     def _on_block(self, block: np.ndarray, title: str) -> None:
         """A streamed block as it goes out (relay, live): to ``on_block`` if one is set."""
@@ -664,6 +672,28 @@ class StationService:
         self.notify(t("emergency.queued", when=f"{self.clock.now():%H:%M:%S}", repeat=repeat))
         return {"key": prepared.key, "duration_ms": prepared.duration_ms}
 
+    def live_start(self, by: str, input: str | None = None,
+                   zones: tuple[str, ...] = ()) -> dict[str, object]:
+        """Fade the program on air and put the input on air until ``live_stop``; live outranks
+        scheduled programs and yields to emergencies. ``zones``: kept on the session for the
+        outputs' routing (default: all)."""
+        if self.live is None or self.playout.closing:
+            raise AirError(t("control.stopping"))
+        session = self.live.start(by, input, zones)
+        return {"message": t("live.started", input=session.input or "default", by=by),
+                "since": session.since.isoformat(timespec="seconds")}
+
+    def live_stop(self) -> dict[str, object]:
+        """Take the input off air (a fade); the schedule resumes."""
+        if self.live is None:
+            raise AirError(t("live.not_live"))
+        report = self.live.stop()
+        seconds = 0.0
+        if report is not None and report.started is not None:
+            seconds = (self.clock.now() - report.started).total_seconds()
+        return {"message": t("live.stopped", seconds=f"{seconds:.0f}"),
+                "archive": report.archive if report else ""}
+
     def status(self) -> dict[str, object]:
         playout, scheduler = self.playout, self.scheduler
         since = playout.on_air_since
@@ -722,6 +752,14 @@ class StationService:
             return reply
         if cmd in ("approve", "reject", "withdraw"):
             return self._store_action(str(cmd), request)
+        if cmd == "live_start":
+            zones = request.get("zones")
+            device = request.get("input")
+            return {"ok": True, **self.live_start(
+                str(request.get("by") or "?"), str(device) if device else None,
+                tuple(str(z) for z in zones) if isinstance(zones, list) else ())}
+        if cmd == "live_stop":
+            return {"ok": True, **self.live_stop()}
         if cmd == "emergency":
             text = str(request.get("text") or "").strip()
             if not text:

@@ -442,29 +442,38 @@ def resolve_input(sd: Any, wanted: str | None) -> int:
 def capture(device: str | None, rate: int) -> int:
     """Write the input's raw float32 mono PCM at ``rate`` to stdout until stdout closes.
 
-    ``pulse:SOURCE`` picks a PulseAudio source (through the ALSA ``pulse`` device)."""
+    ``pulse:SOURCE`` picks a PulseAudio source (through the ALSA ``pulse`` device). The audio
+    callback never writes the pipe itself: it queues (at most 2 s, oldest dropped)."""
     if device and device.startswith("pulse:"):
         os.environ["PULSE_SOURCE"] = device.split(":", 1)[1]
         device = None
     sd = _import_sd()
     idx = resolve_input(sd, device)
-    out = sys.stdout.buffer
+    blocks: collections.deque[bytes] = collections.deque(maxlen=100)  # 100 x 20 ms
+    cond = threading.Condition()
     done = threading.Event()
 
     def callback(indata: np.ndarray, frames: int, time_info: Any, status: Any) -> None:
-        try:
-            out.write(np.ascontiguousarray(indata.mean(axis=1), dtype="<f4").tobytes())
-            out.flush()
-        except (OSError, ValueError):
-            done.set()  # the station closed the pipe: stop
-            raise sd.CallbackStop from None
+        with cond:
+            blocks.append(np.ascontiguousarray(indata.mean(axis=1), dtype="<f4").tobytes())
+            cond.notify()
 
+    out = sys.stdout.buffer
     with sd.InputStream(device=idx, samplerate=rate, channels=1, dtype="float32",
                         callback=callback, latency=LATENCY_S, blocksize=rate // 50,
                         finished_callback=done.set):
         print(json.dumps({"event": "ready", "device": sd.query_devices(idx)["name"]}),
               file=sys.stderr, flush=True)
-        done.wait()
+        while not done.is_set():
+            with cond:
+                cond.wait_for(lambda: bool(blocks), 0.5)
+                ready = list(blocks)
+                blocks.clear()
+            try:
+                out.write(b"".join(ready))
+                out.flush()
+            except (OSError, ValueError):
+                return 0  # the station closed the pipe: done
     return 0
 
 
