@@ -155,8 +155,9 @@ def locate(window: np.ndarray, server: UpstreamServer) -> tuple[float, float]:
     (seconds into the loop, normalized correlation)."""
     hay = np.concatenate([server.decoded, server.decoded[: len(window)]])
     corr = signal.correlate(hay, window, mode="valid", method="fft")
-    energy = np.sqrt(signal.correlate(hay**2, np.ones(len(window)), mode="valid", method="fft"))
-    norm = corr / (np.linalg.norm(window) * np.maximum(energy, 1e-9))
+    energy = np.sqrt(np.maximum(signal.correlate(hay**2, np.ones(len(window)), mode="valid",
+                                                 method="fft"), 0))
+    norm = corr / (np.linalg.norm(window) * np.maximum(energy, 1e-3))
     i = int(np.argmax(norm))
     return i / server.rate, float(norm[i])
 

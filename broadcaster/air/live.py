@@ -32,7 +32,8 @@ from broadcaster.models import Ending
 
 log = logging.getLogger(__name__)
 
-BUFFER_S = 0.3  # at most this much input waits (older audio is dropped: live stays live)
+PRIME_S = 0.12  # a jitter buffer: the input's blocks come in bursts (its own latency)
+BUFFER_S = 0.4  # more than this waiting is trimmed back to PRIME_S (live stays live)
 START_S = 1.0  # the first sample goes out this long after the request (child start-up)
 
 
@@ -46,7 +47,8 @@ class LiveInput:
         self.leveller = leveller
         self.title = title
         self.on_block = on_block
-        self.buffer = _Buffer(int(BUFFER_S * rate))
+        self.buffer = _Buffer(int(2 * BUFFER_S * rate))
+        self.primed = False
         self.proc: subprocess.Popen[bytes] | None = None
         self.error = ""
         self._reader: threading.Thread | None = None
@@ -76,8 +78,16 @@ class LiveInput:
         return self.proc is not None and self.proc.poll() is not None and not self.buffer.frames
 
     def read(self, frames: int) -> np.ndarray:
-        x = self.buffer.take(frames)
+        """Exactly ``frames``: the input after a short jitter buffer; silence while it has
+        nothing (an underrun waits for the buffer to fill again rather than stutter)."""
+        held = self.buffer.frames
+        if held > BUFFER_S * self.rate:
+            self.buffer.trim(int(PRIME_S * self.rate))
+        if not self.primed and held >= PRIME_S * self.rate:
+            self.primed = True
+        x = self.buffer.take(frames) if self.primed else np.zeros(0, np.float32)
         if len(x) < frames:
+            self.primed = False
             x = np.concatenate([x, np.zeros(frames - len(x), np.float32)])
         y = self.leveller.limit(x)
         if self.on_block is not None:

@@ -365,7 +365,8 @@ class Playout:
             reason = "; ".join(filter(None, [reason, spec.note(result)]))
         archive = result.archive
         if not archive and job.record is not None and result.started is not None:
-            archive = self.archive(job.record, result.started, spec.slot_id, None)
+            archive = self.archive(job.record, result.started, spec.slot_id,
+                                   result.cut(job.source.rate))
         if job.record is not None:
             job.record.unlink(missing_ok=True)
         self.asrun.finish(row, outcome=outcome, started=result.started, ended=result.ended,

@@ -171,6 +171,11 @@ class SoundCardStreamer:
             if feed.faded:
                 return feed.stopped(started, ended)
             return PlayResult(Outcome.AIRED, started, ended)
+        stopped = child.has("stopped")
+        if stopped is not None and not stalled:
+            return PlayResult(Outcome.INTERRUPTED, started, ended, t("air.reason.stopped"),
+                              Ending.STOPPED, child.played_s(),
+                              FADE_S if stopped.get("faded") else 0.0)
         err = child.has("error")
         reason = stalled or (str(err.get("message", "")) if err else "") or (
             str(child.stderr[-1]) if child.stderr else t("air.reason.exited",
@@ -218,9 +223,11 @@ def _watch(child: _Child, cancel: Cancel) -> str:
     while child.proc.poll() is None:
         time.sleep(0.05)
         now = time.monotonic()
-        if cancel.is_set() and child.started is None and not told:
+        if cancel.is_set() and not told:
+            # the child fades at the output at once (the queued audio never goes out);
+            # before the first sample nothing airs. (Windows: terminate ends it at once.)
             told = True
-            child.proc.terminate()  # the child's "fade": before the first sample, nothing
+            child.proc.terminate()
         ready = child.has("ready") is not None
         stalled = ""
         if not ready and now - spawned > SoundCardPlayer.READY_S:

@@ -114,7 +114,7 @@ def test_relay_airs_on_time_falls_back_within_5_s_of_a_drop_and_returns(
     at = [t0 + i * step / RATE for i in range(len(kinds))]
 
     def first(kind: str, after: float) -> float:
-        return next(a for a, k in zip(at, kinds) if k == kind and a >= after)
+        return next(a for a, k in zip(at, kinds, strict=True) if k == kind and a >= after)
 
     # on time: the stream is on air from the slot's second
     assert first("stream", start - 1) < start + 0.5
@@ -126,7 +126,7 @@ def test_relay_airs_on_time_falls_back_within_5_s_of_a_drop_and_returns(
     # dropped: the fallback within 5 s, then the stream again once the upstream is back
     fell = first("fallback", killed)
     assert fell - killed <= 5.0, fell - killed
-    assert not any(k == "stream" for a, k in zip(at, kinds) if killed + 1.5 < a < fell)
+    assert not any(k == "stream" for a, k in zip(at, kinds, strict=True) if killed + 1.5 < a < fell)
     returned = first("stream", fell)
     assert back < returned < back + 8.0, (returned - back)
     marks = [r for r in rows if "#fallback-" in r.slot_key]
