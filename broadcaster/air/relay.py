@@ -175,6 +175,7 @@ class RelaySource:
         self.last_error = ""
         self._gen = 0
         self._beat = clock.monotonic()
+        self._last_audio = clock.monotonic()  # the decoder's last audio
         self._lock = threading.Lock()
         self._stop = threading.Event()
         self.decoders = 0  # decoders started (the watchdog's restarts included)
@@ -236,6 +237,7 @@ class RelaySource:
                 self._beat = self.clock.monotonic()
                 for out in resampler.resample(frame):
                     self.buffer.push(out.to_ndarray().reshape(-1).astype(np.float32))
+                    self._last_audio = self.clock.monotonic()
                     got = True
         return got
 
@@ -276,7 +278,10 @@ class RelaySource:
         self.dead_frames = 0 if self._loud(x) else self.dead_frames + frames
         if len(x) < frames:
             x = np.concatenate([x, np.zeros(frames - len(x), np.float32)])
-        if self.dead_frames >= self.tune.dead_s * self.rate:
+        # no audio from the decoder for dead_s (the buffered tail is not waited for), or
+        # dead_s of silence on the output
+        starved = self.clock.monotonic() - self._last_audio >= self.tune.dead_s
+        if starved or self.dead_frames >= self.tune.dead_s * self.rate:
             self.fall_back(self.last_error or "silence")
         return self.leveller.level(x)
 
