@@ -227,3 +227,28 @@ def test_a_relay_item_is_alone_in_its_slot_and_its_fallback_must_exist(
     problems = validate_file(path, station)
     text = "\n".join(str(p) for p in problems)
     assert "khong-co.mp3" in text and "week.yaml:5" in text, text
+
+
+def test_without_a_sound_card_the_relay_is_paced_by_the_clock_into_its_archive(
+        station_dir: Path, no_sound: None) -> None:
+    server = UpstreamServer(band_noise(30, seed=3)).start()
+    fallback = _fallback(station_dir)
+    station = load_station(station_dir)
+    service = StationService(station, notify=lambda _m: None)
+    try:
+        service.start()
+        when = (service.clock.now() + dt.timedelta(seconds=6)).replace(microsecond=0)
+        service.add_one_off(_relay_slot(when, server.url, 6, fallback), when)
+        rows = _final_rows(station, when)
+    finally:
+        service.stop()
+        server.stop()
+    (row,) = [r for r in rows if r.slot_key.endswith("/vov")]
+    assert row.outcome == "aired", row.reason
+    assert abs(row.offset_ms) < 250
+    audio, rate = sf.read(row.archive, dtype="float32")
+    assert rate == RATE and abs(len(audio) / rate - 6.0) < 0.1
+    kinds = _classify(audio, RATE // 4)
+    assert kinds.count("stream") >= len(kinds) - 2, kinds  # the upstream, from the start
+    lag, score = delay_of(audio[3 * RATE: 4 * RATE], when.timestamp() + 3, server)
+    assert score > 0.6 and lag < 3.0, (lag, score)
