@@ -171,11 +171,13 @@ class LiveDesk:
         playout = self.playout
         try:
             with playout.holding():
-                playout.stop_current(t("live.reason"))
+                playout.fade_slot(t("live.reason"))  # an emergency on air is never faded
                 with playout.exclusive(timeout=30.0) as got:
-                    if not got:
+                    if not got or not playout.wait_emergencies(600.0):
                         log.error("live: the output did not come free")
                         return
+                    if cancel.is_set():
+                        return  # stopped before it went on air
                     self.last = self._air(by, device, cancel)
                     started = self.last.started
                     seconds = (self.clock.now() - started).total_seconds() if started else 0.0

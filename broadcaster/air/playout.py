@@ -361,6 +361,8 @@ class Playout:
         outcome, reason, ending = _judge(result, cancel, spec.scheduled)
         if result.started is not None and cancel.is_set() and cancel.ending is Ending.COMPLETED:
             outcome, reason, ending = Outcome.AIRED, "", Ending.COMPLETED  # its normal end
+        elif result.started is None and cancel.ending is Ending.DEVICE_LOST:
+            outcome, reason, ending = Outcome.FAILED, cancel.reason, Ending.DEVICE_LOST
         if spec.note is not None:
             reason = "; ".join(filter(None, [reason, spec.note(result)]))
         archive = result.archive
@@ -527,6 +529,24 @@ class Playout:
         for airing in airings:
             airing.cancel.request(soft=soft, ending=ending,
                                   reason=reason or t("air.reason.station_stopped"))
+
+    def fade_slot(self, reason: str, ending: Ending = Ending.STOPPED) -> None:
+        """Fade out the scheduled airing on air now (never an emergency), logged ``reason``."""
+        with self._lock:
+            current = self._state.slot
+        if current is not None:
+            current.cancel.request(ending=ending, reason=reason)
+
+    def wait_emergencies(self, timeout: float) -> bool:
+        """Wait until no emergency is pending or on air; True if so within ``timeout``."""
+        deadline = self.clock.monotonic() + max(0.0, timeout)
+        while True:
+            with self._lock:
+                if not self._state.emergencies and self._state.emergency is None:
+                    return True
+            if self.clock.monotonic() >= deadline:
+                return False
+            self.clock.sleep(0.05)
 
     def wait_idle(self, timeout: float) -> bool:
         """Wait until nothing is on air (an airing in progress has ended); True if so."""

@@ -182,3 +182,24 @@ def test_live_commands_without_a_running_station_say_so(station_dir: Path) -> No
 
     with pytest.raises(ControlError):
         call(station_dir / "var", "live_start", by="x")
+
+
+def test_a_live_input_that_fails_ends_the_segment_and_the_schedule_resumes(
+        station_dir: Path, no_sound: None) -> None:
+    station = load_station(station_dir)
+    service = StationService(station, notify=lambda _m: None)
+    try:
+        service.start()
+        now = service.clock.now()
+        service.live_start("can-bo-truc", "khong-co-micro")
+        rows = _wait_rows(station, now.date(), lambda rs: any(
+            r.slot_id == "live" and r.outcome != "on_air" for r in rs), 30)
+        assert service.live is not None and service.live.session is not None
+        service.live.session.thread.join(10)
+        assert not service.playout._held()  # the schedule is no longer held
+    finally:
+        service.stop()
+    (live,) = [r for r in rows if r.slot_id == "live"]
+    assert live.ending == "device_lost", live  # failed (before air) or interrupted (on air)
+    assert live.outcome in ("failed", "interrupted"), live
+    assert "khong-co-micro" in live.reason, live.reason
