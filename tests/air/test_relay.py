@@ -252,3 +252,24 @@ def test_without_a_sound_card_the_relay_is_paced_by_the_clock_into_its_archive(
     assert kinds.count("stream") >= len(kinds) - 2, kinds  # the upstream, from the start
     lag, score = delay_of(audio[3 * RATE: 4 * RATE], when.timestamp() + 3, server)
     assert score > 0.6 and lag < 3.0, (lag, score)
+
+
+def test_an_upstream_that_sends_only_silence_gives_way_to_the_fallback() -> None:
+    server = UpstreamServer(np.zeros(RATE * 10, np.float32)).start()
+    tone = (0.2 * np.sin(2 * np.pi * TONE_HZ * np.arange(RATE) / RATE)).astype(np.float32)
+    source = _source(server.url, tone, dead_s=2.0)
+    try:
+        source.start()
+        time.sleep(1.0)  # connected ahead, as a slot does
+        audio, _ = _pull(source, 4.0)
+    finally:
+        source.stop()
+        server.stop()
+    kinds = _classify(audio, RATE // 4)
+    assert set(kinds[:7]) == {"quiet"}, kinds  # 2 s of silence are aired as they are ...
+    assert set(kinds[10:]) == {"fallback"}, kinds  # ... then the fallback
+    events = []
+    while not source.events.empty():
+        events.append(source.events.get())
+    assert [(e.kind, e.detail) for e in events] == [("drop", "silence")]
+    assert source.decoders == 1  # the stream stayed connected: no reconnection storm
