@@ -4,3 +4,4 @@ A bulletin travels ``inbox -> text -> speech -> program -> air``; each stage is 
 """
 
 __version__ = "0.1.0"
+STATION_FILE = "station.yaml"  # the file that makes a folder a station

@@ -14,14 +14,21 @@ from pathlib import Path
 from typing import Any, Literal
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
-from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator
+from pydantic import (
+    BaseModel,
+    ConfigDict,
+    Field,
+    SecretStr,
+    ValidationError,
+    ValidationInfo,
+    field_validator,
+)
 
-from broadcaster import yamlpos
+from broadcaster import STATION_FILE, yamlpos
 from broadcaster.errors import ConfigError
 from broadcaster.messages import describe_error, t
 
 ENGINES = ("gtts", "edge", "espeak")
-STATION_FILE = "station.yaml"
 
 
 class _Section(BaseModel):
@@ -166,6 +173,8 @@ class HousekeepingSettings(_Section):
     rejected_days: int = Field(ge=1)
     originals_days: int = Field(ge=1)
     speech_days: int = Field(ge=1)
+    notes_days: int = Field(ge=1)
+    schedules_history_days: int = Field(ge=1)
     shutdown_wait_seconds: float = Field(ge=0, le=3600)
 
 
@@ -173,6 +182,7 @@ class WebSettings(_Section):
     enabled: bool
     listen: str
     max_upload_mb: float = Field(gt=0, le=1024)
+    disk_warn_days: int = Field(30, ge=1)  # desk2: the dashboard warns below this many days
 
     @field_validator("listen")
     @classmethod
@@ -200,6 +210,66 @@ class FolderTarget(_Section):
     name: str | None = None  # how alerts name it; default: the path
 
 
+# --- social pages (publish.social) --------------------------------------------------------------
+def _api_url(v: str) -> str:
+    if not re.match(r"^https?://[^/\s]+", v):
+        raise ValueError(t("config.bad_base_url", value=v))
+    return v if v.endswith("/") else v + "/"
+
+
+class FacebookSettings(_Section):
+    """``publish.social.facebook``: a Facebook Page, posted to through the Graph API."""
+
+    page_id: str = Field(min_length=1, pattern=r"^[0-9]+$")
+    token: SecretStr = Field(min_length=1)  # a Page access token; never printed
+    api_url: str = "https://graph.facebook.com/v21.0/"
+    audio: bool = True  # the speech goes up as a video (a still picture over the MP3's sound)
+
+    _api = field_validator("api_url")(_api_url)
+
+
+class ZaloSettings(_Section):
+    """``publish.social.zalo``: a Zalo Official Account, posted to as OA articles."""
+
+    token: SecretStr = Field(min_length=1)  # the OA access token; never printed
+    cover_url: str = Field(pattern=r"^https?://\S+$")  # articles need a cover picture
+    api_url: str = "https://openapi.zalo.me/v2.0/"
+    author: str | None = Field(default=None, max_length=50)
+    # OA tokens live about a day: with the app's id, its secret key and a refresh token the
+    # station renews the access token itself (the renewed pair is kept in var/db/zalo-token.json)
+    app_id: str | None = Field(default=None, pattern=r"^[0-9]+$")
+    secret_key: SecretStr | None = None
+    refresh_token: SecretStr | None = None
+    oauth_url: str = "https://oauth.zaloapp.com/v4/oa/access_token"
+
+    _api = field_validator("api_url")(_api_url)
+
+    @field_validator("refresh_token")
+    @classmethod
+    def _refresh_needs_app(cls, v: SecretStr | None, info: ValidationInfo) -> SecretStr | None:
+        if v is not None and (info.data.get("app_id") is None
+                              or info.data.get("secret_key") is None):
+            raise ValueError(t("config.zalo_refresh"))
+        return v
+
+    @property
+    def can_refresh(self) -> bool:
+        return self.refresh_token is not None
+
+
+class SocialSettings(_Section):
+    facebook: FacebookSettings | None
+    zalo: ZaloSettings | None
+    max_age_hours: float = Field(gt=0, le=24 * 365)
+    timeout_seconds: float = Field(gt=0, le=600)
+    retry_seconds: float = Field(gt=0, le=3600)
+    retry_max_seconds: float = Field(gt=0, le=86400)
+    max_attempts: int = Field(ge=1, le=100)
+    min_interval_seconds: float = Field(ge=0, le=3600)
+    max_per_hour: int = Field(ge=1, le=3600)
+    check_seconds: float = Field(gt=0, le=3600)
+
+
 class PublishSettings(_Section):
     enabled: bool
     when: Literal["aired", "approved"]
@@ -210,6 +280,7 @@ class PublishSettings(_Section):
     retry_seconds: float = Field(gt=0, le=3600)
     retry_max_seconds: float = Field(gt=0, le=86400)
     targets: tuple[FolderTarget, ...]
+    social: SocialSettings
 
     @field_validator("base_url")
     @classmethod
@@ -235,6 +306,82 @@ class LiveSettings(_Section):
     input: str | int | None
 
 
+# --- feeds: upstream feeds the station takes bulletins from (feeds branch, issue 16.3) -------
+_CAP_KEY = re.compile(r"^(Immediate|Expected|Future|Past|Unknown|\*)/"
+                      r"(Extreme|Severe|Moderate|Minor|Unknown|\*)$")
+
+
+class FeedSource(_Section):
+    """``feeds.sources`` entry: another station's public feed or a CAP 1.2 source."""
+
+    name: str = Field(min_length=1, max_length=60)
+    url: str
+    kind: Literal["station", "cap"]
+    every: float = Field(default=300, ge=1, le=86400)  # seconds between polls
+    trusted_emergency: bool = False
+    # CAP only: "Urgency/Severity" (either may be "*") -> normal | priority | emergency, checked
+    # before the built-in mapping, e.g. {"Expected/Severe": emergency}
+    priority_map: dict[str, Literal["normal", "priority", "emergency"]] = Field(
+        default_factory=dict)
+
+    @field_validator("url")
+    @classmethod
+    def _url(cls, v: str) -> str:
+        if not re.match(r"^https?://[^/\s]+", v):
+            raise ValueError(t("config.bad_feed_url", value=v))
+        return v
+
+    @field_validator("priority_map")
+    @classmethod
+    def _map(cls, v: dict[str, str]) -> dict[str, str]:
+        for key in v:
+            if not _CAP_KEY.match(key):
+                raise ValueError(t("config.bad_priority_map", key=key))
+        return v
+
+
+class FeedsSettings(_Section):
+    timeout_seconds: float = Field(gt=0, le=300)
+    max_feed_kb: int = Field(ge=1, le=102400)
+    max_enclosure_mb: float = Field(gt=0, le=2048)
+    backoff_max_seconds: float = Field(ge=1, le=86400)
+    sources: tuple[FeedSource, ...]
+
+    @field_validator("sources")
+    @classmethod
+    def _unique(cls, v: tuple[FeedSource, ...]) -> tuple[FeedSource, ...]:
+        names = [s.name for s in v]
+        twice = sorted({n for n in names if names.count(n) > 1})
+        if twice:
+            raise ValueError(t("config.feed_twice", names=", ".join(twice)))
+        return v
+
+
+# --- watchdog (ears on the output: issue 15.4) ---------------------------------------------
+class WatchdogSettings(_Section):
+    enabled: bool
+    monitor: str = Field(min_length=1)
+    mounts: tuple[str, ...]
+    rate: int = Field(ge=8000, le=48000)
+    block_ms: int = Field(ge=20, le=200)
+    window_seconds: float = Field(ge=0.1, le=10)
+    dead_air_seconds: float = Field(ge=2, le=600)
+    silence_dbfs: float = Field(ge=-120, le=-10)
+    sound_dbfs: float = Field(ge=-120, le=-10)
+    unexpected_sound_seconds: float = Field(ge=1, le=600)
+    idle_grace_seconds: float = Field(ge=0, le=600)
+    mount_timeout_seconds: float = Field(ge=1, le=120)
+    mount_lag_seconds: float = Field(ge=0, le=120)
+
+    @field_validator("mounts")
+    @classmethod
+    def _mounts(cls, v: tuple[str, ...]) -> tuple[str, ...]:
+        for url in v:
+            if not re.match(r"^https?://[^/\s]+/\S*$", url):
+                raise ValueError(t("config.bad_mount_url", value=url))
+        return v
+
+
 class StationSettings(_Section):
     name: str = Field(min_length=1)
     language: Literal["vi", "en"]
@@ -254,6 +401,8 @@ class StationSettings(_Section):
     publish: PublishSettings
     relay: RelaySettings
     live: LiveSettings
+    feeds: FeedsSettings
+    watchdog: WatchdogSettings
 
     @field_validator("timezone")
     @classmethod

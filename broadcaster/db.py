@@ -54,6 +54,10 @@ class SchemaTooNew(BroadcasterError):
     """The database was written by a newer release than this one."""
 
 
+class SchemaTooOld(BroadcasterError):
+    """A reader (the web desk) found a database the station has not upgraded yet."""
+
+
 class Database:
     """A thread-safe connection to one SQLite file.
 
@@ -70,6 +74,8 @@ class Database:
             self._db = sqlite3.connect(f"file:{path}?mode=ro", uri=True, check_same_thread=False,
                                        isolation_level=None, timeout=30)
             self._db.execute("PRAGMA busy_timeout=30000")
+            if migrations:
+                self._check_version(len(migrations))
             return
         path.parent.mkdir(parents=True, exist_ok=True)
         self._db = sqlite3.connect(str(path), check_same_thread=False, isolation_level=None,
@@ -91,6 +97,22 @@ class Database:
     def schema_version(self) -> int:
         """``PRAGMA user_version`` of the file (0 = never versioned)."""
         return int(self._query("PRAGMA user_version")[0][0])
+
+    def _check_version(self, latest: int) -> None:
+        """A reader never migrates: it says what to do instead of failing on a missing column."""
+        try:
+            current = self.schema_version
+        except BaseException:
+            self._db.close()
+            raise
+        if current == latest:
+            return
+        self._db.close()
+        if current > latest:
+            raise SchemaTooNew(t("db.schema_newer", path=self.path, found=current, known=latest),
+                               hint=t("db.schema_newer.hint"))
+        raise SchemaTooOld(t("db.schema_older", path=self.path, found=current, known=latest),
+                           hint=t("db.schema_older.hint"))
 
     def _migrate(self, migrations: Sequence[Migration]) -> None:
         latest = len(migrations)

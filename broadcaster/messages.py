@@ -206,7 +206,17 @@ CATALOG: dict[str, dict[str, str]] = {
                          "en": "Emergency message on air at {when} (repeated {repeat} times)"},
     "emergency.sent": {"vi": "Đài đã nhận bản tin khẩn cấp: lên sóng ngay, lặp {repeat} lần ({seconds} giây)",
                        "en": "The station took the emergency message: on air now, {repeat} time(s) ({seconds} s)"},
-    "emergency.need_text": {"vi": "cần tệp bản tin hoặc --text", "en": "a bulletin file or --text is needed"},
+    "emergency.need_text": {"vi": "cần tệp bản tin (văn bản hoặc ghi âm) hoặc --text",
+                            "en": "a bulletin file (text or a recording) or --text is needed"},
+    "emergency.audio_missing": {"vi": "không thấy tệp ghi âm khẩn cấp {path}: gửi lại tệp",
+                                "en": "the emergency recording {path} is not there: send the file again"},
+    "emergency.audio_sent": {"vi": "Đã đưa bản ghi âm khẩn cấp lên sóng ({repeat} lần, khoảng {seconds} giây).",
+                             "en": "The emergency recording is going on air ({repeat} times, about {seconds} s)."},
+    "web.emergency_audio": {"vi": "hoặc tệp ghi âm (mp3, m4a, ogg, wav, amr...)",
+                            "en": "or a recording (mp3, m4a, ogg, wav, amr...)"},
+    "web.emergency_audio_chosen": {"vi": "Phát tệp ghi âm: {name}", "en": "Airing the recording: {name}"},
+    "web.emergency_audio_bad": {"vi": "{name} không phải tệp âm thanh đọc được: gửi bản ghi mp3, m4a, ogg hoặc wav",
+                                "en": "{name} is not a readable audio file: send an mp3, m4a, ogg or wav recording"},
     "status.on_air": {"vi": "Đang phát: {slot} (từ {since})", "en": "On air: {slot} (since {since})"},
     "status.idle": {"vi": "Đang phát: không", "en": "On air: nothing"},
     "status.next": {"vi": "Sắp phát:", "en": "Next:"},
@@ -856,6 +866,14 @@ CATALOG: dict[str, dict[str, str]] = {
         "vi": "{path}: cơ sở dữ liệu do phiên bản broadcaster mới hơn ghi (lược đồ {found}, bản này chỉ biết đến {known})",
         "en": "{path}: the database was written by a newer broadcaster (schema {found}, this one knows up to {known})",
     },
+    "db.schema_older": {
+        "vi": "{path}: cơ sở dữ liệu còn ở lược đồ cũ {found} (bản này cần {known}); bàn làm việc web chỉ đọc nên không tự nâng cấp được",
+        "en": "{path}: the database still has the older schema {found} (this release needs {known}); the web desk only reads it, so it cannot upgrade it",
+    },
+    "db.schema_older.hint": {
+        "vi": "chạy đài (broadcaster run) một lần, hoặc chạy 'broadcaster web' khi đài chưa chạy: cả hai đều nâng cấp tệp này",
+        "en": "run the station (broadcaster run) once, or 'broadcaster web' while the station is not running: either upgrades this file",
+    },
     "db.schema_newer.hint": {
         "vi": "cài lại phiên bản broadcaster mới hơn, hoặc khôi phục bản sao lưu của tệp này",
         "en": "install the newer broadcaster again, or restore this file from its backup",
@@ -1033,6 +1051,375 @@ CATALOG: dict[str, dict[str, str]] = {
                           "en": "the input {input} could not be opened: {reason} (see 'broadcaster devices'; on Linux use pulse:SOURCE_NAME)"},
     "cli.live.help": {"vi": "phát trực tiếp từ micro hoặc đường vào (start / stop)",
                       "en": "go live from the microphone or line input (start / stop)"},
+    # --- social pages (publish/social: Facebook Page, Zalo OA; `broadcaster published`) ---
+    "social.platform.facebook": {"vi": "Trang Facebook", "en": "Facebook Page"},
+    "social.platform.zalo": {"vi": "Zalo OA", "en": "Zalo OA"},
+    "social.started": {"vi": "Đăng lên mạng xã hội: {platforms}",
+                       "en": "Posting to social pages: {platforms}"},
+    "social.posted": {"vi": "Đã đăng bản tin {id} lên {platform} (mã bài: {post_id})",
+                      "en": "Posted bulletin {id} to the {platform} (post id {post_id})"},
+    "social.deleted": {"vi": "Đã xóa bài của bản tin {id} trên {platform} (bản tin đã bị rút)",
+                       "en": "Deleted bulletin {id}'s post on the {platform} (bulletin withdrawn)"},
+    "social.kept": {"vi": "{platform} không cho xóa bài qua API: hãy tự xóa bài {post_id} "
+                          "(bản tin {id} đã bị rút)",
+                    "en": "The {platform} offers no delete through its API: remove post "
+                          "{post_id} by hand (bulletin {id} was withdrawn)"},
+    "social.retry": {"vi": "Đăng bản tin {id} lên {platform} lỗi (lần {n}): {error}. "
+                           "Thử lại sau {seconds} giây.",
+                     "en": "Posting bulletin {id} to the {platform} failed (try {n}): {error}. "
+                           "Trying again in {seconds} s."},
+    "social.gave_up": {"vi": "{station}: không đăng được bản tin {id} lên {platform} "
+                             "sau {n} lần: {error}. Kiểm tra mạng và cài đặt "
+                             "publish.social trong station.yaml.",
+                       "en": "{station}: bulletin {id} could not be posted to the "
+                             "{platform} after {n} tries: {error}. Check the network and "
+                             "publish.social in station.yaml."},
+    "social.delete_failed": {"vi": "{station}: bản tin {id} đã bị rút nhưng không xóa được bài "
+                                   "{post_id} trên {platform} sau {n} lần: {error}. Hãy tự xóa "
+                                   "bài đó trên trang.",
+                             "en": "{station}: bulletin {id} was withdrawn but its post {post_id} "
+                                   "on the {platform} could not be deleted after {n} tries: "
+                                   "{error}. Remove it by hand on the page."},
+    "social.token.facebook": {
+        "vi": "{station}: Facebook từ chối mã truy cập (token) của Trang: {error}. Đã ngừng "
+              "đăng. Cách làm mới: vào developers.facebook.com/tools/explorer, chọn ứng dụng và "
+              "Trang, cấp quyền pages_manage_posts và pages_read_engagement, lấy Page access "
+              "token (nên đổi sang token dài hạn), dán vào station.yaml ở "
+              "publish.social.facebook.token rồi khởi động lại đài. Các bài đang chờ sẽ được "
+              "đăng tiếp.",
+        "en": "{station}: Facebook refused the Page access token: {error}. Posting has "
+              "stopped. To renew it: open developers.facebook.com/tools/explorer, pick the app "
+              "and the Page, grant pages_manage_posts and pages_read_engagement, get a Page "
+              "access token (exchange it for a long-lived one), put it in station.yaml at "
+              "publish.social.facebook.token and restart the station. Queued posts then go out."},
+    "social.token.zalo": {
+        "vi": "{station}: Zalo từ chối mã truy cập (access token) của OA: {error}. Đã ngừng "
+              "đăng. Cách làm mới: vào developers.zalo.me, mở ứng dụng đã liên kết với OA, "
+              "công cụ API Explorer, chọn OA Access Token (quyền quản lý bài viết), lấy token "
+              "mới, dán vào station.yaml ở publish.social.zalo.token rồi khởi động lại đài. "
+              "Các bài đang chờ sẽ được đăng tiếp.",
+        "en": "{station}: Zalo refused the OA access token: {error}. Posting has "
+              "stopped. To renew it: open developers.zalo.me, the app linked to the OA, its API "
+              "Explorer, get a new OA access token (with article management), put it in "
+              "station.yaml at publish.social.zalo.token and restart the station. Queued posts "
+              "then go out."},
+    "social.state.queued": {"vi": "đang chờ", "en": "queued"},
+    "social.state.sent": {"vi": "đã đăng", "en": "posted"},
+    "social.state.failed": {"vi": "thất bại", "en": "failed"},
+    "social.state.token": {"vi": "lỗi token", "en": "token refused"},
+    "social.state.cancelled": {"vi": "đã hủy", "en": "cancelled"},
+    "social.state.deleting": {"vi": "đang xóa", "en": "deleting"},
+    "social.state.deleted": {"vi": "đã xóa", "en": "deleted"},
+    "social.state.kept": {"vi": "còn trên trang", "en": "left up"},
+    "social.action.post": {"vi": "đăng", "en": "post"},
+    "social.action.video": {"vi": "đăng kèm âm thanh", "en": "post with audio"},
+    "social.action.delete": {"vi": "xóa", "en": "delete"},
+    "social.action.cancel": {"vi": "hủy", "en": "cancel"},
+    "social.outcome.ok": {"vi": "thành công", "en": "ok"},
+    "social.outcome.retry": {"vi": "lỗi, sẽ thử lại", "en": "error, will retry"},
+    "social.outcome.failed": {"vi": "thất bại", "en": "failed"},
+    "social.outcome.token": {"vi": "token bị từ chối", "en": "token refused"},
+    "social.outcome.kept": {"vi": "không xóa được qua API", "en": "no delete in the API"},
+    "social.log.head": {"vi": "Nhật ký đăng mạng xã hội (mới nhất trước)",
+                        "en": "Social posting log (newest first)"},
+    "social.log.columns": {"vi": "Thời gian | Nơi đăng | Việc | Bản tin | Kết quả | Mã bài / lỗi",
+                           "en": "When | Where | Action | Bulletin | Outcome | Post id / error"},
+    "social.log.empty": {"vi": "Chưa có bài nào được đăng lên mạng xã hội.",
+                         "en": "Nothing has been posted to social pages yet."},
+    "social.log.off": {"vi": "Chưa cài đặt trang mạng xã hội nào (publish.social.facebook, "
+                             "publish.social.zalo trong station.yaml).",
+                       "en": "No social page is set up (publish.social.facebook, "
+                             "publish.social.zalo in station.yaml)."},
+    "config.zalo_refresh": {"vi": "publish.social.zalo.refresh_token cần cả app_id và secret_key "
+                                  "của ứng dụng Zalo (developers.zalo.me)",
+                            "en": "publish.social.zalo.refresh_token needs the Zalo app's app_id "
+                                  "and secret_key too (developers.zalo.me)"},
+    "social.bad_limit": {"vi": "--limit phải là số dương, nhận được {value}",
+                         "en": "--limit must be a positive number, got {value}"},
+    "web.nav.published": {"vi": "Đã đăng", "en": "Published"},
+    "web.published.title": {"vi": "Đăng lên mạng xã hội", "en": "Social posting"},
+    "web.published.when": {"vi": "Thời gian", "en": "When"},
+    "web.published.where": {"vi": "Nơi đăng", "en": "Where"},
+    "web.published.action": {"vi": "Việc", "en": "Action"},
+    "web.published.bulletin": {"vi": "Bản tin", "en": "Bulletin"},
+    "web.published.outcome": {"vi": "Kết quả", "en": "Outcome"},
+    "web.published.detail": {"vi": "Mã bài / lỗi", "en": "Post id / error"},
+    "web.published.waiting": {"vi": "Đang chờ đăng: {n}", "en": "Waiting to be posted: {n}"},
+    # --- feeds: upstream feeds and CAP alerts (feeds branch, issue 16 points 3-4) ------------
+    "config.bad_feed_url": {"vi": "feeds.sources: url phải là địa chỉ http:// hoặc https://, ví dụ "
+                            "https://quan1.example.gov.vn/truyen-thanh/feed.json (đang là {value})",
+                            "en": "feeds.sources: url must be an http:// or https:// address, e.g. "
+                            "https://district.example.gov.vn/radio/feed.json (got {value})"},
+    "config.bad_priority_map": {
+        "vi": "feeds.sources: priority_map có khóa {key} không hợp lệ; khóa là Urgency/Severity của CAP, "
+              "Urgency: Immediate, Expected, Future, Past, Unknown; Severity: Extreme, Severe, "
+              "Moderate, Minor, Unknown; * là mọi giá trị (ví dụ \"Expected/Severe\")",
+        "en": "feeds.sources: priority_map key {key} is not valid; keys are CAP Urgency/Severity, "
+              "Urgency: Immediate, Expected, Future, Past, Unknown; Severity: Extreme, Severe, "
+              "Moderate, Minor, Unknown; * for any (e.g. \"Expected/Severe\")"},
+    "config.feed_twice": {"vi": "feeds.sources: tên nguồn {names} dùng hai lần; mỗi nguồn một tên riêng",
+                          "en": "feeds.sources: the name {names} is used twice; give each source its own"},
+    "feeds.started": {"vi": "Nhận bản tin từ {n} nguồn: {names}",
+                      "en": "Taking bulletins from {n} feeds: {names}"},
+    "feeds.problem": {"vi": "Nguồn tin «{feed}»: {problem}. {fix} Đài thử lại sau {seconds} giây; "
+                            "các bản tin đã nhận vẫn giữ nguyên.",
+                      "en": "Feed “{feed}”: {problem}. {fix} The station tries again in {seconds} s;"
+                            " bulletins already taken are kept."},
+    "feeds.recovered": {"vi": "Nguồn tin «{feed}» đã lấy được trở lại",
+                        "en": "Feed “{feed}” is reachable again"},
+    "feeds.taken": {"vi": "Đã nhận bản tin {id} (phiên bản {version}) từ nguồn «{feed}»: {title} — {state}",
+                    "en": "Bulletin {id} (version {version}) taken from feed “{feed}”: {title} — {state}"},
+    "feeds.withdrawn": {"vi": "Đã rút bản tin {id}: nguồn «{feed}» đã hủy hoặc gỡ nó",
+                        "en": "Bulletin {id} withdrawn: feed “{feed}” cancelled or removed it"},
+    "feeds.cancelled": {"vi": "Nguồn «{feed}» đã hủy tin {id} (CAP Cancel)",
+                        "en": "Feed “{feed}” cancelled item {id} (CAP Cancel)"},
+    "feeds.gone_from_feed": {"vi": "Nguồn «{feed}» không còn đăng tin {id} (đài nguồn đã rút hoặc từ chối)",
+                             "en": "Feed “{feed}” no longer lists item {id} (its station withdrew or rejected it)"},
+    "feeds.approver": {"vi": "nguồn tin tin cậy «{feed}»", "en": "trusted feed “{feed}”"},
+    "feeds.trusted_emergency": {"vi": "Bản tin KHẨN CẤP {id} từ nguồn tin cậy «{feed}»: phát ngay, "
+                                      "không chờ duyệt",
+                                "en": "EMERGENCY bulletin {id} from trusted feed “{feed}”: on air "
+                                      "now, without approval"},
+    "feeds.original_from": {"vi": "nhận từ nguồn «{feed}» ({station})",
+                            "en": "taken from feed “{feed}” ({station})"},
+    "feeds.item_expired": {"vi": "Nguồn «{feed}»: tin {id} đã hết hạn lúc {until}, không nhận",
+                           "en": "Feed “{feed}”: item {id} expired at {until}; not taken"},
+    "feeds.item_unreadable": {"vi": "Nguồn «{feed}»: không đọc được tin {id}: {error}. Báo đài nguồn "
+                                    "sửa tin; đài sẽ nhận khi tin được sửa.",
+                              "en": "Feed “{feed}”: item {id} cannot be read: {error}. Ask its "
+                                    "station to fix it; it is taken once fixed."},
+    "feeds.item_no_id": {"vi": "{url}: tin «{title}» không có mã (id/guid) nên không nhận (không thể "
+                               "tránh nhận trùng). Báo đài nguồn thêm mã cho từng tin.",
+                         "en": "{url}: item “{title}” has no id (id/guid) and is not taken (it could "
+                               "not be de-duplicated). Ask its station to give every item an id."},
+    "feeds.item_no_text": {"vi": "{url}: tin {id} không có nội dung chữ để đọc, không nhận",
+                           "en": "{url}: item {id} has no text to read; not taken"},
+    "feeds.item_bad": {"vi": "{url}: một mục trong danh sách tin không đúng dạng ({error}), đã bỏ qua",
+                       "en": "{url}: an entry of the item list is malformed ({error}); skipped"},
+    "feeds.enclosure_type": {"vi": "{url}: tin {id} kèm tệp loại {type}, không phải âm thanh: bỏ tệp, "
+                                   "đài đọc nội dung chữ bằng giọng của đài",
+                             "en": "{url}: item {id} carries a {type} file, not audio: the file is "
+                                   "left out and the station reads the text in its own voice"},
+    "feeds.enclosure_big": {"vi": "{url}: tin {id} kèm tệp âm thanh {mb} MB, quá giới hạn {limit} MB "
+                                  "(feeds.max_enclosure_mb): bỏ tệp, đài đọc nội dung chữ",
+                            "en": "{url}: item {id} carries a {mb} MB audio file, over the {limit} MB "
+                                  "limit (feeds.max_enclosure_mb): the file is left out and the "
+                                  "station reads the text"},
+    "feeds.cap_not_actual": {"vi": "{url}: cảnh báo CAP {id} có trạng thái {status} (không phải Actual): "
+                                   "không phát",
+                             "en": "{url}: CAP alert {id} has status {status} (not Actual): not aired"},
+    "feeds.cap_entry_empty": {"vi": "{url}: mục {id} của nguồn CAP không chứa cũng không trỏ tới cảnh báo",
+                              "en": "{url}: entry {id} of the CAP feed neither holds nor links an alert"},
+    "feeds.http_status": {"vi": "máy chủ {url} trả lời lỗi {status} {reason}",
+                          "en": "the server at {url} answered {status} {reason}"},
+    "feeds.http_status.fix": {"vi": "Kiểm tra địa chỉ url của nguồn trong station.yaml (mục feeds) "
+                                    "còn đúng, hoặc hỏi đài nguồn địa chỉ mới.",
+                              "en": "Check the source's url in station.yaml (feeds) is still right, "
+                                    "or ask its station for the new address."},
+    "feeds.timeout": {"vi": "{url} không trả lời hết trong {seconds} giây",
+                      "en": "{url} did not answer in full within {seconds} s"},
+    "feeds.timeout.fix": {"vi": "Kiểm tra mạng Internet của đài; nếu mạng chậm, tăng "
+                                "feeds.timeout_seconds.",
+                          "en": "Check the station's Internet link; on a slow link raise "
+                                "feeds.timeout_seconds."},
+    "feeds.unreachable": {"vi": "không kết nối được tới {url} ({error})",
+                          "en": "cannot connect to {url} ({error})"},
+    "feeds.unreachable.fix": {"vi": "Kiểm tra mạng Internet của đài và địa chỉ url của nguồn; nếu "
+                                    "máy chủ nguồn tắt, báo đài nguồn.",
+                              "en": "Check the station's Internet link and the source's url; if "
+                                    "the source's server is down, tell its station."},
+    "feeds.too_big": {"vi": "{url} gửi {kb} KB, quá giới hạn {limit} KB (feeds.max_feed_kb); không đọc",
+                      "en": "{url} sends {kb} KB, over the {limit} KB limit (feeds.max_feed_kb); "
+                            "not read"},
+    "feeds.too_big.fix": {"vi": "Nếu nguồn này thật sự lớn như vậy, tăng feeds.max_feed_kb; nếu "
+                                "không, địa chỉ url có thể trỏ nhầm tệp.",
+                          "en": "If this feed really is that large, raise feeds.max_feed_kb; "
+                                "otherwise the url may point at the wrong file."},
+    "feeds.xml_unsafe": {"vi": "{url} chứa XML không an toàn ({error}: thực thể DTD hoặc thực thể "
+                               "ngoài) nên bị từ chối",
+                         "en": "{url} holds unsafe XML ({error}: DTD or external entities) and is "
+                               "refused"},
+    "feeds.xml_unsafe.fix": {"vi": "Báo đài nguồn: tin phải là XML thường, không có <!DOCTYPE> với "
+                                   "<!ENTITY>. Nếu không rõ nguồn này, hãy gỡ nó khỏi feeds.",
+                             "en": "Tell its station: feeds must be plain XML without <!DOCTYPE> "
+                                   "entities. If you do not know this source, remove it from feeds."},
+    "feeds.xml_bad": {"vi": "{url} không phải XML hợp lệ (dòng {line}, cột {col}: {error})",
+                      "en": "{url} is not well-formed XML (line {line}, column {col}: {error})"},
+    "feeds.xml_bad.fix": {"vi": "Báo đài nguồn sửa tệp tin; đài tự lấy lại khi tệp được sửa.",
+                          "en": "Ask its station to fix the feed; it is taken again once fixed."},
+    "feeds.json_bad": {"vi": "{url} không phải JSON hợp lệ ({error})",
+                       "en": "{url} is not valid JSON ({error})"},
+    "feeds.json_bad.fix": {"vi": "Báo đài nguồn sửa tệp tin; đài tự lấy lại khi tệp được sửa.",
+                           "en": "Ask its station to fix the feed; it is taken again once fixed."},
+    "feeds.json_not_feed": {"vi": "{url} là JSON nhưng không phải JSON Feed 1.1 (thiếu version hoặc items)",
+                            "en": "{url} is JSON but not a JSON Feed 1.1 (no version or items)"},
+    "feeds.json_not_feed.fix": {"vi": "Dùng địa chỉ feed.json trên trang công khai của đài nguồn.",
+                                "en": "Use the feed.json address of the source station's public archive."},
+    "feeds.not_a_feed": {"vi": "{url} không phải nguồn tin (không phải JSON hay XML; có thể là trang web)",
+                         "en": "{url} is not a feed (neither JSON nor XML; perhaps a web page)"},
+    "feeds.not_a_feed.fix": {"vi": "Dùng địa chỉ feed.json, atom.xml hoặc rss.xml của đài nguồn.",
+                             "en": "Use the source station's feed.json, atom.xml or rss.xml address."},
+    "feeds.xml_not_feed": {"vi": "{url} là XML nhưng không phải nguồn tin (phần tử gốc <{root}>)",
+                           "en": "{url} is XML but not a feed (root element <{root}>)"},
+    "feeds.xml_not_feed.fix": {"vi": "Dùng địa chỉ atom.xml hoặc rss.xml của đài nguồn.",
+                               "en": "Use the source station's atom.xml or rss.xml address."},
+    "feeds.wrong_kind_cap": {"vi": "{url} là cảnh báo CAP, nhưng nguồn khai kind: station",
+                             "en": "{url} is a CAP alert, but the source says kind: station"},
+    "feeds.wrong_kind_cap.fix": {"vi": "Đổi kind của nguồn này thành cap trong station.yaml.",
+                                 "en": "Set this source's kind to cap in station.yaml."},
+    "feeds.cap_not_cap": {"vi": "{url} không phải cảnh báo CAP 1.2 hay nguồn Atom (phần tử gốc <{root}>)",
+                          "en": "{url} is neither a CAP 1.2 alert nor an Atom feed (root element <{root}>)"},
+    "feeds.cap_not_cap.fix": {"vi": "Kiểm tra url; nguồn tin của đài khác thì khai kind: station.",
+                              "en": "Check the url; another station's feed takes kind: station."},
+    "feeds.cap_namespace": {"vi": "{url}: cảnh báo không theo CAP 1.2 (không gian tên {ns})",
+                            "en": "{url}: the alert is not CAP 1.2 (namespace {ns})"},
+    "feeds.cap_namespace.fix": {"vi": "Đài chỉ đọc CAP 1.2 (urn:oasis:names:tc:emergency:cap:1.2); báo "
+                                      "nơi gửi.",
+                                "en": "The station reads CAP 1.2 (urn:oasis:names:tc:emergency:cap:1.2);"
+                                      " tell the sender."},
+    "feeds.cap_no_id": {"vi": "{url}: cảnh báo CAP thiếu <identifier>",
+                        "en": "{url}: the CAP alert has no <identifier>"},
+    "feeds.cap_no_id.fix": {"vi": "Báo nơi gửi: mỗi cảnh báo phải có identifier riêng.",
+                            "en": "Tell the sender: every alert needs its own identifier."},
+    "feeds.cap_no_info": {"vi": "{url}: cảnh báo CAP {id} không có khối <info> để đọc",
+                          "en": "{url}: CAP alert {id} has no <info> block to read"},
+    "feeds.cap_no_info.fix": {"vi": "Báo nơi gửi thêm khối info (tốt nhất với language vi-VN).",
+                              "en": "Tell the sender to add an info block (ideally language vi-VN)."},
+    "feeds.cap_no_text": {"vi": "{url}: cảnh báo CAP {id} không có headline, description hay instruction",
+                          "en": "{url}: CAP alert {id} has no headline, description or instruction"},
+    "feeds.cap_no_text.fix": {"vi": "Báo nơi gửi điền nội dung cảnh báo.",
+                              "en": "Tell the sender to fill in the alert's text."},
+    "feeds.bad_scheme": {"vi": "{url} không phải địa chỉ http:// hay https:// nên không được đọc",
+                         "en": "{url} is not an http:// or https:// address and is not read"},
+    "feeds.bad_scheme.fix": {"vi": "Báo nơi gửi: liên kết tới cảnh báo phải là địa chỉ web.",
+                             "en": "Tell the sender: links to alerts must be web addresses."},
+    "feeds.store_error": {"vi": "không ghi được tin của nguồn «{feed}» vào kho ({error})",
+                          "en": "cannot write feed “{feed}”'s items to the store ({error})"},
+    "feeds.store_error.fix": {"vi": "Kiểm tra ổ đĩa còn chỗ trống (broadcaster doctor).",
+                              "en": "Check the disk has free space (broadcaster doctor)."},
+    "doctor.feeds.never": {"vi": "nguồn «{feed}» ({url}): chưa lấy lần nào (đài chưa chạy từ khi thêm nguồn?)",
+                           "en": "feed “{feed}” ({url}): never polled yet (station not run since it was added?)"},
+    "doctor.feeds.ok": {"vi": "nguồn «{feed}»: lấy được lúc {when}, đã nhận {taken} bản tin",
+                        "en": "feed “{feed}”: fetched at {when}, {taken} bulletins taken"},
+    "doctor.feeds.failing": {"vi": "lỗi {failures} lần liên tiếp (lần cuối {when}): {error}",
+                             "en": "failed {failures} times in a row (last at {when}): {error}"},
+    # --- web desk: output level, disk, a slot's program and its prepared audio (desk2, issue 14)
+    "web.level.rms": {"vi": "Mức (RMS)", "en": "Level (RMS)"},
+    "web.level.peak": {"vi": "Đỉnh", "en": "Peak"},
+    "web.level.none": {"vi": "Chưa đo được mức âm thanh phát ra", "en": "No measurement of the output level"},
+    "web.disk.title": {"vi": "Ổ đĩa", "en": "Disk"},
+    "web.disk.free": {"vi": "Còn trống {free} GB / {total} GB (thư mục var/ của đài)",
+                      "en": "{free} GB free of {total} GB (the station's var/ folder)"},
+    "web.disk.days": {"vi": "Đủ lưu trữ khoảng {days} ngày nữa (mỗi ngày khoảng {per_day} MB)",
+                      "en": "Room for about {days} more days of archive (about {per_day} MB a day)"},
+    "web.disk.no_archive": {"vi": "Chưa có bản lưu trữ nào để ước tính số ngày",
+                            "en": "No archive yet to estimate the days from"},
+    "web.disk.warn": {"vi": "Sắp hết chỗ (dưới {low} MB hoặc dưới {days} ngày lưu trữ): xoá bớt "
+                            "tệp cũ trong var/ hoặc giảm program.archive_days trong station.yaml",
+                      "en": "Disk nearly full (under {low} MB or under {days} days of archive): "
+                            "remove old files under var/ or lower program.archive_days in station.yaml"},
+    "web.program.no_slot": {"vi": "Ngày {date} không có buổi phát {slot}",
+                            "en": "No slot {slot} airs on {date}"},
+    "web.program.source.week": {"vi": "Buổi phát của lịch tuần (schedules/week.yaml)",
+                                "en": "A slot of the week template (schedules/week.yaml)"},
+    "web.program.source.day": {"vi": "Buổi phát riêng của ngày này (schedules/NGÀY.yaml)",
+                               "en": "This date's own slot (schedules/DATE.yaml)"},
+    "web.program.saved": {"vi": "Đã lưu và cài đặt chương trình (như lệnh load)",
+                          "en": "Program saved and installed (as load does)"},
+    "web.program.listen": {"vi": "Nghe chương trình đã dựng", "en": "Listen to the prepared program"},
+    "web.program.not_prepared": {"vi": "Đài chưa dựng chương trình cho buổi này (đài dựng sẵn trước giờ "
+                                       "phát); hãy mở lại trang gần giờ phát",
+                                 "en": "The station has not built this airing's program yet (it "
+                                       "prepares it ahead of air); open this page again closer to air"},
+    "web.program.length": {"vi": "Dài {length}", "en": "Length {length}"},
+    "web.rundown.start": {"vi": "Bắt đầu", "en": "Starts"},
+    "web.rundown.item": {"vi": "Mục", "en": "Item"},
+    "web.rundown.duration": {"vi": "Dài", "en": "Length"},
+    "web.program.edit": {"vi": "Sửa chương trình", "en": "Edit the program"},
+    "web.program.title": {"vi": "Chương trình", "en": "Program"},
+    "web.program.help": {"vi": "Mỗi dòng một mục, phát theo thứ tự. Nội dung: tên nhạc hiệu (open, "
+                               "close, between), câu cần đọc, các nhãn bản tin cách nhau bằng dấu "
+                               "phẩy (để trống: mọi bản tin), tên tệp, hoặc số mili giây im lặng. "
+                               "Giới hạn: số bản tin tối đa, hoặc số giây nhạc tối đa. Chọn "
+                               "«bỏ mục này» để xoá một mục.",
+                         "en": "One item a line, aired in order. Content: a jingle name (open, "
+                               "close, between), the sentence to say, bulletin tags separated by "
+                               "commas (empty: every bulletin), a file name, or milliseconds of "
+                               "silence. Limit: most bulletins, or most seconds of music. Choose "
+                               "'remove this item' to delete one."},
+    "web.program.kind": {"vi": "Loại", "en": "Kind"},
+    "web.program.value": {"vi": "Nội dung", "en": "Content"},
+    "web.program.limit": {"vi": "Giới hạn", "en": "Limit"},
+    "web.program.kind.none": {"vi": "— bỏ mục này —", "en": "— remove this item —"},
+    "web.program.kind.jingle": {"vi": "Nhạc hiệu", "en": "Jingle"},
+    "web.program.kind.say": {"vi": "Câu đọc", "en": "Say"},
+    "web.program.kind.bulletins": {"vi": "Bản tin (chọn theo nhãn)", "en": "Bulletins (by tag)"},
+    "web.program.kind.bulletin": {"vi": "Bản tin (tệp)", "en": "Bulletin (file)"},
+    "web.program.kind.music": {"vi": "Nhạc", "en": "Music"},
+    "web.program.kind.audio": {"vi": "Tệp âm thanh", "en": "Audio file"},
+    "web.program.kind.silence_ms": {"vi": "Im lặng (ms)", "en": "Silence (ms)"},
+    "web.program.kind.silence": {"vi": "Im lặng", "en": "Silence"},
+    "web.program.kind.recording": {"vi": "Bản ghi âm", "en": "Recording"},
+    "web.program.scope": {"vi": "Áp dụng cho", "en": "Applies to"},
+    "web.program.scope.week": {"vi": "Mọi tuần (sửa lịch tuần)", "en": "Every week (the week template)"},
+    "web.program.scope.day": {"vi": "Chỉ ngày {date}", "en": "Only {date}"},
+    "web.program.save": {"vi": "Lưu và cài đặt", "en": "Save and install"},
+    # --- watchdog: ears on the output (issue 15.4) -----------------------------------------
+    "watch.check.listening": {"vi": "nghe đầu ra", "en": "listening"},
+    "watch.check.dead_air": {"vi": "mất tiếng khi đang phát", "en": "dead air"},
+    "watch.check.unexpected_sound": {"vi": "có tiếng khi không phát", "en": "sound while idle"},
+    "watch.listening": {"vi": "đang nghe", "en": "hearing the output"},
+    "watch.deaf": {"vi": "không nghe được đầu ra này (không nhận được âm thanh)",
+                   "en": "cannot hear this output (nothing received)"},
+    "watch.cannot_judge": {"vi": "chưa đánh giá được (chưa nghe được mức âm)",
+                           "en": "cannot judge (no level heard)"},
+    "watch.nothing_to_air": {"vi": "không có chương trình đang phát", "en": "nothing should be on air"},
+    "watch.signal": {"vi": "có tín hiệu ({level} dBFS)", "en": "signal present ({level} dBFS)"},
+    "watch.dead_air": {"vi": "MẤT TIẾNG {seconds} giây khi đang phát {slot} (mức {level} dBFS): "
+                                "kiểm tra bộ phát, dây nối, bộ khuếch đại",
+                       "en": "DEAD AIR for {seconds} s while {slot} plays (level {level} dBFS): "
+                             "check the player, the cable, the amplifier"},
+    "watch.on_air_ok": {"vi": "đang phát: tiếng là bình thường", "en": "on air: sound expected"},
+    "watch.quiet": {"vi": "yên lặng như mong đợi", "en": "quiet, as expected"},
+    "watch.unexpected": {"vi": "CÓ TIẾNG {seconds} giây khi không có chương trình nào (mức {level}"
+                                " dBFS): có thiết bị khác đang phát ra loa?",
+                         "en": "SOUND for {seconds} s while nothing should be on air (level "
+                               "{level} dBFS): is something else playing to the loudspeakers?"},
+    "watch.alert": {"vi": "[{station}] Giám sát đầu ra {ear}: {check} — {detail}",
+                    "en": "[{station}] Output watch {ear}: {check} — {detail}"},
+    "watch.back": {"vi": "{ear}: hết lỗi \"{check}\" sau {seconds} giây",
+                   "en": "{ear}: \"{check}\" back to normal after {seconds} s"},
+    "watch.no_monitor": {"vi": "không nghe được đầu ra ({why}): dùng báo cáo của bộ phát: {report}",
+                         "en": "no monitor of the output ({why}): relying on the player's own "
+                               "report: {report}"},
+    "watch.not_a_sound_card": {"vi": "đài không phát ra card âm thanh", "en": "the station does not air on a sound card"},
+    "watch.auto_named_device": {
+        "vi": "đầu ra là audio.output_device={device}, không phải đầu ra mặc định của máy chủ âm thanh:"
+              " ghi tên nguồn monitor của nó vào watchdog.monitor (xem pactl list short sources)",
+        "en": "the output is audio.output_device={device}, not the sound server's default: name its"
+              " monitor source in watchdog.monitor (see pactl list short sources)"},
+    "log.marks": {"vi": "Ghi nhận khi nghe đầu ra:", "en": "Heard on the output:"},
+    "watch.player_ok": {"vi": "không báo lỗi", "en": "no error reported"},
+    "watch.monitor_off": {"vi": "watchdog.monitor: off", "en": "watchdog.monitor: off"},
+    "watch.starting": {"vi": "Giám sát đầu ra: nghe {ears}", "en": "Output watch: listening to {ears}"},
+    "status.watchdog": {"vi": "Giám sát đầu ra:", "en": "Output watch:"},
+    "status.level": {"vi": "Mức đầu ra: {rms} dBFS (đỉnh {peak} dBFS)",
+                     "en": "Output level: {rms} dBFS (peak {peak} dBFS)"},
+    "doctor.watch.monitor": {"vi": "nghe được đầu ra qua {source}", "en": "can hear the output via {source}"},
+    "doctor.watch.no_monitor": {
+        "vi": "không nghe được đầu ra ({why}): mất tiếng chỉ được phát hiện qua báo cáo của bộ phát"
+              " (Windows, ALSA thuần không có nguồn monitor; dùng PulseAudio/PipeWire)",
+        "en": "cannot hear the output ({why}): dead air is only caught through the player's own "
+              "report (Windows and plain ALSA have no monitor source; use PulseAudio/PipeWire)"},
+    "doctor.watch.off": {"vi": "giám sát đầu ra đang tắt (watchdog.enabled: false)",
+                         "en": "output watch is off (watchdog.enabled: false)"},
+    "doctor.watch.mount_ok": {"vi": "nghe được ({kind})", "en": "reachable ({kind})"},
+    "doctor.watch.mount_bad": {"vi": "không nghe được: {why} (kiểm tra Icecast, tên mount, mạng)",
+                               "en": "cannot listen: {why} (check Icecast, the mount name, the network)"},
+    "doctor.watch.failing": {"vi": "đang lỗi: {checks}", "en": "failing now: {checks}"},
+    "doctor.watch.all_ok": {"vi": "mọi kiểm tra đạt ({n})", "en": "all checks pass ({n})"},
+    "config.bad_mount_url": {"vi": "watchdog.mounts: \"{value}\" không phải địa chỉ http(s)://máy/mount",
+                             "en": "watchdog.mounts: \"{value}\" is not an http(s)://host/mount URL"},
 }
 
 

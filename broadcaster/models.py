@@ -173,6 +173,15 @@ class Ending(enum.StrEnum):
     NOT_STARTED = "not_started"  # missed, or no program to air
 
 
+# --- watchdog (issue 15.4) ---------------------------------------------------------------------
+class WatchCheck(enum.StrEnum):
+    """What the watchdog checks on each ear (the output monitor, an Icecast mount)."""
+
+    LISTENING = "listening"  # the ear hears anything at all (monitor child alive, mount up)
+    DEAD_AIR = "dead_air"  # no signal while a program plays
+    UNEXPECTED_SOUND = "unexpected_sound"  # sound while nothing should be on air
+
+
 @dataclass(frozen=True)
 class Airing:
     """One row of the as-run log."""
@@ -187,3 +196,17 @@ class Airing:
     archive: str = ""
     sink: str = ""
     reason: str = ""
+
+
+class PostState(enum.StrEnum):
+    """A social-page post in the outbox (``publish/social``): queued -> sent; a withdrawn
+    bulletin's post -> deleting -> deleted (or kept, where the platform cannot delete)."""
+
+    QUEUED = "queued"
+    SENT = "sent"
+    FAILED = "failed"  # given up (a refused post, or too many failed tries): alerted
+    TOKEN = "token"  # stopped: the platform refused the token; queued again on restart
+    CANCELLED = "cancelled"  # withdrawn before it was posted
+    DELETING = "deleting"
+    DELETED = "deleted"
+    KEPT = "kept"  # withdrawn, but the platform offers no delete: the log says so

@@ -6,6 +6,8 @@ that airs. The speech key covers everything that changes the sound: the bulletin
 *content* of the station lexicon, the text stage's ``RULES_VERSION`` and shipped data tables,
 the text settings, the engine order and the voice settings. Speech files are named by that key,
 so speech made under an older lexicon or older rules is never "ready" and is made again.
+The text part is ``Pipeline.reading`` (``text/reading.py``), the same object the ``text``
+command reads with.
 
 A recorded bulletin (``Bulletin.audio``: a phone recording or a voice note dropped in
 ``inbox/``) has no script: its "speech" is the recording decoded, made mono at the station's
@@ -27,7 +29,6 @@ import re
 import threading
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
-from importlib import resources
 from pathlib import Path
 from typing import TYPE_CHECKING
 
@@ -36,6 +37,7 @@ from broadcaster.config import Station
 from broadcaster.durable import write_json
 from broadcaster.errors import BroadcasterError, SpeechError
 from broadcaster.models import Bulletin, Clip, Script
+from broadcaster.text.reading import Reading, ReadingSettings
 
 if TYPE_CHECKING:  # the speech stage pulls numpy in: commands that only read text skip it
     import numpy as np
@@ -97,15 +99,12 @@ def _sha256_file(path: Path) -> str:
     return h.hexdigest()
 
 
-def _shipped_text_digest() -> str:
-    """The text stage's shipped data tables (abbreviations, units ...), by content."""
-    h = hashlib.sha256()
-    data = resources.files("broadcaster.text").joinpath("data")
-    for entry in sorted(data.iterdir(), key=lambda e: e.name):
-        if entry.is_file():
-            h.update(entry.name.encode())
-            h.update(entry.read_bytes())
-    return h.hexdigest()
+def reading_settings(station: Station) -> ReadingSettings:
+    """The three settings that decide a station's reading, from its validated settings."""
+    text = station.settings.text
+    return ReadingSettings(dialect=station.settings.dialect, headings=text.headings,
+                           lexicon=text.lexicon,
+                           lexicon_file=station.resolve(text.lexicon) if text.lexicon else None)
 
 
 class Pipeline:
@@ -121,9 +120,7 @@ class Pipeline:
         self._cache = cache
         self._cache_made = cache is not None or no_cache
         self._out_dir = out_dir
-        self._lex_lock = threading.Lock()
-        self._lex: tuple[tuple[int, int] | None, Lexicon, str] | None = None
-        self._shipped = ""
+        self.reading = Reading(reading_settings(station))
         self._jobs: dict[str, _Job] = {}
         self._lock = threading.Lock()
         self._wake = threading.Event()
@@ -142,58 +139,25 @@ class Pipeline:
         return self._out_dir
 
     # --- text ------------------------------------------------------------------------------
-    def _lexicon_file(self) -> Path | None:
-        name = self.settings.text.lexicon
-        return self.station.resolve(name) if name else None
-
     def lexicon(self) -> tuple[Lexicon, str]:
         """The station lexicon (re-read when its file changes) and a digest of its content."""
-        from broadcaster.text import load_lexicon
-
-        path = self._lexicon_file()
-        try:
-            stamp = (path.stat().st_mtime_ns, path.stat().st_size) if path else None
-        except OSError:
-            stamp = None
-        with self._lex_lock:
-            if self._lex is not None and self._lex[0] == stamp:
-                return self._lex[1], self._lex[2]
-            lexicon = load_lexicon(path)
-            digest = hashlib.sha256(path.read_bytes()).hexdigest() if stamp and path else "-"
-            self._lex = (stamp, lexicon, digest)
-            return lexicon, digest
+        return self.reading.lexicon()
 
     def text_key(self) -> str:
         """Digest of everything that decides the reading (lexicon content, rules, settings)."""
-        from broadcaster.text import RULES_VERSION
-
-        _lexicon, digest = self.lexicon()
-        if not self._shipped:
-            self._shipped = _shipped_text_digest()
-        raw = json.dumps([RULES_VERSION, self._shipped, digest, self.settings.dialect,
-                          self.settings.text.model_dump(mode="json")], sort_keys=True)
-        return hashlib.sha256(raw.encode()).hexdigest()[:20]
+        return self.reading.key()
 
     def script_of_text(self, text: str, *, dialect: str | None = None,
                        headings: str | None = None, max_chars: int | None = None) -> Script:
         """The script an announcer reads for ``text`` with the station's text settings (the
         ``text`` command may try another dialect, heading rule or clause length)."""
-        from broadcaster.text import to_script
-
-        lexicon, _digest = self.lexicon()
-        return to_script(text, dialect=dialect or self.settings.dialect,
-                         headings=headings or self.settings.text.headings, lexicon=lexicon,
-                         max_chars=max_chars)
+        return self.reading.script(text, dialect=dialect, headings=headings, max_chars=max_chars)
 
     def explain(self, text: str, *, dialect: str | None = None, headings: str | None = None,
                 max_chars: int | None = None) -> list[Change]:
         """Every change the text stage makes to ``text`` on its way to the script."""
-        from broadcaster.text import explain
-
-        lexicon, _digest = self.lexicon()
-        return explain(text, dialect=dialect or self.settings.dialect,
-                       headings=headings or self.settings.text.headings, lexicon=lexicon,
-                       max_chars=max_chars)
+        return self.reading.explain(text, dialect=dialect, headings=headings,
+                                    max_chars=max_chars)
 
     def script(self, bulletin: Bulletin) -> Script:
         """The script read for ``bulletin``; empty for a recording (nothing is read aloud)."""
@@ -223,18 +187,28 @@ class Pipeline:
             self._audio_digests[path] = seen
         return seen[2]
 
+    def recording(self, path: Path) -> Clip:
+        """A recording (an emergency message recorded on a phone) decoded, mono at the station
+        rate, at its own level (the emergency program levels it with its tone)."""
+        import numpy as np
+
+        from broadcaster.program.audio import decode, resample
+
+        rate = self.settings.audio.sample_rate
+        data, own_rate = decode(path)  # an undecodable file: AudioCorrupt, naming it
+        samples = resample(data, own_rate, rate)
+        if len(samples) == 0 or not np.any(samples):
+            raise SpeechError(f"{path.name}: the recording is silent", where=str(path))
+        return Clip(samples=samples, sample_rate=rate, engine=RECORDING)
+
     def _level_recording(self, path: Path) -> tuple[np.ndarray, int]:
         """The recording decoded, mono at the station rate, at the station loudness."""
         import numpy as np
 
         from broadcaster.program import dsp
-        from broadcaster.program.audio import decode, resample
 
-        rate = self.settings.audio.sample_rate
-        data, own_rate = decode(path)
-        samples = resample(data, own_rate, rate)
-        if len(samples) == 0 or not np.any(samples):
-            raise SpeechError(f"{path.name}: the recording is silent", where=str(path))
+        clip = self.recording(path)
+        samples, rate = clip.samples, clip.sample_rate
         p = self.settings.program
         limiter = dsp.Limiter(rate, p.true_peak_dbtp)
         for _ in range(4):  # the limiter takes some loudness off a peaky recording: again

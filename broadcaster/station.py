@@ -2,9 +2,10 @@
 reverse (an ``ExitStack``), every thread joined on stop.
 
 lock -> logs -> signals -> as-run log -> store -> pipeline -> alerts -> playout -> inbox ->
-scheduler -> monitor -> heartbeat -> housekeeping -> control channel -> web desk (its own
-process, supervised) -> publish (its own thread) -> schedule watcher ->
-store watcher -> closing (the first to stop: it ends the airing at a pause in the speech).
+feeds (upstream feeds, its own thread) -> scheduler -> monitor -> watchdog (ears on the output)
+-> heartbeat -> housekeeping -> control channel -> web desk (its own process, supervised) ->
+publish (its own thread) -> social pages (its own thread) -> schedule watcher -> store watcher
+-> closing (the first to stop: it ends the airing at a pause in the speech).
 """
 
 from __future__ import annotations
@@ -37,6 +38,7 @@ from broadcaster.inbox.store import BulletinStore, store_path
 from broadcaster.inbox.watcher import InboxWatcher
 from broadcaster.messages import label, set_language, t
 from broadcaster.ops.alerts import Alerter, apprise_sender
+from broadcaster.ops.ears.watchdog import OnAirNow, Watchdog, make_watchdog
 from broadcaster.ops.heartbeat import Heartbeat, last_beat
 from broadcaster.ops.housekeeping import housekeep
 from broadcaster.ops.lock import StationLock
@@ -52,8 +54,10 @@ if TYPE_CHECKING:
     from broadcaster.air.relay import RelayAirer
     from broadcaster.air.simulate import FakeJobScheduler
     from broadcaster.air.stream import Streamer
+    from broadcaster.inbox.feeds.poll import FeedPoller
     from broadcaster.inbox.records import BulletinRecord
     from broadcaster.publish.publisher import Publisher
+    from broadcaster.publish.social.worker import SocialWorker
     from broadcaster.speech.base import Engine
     from broadcaster.web.supervisor import WebSupervisor
 
@@ -164,10 +168,13 @@ class StationService:
         self.inbox: InboxWatcher | None = None
         self.inbox_error = ""
         self.monitor: Monitor | None = None
+        self.watchdog: Watchdog | None = None
         self.heartbeat: Heartbeat | None = None
         self.control: ControlServer | None = None
         self.web: WebSupervisor | None = None
         self.publisher: Publisher | None = None
+        self.social: SocialWorker | None = None
+        self.feeds: FeedPoller | None = None
         self.web_enabled = web  # tests that do not need the desk leave it out
         self.watcher = ScheduleWatcher(station.schedules_dir, self.reload_schedules)
         self.housekeeping = _Loop("housekeeping", s.housekeeping.every_hours * 3600,
@@ -203,13 +210,16 @@ class StationService:
             Part("playout", self._make_playout, noop),
             Part("warm-up", self._start_warm_up, self._join_warm_up),
             Part("inbox", self._start_inbox, self._stop_inbox),
+            Part("feeds", self._start_feeds, self._stop_feeds),
             Part("scheduler", self._start_scheduler, self._stop_scheduler),
             Part("monitor", self._start_monitor, self._stop_monitor),
+            Part("watchdog", self._start_watchdog, self._stop_watchdog),
             Part("heartbeat", self._start_heartbeat, self._stop_heartbeat),
             Part("housekeeping", self.housekeeping.start, self.housekeeping.stop),
             Part("control", self._start_control, self._stop_control),
             Part("web", self._start_web, self._stop_web),
             Part("publish", self._start_publish, self._stop_publish),
+            Part("social", self._start_social, self._stop_social),
             Part("schedule-watch", self.watcher.start, self.watcher.stop),
             Part("store-watch", self.store_watch.start, self.store_watch.stop),
             Part("closing", noop, self._end_airing),
@@ -419,6 +429,21 @@ class StationService:
         if self.inbox is not None:
             self.inbox.stop()
 
+    def _start_feeds(self) -> None:
+        """Upstream feeds (``feeds.sources``): polled on their own thread into the store."""
+        if not self.station.settings.feeds.sources or self._store is None:
+            return
+        from broadcaster.inbox.feeds.poll import FeedPoller
+
+        self.feeds = FeedPoller(self.station, self._store, self.clock,
+                                scripter=self.pipeline.script, speech=self.pipeline,
+                                notify=self.notify)
+        self.feeds.start()
+
+    def _stop_feeds(self) -> None:
+        if self.feeds is not None:
+            self.feeds.stop()
+
     def _start_scheduler(self) -> None:
         s = self.station.settings
         self._scheduler = SlotScheduler(
@@ -442,6 +467,29 @@ class StationService:
     def _stop_monitor(self) -> None:
         if self.monitor is not None:
             self.monitor.stop()
+
+    def _start_watchdog(self) -> None:
+        """Ears on the output (the sound card's monitor, the Icecast mounts): dead air, sound
+        while idle, a mount down -> alert, as-run mark, status and doctor lines."""
+        s = self.station.settings.watchdog
+        if not s.enabled:
+            return
+        playout = self.playout
+        self.watchdog = make_watchdog(
+            s, self.clock, alerter=self.alerter, station=self.station.settings.name,
+            expected=lambda: OnAirNow(playout.on_air_label, playout.on_air_since),
+            mark=self.asrun.mark, state_file=self.station.var("run") / "watchdog.json",
+            sound_card=isinstance(playout.player, SoundCardPlayer),
+            output_device=self.station.settings.audio.output_device,
+            player_report=lambda: playout.player.last_error)
+        self.watchdog.start()
+        ears = ", ".join(e.name for e in self.watchdog.ears)
+        self.notify(t("watch.starting", ears=ears or "-") + (
+            f" ({self.watchdog.no_monitor})" if self.watchdog.no_monitor else ""))
+
+    def _stop_watchdog(self) -> None:
+        if self.watchdog is not None:
+            self.watchdog.stop()
 
     def _start_heartbeat(self) -> None:
         s = self.station.settings
@@ -489,6 +537,22 @@ class StationService:
     def _stop_publish(self) -> None:
         if self.publisher is not None:
             self.publisher.stop()
+
+    def _start_social(self) -> None:
+        """Posting to the social pages: only with publishing on and a page configured."""
+        social = self.station.settings.publish.social
+        if self.publisher is None or (social.facebook is None and social.zalo is None):
+            return
+        from broadcaster.publish.social.worker import SocialWorker
+
+        self.social = SocialWorker(self.station, self.clock, self._store,
+                                   base_url=self.publisher.info.base_url, alerter=self.alerter,
+                                   notify=self.notify)
+        self.social.start()
+
+    def _stop_social(self) -> None:
+        if self.social is not None:
+            self.social.stop()
 
     def _start_control(self) -> None:
         self.control = ControlServer(self.station.var_dir, self.handle)
@@ -566,7 +630,7 @@ class StationService:
                     and ident not in self._emergencies_seen):
                 self._emergencies_seen.add(ident)
                 log.warning("emergency bulletin %s: on air now", record.id)
-                self.emergency(record.body, EMERGENCY_READS, bulletin=ident)
+                self.emergency(record.body, EMERGENCY_READS, bulletin=ident, audio=record.audio)
                 if self.publisher is not None:
                     self.publisher.wake()  # emergencies are published at once
 
@@ -648,8 +712,10 @@ class StationService:
             return result
 
     def emergency(self, text: str, repeat: int = 1, *,
-                  bulletin: tuple[str, int] | None = None) -> dict[str, object]:
-        """Interrupt now: fade out, alert tone and ``text`` ``repeat`` times, then resume.
+                  bulletin: tuple[str, int] | None = None,
+                  audio: Path | None = None) -> dict[str, object]:
+        """Interrupt now: fade out, alert tone and ``text`` (or the recording ``audio``)
+        ``repeat`` times, then resume.
 
         ``bulletin`` (store id, version): an emergency bulletin from the inbox, counted as
         aired in the store once it is on air."""
@@ -658,7 +724,7 @@ class StationService:
             raise AirError(t("control.stopping"))
         now = self.clock.now()
         key = f"{now:%Y-%m-%d}/emergency-{now:%H%M%S%f}"
-        prepared = preparer.prepare_emergency(text, repeat, key)
+        prepared = preparer.prepare_emergency(text, repeat, key, audio=audio)
 
         def run() -> None:
             try:
@@ -711,6 +777,8 @@ class StationService:
                          "last_error": h.last_error} for h in self.pipeline.health()],
             "alerts": [{"at": at, "kind": kind, "message": msg}
                        for at, kind, msg in list(self.alerter.recent)[-5:]],
+            "watchdog": self.watchdog.status() if self.watchdog is not None else [],
+            "output_level": self.watchdog.output_level() if self.watchdog is not None else None,
         }
 
     def _queued(self) -> list[dict[str, object]]:
@@ -760,14 +828,34 @@ class StationService:
                 tuple(str(z) for z in zones) if isinstance(zones, list) else ())}
         if cmd == "live_stop":
             return {"ok": True, **self.live_stop()}
+        if cmd == "prepared":
+            return {"ok": True, "prepared": self._prepared(str(request.get("key", "")))}
         if cmd == "emergency":
-            text = str(request.get("text") or "").strip()
-            if not text:
-                return {"ok": False, "error": t("emergency.need_text")}
-            raw = request.get("repeat", 1)
-            repeat = int(raw) if isinstance(raw, int | str) and str(raw).isdigit() else 1
-            return {"ok": True, **self.emergency(text, max(1, min(repeat, 10)))}
+            return self._emergency_request(request)
         return {"ok": False, "error": t("control.unknown", cmd=cmd)}
+
+    def _emergency_request(self, request: dict[str, object]) -> dict[str, object]:
+        """``emergency`` on the control channel: ``text``, or ``audio`` (the path of a
+        recording the caller saved), and ``repeat``."""
+        text = str(request.get("text") or "").strip()
+        audio = Path(str(request["audio"])) if request.get("audio") else None
+        if audio is not None and not audio.is_file():
+            return {"ok": False, "error": t("emergency.audio_missing", path=audio)}
+        if not text and audio is None:
+            return {"ok": False, "error": t("emergency.need_text")}
+        raw = request.get("repeat", 1)
+        repeat = int(raw) if isinstance(raw, int | str) and str(raw).isdigit() else 1
+        return {"ok": True, **self.emergency(text, max(1, min(repeat, 10)), audio=audio)}
+
+    def _prepared(self, key: str) -> dict[str, object] | None:
+        """The web desk's ``prepared``: the finished program held for airing ``key`` (never
+        built here), or None."""
+        ready = self.playout.ready(key)
+        if ready is None:
+            return None
+        return {"key": ready.key, "wav": str(ready.wav), "digest": ready.digest,
+                "duration_ms": ready.duration_ms, "items": list(ready.items),
+                "warnings": list(ready.warnings)}
 
     def _store_action(self, cmd: str, request: dict[str, object]) -> dict[str, object]:
         """approve / reject / withdraw from the web desk: the same store calls as the CLI."""

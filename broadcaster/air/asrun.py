@@ -11,6 +11,7 @@ from __future__ import annotations
 import datetime as dt
 import json
 import logging
+import sqlite3
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from pathlib import Path
@@ -43,6 +44,16 @@ CREATE TABLE IF NOT EXISTS airings (
 );
 CREATE INDEX IF NOT EXISTS airings_scheduled ON airings(scheduled);
 CREATE INDEX IF NOT EXISTS airings_slot_key ON airings(slot_key);
+-- marks: what was noticed on the air between or during airings (watchdog: dead air, sound
+-- while idle, a mount down ... and when it was back)
+CREATE TABLE IF NOT EXISTS marks (
+    id       INTEGER PRIMARY KEY AUTOINCREMENT,
+    at       TEXT NOT NULL,              -- ISO 8601 with ms, station time zone
+    kind     TEXT NOT NULL,              -- e.g. watchdog.dead_air
+    subject  TEXT NOT NULL DEFAULT '',   -- what it is about (an output, a mount URL)
+    detail   TEXT NOT NULL DEFAULT ''
+);
+CREATE INDEX IF NOT EXISTS marks_at ON marks(at);
 """
 
 # Columns added after the first release: (name, declaration), added to older logs at open.
@@ -77,6 +88,14 @@ class AsRunRow:
 
     def as_dict(self) -> dict[str, object]:
         return dict(self.__dict__)
+
+
+@dataclass(frozen=True)
+class AsRunMark:
+    at: str
+    kind: str
+    subject: str
+    detail: str
 
 
 def _iso(value: dt.datetime | None) -> str | None:
@@ -231,3 +250,21 @@ class AsRunLog(Database):
                          program_hash=r[10], items=json.loads(r[11]), archive=r[12],
                          sink=r[13], ending=r[14], program=r[15])
                 for r in self._query(sql, args)]
+
+    # --- marks (watchdog) ---------------------------------------------------------------------
+    def mark(self, at: dt.datetime, kind: str, subject: str, detail: str) -> None:
+        """Note something heard on the air (``kind`` e.g. ``watchdog.dead_air``)."""
+        with self._tx() as db:
+            db.execute("INSERT INTO marks (at, kind, subject, detail) VALUES (?,?,?,?)",
+                       (_iso(at), kind, subject, detail))
+
+    def marks(self, *, day: dt.date | None = None) -> list[AsRunMark]:
+        """The marks (of one day), oldest first; none in a log older than marks."""
+        sql, args = "SELECT at, kind, subject, detail FROM marks", tuple[str, ...]()
+        if day is not None:
+            sql, args = sql + " WHERE substr(at, 1, 10) = ?", (day.isoformat(),)
+        try:
+            found = self._query(sql + " ORDER BY at, id", args)
+        except sqlite3.OperationalError:  # a read-only look at a log from before marks
+            return []
+        return [AsRunMark(at=r[0], kind=r[1], subject=r[2], detail=r[3]) for r in found]

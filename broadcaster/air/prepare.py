@@ -276,16 +276,20 @@ class Preparer:
         clip = Clip(np.zeros(self.rate // 10, np.float32), self.rate)
         emergency_audio(alert_tone(self.rate), clip, 1, self.station.settings.program, self.rate)
 
-    def prepare_emergency(self, text: str, repeat: int, key: str) -> PreparedProgram:
-        """Alert tone and the message, ``repeat`` times, spoken by the fastest engine (offline),
-        at the station loudness plus ``program.emergency_gain_lu`` under the true-peak ceiling
-        (the same every time), processed in memory: it must be on air within a second."""
+    def prepare_emergency(self, text: str, repeat: int, key: str, *,
+                          audio: Path | None = None) -> PreparedProgram:
+        """Alert tone and the message, ``repeat`` times, spoken by the fastest engine (offline)
+        or, with ``audio``, that recording, at the station loudness plus
+        ``program.emergency_gain_lu`` under the true-peak ceiling (the same every time),
+        processed in memory: it must be on air within a second."""
         from broadcaster.program.emergency import emergency_audio
 
-        speech = self.pipeline.speak(text, fastest=True)
-        samples = emergency_audio(alert_tone(self.rate), speech, repeat,
+        message = (self.pipeline.recording(audio) if audio is not None
+                   else self.pipeline.speak(text, fastest=True))
+        samples = emergency_audio(alert_tone(self.rate), message, repeat,
                                   self.station.settings.program, self.rate)
-        labels = ("jingle:alert", "speech:emergency") * repeat
+        kind = "recording" if audio is not None else "speech"
+        labels = ("jingle:alert", f"{kind}:emergency") * repeat
         digest = hashlib.sha256(samples.tobytes()).hexdigest()[:16]
         wav = self.station.var("programs") / f"emergency-{digest}.wav"
         if not verify_wav(wav):

@@ -81,4 +81,7 @@ COMMANDS: dict[str, CommandEntry] = {
                         "Run the web desk alone against the station folder (broadcaster run"
                         " starts it itself)."),
     "user": CommandEntry("web_cmds", "user", "Web desk accounts: add, passwd, remove, list."),
+    "published": CommandEntry("publish_cmds", "published",
+                              "Show what was posted to the social pages: where, when, the post id"
+                              " or the error."),
 }

@@ -8,6 +8,7 @@ from typing import TYPE_CHECKING
 
 import click
 
+from broadcaster import STATION_FILE
 from broadcaster.air.control import call
 from broadcaster.errors import ConfigError, ScheduleError, TextError
 from broadcaster.messages import set_language, t
@@ -15,7 +16,6 @@ from broadcaster.messages import set_language, t
 if TYPE_CHECKING:
     from broadcaster.config import Station
 
-STATION_FILE = "station.yaml"  # as broadcaster.config.STATION_FILE (a test keeps them equal)
 
 
 def _station(ctx: click.Context) -> Station:
@@ -82,6 +82,21 @@ def status(ctx: click.Context, as_json: bool) -> None:
         state = {True: "ok", False: "!", None: "-"}[e.get("reachable")]
         error = f"  ({e['last_error']})" if e.get("last_error") else ""
         click.echo(f"  {e['name']:<7} {state:<2} breaker={e['breaker']}{error}")
+    _watchdog_lines(reply)
+
+
+def _watchdog_lines(reply: dict) -> None:
+    """The watchdog's checks (issue 15.4) and the output level, when the station reports them."""
+    checks = reply.get("watchdog") or []
+    if checks:
+        click.echo(t("status.watchdog"))
+    for c in checks:
+        mark = "ok" if c.get("ok") else "!"
+        since = str(c.get("since") or "")[11:19]
+        click.echo(f"  {mark:<2} {c.get('ear')} {c.get('check')} {since}  {c.get('detail')}")
+    level = reply.get("output_level")
+    if isinstance(level, dict):
+        click.echo(t("status.level", rms=level.get("rms_dbfs"), peak=level.get("peak_dbfs")))
 
 
 @click.command()
@@ -121,15 +136,21 @@ def load(ctx: click.Context, file: Path, yes: bool) -> None:
               help="How many times the message is read.")
 @click.pass_context
 def emergency(ctx: click.Context, file: Path | None, text: str | None, repeat: int) -> None:
-    """Interrupt now: alert tone and the message, then the schedule resumes."""
+    """Interrupt now: alert tone and the message, then the schedule resumes.
+
+    FILE is a text bulletin or a recording (mp3, m4a, ogg, wav, amr ...: told by its bytes)."""
+    from broadcaster.inbox.reader import is_audio, read_bulletin
+
     var_dir = _var_dir(ctx)
     if file is not None:
-        try:
-            from broadcaster.inbox.reader import read_bulletin
-
-            text = read_bulletin(file).body
-        except ImportError:
-            text = file.read_text(encoding="utf-8-sig")
+        with file.open("rb") as fh:
+            head = fh.read(4096)
+        if is_audio(head):  # a recording (by its bytes): the station airs it after the tone
+            reply = call(var_dir, "emergency", audio=str(file.resolve()), repeat=repeat)
+            click.echo(t("emergency.audio_sent", repeat=repeat,
+                         seconds=f"{reply['duration_ms'] / 1000:.0f}"))
+            return
+        text = read_bulletin(file).body
     if not text or not text.strip():
         raise TextError(t("emergency.need_text"))
     reply = call(var_dir, "emergency", text=text, repeat=repeat)

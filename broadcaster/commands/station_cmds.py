@@ -154,6 +154,7 @@ def log_cmd(ctx: click.Context, day: str | None, fmt: str) -> None:
     asrun = AsRunLog(asrun_path(station))
     try:
         rows = asrun.rows(day=when)
+        marks = asrun.marks(day=when)  # what the watchdog heard (dead air, mount down ...)
     finally:
         asrun.close()
     if fmt == "json":
@@ -178,3 +179,7 @@ def log_cmd(ctx: click.Context, day: str | None, fmt: str) -> None:
             extra = f"  ({r.reason})" if r.reason else ""
             click.echo(f"{r.scheduled[11:19]:<8}  {started:<12}  {offset:>8}"
                        f"  {label('outcome', r.outcome):<11}  {r.slot_name}{extra}")
+    if fmt == "table" and marks:
+        click.echo(t("log.marks"))
+        for m in marks:
+            click.echo(f"  {m.at[11:19]}  {m.kind:<26}  {m.subject}  {m.detail}")

@@ -40,9 +40,26 @@ def web_cmd(ctx: click.Context, listen: str | None) -> None:
     from broadcaster.web.app import main
 
     station = _open(ctx)
+    _upgrade_stores(station)
     click.echo(t("web.serving", url=desk_url(station) if listen is None else f"http://{listen}/"))
     args = ["--station", str(station.root)] + (["--listen", listen] if listen else [])
     main(args)
+
+
+def _upgrade_stores(station: Station) -> None:
+    """The desk only reads the station's stores; when the station is not running, bring them to
+    this release's schema first (the station does it itself when it starts)."""
+    from broadcaster.air.asrun import AsRunLog
+    from broadcaster.inbox.store import BulletinStore, store_path
+    from broadcaster.ops.lock import StationLock
+    from broadcaster.station import asrun_path
+
+    if StationLock(station.var("run")).held_elsewhere():
+        return
+    if store_path(station).is_file():
+        BulletinStore(store_path(station)).close()
+    if asrun_path(station).is_file():
+        AsRunLog(asrun_path(station)).close()
 
 
 @contextlib.contextmanager

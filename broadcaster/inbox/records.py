@@ -50,6 +50,8 @@ class BulletinRecord:
     received_at: dt.datetime | None = None
     updated_at: dt.datetime | None = None
     audio: Path | None = None  # a recorded bulletin's kept recording (no text, no script)
+    origin: str | None = None  # the upstream feed it was taken from (None: inbox/)
+    external_id: str | None = None  # its item id in that feed
     extra: dict[str, Any] = field(default_factory=dict, compare=False)
 
     @property
@@ -84,7 +86,7 @@ class BulletinRecord:
         strings."""
         out: dict[str, Any] = {}
         for k, v in self.__dict__.items():
-            if k in ("body", "extra") or (k == "audio" and v is None):
+            if k in ("body", "extra") or (k in ("audio", "origin", "external_id") and v is None):
                 continue  # a text bulletin reads as before recordings were taken
             if isinstance(v, dt.datetime):
                 v = v.isoformat()

@@ -77,13 +77,43 @@ CREATE TABLE IF NOT EXISTS approvals (
 );
 """
 
+# Version 4: a bulletin taken from an upstream feed names its feed (``origin``) and the item's id
+# there (``external_id``, the de-duplication key); ``feed_state`` keeps each feed's conditional
+# request validators, backoff and last problem (for ``doctor``) across restarts.
+FEEDS_V4 = """
+ALTER TABLE bulletins ADD COLUMN origin TEXT;
+ALTER TABLE bulletins ADD COLUMN external_id TEXT;
+CREATE UNIQUE INDEX IF NOT EXISTS bulletins_external ON bulletins(origin, external_id)
+    WHERE origin IS NOT NULL;
+CREATE TABLE IF NOT EXISTS feed_items (       -- every item id seen (CAP updates, cancels too)
+    origin       TEXT NOT NULL,
+    item_id      TEXT NOT NULL,
+    bulletin_id  TEXT NOT NULL DEFAULT '',  -- '' when the item made no bulletin (test, ack)
+    at           TEXT NOT NULL,
+    PRIMARY KEY (origin, item_id)
+);
+CREATE TABLE IF NOT EXISTS feed_state (
+    name           TEXT PRIMARY KEY,
+    url            TEXT NOT NULL,
+    etag           TEXT,
+    last_modified  TEXT,
+    failures       INTEGER NOT NULL DEFAULT 0,
+    last_ok        TEXT,
+    last_error     TEXT NOT NULL DEFAULT '',
+    last_error_at  TEXT,
+    taken          INTEGER NOT NULL DEFAULT 0,
+    updated_at     TEXT NOT NULL
+);
+"""
+
 MIGRATIONS: tuple[Migration, ...] = (
     BULLETIN_SCHEMA_V1 + INTAKE_SCHEMA_V1,  # 1: the unversioned schema
     "CREATE INDEX IF NOT EXISTS bulletins_state ON bulletins(state);",  # 2: eligible/active scans
     # 3: recorded bulletins (audio in inbox/): the kept recording, NULL for a text bulletin
     "ALTER TABLE bulletins ADD COLUMN audio TEXT; ALTER TABLE versions ADD COLUMN audio TEXT;",
+    FEEDS_V4,  # 4: bulletins taken from upstream feeds (feeds branch, issue 16 point 3)
 )
 SCHEMA_VERSION = len(MIGRATIONS)
 
 
-__all__ = ["BULLETIN_SCHEMA_V1", "MIGRATIONS", "SCHEMA_VERSION"]
+__all__ = ["BULLETIN_SCHEMA_V1", "FEEDS_V4", "MIGRATIONS", "SCHEMA_VERSION"]

@@ -24,13 +24,14 @@ from __future__ import annotations
 import datetime as dt
 import json
 import sqlite3
+import uuid
 from pathlib import Path
 from typing import Any, overload
 
 from broadcaster.db import in_clause
 from broadcaster.errors import InboxError
+from broadcaster.inbox.feeds.state import FeedStateRows
 from broadcaster.inbox.journal import (
-    IntakeJournal,
     IntakeRow,
     commit_intake,
     iso,
@@ -39,7 +40,7 @@ from broadcaster.inbox.journal import (
 from broadcaster.inbox.records import BulletinRecord, HistoryRow, slugify
 from broadcaster.inbox.schema import MIGRATIONS, SCHEMA_VERSION
 from broadcaster.messages import label, t
-from broadcaster.models import Bulletin, BulletinState, Priority
+from broadcaster.models import Bulletin, BulletinState, IntakeState, Priority
 
 STATES = tuple(BulletinState)
 ACTIVE = (BulletinState.RECEIVED, BulletinState.AWAITING_APPROVAL, BulletinState.APPROVED)
@@ -50,7 +51,7 @@ _COLUMNS = ("id", "source", "version", "state", "title", "priority", "tags", "ai
             "air_until", "slots", "repeat", "voice", "engine", "content_hash", "body",
             "script_text", "original", "speech_path", "times_aired", "approved_hash",
             "approved_by", "approved_at", "reason", "file_size", "file_mtime_ns", "received_at",
-            "updated_at", "audio")
+            "updated_at", "audio", "origin", "external_id")
 
 
 def store_path(station: Any) -> Path:
@@ -79,6 +80,7 @@ def _record(row: tuple[Any, ...]) -> BulletinRecord:
         approved_at=_dt(r["approved_at"]), reason=r["reason"],
         received_at=_dt(r["received_at"]), updated_at=_dt(r["updated_at"]),
         audio=Path(r["audio"]) if r["audio"] else None,
+        origin=r["origin"], external_id=r["external_id"],
         extra={"file_size": r["file_size"], "file_mtime_ns": r["file_mtime_ns"]},
     )
 
@@ -98,7 +100,7 @@ def _new_id(db: sqlite3.Connection, source: str) -> str:
     return candidate
 
 
-class BulletinStore(IntakeJournal):
+class BulletinStore(FeedStateRows):
     """Thread-safe; every write is one committed transaction. Several processes may share it.
 
     ``approval`` (with the ``now`` it takes effect at) persists the station's approval mode.
@@ -372,23 +374,69 @@ class BulletinStore(IntakeJournal):
         transaction. Returns (record, changed); unchanged content only refreshes the file stat."""
         when = iso(now)
         approval = self.approval
-        stat = (file_size, file_mtime_ns)
         with self._tx() as db:
-            cur = db.execute("SELECT id, version, content_hash, state FROM bulletins WHERE"
-                             " source=?", (source,)).fetchone()
-            if (cur is not None and cur[2] == bulletin.content_hash
-                    and BulletinState(cur[3]) in (*ACTIVE, BulletinState.REJECTED)):
-                bid, version = cur[0], cur[1]
-                db.execute("UPDATE bulletins SET file_size=?, file_mtime_ns=?, updated_at=?"
-                           " WHERE id=?", (*stat, when, bid))
-                commit_intake(db, intake_id, bid, version, when, detail="unchanged")
-                _event(db, bid, version, when, "received_again", "unchanged content")
-                changed = False
-            else:
-                bid, version = self._insert_version(db, cur, bulletin, source, script_text,
-                                                    original, when, approval, stat)
-                commit_intake(db, intake_id, bid, version, when)
-                changed = True
+            bid, changed = self._add_version_tx(db, intake_id, bulletin, source, script_text,
+                                                original, when, approval,
+                                                (file_size, file_mtime_ns), None)
+        rec = self.get(bid)
+        if rec is None:  # cannot happen: written in the transaction above
+            raise InboxError(t("store.unknown_id", id=bid))
+        return rec, changed
+
+    def _add_version_tx(self, db: sqlite3.Connection, intake_id: int, bulletin: Bulletin,
+                        source: str, script_text: str, original: Path, when: str | None,
+                        approval: str, stat: tuple[int | None, int | None],
+                        origin: tuple[str, str] | None) -> tuple[str, bool]:
+        cur = db.execute("SELECT id, version, content_hash, state FROM bulletins WHERE"
+                         " source=?", (source,)).fetchone()
+        if (cur is not None and cur[2] == bulletin.content_hash
+                and BulletinState(cur[3]) in (*ACTIVE, BulletinState.REJECTED)):
+            bid, version = cur[0], cur[1]
+            db.execute("UPDATE bulletins SET file_size=?, file_mtime_ns=?, updated_at=?"
+                       " WHERE id=?", (*stat, when, bid))
+            commit_intake(db, intake_id, bid, version, when, detail="unchanged")
+            _event(db, bid, version, when, "received_again", "unchanged content")
+            return bid, False
+        bid, version = self._insert_version(db, cur, bulletin, source, script_text,
+                                            original, when, approval, stat, origin)
+        commit_intake(db, intake_id, bid, version, when)
+        return bid, True
+
+    # --- bulletins from upstream feeds (feeds branch) --------------------------------------
+    def by_external(self, origin: str, external_id: str) -> BulletinRecord | None:
+        """The bulletin taken from item ``external_id`` of feed ``origin``, if any."""
+        found = self._select("WHERE origin=? AND external_id=?", (origin, external_id))
+        return found[0] if found else None
+
+    def from_origin(self, origin: str) -> list[BulletinRecord]:
+        """Every bulletin taken from feed ``origin``."""
+        return self._select("WHERE origin=? ORDER BY received_at, id", (origin,))
+
+    def add_external(self, bulletin: Bulletin, *, origin: str, external_id: str, source: str,
+                     script_text: str, original: Path, now: dt.datetime, item_id: str = ""
+                     ) -> tuple[BulletinRecord, bool]:
+        """Store ``bulletin`` (item ``item_id`` of feed ``origin``, a version of its
+        ``external_id``) as a new version of ``source``: the intake journal entry, the version,
+        the journal's final state and the item seen, in ONE transaction, so a crash leaves
+        either nothing (the item is taken at the next poll) or all of it."""
+        when = iso(now)
+        approval = self.approval
+        token = f"feed-{uuid.uuid4().hex[:16]}"
+        with self._tx() as db:
+            cur = db.execute("INSERT INTO intake(token, source, claim, state, size, received_at,"
+                             " updated_at) VALUES(?,?,?,?,?,?,?)",
+                             (token, source, str(original), IntakeState.CLAIMED, None, when,
+                              when))
+            intake_id = int(cur.lastrowid or 0)
+            bid, changed = self._add_version_tx(db, intake_id, bulletin, source, script_text,
+                                                original, when, approval, (None, None),
+                                                (origin, external_id))
+            final = IntakeState.INGESTED if changed else IntakeState.UNCHANGED
+            db.execute("UPDATE intake SET state=?, updated_at=? WHERE id=?",
+                       (final, when, intake_id))
+            db.execute("INSERT INTO feed_items(origin, item_id, bulletin_id, at) VALUES(?,?,?,?)"
+                       " ON CONFLICT(origin, item_id) DO UPDATE SET bulletin_id=excluded.bulletin_id",
+                       (origin, item_id or external_id, bid, when))
         rec = self.get(bid)
         if rec is None:  # cannot happen: written in the transaction above
             raise InboxError(t("store.unknown_id", id=bid))
@@ -396,8 +444,8 @@ class BulletinStore(IntakeJournal):
 
     def _insert_version(self, db: sqlite3.Connection, cur: tuple[Any, ...] | None,
                         bulletin: Bulletin, source: str, script_text: str, original: Path,
-                        when: str | None, approval: str, stat: tuple[int | None, int | None]
-                        ) -> tuple[str, int]:
+                        when: str | None, approval: str, stat: tuple[int | None, int | None],
+                        origin: tuple[str, str] | None = None) -> tuple[str, int]:
         meta = bulletin.meta
         bid = cur[0] if cur is not None else _new_id(db, source)
         version = cur[1] + 1 if cur is not None else 1
@@ -426,7 +474,8 @@ class BulletinStore(IntakeJournal):
                   iso(meta.air_until), json.dumps(list(meta.slots), ensure_ascii=False),
                   meta.repeat, meta.voice, meta.engine, bulletin.content_hash,
                   bulletin.body, script_text, str(original), None, 0, approved_hash,
-                  approved_by or "", approved_at, "", *stat, when, when, audio)
+                  approved_by or "", approved_at, "", *stat, when, when, audio,
+                  *(origin or (None, None)))
         db.execute(f"INSERT INTO bulletins({', '.join(_COLUMNS)}) VALUES"
                    f" ({', '.join('?' * len(_COLUMNS))}) ON CONFLICT(id) DO UPDATE SET "
                    + ", ".join(f"{c}=excluded.{c}" for c in _COLUMNS

@@ -20,7 +20,7 @@ Sender = Callable[[str, str], bool]  # (title, body) -> delivered
 
 @dataclass(frozen=True)
 class Alert:
-    kind: str  # slot, device, engines, disk, no_schedule, approval, ingest
+    kind: str  # slot, device, engines, disk, no_schedule, approval, ingest, watchdog
     key: str  # what the alert is about (slot key, path ...); rate limit is per (kind, key)
     message: str
 

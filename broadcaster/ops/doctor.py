@@ -226,6 +226,24 @@ def check_inbox(station: Station) -> Check:
     return Check("inbox", WARN if pending else OK, detail)
 
 
+def check_feeds(station: Station) -> list[Check]:
+    """One line per upstream feed (feeds branch): last fetch, failures and what to do."""
+    if not station.settings.feeds.sources:
+        return []
+    from broadcaster.inbox.feeds.status import feed_lines
+    from broadcaster.inbox.store import BulletinStore
+
+    db = station.var_dir / "db" / "bulletins.sqlite3"
+    states = {}
+    if db.is_file():
+        store = BulletinStore(db)
+        try:
+            states = store.feed_states()
+        finally:
+            store.close()
+    return [Check(name, verdict, detail) for name, verdict, detail in feed_lines(station, states)]
+
+
 def check_running(station: Station, clock: Clock) -> Check:
     from broadcaster.ops.heartbeat import read_heartbeat
     from broadcaster.ops.lock import StationLock
@@ -256,7 +274,10 @@ def run_checks(station: Station, clock: Clock | None = None, *, device: bool = T
         steps.append(lambda: check_engines(station))
     steps += [lambda: check_disk(station), lambda: check_clock(station, clock),
               lambda: check_schedule(station, clock), lambda: check_inbox(station),
-              lambda: check_running(station, clock)]
+              lambda: check_feeds(station), lambda: check_running(station, clock)]
+    from broadcaster.ops.ears.doctor import check_watchdog  # the watchdog's lines (issue 15.4)
+
+    steps.append(lambda: check_watchdog(station, clock, probe=device))
     for step in steps:
         try:
             got = step()

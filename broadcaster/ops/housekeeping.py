@@ -10,7 +10,9 @@ import shutil
 from collections import Counter
 from pathlib import Path
 
+from broadcaster.air.schedules import HISTORY_DIR
 from broadcaster.config import Station
+from broadcaster.inbox.ingest import NOTE_SUFFIX
 from broadcaster.inbox.store import FINISHED, BulletinStore
 
 log = logging.getLogger(__name__)
@@ -122,6 +124,11 @@ def housekeep(station: Station, store: BulletinStore | None, now: dt.datetime) -
         done["intake_rows"] = pruned["intake"]
         done["bulletin_texts"] = pruned["texts"]
     done["speech"] = _prune_files(var / "speech", _days_ago(now, hk.speech_days), keep)
+    # the "already taken" notes left beside re-dropped files, and replaced schedule versions
+    done["notes"] = _prune_files(station.inbox_dir, _days_ago(now, hk.notes_days),
+                                 pattern="*" + NOTE_SUFFIX)
+    done["schedule_versions"] = _prune_files(var / HISTORY_DIR,
+                                             _days_ago(now, hk.schedules_history_days))
     _remove_empty_claims(var / "inbox" / "claimed")
     done["logs"] += _prune_logs(var / "logs", hk.log_backups)
     if any(done.values()):

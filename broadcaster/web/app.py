@@ -207,7 +207,7 @@ async def public_root(request: web.Request) -> web.Response:
 
 def make_app(station: Station, clock: Clock | None = None) -> web.Application:
     """The desk for ``station``; ``clock`` for tests."""
-    from broadcaster.web.views import air, auth, bulletins, ops, schedule
+    from broadcaster.web.views import air, auth, bulletins, ops, published, schedule
 
     max_upload = int(station.settings.web.max_upload_mb * 2**20)
     app = web.Application(middlewares=[security_headers, sessions],
@@ -227,6 +227,7 @@ def make_app(station: Station, clock: Clock | None = None) -> web.Application:
     bulletins.routes(app)
     schedule.routes(app)
     ops.routes(app)
+    published.routes(app)
 
     async def close(_app: web.Application) -> None:
         desk.close()

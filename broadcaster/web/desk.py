@@ -5,8 +5,10 @@ as the CLI), and writes new bulletins into ``inbox/`` like a dropped file."""
 from __future__ import annotations
 
 import datetime as dt
+import hashlib
 import json
 import logging
+import os
 import re
 import unicodedata
 from collections.abc import Callable
@@ -23,6 +25,7 @@ from broadcaster.errors import BroadcasterError, InboxError
 from broadcaster.inbox.store import BulletinRecord, BulletinStore, store_path
 from broadcaster.messages import t
 from broadcaster.models import BulletinState, Priority
+from broadcaster.web.meters import Disk, Level, disk_of
 from broadcaster.web.users import UserStore, users_path
 
 if TYPE_CHECKING:
@@ -30,13 +33,18 @@ if TYPE_CHECKING:
     from broadcaster.air.schedules import ScheduleBook
     from broadcaster.ops.doctor import Check
     from broadcaster.web.charts import MonthFigures
+    from broadcaster.web.listen import Prepared
     from broadcaster.web.planner import DayEdit, DayView, Draft
+    from broadcaster.web.programs import ProgramRow, Scope
 
 log = logging.getLogger(__name__)
 
 TEXT_EXT = (".txt", ".docx")
 PROBLEMS = ("late", "missed", "failed", "interrupted")
 MEMO_SIZE = 32
+RECORDING_EXT = re.compile(r"\.(mp3|m4a|aac|ogg|oga|opus|wav|amr|flac|3gp|webm|wma)")
+KEPT_RECORDING = re.compile(r"[0-9a-f]{16}(\.(mp3|m4a|aac|ogg|oga|opus|wav|amr|flac|3gp|webm|wma))?")
+DISK_EVERY_S = 30.0  # the archive's size is summed again at most this often
 T = TypeVar("T")
 
 
@@ -55,6 +63,7 @@ class StationStatus:
     output_error: str
     engines: list[tuple[str, bool, str]]  # (name, reachable, last error)
     alerts: list[tuple[str, str]]  # (when ISO, message), the station's last alerts
+    output_level: Level | None = None  # what goes out, as the station measured it last
 
     @classmethod
     def parse(cls, reply: dict[str, Any]) -> StationStatus:
@@ -64,13 +73,17 @@ class StationStatus:
 
         nxt = [(str(p.get("start", "")), str(p.get("slot", ""))) for p in reply.get("next") or []
                if isinstance(p, dict)]
-        engines = [(str(e.get("name", "")), bool(e.get("reachable")), str(e.get("last_error") or ""))
+        # an engine works unless a probe failed or its breaker is open (espeak is never probed)
+        engines = [(str(e.get("name", "")),
+                    e.get("reachable") is not False and e.get("breaker") != "open",
+                    str(e.get("last_error") or ""))
                    for e in reply.get("engines") or [] if isinstance(e, dict)]
         alerts = [(str(a.get("at", "")), str(a.get("message", "")))
                   for a in reply.get("alerts") or [] if isinstance(a, dict)]
         return cls(on_air=text("on_air") or None, on_air_since=text("on_air_since") or None,
                    next=nxt, output=text("output"), output_error=text("output_error"),
-                   engines=engines, alerts=alerts)
+                   engines=engines, alerts=alerts,
+                   output_level=Level.parse(reply.get("output_level")))
 
 
 @dataclass(frozen=True)
@@ -136,6 +149,7 @@ class Desk:
         self.users = UserStore(users_path(station.var("db")), clock)
         self._pipeline: Any = None
         self._memo: dict[tuple[str, ...], tuple[tuple[int, ...], Any]] = {}
+        self._disk: tuple[float, Disk] | None = None
 
     def close(self) -> None:
         self.users.close()
@@ -223,6 +237,18 @@ class Desk:
             return StationStatus.parse(call(self.station.var_dir, "status", timeout=3.0))
         except ControlError:
             return None
+
+    def disk(self) -> Disk:
+        """Free space under ``var/`` in MB and in days of archive (summed every 30 s)."""
+        now = self.clock.monotonic()
+        if self._disk is not None and now - self._disk[0] < DISK_EVERY_S:
+            return self._disk[1]
+        s = self.station.settings
+        found = disk_of(self.station.var_dir, self.station.var_dir / "archive",
+                        self.clock.now().date(), low_mb=s.alerts.disk_low_mb,
+                        warn_days=s.web.disk_warn_days)
+        self._disk = (now, found)
+        return found
 
     # --- the preview -----------------------------------------------------------------------
     def preview(self, body: str) -> Preview:
@@ -331,8 +357,31 @@ class Desk:
 
         book = self.book()
         found = draft(book, day, edit)
+        return found, self._install(book, found, confirmed=confirmed)
+
+    def change_program(self, day: dt.date, slot_id: str, rows: list[ProgramRow], scope: Scope,
+                       *, confirmed: bool) -> tuple[Draft, bool]:
+        """Give ``slot_id`` the program ``rows`` in the week file or ``day``'s file (``scope``),
+        judged and installed as ``change_day``; True when installed."""
+        from broadcaster.web.programs import program_draft
+
+        book = self.book()
+        found = program_draft(book, day, slot_id, rows, scope)
+        return found, self._install(book, found, confirmed=confirmed)
+
+    def prepared(self, key: str) -> Prepared | None:
+        """The program the running station has built for airing ``key`` (None: not yet)."""
+        from broadcaster.web.listen import fetch
+
+        try:
+            return fetch(self.station, key)
+        except ControlError as exc:
+            raise DeskError(str(exc)) from None
+
+    def _install(self, book: ScheduleBook, found: Draft, *, confirmed: bool) -> bool:
+        """Install a judged draft like ``load`` (through the running station if any)."""
         if found.problems or found.change is None or (found.change.removed and not confirmed):
-            return found, False
+            return False
         if self.running():  # the station installs it (``broadcaster load``) and replans
             path = self.station.var("desk-drafts") / found.path.name
             write_bytes(path, found.data)
@@ -340,11 +389,11 @@ class Desk:
                 call(self.station.var_dir, "load", path=str(path), yes=confirmed)
             except ControlError as exc:
                 raise DeskError(str(exc)) from None
-            return found, True
+            return True
         result = book.install(found.path, confirmed=confirmed, data=found.data)
         if not result.installed:
             raise DeskError(result.message())
-        return found, True
+        return True
 
     # --- report and status (desk web2) -----------------------------------------------------
     def month(self, month: str) -> MonthFigures:
@@ -383,13 +432,52 @@ class Desk:
 
         return run_checks(self.station, self.clock, device=probe, engines=probe)
 
-    def emergency(self, text: str, repeat: int) -> dict[str, Any]:
-        if not text.strip():
+    def emergency(self, text: str, repeat: int, recording: str = "") -> dict[str, Any]:
+        """On air now through the station: ``text``, or ``recording`` (a name ``keep_recording``
+        gave)."""
+        if recording:
+            path = self.recording_path(recording)
+            if path is None:
+                raise DeskError(t("emergency.audio_missing", path=recording))
+            request: dict[str, Any] = {"audio": str(path)}
+        elif text.strip():
+            request = {"text": text.strip()}
+        else:
             raise DeskError(t("emergency.need_text"))
         try:
-            return call(self.station.var_dir, "emergency", text=text.strip(), repeat=repeat)
+            return call(self.station.var_dir, "emergency", repeat=repeat, **request)
         except ControlError as exc:
             raise DeskError(str(exc)) from None
+
+    def keep_recording(self, name: str, data: bytes) -> str:
+        """An emergency recording uploaded from a phone, kept under ``var/emergency/`` by its
+        content once its bytes say it is audio and it decodes; its name for ``emergency``."""
+        from broadcaster.inbox.reader import is_audio
+        from broadcaster.pipeline import Pipeline
+
+        if not is_audio(data[:4096]):
+            raise DeskError(t("web.emergency_audio_bad", name=name))
+        ext = Path(name).suffix.lower()
+        kept = f"{hashlib.sha256(data).hexdigest()[:16]}{ext if RECORDING_EXT.fullmatch(ext) else ''}"
+        path = self.station.var("emergency") / kept
+        if not path.is_file():
+            scratch = path.with_name(f".{os.getpid()}-{kept}")  # the decoders look at the suffix
+            write_bytes(scratch, data)
+            try:
+                Pipeline(self.station, self.clock).recording(scratch)
+            except BroadcasterError:
+                scratch.unlink(missing_ok=True)
+                raise DeskError(t("web.emergency_audio_bad", name=name)) from None
+            scratch.replace(path)
+        return kept
+
+    def recording_path(self, name: str) -> Path | None:
+        """A kept emergency recording by the name ``keep_recording`` gave; None for any other
+        name (never a path outside ``var/emergency/``)."""
+        if not KEPT_RECORDING.fullmatch(name):
+            return None
+        path = self.station.var_dir / "emergency" / name
+        return path if path.is_file() else None
 
 
 def _stat(path: Path) -> tuple[int, int]:

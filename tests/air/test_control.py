@@ -265,3 +265,39 @@ def test_a_bulletin_withdrawn_after_pre_roll_does_not_air(running: StationServic
     (row,) = [r for r in _rows(running.station) if r.slot_id == slot.id]
     titles = [i.split("@")[0] for i in row.items if i.startswith("bulletin:")]
     assert titles == ["bulletin:Vẫn phát"]
+
+
+def test_a_recorded_emergency_airs_after_the_tone_from_the_control_channel_and_the_inbox(
+        running: StationService, tmp_path: Path) -> None:
+    """An emergency recorded on a phone: sent by ``emergency FILE`` / the desk (the control
+    channel's ``audio``), or dropped in inbox/ as an emergency recording: tone, then the
+    recording, and the store counts the inbox one as aired."""
+    from broadcaster.inbox.store import BulletinStore, store_path
+    from tests.inbox.audiofiles import encode, speech_samples
+
+    recording = encode(*speech_samples("Bão số chín, bà con vào nơi trú ẩn."), tmp_path / "bao.mp3")
+    # ``broadcaster emergency FILE`` tells a recording by its bytes
+    from broadcaster.cli import main
+
+    assert main(["--station", str(running.station.root), "emergency", str(recording),
+                 "--repeat", "1"]) == 0
+    _wait(lambda: any(r.slot_id == "emergency" and r.outcome != "on_air"
+                      for r in _rows(running.station)))
+    (first,) = [r for r in _rows(running.station) if r.slot_id == "emergency"]
+    assert first.outcome == "emergency" and first.items == ["jingle:alert", "recording:emergency"]
+    with pytest.raises(ControlError):  # a path that is not there: said, nothing airs
+        call(running.station.var_dir, "emergency", audio=str(tmp_path / "khong-co.mp3"))
+
+    inbox = running.station.inbox_dir
+    (inbox / "bao-khan.yaml").write_text("title: Bão khẩn\npriority: emergency\n", encoding="utf-8")
+    (inbox / "bao-khan.mp3").write_bytes(recording.read_bytes())
+    _wait(lambda: len([r for r in _rows(running.station) if r.slot_id == "emergency"
+                       and r.outcome != "on_air"]) == 2, timeout=60)
+    second = [r for r in _rows(running.station) if r.slot_id == "emergency"][-1]
+    assert second.items[:2] == ["jingle:alert", "recording:emergency"]
+    store = BulletinStore(store_path(running.station))
+    try:
+        (rec,) = store.all()
+        assert rec.audio is not None and rec.times_aired == 1
+    finally:
+        store.close()

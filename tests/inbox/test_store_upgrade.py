@@ -152,3 +152,24 @@ def test_sql_helpers() -> None:
     for sql in parts:
         db.execute(sql)
     assert db.execute("SELECT a FROM t").fetchall() == [("x;y",)]
+
+
+def test_the_desk_reading_an_old_store_says_how_to_upgrade_it(tmp_path: Path) -> None:
+    """The desk opens the store read-only and never migrates: an old file is refused with the
+    way out, not read until a query fails on a missing column; ``broadcaster web`` (station not
+    running) upgrades it before it serves."""
+    from broadcaster.commands.web_cmds import _upgrade_stores
+    from broadcaster.config import Station, parse_settings
+    from broadcaster.db import SchemaTooOld
+    from broadcaster.inbox.store import store_path
+
+    station = Station(tmp_path, parse_settings("name: Thử\n", "station.yaml"))
+    old = store_path(station)
+    old.write_bytes(_v1_file(tmp_path).read_bytes())
+    with pytest.raises(SchemaTooOld) as refused:
+        BulletinStore(old, readonly=True)
+    assert str(old) in str(refused.value) and "broadcaster run" in (refused.value.hint or "")
+    _upgrade_stores(station)
+    reader = BulletinStore(old, readonly=True)
+    assert reader.schema_version == SCHEMA_VERSION and reader.active() is not None
+    reader.close()

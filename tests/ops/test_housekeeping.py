@@ -68,3 +68,19 @@ def test_each_kind_of_retention(station: Station) -> None:
     assert store.get(done).body == "" and store.get(gone).body == "da-rut"
     # a second run finds nothing left to do
     assert not any(housekeep(station, store, now).values())
+
+
+def test_old_taken_notes_and_replaced_schedule_versions_go(station: Station) -> None:
+    now = dt.datetime(2026, 12, 1, 8, 0, tzinfo=station.tz)
+    old_note = _old(station.inbox_dir / "thong-bao.txt.da-nhan.txt", now - dt.timedelta(days=31))
+    new_note = _old(station.inbox_dir / "hop-to.txt.da-nhan.txt", now - dt.timedelta(days=2))
+    bulletin = _old(station.inbox_dir / "cu.txt", now - dt.timedelta(days=90))  # not a note
+    history = station.var_dir / "schedules-history"
+    old_week = _old(history / "tuan.20251101T060000.yaml", now - dt.timedelta(days=400))
+    new_week = _old(history / "tuan.20261101T060000.yaml", now - dt.timedelta(days=30))
+
+    counts = housekeep(station, None, now)
+
+    assert not old_note.exists() and new_note.exists() and bulletin.exists()
+    assert not old_week.exists() and new_week.exists()
+    assert counts["notes"] == 1 and counts["schedule_versions"] == 1

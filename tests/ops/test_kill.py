@@ -121,10 +121,14 @@ def test_sigkill_during_intake_and_during_air_then_restart(station_dir: Path, tm
         assert said == {b"READY=1", b"WATCHDOG=1"}  # systemd's keep-alive
         beat = json.loads((root / "var" / "run" / "heartbeat.json").read_text())
         assert beat["pid"] == proc.pid and beat["healthy"], beat
+        killed = threading.Event()
+
         def editors() -> None:  # editors drop files while the station runs ...
-            for name, text in texts.items():
+            for i, (name, text) in enumerate(texts.items()):
                 (root / "inbox" / name).write_text(text, encoding="utf-8")
                 time.sleep(0.015)
+                if i == 40:  # ... the rest arrive after the power went (however busy the machine)
+                    killed.wait(60)
 
         dropping = threading.Thread(target=editors)
         dropping.start()
@@ -132,8 +136,9 @@ def test_sigkill_during_intake_and_during_air_then_restart(station_dir: Path, tm
         assert _desks(root)  # the web desk runs beside the station ...
         proc.send_signal(signal.SIGKILL)  # ... and the power goes: killed mid-intake
         proc.wait(10)
-        _wait(lambda: not _desks(root), 10)  # ... and goes with it (no orphan holding its port)
         assert dropping.is_alive()  # killed while files were still arriving
+        killed.set()
+        _wait(lambda: not _desks(root), 10)  # ... and goes with it (no orphan holding its port)
         dropping.join()
         assert len([s for _, s in _intake(root) if s in ("ingested", "rejected")]) < len(texts)
 

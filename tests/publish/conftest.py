@@ -115,5 +115,19 @@ def desk(station_dir: Path) -> Iterator[Desk]:
 
 
 # the web desk served in a thread and Debian's chromium, as the desk's own tests use them
+
+# the social pages' rig (tests/publish/social_rig.py, imported late: it builds on this file)
+@pytest.fixture
+def servers() -> Iterator[object]:
+    from tests.publish.social_rig import fake_servers
+
+    yield from fake_servers()
+
+
+@pytest.fixture
+def rig(station_dir: Path, servers: object) -> Iterator[object]:
+    from tests.publish.social_rig import social_rig
+
+    yield from social_rig(station_dir, servers)  # type: ignore[arg-type]
 from tests.web.conftest import _quick_hashes, served, web_station_dir  # noqa: E402, F401
 from tests.web.test_browser import browser, shots  # noqa: E402, F401

@@ -45,3 +45,50 @@ def test_unreadable_input_exits_1_with_message(tmp_path: Path) -> None:
     empty.write_bytes(b"")
     res = run(str(empty), cwd=tmp_path)
     assert res.returncode == 1 and b"empty.txt" in res.stderr
+
+
+def _station(root: Path, dialect: str = "north") -> Path:
+    root.mkdir(parents=True, exist_ok=True)
+    (root / "station.yaml").write_text(f"name: Đài thử\ndialect: {dialect}\n", encoding="utf-8")
+    return root
+
+
+def test_the_settings_snapshot_follows_every_change_of_station_yaml(tmp_path: Path) -> None:
+    """``text`` reads the dialect, heading rule and lexicon from a snapshot of the last validated
+    settings; an edit of station.yaml is seen at once, and a broken one is still refused."""
+    root = _station(tmp_path / "st")
+    body = "Họp ngày 105 người.".encode()
+    first = run("-", stdin=body, cwd=root)
+    assert first.stdout.decode() == "Họp ngày một trăm linh năm người.\n", first.stderr.decode()
+    assert (root / "var" / "cache" / "reading.json").is_file()
+    assert run("-", stdin=body, cwd=root).stdout == first.stdout  # from the snapshot
+    _station(root, dialect="south")
+    assert run("-", stdin=body, cwd=root).stdout.decode() == "Họp ngày một trăm lẻ năm người.\n"
+    (root / "station.yaml").write_text("name: Đài thử\ndialect: west\n", encoding="utf-8")
+    broken = run("-", stdin=body, cwd=root)
+    assert broken.returncode == 1 and b"dialect" in broken.stderr and broken.stdout == b""
+
+
+def test_a_lexicon_named_in_the_snapshot_is_read_fresh(tmp_path: Path) -> None:
+    root = _station(tmp_path / "st")
+    with (root / "station.yaml").open("a", encoding="utf-8") as fh:
+        fh.write("text:\n  lexicon: tu-dien.yaml\n")
+    (root / "tu-dien.yaml").write_text("HTX: hợp tác xã\n", encoding="utf-8")
+    body = "HTX họp.".encode()
+    assert run("-", stdin=body, cwd=root).stdout.decode() == "Hợp tác xã họp.\n"
+    (root / "tu-dien.yaml").write_text("HTX: hợp tác xã nông nghiệp\n", encoding="utf-8")
+    assert run("-", stdin=body, cwd=root).stdout.decode() == "Hợp tác xã nông nghiệp họp.\n"
+    moved = tmp_path / "moved"
+    root.rename(moved)  # the snapshot names the lexicon relative to the station folder
+    assert run("-", stdin=body, cwd=moved).stdout.decode() == "Hợp tác xã nông nghiệp họp.\n"
+
+
+def test_text_with_a_valid_snapshot_does_not_load_the_settings_models(tmp_path: Path) -> None:
+    root = _station(tmp_path / "st")
+    assert run("-", stdin=b"Xin chao.", cwd=root).returncode == 0
+    probe = ("import sys\nfrom broadcaster.cli import main\n"
+             f"rc = main(['--station', {str(root)!r}, 'text', {str(CORPUS / 'tiem-chung.txt')!r}])\n"
+             "print('pydantic' in sys.modules, 'broadcaster.config' in sys.modules, rc,"
+             " file=sys.stderr)")
+    res = subprocess.run([sys.executable, "-c", probe], capture_output=True, timeout=60, text=True)
+    assert res.stderr.strip().splitlines()[-1] == "False False 0", res.stderr

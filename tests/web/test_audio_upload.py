@@ -4,6 +4,7 @@ serves nothing outside the station's folders, and taken by intake like a dropped
 
 from __future__ import annotations
 
+import re
 from pathlib import Path
 
 import numpy as np
@@ -94,3 +95,47 @@ def test_the_recording_routes_serve_nothing_outside_the_station_folders(
     (served.station.inbox_dir).mkdir(exist_ok=True)
     (served.station.inbox_dir / "a.mp3").write_bytes(_recording(tmp_path, ".mp3"))
     assert viewer.get(served.url + "/recordings/a.mp3", timeout=10).status_code == 403
+
+
+def test_an_emergency_recording_is_confirmed_then_sent_to_the_station_as_a_kept_file(
+        served: Served, tmp_path: Path) -> None:
+    from broadcaster.air.control import ControlServer
+
+    calls: list[dict[str, object]] = []
+    server = ControlServer(served.station.var_dir, lambda req: (
+        req["cmd"] == "emergency" and calls.append(req), {"ok": True, "key": "k"})[1])
+    data = _recording(tmp_path, ".m4a")
+    server.start()
+    try:
+        s = login(served.url, "operator")
+        r = s.post(served.url + "/emergency", timeout=60,
+                   data={"csrf": csrf(s, served.url), "text": "", "repeat": "2"},
+                   files={"audio": ("Bão <b>số 9</b>.m4a", data, "audio/mp4")})
+        assert r.status_code == 200 and 'id="emergency-recording"' in r.text, r.text
+        assert "<b>số 9" not in r.text and not calls  # the name shown as text; not on air yet
+        kept = re.search(r'name="recording" value="([^"]+)"', r.text)
+        assert kept is not None
+        r = s.post(served.url + "/emergency", timeout=30, data={
+            "csrf": csrf(s, served.url), "text": "", "repeat": "2", "recording": kept.group(1),
+            "recording_name": "Bão số 9.m4a", "confirmed": "yes"})
+        assert r.status_code == 200 and 'id="emergency-done"' in r.text
+        (call,) = calls
+        path = Path(str(call["audio"]))
+        assert call["repeat"] == 2 and "text" not in call
+        assert path.parent == served.station.var_dir / "emergency" and path.read_bytes() == data
+        # a name that is not one the desk kept never reaches the station
+        r = s.post(served.url + "/emergency", timeout=30, data={
+            "csrf": csrf(s, served.url), "repeat": "1", "recording": "../../station.yaml",
+            "confirmed": "yes"})
+        assert r.status_code == 409 and len(calls) == 1
+    finally:
+        server.stop()
+
+
+def test_an_emergency_upload_that_is_not_audio_is_refused(served: Served) -> None:
+    s = login(served.url, "operator")
+    r = s.post(served.url + "/emergency", timeout=30,
+               data={"csrf": csrf(s, served.url), "text": "", "repeat": "1"},
+               files={"audio": ("bao.mp3", b"MZ\x90\x00" + b"\x00" * 2000, "audio/mpeg")})
+    assert r.status_code == 400 and "bao.mp3" in r.text
+    assert not list((served.station.var_dir / "emergency").glob("*"))

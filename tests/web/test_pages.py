@@ -6,6 +6,7 @@ from __future__ import annotations
 import csv
 import datetime as dt
 import io
+import re
 import threading
 import time
 
@@ -164,7 +165,9 @@ def test_dashboard_shows_what_the_running_station_reports(served: Served) -> Non
     status = {"ok": True, "on_air": "Bản tin sáng", "on_air_since": "2026-12-01T06:30:00+07:00",
               "next": [{"start": "2026-12-01T17:00:00+07:00", "slot": "Bản tin chiều"}],
               "output": "PulseAudio null sink", "output_error": None,
-              "engines": [{"name": "espeak", "reachable": True, "last_error": ""}],
+              "engines": [{"name": "espeak", "reachable": None, "breaker": "n/a", "last_error": ""},
+                          {"name": "gtts", "reachable": True, "breaker": "open",
+                           "last_error": "HTTP 429 <i>"}],
               "alerts": [{"at": "2026-12-01T06:10:00+07:00", "kind": "disk",
                           "message": "Ổ đĩa sắp đầy <b>"}]}
     server = ControlServer(served.station.var_dir, lambda req: status)
@@ -177,3 +180,6 @@ def test_dashboard_shows_what_the_running_station_reports(served: Served) -> Non
     for text in ("Bản tin sáng", "06:30:00", "Bản tin chiều", "PulseAudio null sink", "espeak",
                  "Ổ đĩa sắp đầy &lt;b&gt;"):
         assert text in panel, text
+    # espeak is local (never probed): it works; gtts's breaker is open: its error is shown
+    assert re.search(r"espeak: <span class=\"ok\">", panel)
+    assert re.search(r"gtts: <span class=\"error\">HTTP 429 &lt;i&gt;", panel)

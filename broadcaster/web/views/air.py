@@ -24,8 +24,11 @@ MAX_REPEAT = 10
 async def _dashboard_data(request: web.Request) -> dict[str, Any]:
     desk = request.app[DESK]
     status = await asyncio.to_thread(desk.status)
+    level = status.output_level if status is not None else None
+    fresh = level if level is not None and level.fresh(desk.clock.now()) else None
     return {"status": status, "awaiting": desk.awaiting(), "problems": desk.recent_problems(),
-            "today": desk.asrun()[-8:]}
+            "today": desk.asrun()[-8:], "level": fresh, "stale": level is not None and not fresh,
+            "disk": await asyncio.to_thread(desk.disk)}
 
 
 async def dashboard(request: web.Request) -> web.Response:
@@ -39,42 +42,57 @@ async def panel(request: web.Request) -> web.Response:
 
 
 def _fingerprint(data: dict[str, Any]) -> str:
-    raw = json.dumps([data["status"].__dict__ if data["status"] else None, [(r.id, r.version, r.state) for r in data["awaiting"]],
-                      [(r.id, r.outcome) for r in data["today"]]], default=str, sort_keys=True)
+    """What the panel shows but the level (the meter follows its own ``level`` event: a
+    changing level must not reload the whole panel four times a second)."""
+    status = data["status"]
+    shown = {k: v for k, v in status.__dict__.items() if k != "output_level"} if status else None
+    raw = json.dumps([shown, [(r.id, r.version, r.state) for r in data["awaiting"]],
+                      [(r.id, r.outcome) for r in data["today"]], data["disk"].warn],
+                     default=str, sort_keys=True)
     return hashlib.sha256(raw.encode()).hexdigest()
 
 
-_shared: dict[int, tuple[float, str]] = {}
+def _level_event(data: dict[str, Any]) -> str:
+    level = data["level"]
+    return json.dumps(level.as_event() if level is not None else None)
 
 
-async def _current(request: web.Request) -> str:
-    """The dashboard's fingerprint, computed once per poll for every open page together
-    (fifty open dashboards make one status call to the station, not fifty)."""
+_shared: dict[int, tuple[float, str, str]] = {}
+
+
+async def _current(request: web.Request) -> tuple[str, str]:
+    """The dashboard's fingerprint and level, computed once per poll for every open page
+    together (fifty open dashboards make one status call to the station, not fifty)."""
     loop = asyncio.get_running_loop()
     key = id(request.app)
     cached = _shared.get(key)
     if cached is not None and loop.time() - cached[0] < EVENT_POLL_S * 0.9:
-        return cached[1]
-    value = _fingerprint(await _dashboard_data(request))
-    _shared[key] = (loop.time(), value)
-    return value
+        return cached[1], cached[2]
+    data = await _dashboard_data(request)
+    value, level = _fingerprint(data), _level_event(data)
+    _shared[key] = (loop.time(), value, level)
+    return value, level
 
 
 async def events(request: web.Request) -> web.StreamResponse:
-    """Server-sent events: ``change`` whenever what the dashboard shows changes."""
+    """Server-sent events: ``change`` whenever what the dashboard shows changes, ``level``
+    (JSON ``{"rms": dBFS, "peak": dBFS}`` or ``null``) whenever the output level does."""
     require(request, Action.VIEW)
     resp = web.StreamResponse(headers={"Content-Type": "text/event-stream",
                                        "Cache-Control": "no-cache", "X-Accel-Buffering": "no"})
     await resp.prepare(request)
-    last = ""
+    last, last_level = "", ""
     idle = 0.0
     try:
         while True:
-            now = await _current(request)
+            now, level = await _current(request)
             if now != last:
                 if last:
                     await resp.write(b"event: change\ndata: 1\n\n")
                 last, idle = now, 0.0
+            if level != last_level:
+                await resp.write(f"event: level\ndata: {level}\n\n".encode())
+                last_level, idle = level, 0.0
             elif idle >= EVENT_KEEPALIVE_S:
                 await resp.write(b": keep-alive\n\n")
                 idle = 0.0
@@ -87,28 +105,44 @@ async def events(request: web.Request) -> web.StreamResponse:
 
 async def emergency_page(request: web.Request) -> web.Response:
     require(request, Action.EMERGENCY)
-    return render(request, "emergency.html", text="", repeat=2, error="", confirm=False)
+    return render(request, "emergency.html", text="", repeat=2, error="", confirm=False,
+                  recording="", recording_name="")
 
 
 async def emergency(request: web.Request) -> web.Response:
+    """Text or a recording, a repeat count, then a confirmation step; on air through the
+    station's control channel (as fast as the CLI's)."""
     session = require(request, Action.EMERGENCY)
+    desk = request.app[DESK]
     form = await request.post()
     text = str(form.get("text", "")).strip()
     raw = str(form.get("repeat", "1"))
     repeat = max(1, min(int(raw), MAX_REPEAT)) if raw.isdigit() else 1
-    if not text:
-        return render(request, "emergency.html", code=400, text=text, repeat=repeat,
-                      error=tr(session.lang, "emergency.need_text"), confirm=False)
-    if form.get("confirmed") != "yes":
-        return render(request, "emergency.html", text=text, repeat=repeat, error="", confirm=True)
+    recording, shown = str(form.get("recording", "")), str(form.get("recording_name", ""))
+    page: dict[str, Any] = {"text": text, "repeat": repeat, "recording": recording,
+                            "recording_name": shown}
+    upload = form.get("audio")
     try:
-        result = request.app[DESK].emergency(text, repeat)
+        if isinstance(upload, web.FileField) and upload.filename:
+            shown = upload.filename
+            page.update(recording=desk.keep_recording(shown, upload.file.read()),
+                        recording_name=shown)
+    except DeskError as exc:
+        return render(request, "emergency.html", code=400, error=str(exc), confirm=False, **page)
+    if not text and not page["recording"]:
+        return render(request, "emergency.html", code=400, confirm=False,
+                      error=tr(session.lang, "emergency.need_text"), **page)
+    if form.get("confirmed") != "yes":
+        return render(request, "emergency.html", error="", confirm=True, **page)
+    try:
+        result = desk.emergency(text, repeat, str(page["recording"]))
     except DeskError as exc:
         audit(request, "emergency.failed", "", f"{exc}")
-        return render(request, "emergency.html", code=409, text=text, repeat=repeat,
-                      error=str(exc), confirm=False)
-    audit(request, "emergency", str(result.get("key", "")), f"x{repeat}: {text}")
+        return render(request, "emergency.html", code=409, error=str(exc), confirm=False, **page)
+    what = f"recording {shown}" if page["recording"] else text
+    audit(request, "emergency", str(result.get("key", "")), f"x{repeat}: {what}")
     return render(request, "emergency.html", text="", repeat=2, confirm=False, error="",
+                  recording="", recording_name="",
                   done=tr(session.lang, "web.emergency_queued", repeat=repeat))
 
 

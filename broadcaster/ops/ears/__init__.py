@@ -1,0 +1,1 @@
+"""Ears on the output: the watchdog (issue 15.4)."""
