@@ -290,6 +290,22 @@ class PublishSettings(_Section):
         return v if v is None or v.endswith("/") else v + "/"
 
 
+# --- relay & live (issue 15 points 2 and 3) ---
+class RelaySettings(_Section):
+    connect_seconds: float = Field(gt=0, le=60)
+    read_seconds: float = Field(gt=0, le=60)
+    connect_ahead_seconds: float = Field(ge=0, le=60)
+    dead_seconds: float = Field(gt=0, le=60)
+    silence_dbfs: float = Field(ge=-90, le=-20)
+    buffer_seconds: float = Field(ge=0.1, le=10)
+    max_buffer_seconds: float = Field(ge=0.2, le=20)
+    return_seconds: float = Field(ge=0.1, le=30)
+
+
+class LiveSettings(_Section):
+    input: str | int | None
+
+
 # --- feeds: upstream feeds the station takes bulletins from (feeds branch, issue 16.3) -------
 _CAP_KEY = re.compile(r"^(Immediate|Expected|Future|Past|Unknown|\*)/"
                       r"(Extreme|Severe|Moderate|Minor|Unknown|\*)$")
@@ -413,6 +429,8 @@ class StationSettings(_Section):
     housekeeping: HousekeepingSettings
     web: WebSettings
     publish: PublishSettings
+    relay: RelaySettings
+    live: LiveSettings
     feeds: FeedsSettings
     watchdog: WatchdogSettings
     outputs: OutputSettings

@@ -48,8 +48,13 @@ from broadcaster.ops.monitor import Monitor
 from broadcaster.pipeline import Pipeline
 
 if TYPE_CHECKING:
+    import numpy as np
+
     from broadcaster.air.late import Resettler
+    from broadcaster.air.live import LiveDesk
+    from broadcaster.air.relay import RelayAirer
     from broadcaster.air.simulate import FakeJobScheduler
+    from broadcaster.air.stream import Streamer
     from broadcaster.inbox.feeds.poll import FeedPoller
     from broadcaster.inbox.records import BulletinRecord
     from broadcaster.publish.publisher import Publisher
@@ -188,6 +193,12 @@ class StationService:
         self._stopping = False
         self._emergencies_seen: set[tuple[str, int]] = set()
         self._started_mono = self.clock.monotonic()
+        # every relay/live block as it goes out (float32 mono at the station rate, title):
+        # the seam for the Icecast outputs (OutputHub.push)
+        self.on_block: Callable[[np.ndarray, str], None] | None = None
+        self.streamer: Streamer | None = None
+        self.relay_airer: RelayAirer | None = None
+        self.live: LiveDesk | None = None
 
     # --- the parts, in order ---------------------------------------------------------------
     def parts(self) -> list[Part]:
@@ -375,6 +386,32 @@ class StationService:
         # left on air (killed, power cut) keeps its start, ends at the last heartbeat and is
         # archived up to there
         self._playout.settle_crashed(last_beat(self.station.var("run") / "heartbeat.json"))
+        self._wire_streams(player)
+
+    def _wire_streams(self, player: Player) -> None:
+        """Relay slots and the live input air through the streamer that goes with the player;
+        each block they make is also handed to ``self.on_block`` (the Icecast outputs)."""
+        from broadcaster.air.live import LiveDesk  # noqa: PLC0415 - scipy
+        from broadcaster.air.relay import RelayAirer, tuning_from  # noqa: PLC0415 - scipy
+        from broadcaster.air.stream import streamer_for  # noqa: PLC0415
+
+        s = self.station.settings
+        self.streamer = streamer_for(player, self.clock)
+        self.relay_airer = RelayAirer(
+            self.playout, self.streamer, self.clock, s.audio.sample_rate, program=s.program,
+            tuning=tuning_from(s.relay), ahead_s=s.relay.connect_ahead_seconds,
+            work_dir=self.station.var("tmp"), on_block=self._on_block)
+        self.playout.relay = self.relay_airer.air
+        self.live = LiveDesk(self.playout, self.streamer, self.clock, s.audio.sample_rate,
+                             ceiling_dbtp=s.program.true_peak_dbtp,
+                             work_dir=self.station.var("tmp"),
+                             default_input=None if s.live.input is None else str(s.live.input),
+                             on_block=self._on_block)
+
+    def _on_block(self, block: np.ndarray, title: str) -> None:
+        """A streamed block as it goes out (relay, live): to ``on_block`` if one is set."""
+        if self.on_block is not None:
+            self.on_block(block, title)
 
     def _start_warm_up(self) -> None:
         def warm() -> None:
@@ -732,6 +769,28 @@ class StationService:
         self.notify(t("emergency.queued", when=f"{self.clock.now():%H:%M:%S}", repeat=repeat))
         return {"key": prepared.key, "duration_ms": prepared.duration_ms}
 
+    def live_start(self, by: str, input: str | None = None,
+                   zones: tuple[str, ...] = ()) -> dict[str, object]:
+        """Fade the program on air and put the input on air until ``live_stop``; live outranks
+        scheduled programs and yields to emergencies. ``zones``: kept on the session for the
+        outputs' routing (default: all)."""
+        if self.live is None or self.playout.closing:
+            raise AirError(t("control.stopping"))
+        session = self.live.start(by, input, zones)
+        return {"message": t("live.started", input=session.input or "default", by=by),
+                "since": session.since.isoformat(timespec="seconds")}
+
+    def live_stop(self) -> dict[str, object]:
+        """Take the input off air (a fade); the schedule resumes."""
+        if self.live is None:
+            raise AirError(t("live.not_live"))
+        report = self.live.stop()
+        seconds = 0.0
+        if report is not None and report.started is not None:
+            seconds = (self.clock.now() - report.started).total_seconds()
+        return {"message": t("live.stopped", seconds=f"{seconds:.0f}"),
+                "archive": report.archive if report else ""}
+
     def status(self, *, brief: bool = False) -> dict[str, object]:
         playout, scheduler = self.playout, self.scheduler
         since = playout.on_air_since
@@ -800,6 +859,14 @@ class StationService:
             return reply
         if cmd in ("approve", "reject", "withdraw"):
             return self._store_action(str(cmd), request)
+        if cmd == "live_start":
+            zones = request.get("zones")
+            device = request.get("input")
+            return {"ok": True, **self.live_start(
+                str(request.get("by") or "?"), str(device) if device else None,
+                tuple(str(z) for z in zones) if isinstance(zones, list) else ())}
+        if cmd == "live_stop":
+            return {"ok": True, **self.live_stop()}
         if cmd == "prepared":
             return {"ok": True, "prepared": self._prepared(str(request.get("key", "")))}
         if cmd == "emergency":

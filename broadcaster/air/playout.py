@@ -8,11 +8,12 @@ What is on air is an immutable ``OnAir`` snapshot swapped under one small lock; 
 
 from __future__ import annotations
 
+import contextlib
 import dataclasses
 import datetime as dt
 import logging
 import threading
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -21,6 +22,7 @@ from broadcaster.air.player import Cancel, Player, PlayResult
 from broadcaster.air.prepare import PreparedProgram, verify_wav
 from broadcaster.air.schedule import PlannedSlot
 from broadcaster.air.soundcard import FADE_S
+from broadcaster.air.stream import Streamer, StreamJob
 from broadcaster.clock import Clock
 from broadcaster.errors import BroadcasterError, ProgramError
 from broadcaster.messages import t
@@ -63,6 +65,25 @@ class _Slots:
     emergencies: int = 0  # pending emergencies: scheduled airings wait for them
     prepared: dict[str, PreparedProgram] = dataclasses.field(default_factory=dict)
     errors: dict[str, str] = dataclasses.field(default_factory=dict)
+    holds: int = 0  # live segments asked for or on air: scheduled airings wait for them
+
+
+@dataclass(frozen=True)
+class StreamAiring:
+    """A live source's airing (relay, live input) as one as-run row. ``connect`` runs
+    ``ahead_s`` before the start; a cancel whose ending is ``COMPLETED`` is its normal end
+    (live stop); ``note`` adds to the logged reason once the result is known."""
+
+    key: str
+    slot_id: str
+    label: str
+    scheduled: dt.datetime
+    job: StreamJob
+    cancel: Cancel
+    items: tuple[str, ...] = ()
+    connect: Callable[[], None] | None = None
+    ahead_s: float = 5.0
+    note: Callable[[PlayResult], str] | None = None
 
 
 class Playout:
@@ -96,6 +117,8 @@ class Playout:
         self._prep_lock = threading.Lock()
         self._emergency_lock = threading.Lock()
         self.closing = False  # the station is stopping: nothing new starts
+        # a relay slot's airing (set by the station: air/relay.py's RelayAirer.air)
+        self.relay: Callable[[PlannedSlot, PreparedProgram], AirReport] | None = None
 
     def notify(self, message: str) -> None:
         """Tell the operator; a broken console never aborts an airing."""
@@ -189,6 +212,32 @@ class Playout:
         with self._lock:
             return self._state.emergencies
 
+    def _held(self) -> int:
+        with self._lock:
+            return self._state.holds
+
+    @contextlib.contextmanager
+    def holding(self) -> Iterator[None]:
+        """Scheduled airings wait while this is held (live outranks them); a slot that came
+        due meanwhile airs late within the grace, or is logged missed."""
+        with self._lock:
+            self._state.holds += 1
+        try:
+            yield
+        finally:
+            with self._lock:
+                self._state.holds -= 1
+
+    @contextlib.contextmanager
+    def exclusive(self, timeout: float = 10.0) -> Iterator[bool]:
+        """The output to oneself (what was on air has finished); False: not within timeout."""
+        got = self._air_lock.acquire(timeout=timeout)
+        try:
+            yield got
+        finally:
+            if got:
+                self._air_lock.release()
+
     # --- air --------------------------------------------------------------------------------
     def air(self, planned: PlannedSlot) -> AirReport:
         """Air ``planned`` at its start time (or now, if late within grace); log the outcome."""
@@ -197,7 +246,7 @@ class Playout:
             return early
         while True:
             with self._air_lock:
-                if not self._pending_emergencies():
+                if not self._pending_emergencies() and not self._held():
                     report = self._air(planned)
                     if report.outcome != PREEMPTED or self.closing:
                         return report
@@ -234,6 +283,8 @@ class Playout:
             return AirReport(planned.key, PREEMPTED, t("air.reason.station_stopping"))
         if self.clock.now() - planned.start > self.grace:
             return self._missed(planned, t("air.reason.not_ready"))
+        if planned.slot.relay is not None and self.relay is not None:
+            return self.relay(planned, prepared)  # the prepared program is its fallback
         return self._play(planned, prepared)
 
     def _prepare_failed(self, planned: PlannedSlot) -> AirReport:
@@ -256,7 +307,7 @@ class Playout:
                                program=str(prepared.wav))
         cancel = Cancel()
         self._set_on_air(slot=OnAir(slot.label, start_at, cancel))
-        if self._pending_emergencies() or self.closing:  # came in while this was set up
+        if self._pending_emergencies() or self.closing or self._held():  # came in meanwhile
             cancel.request(ending=Ending.EMERGENCY if not self.closing else Ending.STOPPED)
         self.notify(t("air.on_air", slot=slot.label, duration=_mmss(prepared.duration_ms),
                       when=f"{start_at:%H:%M:%S}"))
@@ -280,6 +331,50 @@ class Playout:
                           ending=ending)
         self._after(planned, prepared, result, outcome, reason, archive)
         return AirReport(key, outcome, reason, result.started, archive)
+
+    def air_stream(self, streamer: Streamer, spec: StreamAiring) -> AirReport:
+        """Air a live source as one as-run row, archived from its recording. The caller holds
+        the output (``air`` for a relay slot, ``exclusive`` for live)."""
+        cancel, job = spec.cancel, spec.job
+        now = self.clock.now()
+        row = self.asrun.begin(slot_key=spec.key, slot_id=spec.slot_id, slot_name=spec.label,
+                               scheduled=spec.scheduled, now=now, items=spec.items,
+                               sink=streamer.description)
+        self._set_on_air(slot=OnAir(spec.label, max(job.start_at, now), cancel))
+        if self._pending_emergencies() or self.closing:
+            cancel.request(ending=Ending.EMERGENCY if not self.closing else Ending.STOPPED)
+        try:
+            ahead = (job.start_at - self.clock.now()).total_seconds() - spec.ahead_s
+            if not self.clock.wait(cancel, ahead) and spec.connect is not None:
+                spec.connect()
+            result = streamer.stream(job, cancel, lambda started: self.asrun.mark_started(
+                row, started, spec.scheduled))
+        except Exception as exc:  # noqa: BLE001 - an audio error never kills the station
+            log.exception("streaming %s failed", spec.key)
+            result = PlayResult(Outcome.FAILED, None, self.clock.now(),
+                                t("air.reason.player_error", error=exc), Ending.DEVICE_LOST, 0.0)
+        finally:
+            self._set_on_air(slot=None)
+        if result.preempted and (self._pending_emergencies() or self.closing):
+            self.asrun.discard(row)
+            return AirReport(spec.key, PREEMPTED)
+        outcome, reason, ending = _judge(result, cancel, spec.scheduled)
+        if result.started is not None and cancel.is_set() and cancel.ending is Ending.COMPLETED:
+            outcome, reason, ending = Outcome.AIRED, "", Ending.COMPLETED  # its normal end
+        elif result.started is None and cancel.ending is Ending.DEVICE_LOST:
+            outcome, reason, ending = Outcome.FAILED, cancel.reason, Ending.DEVICE_LOST
+        if spec.note is not None:
+            reason = "; ".join(filter(None, [reason, spec.note(result)]))
+        archive = result.archive
+        if not archive and job.record is not None and result.started is not None:
+            archive = self.archive(job.record, result.started, spec.slot_id,
+                                   result.cut(job.source.rate))
+        if job.record is not None:
+            job.record.unlink(missing_ok=True)
+        self.asrun.finish(row, outcome=outcome, started=result.started, ended=result.ended,
+                          scheduled=spec.scheduled, reason=reason, archive=archive,
+                          ending=ending)
+        return AirReport(spec.key, outcome, reason, result.started, archive)
 
     def _run_player(self, wav: Path, start_at: dt.datetime, name: str, cancel: Cancel,
                     on_started: Callable[[dt.datetime], None]) -> PlayResult:
@@ -434,6 +529,24 @@ class Playout:
         for airing in airings:
             airing.cancel.request(soft=soft, ending=ending,
                                   reason=reason or t("air.reason.station_stopped"))
+
+    def fade_slot(self, reason: str, ending: Ending = Ending.STOPPED) -> None:
+        """Fade out the scheduled airing on air now (never an emergency), logged ``reason``."""
+        with self._lock:
+            current = self._state.slot
+        if current is not None:
+            current.cancel.request(ending=ending, reason=reason)
+
+    def wait_emergencies(self, timeout: float) -> bool:
+        """Wait until no emergency is pending or on air; True if so within ``timeout``."""
+        deadline = self.clock.monotonic() + max(0.0, timeout)
+        while True:
+            with self._lock:
+                if not self._state.emergencies and self._state.emergency is None:
+                    return True
+            if self.clock.monotonic() >= deadline:
+                return False
+            self.clock.sleep(0.05)
 
     def wait_idle(self, timeout: float) -> bool:
         """Wait until nothing is on air (an airing in progress has ended); True if so."""

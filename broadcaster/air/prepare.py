@@ -26,6 +26,7 @@ from broadcaster.air.schedule import (
     JingleItem,
     MusicItem,
     PlannedSlot,
+    RelayItem,
     SayItem,
     SilenceItem,
     Slot,
@@ -207,6 +208,8 @@ class Preparer:
                     items.append(pm.Silence(ms=item.silence_ms))
                 elif isinstance(item, BulletinsItem):
                     items += self._selected(planned, item, versions, warnings)
+                elif isinstance(item, RelayItem):  # the program is the relay's fallback
+                    items.append(pm.Jingle(path=item.relay.fallback, label="relay-fallback"))
             except BroadcasterError as exc:
                 warnings.append(str(exc))
                 log.warning("%s: item skipped: %s", planned.key, exc)

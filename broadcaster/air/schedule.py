@@ -22,6 +22,7 @@ from pydantic import (
     Tag,
     ValidationError,
     field_validator,
+    model_validator,
 )
 
 from broadcaster import yamlpos
@@ -84,7 +85,24 @@ class BulletinsItem(_Strict):
     bulletins: Selection
 
 
-ITEM_KEYS = ("jingle", "audio", "music", "say", "bulletin", "silence_ms", "bulletins")
+class RelaySpec(_Strict):
+    url: str = Field(description="The upstream stream (HTTP/Icecast MP3, AAC or Ogg)")
+    minutes: float = Field(gt=0, le=24 * 60, description="How long the relay airs")
+    fallback: str = Field(min_length=1, description="Local file aired while the stream is out")
+
+    @field_validator("url")
+    @classmethod
+    def _url(cls, v: str) -> str:
+        if not re.match(r"^https?://[^\s/]+", v.strip()):
+            raise ValueError(t("v.relay_url"))
+        return v.strip()
+
+
+class RelayItem(_Strict):
+    relay: RelaySpec
+
+
+ITEM_KEYS = ("jingle", "audio", "music", "say", "bulletin", "silence_ms", "bulletins", "relay")
 
 
 def _item_kind(value: Any) -> str | None:
@@ -100,7 +118,7 @@ Item = Annotated[
     Annotated[JingleItem, Tag("jingle")] | Annotated[AudioItem, Tag("audio")]
     | Annotated[MusicItem, Tag("music")] | Annotated[SayItem, Tag("say")]
     | Annotated[BulletinItem, Tag("bulletin")] | Annotated[SilenceItem, Tag("silence_ms")]
-    | Annotated[BulletinsItem, Tag("bulletins")],
+    | Annotated[BulletinsItem, Tag("bulletins")] | Annotated[RelayItem, Tag("relay")],
     Discriminator(_item_kind),
 ]
 
@@ -152,6 +170,18 @@ class Slot(_Strict):
                 raise ValueError(t("v.bad_day", value=d, hint=hint))
             out.append(key)
         return tuple(out)
+
+    @model_validator(mode="after")
+    def _relay_alone(self) -> Slot:
+        if len(self.program) > 1 and any(isinstance(i, RelayItem) for i in self.program):
+            raise ValueError(t("v.relay_alone", slot=self.id))
+        return self
+
+    @property
+    def relay(self) -> RelaySpec | None:
+        """The relay of a relay slot (its one item), else None."""
+        first = self.program[0]
+        return first.relay if isinstance(first, RelayItem) else None
 
     @property
     def time(self) -> dt.time:

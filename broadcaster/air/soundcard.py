@@ -7,6 +7,10 @@ it when progress stalls. A fresh process also sees devices that appeared after s
 
 Events (one JSON object per line): ready (with the output rate), started (first-sample epoch
 time), progress (frames played), done, stopped (frames played, faded or not), error.
+
+``stream`` mode airs raw float32 mono PCM the parent writes on stdin (a relay, the live input)
+through a bounded queue; the parent shapes the audio (fades) and ends it by closing stdin.
+``capture`` mode writes an input device's raw float32 mono PCM to stdout (events on stderr).
 """
 
 from __future__ import annotations
@@ -86,7 +90,35 @@ def resolve_device(sd: Any, wanted: str | int | None) -> int:
     raise LookupError(f"no output device named like '{wanted}'")
 
 
-class _Feeder:
+class _BlockQueue:
+    """Blocks of output waiting for the audio callback (filled by a reader thread)."""
+
+    blocks: collections.deque[np.ndarray]
+    queued: int
+    eof: bool
+    cond: threading.Condition
+
+    def take(self, n: int) -> np.ndarray:
+        """Up to ``n`` frames without blocking (the audio callback must never wait)."""
+        parts = []
+        got = 0
+        with self.cond:
+            while got < n and self.blocks:
+                block = self.blocks[0]
+                need = n - got
+                if len(block) <= need:
+                    parts.append(self.blocks.popleft())
+                    got += len(block)
+                else:
+                    parts.append(block[:need])
+                    self.blocks[0] = block[need:]
+                    got += need
+            self.queued -= got
+            self.cond.notify_all()
+        return np.concatenate(parts) if parts else np.zeros(0, np.float32)
+
+
+class _Feeder(_BlockQueue):
     """Reads the program file in a thread, resamples if the device needs it, queues blocks."""
 
     def __init__(self, path: str, out_rate: int, volume: float) -> None:
@@ -132,24 +164,57 @@ class _Feeder:
         with self.cond:
             self.cond.wait_for(lambda: self.eof or self.queued >= self.out_rate * seconds, 10)
 
-    def take(self, n: int) -> np.ndarray:
-        """Up to ``n`` frames without blocking (the audio callback must never wait)."""
-        parts = []
-        got = 0
-        with self.cond:
-            while got < n and self.blocks:
-                block = self.blocks[0]
-                need = n - got
-                if len(block) <= need:
-                    parts.append(self.blocks.popleft())
-                    got += len(block)
-                else:
-                    parts.append(block[:need])
-                    self.blocks[0] = block[need:]
-                    got += need
-            self.queued -= got
-            self.cond.notify_all()
-        return np.concatenate(parts) if parts else np.zeros(0, np.float32)
+
+STREAM_QUEUE_S = 0.4  # stream mode: at most this much PCM waits in the child (the delay)
+
+
+class _PipeFeeder(_BlockQueue):
+    """Stream mode: reads raw float32 mono PCM at ``in_rate`` from stdin in a thread into a
+    bounded queue (a full queue stops reading: the parent's writes block, which paces it)."""
+
+    def __init__(self, in_rate: int, out_rate: int, volume: float) -> None:
+        self.in_rate = in_rate
+        self.out_rate = out_rate
+        self.volume = volume
+        self.blocks: collections.deque[np.ndarray] = collections.deque()
+        self.queued = 0
+        self.received = 0
+        self.eof = False
+        self.cond = threading.Condition()
+        self._resampler = None
+        if in_rate != out_rate:
+            import soxr  # noqa: PLC0415
+
+            self._resampler = soxr.ResampleStream(in_rate, out_rate, 1, dtype="float32",
+                                                  quality="HQ")
+        self.thread = threading.Thread(target=self._run, name="pipe-feeder", daemon=True)
+
+    @property
+    def total_out(self) -> int:
+        return self.received  # what the parent sent: all of it must go out
+
+    def _run(self) -> None:
+        src = sys.stdin.buffer
+        step = 4 * max(256, self.in_rate // 50)  # 20 ms reads
+        while True:
+            raw = src.read(step)
+            last = not raw
+            mono = np.frombuffer(raw[: len(raw) // 4 * 4], dtype="<f4").astype(np.float32)
+            if self._resampler is not None:
+                mono = self._resampler.resample_chunk(mono, last=last)
+            mono = np.ascontiguousarray(mono * self.volume, dtype=np.float32)
+            with self.cond:
+                while self.queued > self.out_rate * STREAM_QUEUE_S:
+                    self.cond.wait(0.5)
+                if len(mono):
+                    self.blocks.append(mono)
+                    self.queued += len(mono)
+                    self.received += len(mono)
+                if last:
+                    self.eof = True
+                self.cond.notify_all()
+            if last:
+                return
 
 
 @dataclass
@@ -171,7 +236,7 @@ class _Airing:
     """One airing in this child: the audio callback, the stop requests it obeys and the
     events it reports."""
 
-    def __init__(self, sd: Any, feeder: _Feeder, out_rate: int) -> None:
+    def __init__(self, sd: Any, feeder: _Feeder | _PipeFeeder, out_rate: int) -> None:
         self.sd = sd
         self.feeder = feeder
         self.rate = out_rate
@@ -330,6 +395,98 @@ def play(path: str, start_epoch: float, device: str | int | None, channels: int,
     return airing.run(start_epoch)
 
 
+def stream(start_epoch: float, device: str | int | None, channels: int, volume: float,
+           rate: int) -> int:
+    """Air the PCM arriving on stdin from ``start_epoch``; ends when stdin closes."""
+    sd = _import_sd()
+    idx = resolve_device(sd, device)
+    info = sd.query_devices(idx)
+    out_rate = rate
+    try:
+        sd.check_output_settings(device=idx, channels=channels, samplerate=out_rate,
+                                 dtype="float32")
+    except sd.PortAudioError:
+        out_rate = int(info["default_samplerate"])
+    channels = min(channels, int(info["max_output_channels"]))
+    feeder = _PipeFeeder(rate, out_rate, volume)
+    airing = _Airing(sd, feeder, out_rate)
+    signal.signal(signal.SIGTERM, airing.fade)
+    airing.stream = sd.OutputStream(device=idx, samplerate=out_rate, channels=channels,
+                                    dtype="float32", callback=airing.callback,
+                                    finished_callback=airing.finished.set, latency=LATENCY_S)
+    feeder.thread.start()  # the parent starts sending shortly before the first sample
+    emit("ready", device=info["name"], index=idx, rate=out_rate, channels=channels,
+         latency=airing.stream.latency, frames=0)
+    return airing.run(start_epoch)
+
+
+def resolve_input(sd: Any, wanted: str | None) -> int:
+    """Index of the wanted input device: None/"" = default, digits = index, else part of name."""
+    devices = sd.query_devices()
+    if not wanted:
+        idx = sd.default.device[0]
+        if idx is None or idx < 0:
+            ins = [i for i, d in enumerate(devices) if d["max_input_channels"] > 0]
+            if not ins:
+                raise LookupError("no input device")
+            idx = ins[0]
+        return int(idx)
+    if wanted.isdigit() and 0 <= int(wanted) < len(devices):
+        return int(wanted)
+    for i, d in enumerate(devices):
+        if d["max_input_channels"] > 0 and wanted.lower() in d["name"].lower():
+            return i
+    raise LookupError(f"no input device named like '{wanted}'")
+
+
+def capture(device: str | None, rate: int) -> int:
+    """Write the input's raw float32 mono PCM at ``rate`` to stdout until stdout closes.
+
+    ``pulse:SOURCE`` picks a PulseAudio source (through the ALSA ``pulse`` device). The audio
+    callback never writes the pipe itself: it queues (at most 2 s, oldest dropped)."""
+    if device and device.startswith("pulse:"):
+        os.environ["PULSE_SOURCE"] = device.split(":", 1)[1]
+        device = None
+    sd = _import_sd()
+    idx = resolve_input(sd, device)
+    blocks: collections.deque[bytes] = collections.deque(maxlen=100)  # 100 x 20 ms
+    cond = threading.Condition()
+    done = threading.Event()
+
+    def callback(indata: np.ndarray, frames: int, time_info: Any, status: Any) -> None:
+        with cond:
+            blocks.append(np.ascontiguousarray(indata.mean(axis=1), dtype="<f4").tobytes())
+            cond.notify()
+
+    out = sys.stdout.buffer
+    with sd.InputStream(device=idx, samplerate=rate, channels=1, dtype="float32",
+                        callback=callback, latency=LATENCY_S, blocksize=rate // 50,
+                        finished_callback=done.set):
+        print(json.dumps({"event": "ready", "device": sd.query_devices(idx)["name"]}),
+              file=sys.stderr, flush=True)
+        while not done.is_set():
+            with cond:
+                cond.wait_for(lambda: bool(blocks), 0.5)
+                ready = list(blocks)
+                blocks.clear()
+            try:
+                out.write(b"".join(ready))
+                out.flush()
+            except (OSError, ValueError):
+                return 0  # the station closed the pipe: done
+    return 0
+
+
+def _capture_main(device: str | None, rate: int) -> int:
+    """Capture with its errors on stderr (stdout carries the PCM)."""
+    try:
+        return capture(device, rate)
+    except Exception as exc:  # noqa: BLE001 - stage boundary: report, the parent decides
+        print(json.dumps({"event": "error", "message": f"{type(exc).__name__}: {exc}"}),
+              file=sys.stderr, flush=True)
+        return 2
+
+
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(prog="python -m broadcaster.air.soundcard")
     sub = parser.add_subparsers(dest="cmd", required=True)
@@ -341,14 +498,27 @@ def main(argv: list[str] | None = None) -> int:
     p.add_argument("--channels", type=int, default=1)
     p.add_argument("--volume", type=float, default=1.0)
     p.add_argument("--rate", type=int, default=None)
+    p = sub.add_parser("stream")
+    p.add_argument("--start", type=float, required=True, help="epoch seconds of the first sample")
+    p.add_argument("--device", default=None)
+    p.add_argument("--channels", type=int, default=1)
+    p.add_argument("--volume", type=float, default=1.0)
+    p.add_argument("--rate", type=int, required=True, help="rate of the PCM on stdin")
+    p = sub.add_parser("capture")
+    p.add_argument("--device", default=None)
+    p.add_argument("--rate", type=int, required=True)
     args = parser.parse_args(argv)
     try:
         if args.cmd == "devices":
             emit("devices", devices=list_outputs())
             return 0
+        if args.cmd == "capture":
+            return _capture_main(args.device, args.rate)
         device = args.device
         if device is not None and device.isdigit():
             device = int(device)
+        if args.cmd == "stream":
+            return stream(args.start, device, args.channels, args.volume, args.rate)
         return play(args.wav, args.start, device, args.channels, args.volume, args.rate)
     except (OSError, LookupError, ValueError) as exc:  # OSError: PortAudio missing
         emit("error", message=str(exc) or type(exc).__name__)

@@ -67,6 +67,12 @@ def _file_checks(raw_slots: list[Any], loc: yamlpos.Located, station: Station) -
         for j, item in enumerate(program if isinstance(program, list) else []):
             if not isinstance(item, dict):
                 continue
+            relay = item.get("relay")
+            fallback = relay.get("fallback") if isinstance(relay, dict) else None
+            if isinstance(fallback, str) and not station.resolve(fallback).is_file():
+                problems.append(_where(loc, ("slots", i, "program", j, "relay", "fallback"),
+                                       t("v.file_missing", kind="fallback",
+                                         path=station.resolve(fallback))))
             for kind in FILE_KINDS:
                 value = item.get(kind)
                 problem = _item_problem(kind, value, station) if isinstance(value, str) else None
@@ -76,6 +82,8 @@ def _file_checks(raw_slots: list[Any], loc: yamlpos.Located, station: Station) -
 
 
 def _length(slot: Slot, station: Station) -> dt.timedelta:
+    if slot.relay is not None:
+        return dt.timedelta(minutes=slot.relay.minutes)
     return dt.timedelta(minutes=slot.max_minutes or station.settings.policy.max_session_minutes)
 
 

@@ -50,6 +50,8 @@ COMMANDS: dict[str, CommandEntry] = {
     "emergency": CommandEntry("control_cmds", "emergency",
                               "Interrupt now: alert tone and the message, then the schedule"
                               " resumes."),
+    "live": CommandEntry("live_cmds", "live",
+                         "Go live from the microphone or line input (start / stop)."),
     "render": CommandEntry("speech_cmds", "render",
                            "Speak a bulletin FILE into a WAV file, with the station's engines and"
                            " settings."),
