@@ -365,6 +365,7 @@ class StationService:
             player, player_archives = choose_player(self.station, self.clock, self.notify)
         else:
             player, player_archives = self._player, False
+        card = player  # relay and live stream to the card itself (the hub gets their blocks)
         if self.hub is not None:
             from broadcaster.route.player import RoutedPlayer
             from broadcaster.route.wiring import route_of
@@ -386,7 +387,7 @@ class StationService:
         # left on air (killed, power cut) keeps its start, ends at the last heartbeat and is
         # archived up to there
         self._playout.settle_crashed(last_beat(self.station.var("run") / "heartbeat.json"))
-        self._wire_streams(player)
+        self._wire_streams(card)
 
     def _wire_streams(self, player: Player) -> None:
         """Relay slots and the live input air through the streamer that goes with the player;
@@ -409,9 +410,24 @@ class StationService:
                              on_block=self._on_block)
 
     def _on_block(self, block: np.ndarray, title: str) -> None:
-        """A streamed block as it goes out (relay, live): to ``on_block`` if one is set."""
+        """A streamed block as it goes out (relay, live): to the Icecast outputs of its zones
+        (the live session's, or the relay slot's), and to ``on_block`` if one is set."""
+        if self.hub is not None:
+            self.hub.push(block, title, self._stream_zones(title))
         if self.on_block is not None:
             self.on_block(block, title)
+
+    def _stream_zones(self, title: str) -> tuple[str, ...] | None:
+        """Where a live block goes: the live session's zones, else the zones of the relay slot
+        named ``title``; None: every output."""
+        session = self.live.session if self.live is not None else None
+        if session is not None:
+            return tuple(session.zones) or None
+        planned = self._scheduler.planned.values() if self._scheduler is not None else ()
+        for p in planned:
+            if p.slot.label == title:
+                return tuple(p.slot.zones) or None
+        return None
 
     def _start_warm_up(self) -> None:
         def warm() -> None:

@@ -94,3 +94,44 @@ def test_a_zone_naming_a_missing_output_stops_the_start_with_the_key(
         service.start()
     assert "k9" in str(err.value) and "zones" in str(err.value)
     assert "station.yaml" in str(err.value)
+
+
+def test_relay_and_live_blocks_reach_the_outputs_of_their_zones(
+        station_dir: Path, icecast: IcecastServer) -> None:
+    """The seam between the live sources and the streams: a relay slot's blocks go to that
+    slot's zones, a live session's to its own; the relay streams to the card itself, not
+    through the routing player."""
+    from broadcaster.air.live import LiveSession
+    from broadcaster.air.stream import ClockStreamer
+
+    _configure(station_dir, icecast)
+    station = load_station(station_dir)
+    clock = SystemClock(station.tz)
+    service = StationService(station, clock, player=FakePlayer(clock), file_logging=False,
+                             signals=False, notify=lambda _m: None)
+    service.start()
+    pushed: list[tuple[str, tuple[str, ...] | None]] = []
+    try:
+        # the fake card's own streamer, not a generic one for the routing player around it
+        assert isinstance(service.streamer, ClockStreamer)
+        assert service.streamer.description == "fake"
+        assert service.hub is not None
+        service.hub.push = lambda block, title, zones: pushed.append(  # type: ignore[method-assign]
+            (title, None if zones is None else tuple(zones)))
+        when = (clock.now() + dt.timedelta(hours=2)).replace(microsecond=0)
+        slot = Slot.model_validate({"id": "vov", "name": "Tiếp sóng VOV", "at": f"{when:%H:%M:%S}",
+                                    "zones": ["ip-khu-2"], "program": [{"jingle": "open"}]})
+        service.add_one_off(slot, when)
+        block = np.zeros(480, np.float32)
+        service._on_block(block, "Tiếp sóng VOV")
+        service._on_block(block, "Không có buổi này")
+        assert service.live is not None
+        service.live.session = LiveSession("truc-ban", "mic", ("ip-khu-1",), clock.now(),
+                                           None, None)  # type: ignore[arg-type]
+        service._on_block(block, "Trực tiếp")
+    finally:
+        if service.live is not None:
+            service.live.session = None
+        service.stop()
+    assert pushed == [("Tiếp sóng VOV", ("ip-khu-2",)), ("Không có buổi này", None),
+                      ("Trực tiếp", ("ip-khu-1",))]
