@@ -214,6 +214,13 @@ CATALOG: dict[str, dict[str, str]] = {
                              "en": "The emergency recording is going on air ({repeat} times, about {seconds} s)."},
     "web.emergency_audio": {"vi": "hoặc tệp ghi âm (mp3, m4a, ogg, wav, amr...)",
                             "en": "or a recording (mp3, m4a, ogg, wav, amr...)"},
+    "web.live.title": {"vi": "Phát trực tiếp (micro)", "en": "Go live (microphone)"},
+    "web.live.help": {"vi": "Chương trình đang phát nhỏ dần rồi micro (đầu vào của đài) lên sóng; "
+                              "bấm Kết thúc để trở lại lịch phát. Khẩn cấp vẫn được ưu tiên hơn.",
+                      "en": "The program on air fades, then the microphone (the station's input) goes "
+                            "on air; press End to return to the schedule. Emergencies still come first."},
+    "web.live.start": {"vi": "Bắt đầu phát trực tiếp", "en": "Go live"},
+    "web.live.stop": {"vi": "Kết thúc phát trực tiếp", "en": "End live"},
     "web.emergency_audio_chosen": {"vi": "Phát tệp ghi âm: {name}", "en": "Airing the recording: {name}"},
     "web.emergency_audio_bad": {"vi": "{name} không phải tệp âm thanh đọc được: gửi bản ghi mp3, m4a, ogg hoặc wav",
                                 "en": "{name} is not a readable audio file: send an mp3, m4a, ogg or wav recording"},

@@ -507,6 +507,16 @@ class Desk:
         except ControlError as exc:
             raise DeskError(str(exc)) from None
 
+    def live(self, start: bool, by: str) -> str:
+        """Go live (the program on air fades, the station's input goes on air) or end it,
+        through the station's control channel; the station's answer."""
+        try:
+            reply = (call(self.station.var_dir, "live_start", by=by) if start
+                     else call(self.station.var_dir, "live_stop"))
+        except ControlError as exc:
+            raise DeskError(str(exc)) from None
+        return str(reply.get("message", ""))
+
     def keep_recording(self, name: str, data: bytes) -> str:
         """An emergency recording uploaded from a phone, kept under ``var/emergency/`` by its
         content once its bytes say it is audio and it decodes; its name for ``emergency``."""

@@ -183,3 +183,29 @@ def test_dashboard_shows_what_the_running_station_reports(served: Served) -> Non
     # espeak is local (never probed): it works; gtts's breaker is open: its error is shown
     assert re.search(r"espeak: <span class=\"ok\">", panel)
     assert re.search(r"gtts: <span class=\"error\">HTTP 429 &lt;i&gt;", panel)
+
+
+def test_going_live_from_the_desk_names_the_operator(served: Served) -> None:
+    calls: list[dict[str, object]] = []
+    replies = {"live_start": {"ok": True, "message": "Đang phát trực tiếp"},
+               "live_stop": {"ok": True, "message": "Đã kết thúc phát trực tiếp"}}
+    server = ControlServer(served.station.var_dir, lambda req: (
+        calls.append(req), replies.get(str(req["cmd"]), {"ok": True}))[1])
+    server.start()
+    try:
+        s = login(served.url, "operator")
+        r = s.post(served.url + "/live/start", timeout=30, data={"csrf": csrf(s, served.url)})
+        assert r.status_code == 200 and "Đang phát trực tiếp" in r.text
+        r = s.post(served.url + "/live/stop", timeout=30, data={"csrf": csrf(s, served.url)})
+        assert r.status_code == 200 and "Đã kết thúc" in r.text
+        editor = login(served.url, "editor")
+        r = editor.post(served.url + "/live/start", timeout=30,
+                        data={"csrf": csrf(editor, served.url)})
+        assert r.status_code == 403
+        r = s.post(served.url + "/live/start", timeout=30, data={})  # no CSRF token
+        assert r.status_code in (400, 403)
+    finally:
+        server.stop()
+    live = [c for c in calls if c["cmd"] != "status"]  # pages also ask the station's status
+    assert [c["cmd"] for c in live] == ["live_start", "live_stop"]
+    assert live[0]["by"] == "operator"

@@ -146,6 +146,21 @@ async def emergency(request: web.Request) -> web.Response:
                   done=tr(session.lang, "web.emergency_queued", repeat=repeat))
 
 
+async def live(request: web.Request) -> web.Response:
+    """Go live from the desk (operator, admin): ``broadcaster live start|stop`` by the user."""
+    session = require(request, Action.EMERGENCY)
+    start = request.match_info["what"] == "start"
+    page: dict[str, Any] = {"text": "", "repeat": 2, "recording": "", "recording_name": "",
+                            "confirm": False}
+    try:  # the station fades the program first: a second or two, off the event loop
+        message = await asyncio.to_thread(request.app[DESK].live, start, session.user.name)
+    except DeskError as exc:
+        audit(request, "live.failed", "", f"{exc}")
+        return render(request, "emergency.html", code=409, error=str(exc), **page)
+    audit(request, "live.start" if start else "live.stop", "", message)
+    return render(request, "emergency.html", error="", done=message, **page)
+
+
 def _day(request: web.Request) -> dt.date:
     raw = request.query.get("date", "")
     try:
@@ -190,6 +205,7 @@ def routes(app: web.Application) -> None:
     app.router.add_get("/events", events)
     app.router.add_get("/emergency", emergency_page)
     app.router.add_post("/emergency", emergency)
+    app.router.add_post("/live/{what:start|stop}", live)
     app.router.add_get("/asrun", asrun_page)
     app.router.add_get("/asrun.csv", asrun_csv)
     app.router.add_get("/audit", audit_page)
