@@ -1,5 +1,6 @@
 """A private icecast2 server on a free loopback port, for tests and benchmarks of the streaming
-outputs (and of the relays and the watchdog's mount ears).
+outputs (and of the relays and the watchdog's mount ears); ``Source`` feeds a mount an MP3
+(``mp3_tone``) in real time, as an upstream station would.
 
 Runs as root too (``<changeowner>`` to nobody/nogroup, as icecast2 refuses to run as root);
 logs and the config live in a temp folder; ``stop()`` kills it (SIGKILL: a crash, as the tests
@@ -11,6 +12,8 @@ from __future__ import annotations
 import base64
 import contextlib
 import grp
+import http.client
+import io
 import os
 import pwd
 import shutil
@@ -18,6 +21,7 @@ import signal
 import socket
 import subprocess
 import tempfile
+import threading
 import time
 import urllib.request
 from pathlib import Path
@@ -154,8 +158,6 @@ class Listener:
     loudspeaker does) until ``stop()``; ``audio()`` decodes what it got."""
 
     def __init__(self, url: str, reconnect: bool = True) -> None:
-        import threading
-
         self.url = url
         self.reconnect = reconnect
         self.chunks: list[bytes] = []
@@ -242,3 +244,68 @@ def icy_title(url: str, timeout: float = 8.0) -> str:
                     if part.startswith("StreamTitle="):
                         return part[len("StreamTitle="):].strip("'")
     return ""
+
+
+MP3_BITRATE = 64000
+
+
+def mp3_tone(seconds: float, level: float = 0.2, rate: int = 48000) -> bytes:
+    """``seconds`` of a 440 Hz tone as 64 kbit/s mono MP3 (PyAV's libmp3lame)."""
+    import av
+
+    buf = io.BytesIO()
+    with av.open(buf, "w", format="mp3") as out:
+        stream = out.add_stream("libmp3lame", rate=rate)
+        stream.layout = "mono"  # type: ignore[union-attr]
+        stream.bit_rate = MP3_BITRATE
+        t = np.arange(int(seconds * rate)) / rate
+        x = (level * np.sin(2 * np.pi * 440 * t)).astype(np.float32)
+        for i in range(0, len(x), 1152):
+            frame = av.AudioFrame.from_ndarray(x[None, i:i + 1152], format="fltp", layout="mono")
+            frame.sample_rate = rate
+            for packet in stream.encode(frame):  # type: ignore[union-attr]
+                out.mux(packet)
+        for packet in stream.encode(None):  # type: ignore[union-attr]
+            out.mux(packet)
+    return buf.getvalue()
+
+
+class Source:
+    """A source client: HTTP PUT of an MP3 to ``mount``, paced at its bit rate, until stopped."""
+
+    def __init__(self, server: IcecastServer, mount: str, data: bytes) -> None:
+        self.server, self.mount, self.data = server, mount, data
+        self._stop = threading.Event()
+        self._thread = threading.Thread(target=self._run, daemon=True)
+
+    def start(self) -> Source:
+        self._thread.start()
+        return self
+
+    def _run(self) -> None:
+        conn = http.client.HTTPConnection("127.0.0.1", self.server.port, timeout=5)
+        auth = base64.b64encode(f"source:{self.server.source_password}".encode()).decode()
+        conn.putrequest("PUT", "/" + self.mount)
+        for key, value in (("Authorization", f"Basic {auth}"), ("Content-Type", "audio/mpeg"),
+                           ("Ice-Public", "0")):
+            conn.putheader(key, value)
+        conn.endheaders()
+        step = MP3_BITRATE // 8 // 10  # a tenth of a second of MP3
+        began = time.monotonic()
+        sent = 0
+        try:
+            while not self._stop.is_set():
+                chunk = self.data[sent % len(self.data):][:step]
+                conn.send(chunk)
+                sent += len(chunk)
+                ahead = began + sent / (MP3_BITRATE / 8) - time.monotonic()
+                if ahead > 0.5:
+                    time.sleep(ahead - 0.5)
+        except OSError:
+            pass
+        finally:
+            conn.close()
+
+    def stop(self) -> None:
+        self._stop.set()
+        self._thread.join(5)

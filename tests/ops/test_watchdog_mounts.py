@@ -4,13 +4,12 @@ existed -> "mount down" alert and as-run mark; back when it returns; doctor's mo
 
 from __future__ import annotations
 
-import shutil
 import time
 from collections.abc import Callable, Iterator
 from pathlib import Path
 
 import pytest
-from watch_icecast import IcecastServer, Source, mp3_tone
+from icecast import IcecastServer, Source, mp3_tone
 
 from broadcaster.air.asrun import AsRunLog
 from broadcaster.clock import SystemClock
@@ -20,18 +19,6 @@ from broadcaster.ops.alerts import Alerter
 from broadcaster.ops.ears.watchdog import OnAirNow, Watchdog, make_watchdog
 
 pytestmark = pytest.mark.slow
-
-
-@pytest.fixture
-def icecast(tmp_path: Path) -> Iterator[IcecastServer]:
-    if shutil.which("icecast2") is None:
-        pytest.fail("icecast2 is not installed: scripts/setup.sh installs it")
-    server = IcecastServer(tmp_path / "icecast")
-    server.start()
-    try:
-        yield server
-    finally:
-        server.stop()
 
 
 @pytest.fixture(scope="module")
