@@ -11,7 +11,7 @@ import re
 from dataclasses import dataclass
 from importlib import resources
 from pathlib import Path
-from typing import Any, Literal
+from typing import Annotated, Any, Literal
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 from pydantic import (
@@ -202,12 +202,43 @@ class WebSettings(_Section):
 
 
 class FolderTarget(_Section):
-    """``publish.targets`` entry: copy the public folder into ``path`` (a mounted share).
-    SFTP and WebDAV entries will be their own models beside it, told apart by ``type``."""
+    """``publish.targets`` entry: copy the public folder into ``path`` (a mounted share)."""
 
     type: Literal["folder"]
     path: str = Field(min_length=1)
     name: str | None = None  # how alerts name it; default: the path
+
+
+class SftpTarget(_Section):
+    """``publish.targets`` entry: copy the public folder over SFTP into ``path`` on ``host``.
+    The server is known by ``host_key`` (its public key line, e.g. from ``ssh-keyscan``): a
+    server answering with another key is refused, never trusted on first use."""
+
+    type: Literal["sftp"]
+    host: str = Field(min_length=1)
+    port: int = Field(22, ge=1, le=65535)
+    user: str = Field(min_length=1)
+    password: str | None = None
+    key_file: str | None = None  # a private key file (relative to the station folder)
+    host_key: str = Field(pattern=r"^(ssh-ed25519|ssh-rsa|ecdsa-sha2-nistp\d+) [A-Za-z0-9+/=]+")
+    path: str = Field(min_length=1)
+    timeout_seconds: float = Field(20, gt=0, le=300)
+    name: str | None = None
+
+
+class WebdavTarget(_Section):
+    """``publish.targets`` entry: copy the public folder to a WebDAV folder ``url`` (PUT,
+    MKCOL, DELETE; basic authentication)."""
+
+    type: Literal["webdav"]
+    url: str = Field(pattern=r"^https?://[^/\s]+")
+    user: str | None = None
+    password: str | None = None
+    timeout_seconds: float = Field(20, gt=0, le=300)
+    name: str | None = None
+
+
+PublishTarget = Annotated[FolderTarget | SftpTarget | WebdavTarget, Field(discriminator="type")]
 
 
 # --- social pages (publish.social) --------------------------------------------------------------
@@ -279,7 +310,7 @@ class PublishSettings(_Section):
     check_seconds: float = Field(gt=0, le=3600)
     retry_seconds: float = Field(gt=0, le=3600)
     retry_max_seconds: float = Field(gt=0, le=86400)
-    targets: tuple[FolderTarget, ...]
+    targets: tuple[PublishTarget, ...]
     social: SocialSettings
 
     @field_validator("base_url")
