@@ -62,3 +62,11 @@ class ScheduleError(BroadcasterError):
 class AirError(BroadcasterError):
     """The sound output failed; playout retries with a fresh player."""
 
+
+def public_url(url: str) -> str:
+    """``url`` without a user and password: how logs, alerts, status and the as-run log name a
+    stream, a feed or a server (a password written in a URL is never shown)."""
+    from urllib.parse import urlsplit
+
+    parts = urlsplit(url)
+    return parts._replace(netloc=parts.netloc.rpartition("@")[2]).geturl()

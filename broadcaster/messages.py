@@ -1037,6 +1037,10 @@ CATALOG: dict[str, dict[str, str]] = {
               "ví dụ http://127.0.0.1:8000/khu1.mp3",
         "en": "Icecast address '{value}' is wrong: write it as http://host:port/mount, "
               "e.g. http://127.0.0.1:8000/khu1.mp3"},
+    "live.unknown_zone": {"vi": "không có vùng phát {zones}; các vùng có: {known} (xem zones: trong station.yaml)",
+                          "en": "no zone named {zones}; the zones are: {known} (see zones: in station.yaml)"},
+    "route.streams_only": {"vi": "chỉ các luồng Icecast (loa có dây không phát)",
+                           "en": "the Icecast streams only (the wired speakers stay silent)"},
     "route.zone_all": {"vi": "zones: 'all' là tên dành sẵn (mọi đầu ra); hãy đổi tên vùng này",
                        "en": "zones: 'all' is reserved (every output); rename this zone"},
     "route.zone_unknown_output": {
@@ -1077,6 +1081,11 @@ CATALOG: dict[str, dict[str, str]] = {
                       "en": "slot '{slot}': a 'relay' item must be the only item of its program (put the other items in their own slot before or after it)"},
     "v.relay_url": {"vi": "địa chỉ tiếp sóng phải bắt đầu bằng http:// hoặc https:// (ví dụ http://may-chu:8000/vov1.mp3)",
                     "en": "the relay URL must start with http:// or https:// (e.g. http://server:8000/vov1.mp3)"},
+    "relay.not_started": {"vi": "{slot}: không khởi động được tiếp sóng ({reason}): phát tệp dự phòng",
+                          "en": "{slot}: the relay could not start ({reason}): the fallback airs"},
+    "relay.end_of_stream": {"vi": "luồng phát đã kết thúc", "en": "end of stream"},
+    "relay.decoder_hung": {"vi": "bộ giải mã bị treo", "en": "decoder hung"},
+    "relay.silence": {"vi": "chỉ có im lặng", "en": "silence"},
     "relay.fallback_label": {"vi": "tiếp sóng {slot}: phát tệp dự phòng", "en": "relay {slot}: fallback on air"},
     "relay.drop": {"vi": "tiếp sóng {url} bị mất ({detail}): phát tệp dự phòng",
                    "en": "relay {url} dropped ({detail}): the fallback is on air"},

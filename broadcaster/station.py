@@ -196,6 +196,7 @@ class StationService:
         # every relay/live block as it goes out (float32 mono at the station rate, title):
         # the seam for the Icecast outputs (OutputHub.push)
         self.on_block: Callable[[np.ndarray, str], None] | None = None
+        self._card: Player | None = None  # the player under the routing one (relay, live, ears)
         self.streamer: Streamer | None = None
         self.relay_airer: RelayAirer | None = None
         self.live: LiveDesk | None = None
@@ -213,6 +214,7 @@ class StationService:
             Part("alerts", self._start_alerts, self.alerter.stop),
             Part("outputs", self._start_outputs, self._stop_outputs),
             Part("playout", self._make_playout, noop),
+            Part("live", noop, self._stop_live),
             Part("warm-up", self._start_warm_up, self._join_warm_up),
             Part("inbox", self._start_inbox, self._stop_inbox),
             Part("feeds", self._start_feeds, self._stop_feeds),
@@ -366,6 +368,7 @@ class StationService:
         else:
             player, player_archives = self._player, False
         card = player  # relay and live stream to the card itself (the hub gets their blocks)
+        self._card = card
         if self.hub is not None:
             from broadcaster.route.player import RoutedPlayer
             from broadcaster.route.wiring import route_of
@@ -401,13 +404,21 @@ class StationService:
         self.relay_airer = RelayAirer(
             self.playout, self.streamer, self.clock, s.audio.sample_rate, program=s.program,
             tuning=tuning_from(s.relay), ahead_s=s.relay.connect_ahead_seconds,
-            work_dir=self.station.var("tmp"), on_block=self._on_block)
+            work_dir=self.station.var("tmp"), on_block=self._on_block, pick=self._streamer_for)
         self.playout.relay = self.relay_airer.air
         self.live = LiveDesk(self.playout, self.streamer, self.clock, s.audio.sample_rate,
                              ceiling_dbtp=s.program.true_peak_dbtp,
                              work_dir=self.station.var("tmp"),
                              default_input=None if s.live.input is None else str(s.live.input),
-                             on_block=self._on_block)
+                             on_block=self._on_block, pick=self._streamer_for)
+
+    def _stop_live(self) -> None:
+        """A live segment still on air when the station stops ends (faded) and is logged
+        before the as-run log closes."""
+        live = self.live
+        if live is not None and live.session is not None and live.session.thread.is_alive():
+            with contextlib.suppress(AirError):
+                live.stop()
 
     def _on_block(self, block: np.ndarray, title: str) -> None:
         """A streamed block as it goes out (relay, live): to the Icecast outputs of its zones
@@ -418,16 +429,23 @@ class StationService:
             self.on_block(block, title)
 
     def _stream_zones(self, title: str) -> tuple[str, ...] | None:
-        """Where a live block goes: the live session's zones, else the zones of the relay slot
-        named ``title``; None: every output."""
+        """Where a live block goes: the live session's zones, else the relay's on air; None:
+        every output."""
         session = self.live.session if self.live is not None else None
-        if session is not None:
+        if session is not None and session.thread.is_alive():
             return tuple(session.zones) or None
-        planned = self._scheduler.planned.values() if self._scheduler is not None else ()
-        for p in planned:
-            if p.slot.label == title:
-                return tuple(p.slot.zones) or None
-        return None
+        relay = self.relay_airer.zones if self.relay_airer is not None else None
+        return relay or None
+
+    def _streamer_for(self, zones: tuple[str, ...]) -> Streamer:
+        """The streamer for a relay or live segment in ``zones``: the card's, unless the zones
+        leave the card out (then the clock paces it: its blocks reach only the streams)."""
+        from broadcaster.air.stream import ClockStreamer  # noqa: PLC0415
+
+        assert self.streamer is not None  # wired with the playout
+        if self.hub is not None and not self.hub.reaches_card(zones or None):
+            return ClockStreamer(self.clock, t("route.streams_only"))
+        return self.streamer
 
     def _start_warm_up(self) -> None:
         def warm() -> None:
@@ -526,7 +544,7 @@ class StationService:
             s, self.clock, alerter=self.alerter, station=self.station.settings.name,
             expected=lambda: OnAirNow(playout.on_air_label, playout.on_air_since),
             mark=self.asrun.mark, state_file=self.station.var("run") / "watchdog.json",
-            sound_card=isinstance(playout.player, SoundCardPlayer),
+            sound_card=isinstance(self._card, SoundCardPlayer),  # not the routing player
             output_device=self.station.settings.audio.output_device,
             player_report=lambda: playout.player.last_error)
         self.watchdog.start()
@@ -548,6 +566,11 @@ class StationService:
         # a render may take minutes; only a loop that is gone is unhealthy
         beat.add("speech", lambda: self._fresh(self.pipeline.heartbeat, 1800.0, False))
         beat.add("scheduler", self._scheduler_probe)
+        # the side loops, when they run: a loop that stopped turning is unhealthy (a feed poll
+        # or a video for a social post may take minutes; the watchdog ticks every block)
+        beat.add("feeds", lambda: self._side_loop(self.feeds, 900.0))
+        beat.add("social", lambda: self._side_loop(self.social, 1800.0))
+        beat.add("watchdog", lambda: self._side_loop(self.watchdog, 60.0))
         self.heartbeat = beat
         beat.start()
 
@@ -562,6 +585,14 @@ class StationService:
             return False, "not started"
         age = self.clock.monotonic() - beat
         return age < limit, f"last turn {age:.0f} s ago"
+
+    def _side_loop(self, loop: FeedPoller | SocialWorker | Watchdog | None,
+                   limit: float) -> tuple[bool, str]:
+        if loop is None:
+            return True, "off"
+        if loop.heartbeat is None and self.clock.monotonic() - self._started_mono < limit:
+            return True, "starting"
+        return self._fresh(loop.heartbeat, limit, False)
 
     def _scheduler_probe(self) -> tuple[bool, str]:
         running = self._scheduler is not None and self._scheduler.running
@@ -792,6 +823,13 @@ class StationService:
         outputs' routing (default: all)."""
         if self.live is None or self.playout.closing:
             raise AirError(t("control.stopping"))
+        if zones:  # a mistyped zone would reach no one: said before anything fades
+            known = (self.hub.zones.names() if self.hub is not None
+                     else {"all", self.station.settings.outputs.soundcard})
+            unknown = sorted(set(zones) - known)
+            if unknown:
+                raise AirError(t("live.unknown_zone", zones=", ".join(unknown),
+                                 known=", ".join(sorted(known))))
         session = self.live.start(by, input, zones)
         return {"message": t("live.started", input=session.input or "default", by=by),
                 "since": session.since.isoformat(timespec="seconds")}

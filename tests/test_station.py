@@ -65,3 +65,26 @@ def test_a_part_that_fails_to_start_stops_those_before_it(station: Station,
     assert service.stopped_parts == list(reversed(started))
     assert not service.lock.is_locked
     assert _new_threads(before) == []
+
+
+def test_a_side_loop_that_stopped_turning_makes_the_heartbeat_unhealthy(station: Station) -> None:
+    """Feeds, social posting and the watchdog run loops of their own: the heartbeat (and so
+    systemd's watchdog) notices one that stopped turning, and says nothing of one that is off."""
+    import datetime as dt
+    from types import SimpleNamespace
+
+    from broadcaster.clock import FakeClock
+
+    clock = FakeClock(dt.datetime(2026, 12, 1, 6, 0, tzinfo=station.tz))
+    service = StationService(station, clock, player=FakePlayer(clock), notify=lambda m: None)
+    service._started_mono = clock.monotonic()
+    loop = SimpleNamespace(heartbeat=None)
+    assert service._side_loop(None, 60.0) == (True, "off")
+    assert service._side_loop(loop, 60.0) == (True, "starting")  # type: ignore[arg-type]
+    clock.sleep(61)
+    assert not service._side_loop(loop, 60.0)[0]  # type: ignore[arg-type]  # never turned
+    loop.heartbeat = clock.monotonic()
+    assert service._side_loop(loop, 60.0)[0]  # type: ignore[arg-type]
+    clock.sleep(61)
+    ok, detail = service._side_loop(loop, 60.0)  # type: ignore[arg-type]
+    assert not ok and "61" in detail

@@ -16,6 +16,7 @@ import logging
 import subprocess
 import sys
 import threading
+from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -128,9 +129,11 @@ class LiveDesk:
 
     def __init__(self, playout: Playout, streamer: Streamer, clock: Clock, rate: int, *,
                  ceiling_dbtp: float, work_dir: Path, default_input: str | None = None,
-                 on_block: OnBlock | None = None) -> None:
+                 on_block: OnBlock | None = None,
+                 pick: Callable[[tuple[str, ...]], Streamer] | None = None) -> None:
         self.playout = playout
         self.streamer = streamer
+        self.pick = pick  # the streamer for the session's zones (one without the card: the clock's)
         self.clock = clock
         self.rate = rate
         self.ceiling = ceiling_dbtp
@@ -149,6 +152,7 @@ class LiveDesk:
                 raise AirError(t("live.already", by=self.session.by,
                                  since=f"{self.session.since:%H:%M:%S}"))
             device = input or self.default_input or ""
+            self.last = None  # this session's report, not the one before
             cancel = Cancel()
             thread = threading.Thread(target=self._run, args=(by, device, cancel),
                                       name="live", daemon=True)
@@ -165,6 +169,8 @@ class LiveDesk:
             raise AirError(t("live.not_live"))
         session.cancel.request(ending=Ending.COMPLETED)
         session.thread.join(timeout)
+        if session.thread.is_alive():
+            return None  # still closing (the archive is being written): no report yet
         return self.last
 
     def _run(self, by: str, device: str, cancel: Cancel) -> None:
@@ -205,8 +211,10 @@ class LiveDesk:
             return "; ".join(filter(None, [t("live.ended", seconds=f"{seconds:.0f}", by=by),
                                            extra]))
 
+        zones = tuple(self.session.zones) if self.session is not None else ()
+        streamer = self.pick(zones) if self.pick is not None else self.streamer
         try:
-            return self.playout.air_stream(self.streamer, StreamAiring(
+            return self.playout.air_stream(streamer, StreamAiring(
                 f"{now:%Y-%m-%d}/live-{now:%H%M%S}", "live", label, start, job, cancel,
                 items=(f"live:{device or 'default'}", f"by:{by}"), ahead_s=0.0, note=note))
         finally:

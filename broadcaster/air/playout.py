@@ -68,6 +68,10 @@ class _Slots:
     holds: int = 0  # live segments asked for or on air: scheduled airings wait for them
 
 
+class RelayNotStarted(Exception):  # noqa: N818 - it says what happened, not "Error"
+    """A relay slot's stream could not even be set up (nothing aired yet): its fallback airs."""
+
+
 @dataclass(frozen=True)
 class StreamAiring:
     """A live source's airing (relay, live input) as one as-run row. ``connect`` runs
@@ -284,7 +288,12 @@ class Playout:
         if self.clock.now() - planned.start > self.grace:
             return self._missed(planned, t("air.reason.not_ready"))
         if planned.slot.relay is not None and self.relay is not None:
-            return self.relay(planned, prepared)  # the prepared program is its fallback
+            try:
+                return self.relay(planned, prepared)  # the prepared program is its fallback
+            except RelayNotStarted as exc:  # never silence: the fallback airs as a program
+                log.error("%s: the relay could not start (%s): its fallback airs", planned.key,
+                          exc)
+                self.notify(t("relay.not_started", slot=planned.slot.label, reason=exc))
         return self._play(planned, prepared)
 
     def _prepare_failed(self, planned: PlannedSlot) -> AirReport:

@@ -25,12 +25,13 @@ import numpy as np
 import scipy.signal as ss
 
 from broadcaster.air.player import Cancel
-from broadcaster.air.playout import AirReport, Playout, StreamAiring
+from broadcaster.air.playout import AirReport, Playout, RelayNotStarted, StreamAiring
 from broadcaster.air.prepare import PreparedProgram
 from broadcaster.air.schedule import PlannedSlot
 from broadcaster.air.stream import Streamer, StreamJob
 from broadcaster.clock import Clock
 from broadcaster.config import ProgramSettings, RelaySettings
+from broadcaster.errors import public_url
 from broadcaster.messages import t
 from broadcaster.models import Ending, Outcome
 from broadcaster.program import dsp
@@ -159,6 +160,7 @@ class RelaySource:
         if not len(fallback):
             raise ValueError("the fallback has no audio")
         self.url = url
+        self.shown = public_url(url)  # how logs, the console and the as-run log name it
         self.rate = rate
         self.fallback = np.asarray(fallback, np.float32)
         self.leveller = leveller
@@ -209,14 +211,15 @@ class RelaySource:
             try:
                 if self._decode(gen):
                     attempt = 0
-                self.last_error = "end of stream"
+                self.last_error = t("relay.end_of_stream")
             except Exception as exc:  # noqa: BLE001 - PyAV's errors vary; the decoder loops on
-                self.last_error = str(exc).splitlines()[0] if str(exc) else type(exc).__name__
+                said = str(exc).splitlines()[0] if str(exc) else type(exc).__name__
+                self.last_error = said.replace(self.url, self.shown)  # PyAV names the URL
             if not self._current(gen):
                 return
             delay = self.tune.backoff_s[min(attempt, len(self.tune.backoff_s) - 1)]
             attempt += 1
-            log.warning("relay %s: %s; reconnecting in %.1f s", self.url, self.last_error, delay)
+            log.warning("relay %s: %s; reconnecting in %.1f s", self.shown, self.last_error, delay)
             self._beat = self.clock.monotonic() + delay
             if self._stop.wait(delay):
                 return
@@ -247,8 +250,8 @@ class RelaySource:
             return
         limit = self.tune.connect_s + self.tune.read_s + 2.0
         if self.clock.monotonic() - self._beat > limit:
-            log.error("relay %s: the decoder hung; starting a new one", self.url)
-            self.last_error = "decoder hung"
+            log.error("relay %s: the decoder hung; starting a new one", self.shown)
+            self.last_error = t("relay.decoder_hung")
             self._spawn()
 
     # --- the output side (never blocks) -------------------------------------------------------
@@ -256,7 +259,7 @@ class RelaySource:
         """Exactly ``frames`` levelled samples: the stream, or the fallback while it is out."""
         self._watchdog()
         if self.out_frames == 0 and self.buffer.frames == 0:
-            self.fall_back(t("relay.not_connected", url=self.url))
+            self.fall_back(t("relay.not_connected", url=self.shown))
         if self.buffer.frames > self.tune.max_buffer_s * self.rate:
             self.buffer.trim(int(self.tune.buffer_s * self.rate))
         x = self._fallback(frames) if self.on_fallback else self._stream(frames)
@@ -282,7 +285,7 @@ class RelaySource:
         # dead_s of silence on the output
         starved = self.clock.monotonic() - self._last_audio >= self.tune.dead_s
         if starved or self.dead_frames >= self.tune.dead_s * self.rate:
-            self.fall_back(self.last_error or "silence")
+            self.fall_back(self.last_error or t("relay.silence"))
         return self.leveller.level(x)
 
     def fall_back(self, detail: str) -> None:
@@ -313,7 +316,7 @@ class RelaySource:
 
     def _event(self, kind: str, detail: str = "") -> None:
         at = self.out_frames / self.rate
-        log.warning("relay %s: %s at %.1f s %s", self.url, kind, at, detail)
+        log.warning("relay %s: %s at %.1f s %s", self.shown, kind, at, detail)
         self.events.put(RelayEvent(kind, at, detail))
 
     @property
@@ -347,9 +350,12 @@ class RelayAirer:
 
     def __init__(self, playout: Playout, streamer: Streamer, clock: Clock, rate: int, *,
                  program: ProgramSettings, tuning: RelayTuning, ahead_s: float,
-                 work_dir: Path, on_block: OnBlock | None = None) -> None:
+                 work_dir: Path, on_block: OnBlock | None = None,
+                 pick: Callable[[tuple[str, ...]], Streamer] | None = None) -> None:
         self.playout = playout
         self.streamer = streamer
+        self.pick = pick  # the streamer for a slot's zones (one without the card: the clock's)
+        self.zones: tuple[str, ...] | None = None  # the zones of the relay on air
         self.clock = clock
         self.rate = rate
         self.program = program
@@ -364,23 +370,31 @@ class RelayAirer:
         assert spec is not None  # the playout only calls this for relay slots
         import soundfile as sf  # noqa: PLC0415
 
-        fallback, _ = sf.read(str(prepared.wav), dtype="float32", always_2d=False)
-        source = RelaySource(spec.url, fallback, self.rate, clock=self.clock, tuning=self.tuning,
-                             leveller=Leveller(self.rate, self.program.loudness_lufs,
-                                               self.program.true_peak_dbtp),
-                             title=planned.slot.label, on_block=self.on_block)
+        try:
+            fallback, _ = sf.read(str(prepared.wav), dtype="float32", always_2d=False)
+            source = RelaySource(spec.url, fallback, self.rate, clock=self.clock,
+                                 tuning=self.tuning,
+                                 leveller=Leveller(self.rate, self.program.loudness_lufs,
+                                                   self.program.true_peak_dbtp),
+                                 title=planned.slot.label, on_block=self.on_block)
+            self.work_dir.mkdir(parents=True, exist_ok=True)
+        except Exception as exc:  # noqa: BLE001 - whatever it is, the playout airs the fallback
+            raise RelayNotStarted(str(exc) or type(exc).__name__) from exc
         self.last = source
-        self.work_dir.mkdir(parents=True, exist_ok=True)
         job = StreamJob(source, planned.start, spec.minutes * 60,
                         self.work_dir / f"relay-{planned.slot.id}-{id(source)}.wav",
                         planned.slot.id)
+        zones = tuple(planned.slot.zones)
+        streamer = self.pick(zones) if self.pick is not None else self.streamer
+        self.zones = zones
         marks = _Marks(self.playout, planned, source)
-        self.playout.notify(t("relay.on_air", url=spec.url, minutes=f"{spec.minutes:g}"))
+        self.playout.notify(t("relay.on_air", url=public_url(spec.url), minutes=f"{spec.minutes:g}"))
         try:
-            return self.playout.air_stream(self.streamer, StreamAiring(
+            return self.playout.air_stream(streamer, StreamAiring(
                 planned.key, planned.slot.id, planned.slot.label, planned.start, job, Cancel(),
-                items=(f"relay:{spec.url}",), connect=source.start, ahead_s=self.ahead_s))
+                items=(f"relay:{public_url(spec.url)}",), connect=source.start, ahead_s=self.ahead_s))
         finally:
+            self.zones = None
             source.stop()
             marks.close()
 
@@ -415,7 +429,7 @@ class _Marks:
 
     def _mark(self, event: RelayEvent) -> None:
         asrun, now, slot = self.playout.asrun, self.playout.clock.now(), self.planned.slot
-        url = self.source.url
+        url = self.source.shown
         if event.kind == "drop" and self.row is None:
             self.count += 1
             self.since = now
@@ -435,7 +449,7 @@ class _Marks:
 
     def _finish(self, now: dt.datetime, back: str) -> None:
         assert self.row is not None and self.since is not None
-        reason = "; ".join(filter(None, [t("relay.drop", url=self.source.url,
+        reason = "; ".join(filter(None, [t("relay.drop", url=self.source.shown,
                                            detail=self.detail), back]))
         self.playout.asrun.finish(self.row, outcome=Outcome.AIRED, started=self.since,
                                   ended=now, scheduled=self.since, reason=reason,

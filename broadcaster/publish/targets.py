@@ -19,6 +19,7 @@ from typing import Protocol
 
 from broadcaster.config import FolderTarget, PublishTarget, SftpTarget, WebdavTarget
 from broadcaster.durable import copy_file, write_json
+from broadcaster.errors import public_url
 
 log = logging.getLogger(__name__)
 
@@ -133,6 +134,7 @@ class WebdavRemote:
         import requests
 
         self.base = setting.url.rstrip("/") + "/"
+        self.shown = public_url(self.base)  # errors and alerts never show a password in the URL
         self.http = requests.Session()
         if setting.user:
             self.http.auth = (setting.user, setting.password or "")
@@ -147,9 +149,9 @@ class WebdavRemote:
         try:
             r = self.http.request(method, self.base + quote(rel), data=data, timeout=self.timeout)
         except requests.RequestException as exc:
-            raise OSError(f"WebDAV {method} {self.base}{rel}: {exc}") from None
+            raise OSError(f"WebDAV {method} {self.shown}{rel}: {exc}") from None
         if r.status_code in (401, 403):
-            raise PermissionError(f"WebDAV {method} {self.base}{rel}: HTTP {r.status_code} "
+            raise PermissionError(f"WebDAV {method} {self.shown}{rel}: HTTP {r.status_code} "
                                   "(user or password refused)")
         return r.status_code
 
@@ -161,7 +163,7 @@ class WebdavRemote:
         try:
             r = self.http.get(self.base + quote(rel), timeout=self.timeout)
         except requests.RequestException as exc:
-            raise OSError(f"WebDAV GET {self.base}{rel}: {exc}") from None
+            raise OSError(f"WebDAV GET {self.shown}{rel}: {exc}") from None
         return r.content if r.status_code == 200 else None
 
     def put(self, rel: str, data: bytes) -> None:
@@ -171,16 +173,16 @@ class WebdavRemote:
             if folder not in self._made:
                 code = self._call("MKCOL", folder)
                 if code not in (201, 405, 301, 200):  # 405: it exists already
-                    raise OSError(f"WebDAV MKCOL {self.base}{folder}: HTTP {code}")
+                    raise OSError(f"WebDAV MKCOL {self.shown}{folder}: HTTP {code}")
                 self._made.add(folder)
         code = self._call("PUT", rel, data)
         if code not in (200, 201, 204):
-            raise OSError(f"WebDAV PUT {self.base}{rel}: HTTP {code}")
+            raise OSError(f"WebDAV PUT {self.shown}{rel}: HTTP {code}")
 
     def delete(self, rel: str) -> None:
         code = self._call("DELETE", rel)
         if code not in (200, 204, 404):
-            raise OSError(f"WebDAV DELETE {self.base}{rel}: HTTP {code}")
+            raise OSError(f"WebDAV DELETE {self.shown}{rel}: HTTP {code}")
 
     def close(self) -> None:
         self.http.close()
@@ -213,32 +215,45 @@ class SftpRemote:
         if channel is not None:
             channel.settimeout(setting.timeout_seconds)
         self.root = setting.path.rstrip("/") or "/"
+        self.where = f"{setting.user}@{setting.host}:{setting.port}"
         self._made: set[str] = set()
+
+    @contextlib.contextmanager
+    def _guard(self, what: str) -> Iterator[None]:
+        """A connection lost mid-copy (paramiko's SSHException, an EOF) is a failed copy like
+        any other: an ``OSError``, which the publisher alerts and retries."""
+        import paramiko
+
+        try:
+            yield
+        except (paramiko.SSHException, EOFError) as exc:
+            raise OSError(f"SFTP {self.where}: {what}: {exc}") from None
 
     def read(self, rel: str) -> bytes | None:
         try:
-            with self.sftp.open(f"{self.root}/{rel}", "rb") as fh:
+            with self._guard(rel), self.sftp.open(f"{self.root}/{rel}", "rb") as fh:
                 return bytes(fh.read())
         except FileNotFoundError:
             return None
 
     def put(self, rel: str, data: bytes) -> None:
         parts = rel.split("/")[:-1]
-        for i in range(1, len(parts) + 1):
-            folder = f"{self.root}/" + "/".join(parts[:i])
-            if folder not in self._made:
-                try:
-                    self.sftp.mkdir(folder)
-                except OSError:
-                    self.sftp.stat(folder)  # it exists already; else this raises
-                self._made.add(folder)
-        temp = f"{self.root}/{rel}.part"  # a reader never sees half a file
-        with self.sftp.open(temp, "wb") as fh:
-            fh.write(data)
-        self.sftp.posix_rename(temp, f"{self.root}/{rel}")
+        with self._guard(rel):
+            for i in range(1, len(parts) + 1):
+                folder = f"{self.root}/" + "/".join(parts[:i])
+                if folder not in self._made:
+                    try:
+                        self.sftp.mkdir(folder)
+                    except OSError:
+                        self.sftp.stat(folder)  # it exists already; else this raises
+                    self._made.add(folder)
+            temp = f"{self.root}/{rel}.part"  # a reader never sees half a file
+            with self.sftp.open(temp, "wb") as fh:
+                fh.write(data)
+            self.sftp.posix_rename(temp, f"{self.root}/{rel}")
 
     def delete(self, rel: str) -> None:
-        with contextlib.suppress(FileNotFoundError):
+        with self._guard(rel), contextlib.suppress(FileNotFoundError):
             self.sftp.remove(f"{self.root}/{rel}")
 
     def close(self) -> None:
@@ -252,7 +267,8 @@ def make_targets(settings: tuple[PublishTarget, ...], station_root: Path) -> lis
         if isinstance(s, FolderTarget):
             targets.append(FolderCopy(s, station_root))
         elif isinstance(s, WebdavTarget):
-            targets.append(RemoteCopy(s.name or s.url, functools.partial(WebdavRemote, s)))
+            targets.append(RemoteCopy(s.name or public_url(s.url),
+                                      functools.partial(WebdavRemote, s)))
         else:
             targets.append(RemoteCopy(s.name or f"sftp://{s.user}@{s.host}:{s.port}{s.path}",
                                       functools.partial(SftpRemote, s, station_root)))

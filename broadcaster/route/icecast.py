@@ -22,6 +22,7 @@ import urllib.parse
 import urllib.request
 from collections.abc import Callable
 from dataclasses import dataclass
+from http.client import HTTPException
 
 import av
 
@@ -219,12 +220,14 @@ class IcecastOutput:
             sent += due
             if title != shown and self.target.codec == "mp3":
                 shown = title
-                self._title(title)
+                # beside the audio, never in its way: a slow admin answer must not stall it
+                threading.Thread(target=self._title, args=(title,), daemon=True,
+                                 name=f"title-{self.name}").start()
 
     def _title(self, title: str) -> None:
         try:
             send_title(self.target, title, min(self.timeout_s, 2.0))
-        except (OSError, urllib.error.URLError) as exc:  # the audio matters more
+        except (OSError, urllib.error.URLError, HTTPException) as exc:  # the audio matters more
             log.warning("stream %s: the title was not set: %s", self.name, exc)
 
     # --- up and down -------------------------------------------------------------------------

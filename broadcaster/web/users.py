@@ -73,13 +73,15 @@ class Action(StrEnum):
     EMERGENCY = "emergency"
     AUDIT = "audit"            # read the audit log
     SCHEDULE = "schedule"      # change the schedule (one-off slot, cancel, no-broadcast day)
+    LISTEN = "listen"          # have a bulletin's speech rendered now (may spend a TTS quota)
 
 
 GRANTS: dict[Role, frozenset[Action]] = {
     Role.ADMIN: frozenset(Action),
-    Role.OPERATOR: frozenset({Action.VIEW, Action.EMERGENCY, Action.WITHDRAW, Action.SCHEDULE}),
-    Role.EDITOR: frozenset({Action.VIEW, Action.SUBMIT, Action.WITHDRAW}),
-    Role.APPROVER: frozenset({Action.VIEW, Action.APPROVE}),
+    Role.OPERATOR: frozenset({Action.VIEW, Action.EMERGENCY, Action.WITHDRAW, Action.SCHEDULE,
+                              Action.LISTEN}),
+    Role.EDITOR: frozenset({Action.VIEW, Action.SUBMIT, Action.WITHDRAW, Action.LISTEN}),
+    Role.APPROVER: frozenset({Action.VIEW, Action.APPROVE, Action.LISTEN}),
     Role.VIEWER: frozenset({Action.VIEW}),
 }
 

@@ -103,3 +103,26 @@ def test_player_failure_never_raises(tmp_path: Path, wav: Path) -> None:
     playout, _, log = _playout(tmp_path, clock, wav, player=FakePlayer(clock, fail="device gone"))
     assert playout.air(_planned(START)).outcome == "failed"
     assert log.rows(day=START.date())[0].reason == "device gone"
+
+
+def test_a_relay_that_cannot_start_airs_its_fallback_never_silence(tmp_path: Path,
+                                                                    wav: Path) -> None:
+    from broadcaster.air.playout import RelayNotStarted
+
+    clock = FakeClock(START - dt.timedelta(minutes=10))
+    playout, player, log = _playout(tmp_path, clock, wav)
+    told: list[str] = []
+    playout.notify = told.append  # type: ignore[method-assign]
+
+    def relay(planned: PlannedSlot, prepared: PreparedProgram) -> object:
+        raise RelayNotStarted("the fallback file is empty")
+
+    playout.relay = relay  # type: ignore[assignment]
+    slot = Slot.model_validate({"id": "vov", "at": f"{START:%H:%M:%S}", "program": [
+        {"relay": {"url": "http://127.0.0.1:9/vov1.mp3", "minutes": 1,
+                   "fallback": str(wav)}}]})
+    report = playout.air(PlannedSlot(START.date(), slot, START))
+    assert report.outcome == "aired" and player.played  # the prepared fallback went out
+    (row,) = log.rows(day=START.date())
+    assert row.outcome == "aired"
+    assert any("the fallback file is empty" in m for m in told)

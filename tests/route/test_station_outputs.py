@@ -19,7 +19,7 @@ from broadcaster.air.player import FakePlayer
 from broadcaster.air.schedule import Slot
 from broadcaster.clock import SystemClock
 from broadcaster.config import load_station
-from broadcaster.errors import ConfigError
+from broadcaster.errors import AirError, ConfigError
 from broadcaster.models import Outcome
 from broadcaster.station import StationService
 
@@ -118,20 +118,29 @@ def test_relay_and_live_blocks_reach_the_outputs_of_their_zones(
         assert service.hub is not None
         service.hub.push = lambda block, title, zones: pushed.append(  # type: ignore[method-assign]
             (title, None if zones is None else tuple(zones)))
-        when = (clock.now() + dt.timedelta(hours=2)).replace(microsecond=0)
-        slot = Slot.model_validate({"id": "vov", "name": "Tiếp sóng VOV", "at": f"{when:%H:%M:%S}",
-                                    "zones": ["ip-khu-2"], "program": [{"jingle": "open"}]})
-        service.add_one_off(slot, when)
+        # a relay or live segment whose zones leave the card out is paced by the clock (the
+        # wired speakers stay silent); with the card in its zones it streams to the card
+        assert service._streamer_for(("ip-khu-1",)) is not service.streamer
+        assert service._streamer_for(()) is service.streamer
+        assert service._streamer_for(("all",)) is service.streamer
         block = np.zeros(480, np.float32)
+        assert service.relay_airer is not None and service.live is not None
+        service.relay_airer.zones = ("ip-khu-2",)  # a relay slot for one zone on air
         service._on_block(block, "Tiếp sóng VOV")
-        service._on_block(block, "Không có buổi này")
-        assert service.live is not None
+        service.relay_airer.zones = ()
+        service._on_block(block, "Tiếp sóng tỉnh")
+        service.relay_airer.zones = None
+        alive = threading.Thread(target=time.sleep, args=(1,))
+        alive.start()
         service.live.session = LiveSession("truc-ban", "mic", ("ip-khu-1",), clock.now(),
-                                           None, None)  # type: ignore[arg-type]
+                                           None, alive)  # type: ignore[arg-type]
         service._on_block(block, "Trực tiếp")
+        alive.join()
+        with pytest.raises(AirError, match="khu-9"):  # a mistyped zone is said, nothing fades
+            service.live_start("truc-ban", None, ("khu-9",))
     finally:
         if service.live is not None:
             service.live.session = None
         service.stop()
-    assert pushed == [("Tiếp sóng VOV", ("ip-khu-2",)), ("Không có buổi này", None),
+    assert pushed == [("Tiếp sóng VOV", ("ip-khu-2",)), ("Tiếp sóng tỉnh", None),
                       ("Trực tiếp", ("ip-khu-1",))]

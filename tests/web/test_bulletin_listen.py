@@ -91,7 +91,10 @@ def test_a_bulletin_is_rendered_on_demand_with_progress_and_cached(served: Serve
 
 def test_rendering_never_holds_up_other_requests(served: Served) -> None:
     bid = _add(served, LONG, "dai.txt")
-    s = login(served.url, "viewer")
+    viewer = login(served.url, "viewer")  # a viewer plays what is ready, never starts a render
+    assert viewer.post(f"{served.url}/bulletins/{bid}/listen", timeout=30,
+                       data={"csrf": csrf(viewer, served.url)}).status_code == 403
+    s = login(served.url, "editor")
     token = csrf(s, served.url)
     t0 = time.monotonic()
     r = s.post(f"{served.url}/bulletins/{bid}/listen", data={"csrf": token}, timeout=30)

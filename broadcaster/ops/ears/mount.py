@@ -6,6 +6,7 @@ the judge sees it as not listening after a while (``mount_timeout_seconds``).
 
 from __future__ import annotations
 
+import base64
 import contextlib
 import io
 import logging
@@ -14,10 +15,11 @@ import urllib.error
 import urllib.parse
 import urllib.request
 from collections.abc import Iterator
-from http.client import HTTPResponse
+from http.client import HTTPException, HTTPResponse
 from typing import TYPE_CHECKING
 
 from broadcaster.clock import Clock
+from broadcaster.errors import public_url
 from broadcaster.ops.ears.listen import OnAlive, OnLevel, _Restarting, level_of
 
 if TYPE_CHECKING:
@@ -42,18 +44,22 @@ def probe_mount(url: str, timeout: float = 5.0) -> tuple[bool, str]:
     return True, kind
 
 
-def public_url(url: str) -> str:
-    """``url`` without a user and password (never shown in status, alerts or logs)."""
-    parts = urllib.parse.urlsplit(url)
-    return parts._replace(netloc=parts.netloc.rpartition("@")[2]).geturl()
-
-
 def _open(url: str, timeout: float) -> HTTPResponse:
-    req = urllib.request.Request(url, headers={"User-Agent": USER_AGENT, "Icy-MetaData": "0"})
-    resp = urllib.request.urlopen(req, timeout=timeout)  # noqa: S310 - http(s) URLs validated in config
+    """A listener's GET; a ``user:password@`` in ``url`` goes as basic authentication (urllib
+    would read it as a port), and every failure is an ``OSError`` naming the URL without it."""
+    parts = urllib.parse.urlsplit(url)
+    headers = {"User-Agent": USER_AGENT, "Icy-MetaData": "0"}
+    if parts.username is not None:
+        pair = f"{urllib.parse.unquote(parts.username)}:{urllib.parse.unquote(parts.password or '')}"
+        headers["Authorization"] = "Basic " + base64.b64encode(pair.encode()).decode("ascii")
+    req = urllib.request.Request(public_url(url), headers=headers)
+    try:
+        resp = urllib.request.urlopen(req, timeout=timeout)  # noqa: S310 - http(s) URLs validated in config
+    except HTTPException as exc:  # a malformed answer: as a failed connection
+        raise OSError(f"{public_url(url)}: {exc!r}") from None
     if not isinstance(resp, HTTPResponse):
         resp.close()
-        raise ValueError(f"not an HTTP stream: {url}")
+        raise ValueError(f"not an HTTP stream: {public_url(url)}")
     return resp
 
 

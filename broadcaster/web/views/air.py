@@ -125,8 +125,9 @@ async def emergency(request: web.Request) -> web.Response:
     try:
         if isinstance(upload, web.FileField) and upload.filename:
             shown = upload.filename
-            page.update(recording=desk.keep_recording(shown, upload.file.read()),
-                        recording_name=shown)
+            data = upload.file.read()  # decoding it takes a while: off the event loop
+            kept = await asyncio.to_thread(desk.keep_recording, shown, data)
+            page.update(recording=kept, recording_name=shown)
     except DeskError as exc:
         return render(request, "emergency.html", code=400, error=str(exc), confirm=False, **page)
     if not text and not page["recording"]:
@@ -135,7 +136,8 @@ async def emergency(request: web.Request) -> web.Response:
     if form.get("confirmed") != "yes":
         return render(request, "emergency.html", error="", confirm=True, **page)
     try:
-        result = desk.emergency(text, repeat, str(page["recording"]))
+        # the station prepares the message before it answers: off the event loop
+        result = await asyncio.to_thread(desk.emergency, text, repeat, str(page["recording"]))
     except DeskError as exc:
         audit(request, "emergency.failed", "", f"{exc}")
         return render(request, "emergency.html", code=409, error=str(exc), confirm=False, **page)

@@ -82,8 +82,9 @@ async def stored_player(request: web.Request) -> web.Response:
 
 
 async def stored_start(request: web.Request) -> web.Response:
-    """Render a stored bulletin's speech now (in the worker) unless it is ready."""
-    require(request, Action.VIEW)
+    """Render a stored bulletin's speech now (in the worker) unless it is ready (not for a
+    viewer: a render may spend the online engine's quota; a viewer plays what is ready)."""
+    require(request, Action.LISTEN)
     bulletin = _stored(request)
     try:
         job = await asyncio.to_thread(request.app[LISTENING].start, bulletin)
