@@ -42,15 +42,6 @@ def atom_of(entries: list[str]) -> str:
 
 
 @pytest.fixture
-def server() -> Iterator[FeedServer]:
-    s = FeedServer()
-    try:
-        yield s
-    finally:
-        s.close()
-
-
-@pytest.fixture
 def kit(station_dir: Path, server: FeedServer) -> Iterator[Kit]:
     subscribe(station_dir, [
         {"name": "kttv", "url": server.url("/kttv.xml"), "kind": "cap"},

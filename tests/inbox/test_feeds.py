@@ -17,15 +17,6 @@ from tests.inbox.feedserver import LAST_MODIFIED, FeedServer
 
 
 @pytest.fixture
-def server() -> Iterator[FeedServer]:
-    s = FeedServer()
-    try:
-        yield s
-    finally:
-        s.close()
-
-
-@pytest.fixture
 def kit(station_dir: Path, server: FeedServer) -> Iterator[Kit]:
     subscribe(station_dir, [
         {"name": "quan", "url": server.url("/quan/feed.json"), "kind": "station", "every": 60},

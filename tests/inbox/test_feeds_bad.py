@@ -46,15 +46,6 @@ def xxe(secret: Path) -> bytes:
 
 
 @pytest.fixture
-def server() -> Iterator[FeedServer]:
-    s = FeedServer()
-    try:
-        yield s
-    finally:
-        s.close()
-
-
-@pytest.fixture
 def kit(station_dir: Path, server: FeedServer) -> Iterator[Kit]:
     subscribe(station_dir, [
         {"name": "quan", "url": server.url("/quan/feed"), "kind": "station", "every": 60},
