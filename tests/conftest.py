@@ -37,9 +37,6 @@ def station_dir(tmp_path: Path, _station_template: Path) -> Path:
         fh.write("\n# tests: offline speech\nspeech:\n  engines: [espeak]\n")
         # tests: no web desk process unless a test asks for one (tests/web)
         fh.write("web:\n  enabled: false\n")
-        # tests add slots a few seconds from now, whatever the hour they run at (the shipped
-        # quiet hours, 22:00-05:00 station time, would refuse them at night)
-        fh.write("policy:\n  quiet_hours: []\n")
     return root
 
 

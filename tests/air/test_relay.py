@@ -22,6 +22,7 @@ from broadcaster.air.schedule import Slot
 from broadcaster.air.validate import validate_file
 from broadcaster.clock import SystemClock
 from broadcaster.config import Station, load_station
+from broadcaster.messages import t
 from broadcaster.station import StationService, asrun_path
 
 TONE_HZ = 500  # the fallback: a tone the upstream's 2-6 kHz noise never has
@@ -271,5 +272,5 @@ def test_an_upstream_that_sends_only_silence_gives_way_to_the_fallback() -> None
     events = []
     while not source.events.empty():
         events.append(source.events.get())
-    assert [(e.kind, e.detail) for e in events] == [("drop", "silence")]
+    assert [(e.kind, e.detail) for e in events] == [("drop", t("relay.silence"))]  # said in the station language
     assert source.decoders == 1  # the stream stayed connected: no reconnection storm
