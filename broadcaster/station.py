@@ -566,10 +566,10 @@ class StationService:
         # a render may take minutes; only a loop that is gone is unhealthy
         beat.add("speech", lambda: self._fresh(self.pipeline.heartbeat, 1800.0, False))
         beat.add("scheduler", self._scheduler_probe)
-        # the side loops, when they run: a loop that stopped turning is unhealthy (a feed poll
-        # or a video for a social post may take minutes; the watchdog ticks every block)
+        # the side loops that guard air, when they run: one that stopped turning is unhealthy
+        # (a feed poll may take minutes; the watchdog ticks every block). Social posting is not
+        # here: a stalled post must never get the station restarted in the middle of a program
         beat.add("feeds", lambda: self._side_loop(self.feeds, 900.0))
-        beat.add("social", lambda: self._side_loop(self.social, 1800.0))
         beat.add("watchdog", lambda: self._side_loop(self.watchdog, 60.0))
         self.heartbeat = beat
         beat.start()
