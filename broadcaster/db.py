@@ -17,7 +17,7 @@ import threading
 from collections.abc import Callable, Iterable, Iterator, Sequence
 from contextlib import contextmanager
 from pathlib import Path
-from typing import Any
+from typing import Any, TypeVar
 
 from broadcaster.errors import BroadcasterError
 from broadcaster.messages import t
@@ -58,6 +58,27 @@ class SchemaTooOld(BroadcasterError):
     """A reader (the web desk) found a database the station has not upgraded yet."""
 
 
+class NotCreatedYet(SchemaTooOld):
+    """A reader opened a file the station is creating this very moment (``sqlite3.connect``
+    made it, the first migration has not committed): to a reader it holds nothing yet."""
+
+
+D = TypeVar("D", bound="Database")
+
+
+def open_reader(factory: Callable[..., D], path: Path) -> D | None:
+    """``factory(path, readonly=True)``, or None while the station has not created the file
+    (absent, or being created right now): every reader in another process shows "nothing yet"
+    there instead of an error (CI stop 18: the desk read a bulletin store between its creation
+    and its first migration and failed the page)."""
+    if not path.is_file():
+        return None
+    try:
+        return factory(path, readonly=True)
+    except NotCreatedYet:
+        return None
+
+
 class Database:
     """A thread-safe connection to one SQLite file.
 
@@ -76,6 +97,9 @@ class Database:
             self._db.execute("PRAGMA busy_timeout=30000")
             if migrations:
                 self._check_version(len(migrations))
+            elif self._is_empty():  # an unversioned schema (the as-run log) not applied yet
+                self._db.close()
+                raise NotCreatedYet(t("db.not_created", path=path), hint=t("db.not_created.hint"))
             return
         path.parent.mkdir(parents=True, exist_ok=True)
         self._db = sqlite3.connect(str(path), check_same_thread=False, isolation_level=None,
@@ -93,6 +117,10 @@ class Database:
             self._db.close()  # the caller gets no object to close
             raise
 
+    def _is_empty(self) -> bool:
+        """No table at all: a file ``sqlite3.connect`` has just created."""
+        return not self._query("SELECT 1 FROM sqlite_master LIMIT 1")
+
     @property
     def schema_version(self) -> int:
         """``PRAGMA user_version`` of the file (0 = never versioned)."""
@@ -107,7 +135,10 @@ class Database:
             raise
         if current == latest:
             return
+        fresh = current == 0 and self._is_empty()
         self._db.close()
+        if fresh:
+            raise NotCreatedYet(t("db.not_created", path=self.path), hint=t("db.not_created.hint"))
         if current > latest:
             raise SchemaTooNew(t("db.schema_newer", path=self.path, found=current, known=latest),
                                hint=t("db.schema_newer.hint"))

@@ -881,6 +881,14 @@ CATALOG: dict[str, dict[str, str]] = {
         "vi": "chạy đài (broadcaster run) một lần, hoặc chạy 'broadcaster web' khi đài chưa chạy: cả hai đều nâng cấp tệp này",
         "en": "run the station (broadcaster run) once, or 'broadcaster web' while the station is not running: either upgrades this file",
     },
+    "db.not_created": {
+        "vi": "{path}: đài đang tạo tệp này, chưa có dữ liệu",
+        "en": "{path}: the station is creating this file; it holds nothing yet",
+    },
+    "db.not_created.hint": {
+        "vi": "đọc lại sau giây lát",
+        "en": "read it again in a moment",
+    },
     "db.schema_newer.hint": {
         "vi": "cài lại phiên bản broadcaster mới hơn, hoặc khôi phục bản sao lưu của tệp này",
         "en": "install the newer broadcaster again, or restore this file from its backup",

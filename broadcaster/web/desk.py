@@ -21,6 +21,7 @@ from broadcaster.air.asrun import AsRunLog, AsRunRow
 from broadcaster.air.control import CONTROL_FILE, ControlError, call
 from broadcaster.clock import Clock
 from broadcaster.config import Station
+from broadcaster.db import open_reader
 from broadcaster.durable import write_bytes, write_text
 from broadcaster.errors import BroadcasterError, InboxError
 from broadcaster.inbox.store import BulletinRecord, BulletinStore, store_path
@@ -193,7 +194,7 @@ class Desk:
 
     def _store(self) -> BulletinStore | None:
         path = store_path(self.station)
-        return BulletinStore(path, readonly=True) if path.is_file() else None
+        return open_reader(BulletinStore, path)
 
     def bulletins(self, states: tuple[str, ...] = ()) -> list[BulletinRecord]:
         """Newest first; the store is read once per change whatever the filters asked (desk1:
@@ -235,9 +236,9 @@ class Desk:
         return self._cached(("asrun", day.isoformat()), (path,), lambda: self._asrun(path, day))
 
     def _asrun(self, path: Path, day: dt.date) -> list[AsRunRow]:
-        if not path.is_file():
+        log_ = open_reader(AsRunLog, path)
+        if log_ is None:
             return []
-        log_ = AsRunLog(path, readonly=True)
         try:
             return log_.rows(day=day)
         finally:
@@ -466,8 +467,8 @@ class Desk:
 
         rows: list[AsRunRow] = []
         path = self.station.var("db") / "asrun.sqlite3"
-        if path.is_file():
-            log_ = AsRunLog(path, readonly=True)
+        log_ = open_reader(AsRunLog, path)
+        if log_ is not None:
             try:
                 rows = log_.rows(month=month)
             finally:

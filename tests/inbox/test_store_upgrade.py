@@ -173,3 +173,32 @@ def test_the_desk_reading_an_old_store_says_how_to_upgrade_it(tmp_path: Path) ->
     reader = BulletinStore(old, readonly=True)
     assert reader.schema_version == SCHEMA_VERSION and reader.active() is not None
     reader.close()
+
+
+def test_a_reader_between_creation_and_first_migration_sees_nothing_yet(tmp_path: Path) -> None:
+    """CI stop 18: the desk opened the bulletin store the instant the station's
+    ``sqlite3.connect`` had created it, before the first migration committed, and the dashboard
+    failed with "schema 0". Such a file (no table at all) reads as "nothing yet" for every
+    reader in another process; a real old file (tables, version 0) is still refused."""
+    from broadcaster.air.asrun import AsRunLog
+    from broadcaster.db import NotCreatedYet, SchemaTooOld, open_reader
+    from broadcaster.publish.social.outbox import Outbox
+
+    for i, factory in enumerate((BulletinStore, AsRunLog, Outbox)):
+        path = tmp_path / f"fresh{i}.sqlite3"
+        assert open_reader(factory, path) is None  # absent
+        sqlite3.connect(path).close()  # what the writer's connect leaves before it migrates
+        with pytest.raises(NotCreatedYet):
+            factory(path, readonly=True)
+        assert open_reader(factory, path) is None
+    old = tmp_path / "old.sqlite3"
+    old.write_bytes(_v1_file(tmp_path).read_bytes())
+    with pytest.raises(SchemaTooOld) as refused:
+        open_reader(BulletinStore, old)
+    assert not isinstance(refused.value, NotCreatedYet)
+    made = open_reader(BulletinStore, tmp_path / "made.sqlite3") or BulletinStore(
+        tmp_path / "made.sqlite3", approval="none", now=dt.datetime(2026, 11, 29, 8))
+    made.close()
+    reader = open_reader(BulletinStore, tmp_path / "made.sqlite3")
+    assert reader is not None and reader.all() == []
+    reader.close()

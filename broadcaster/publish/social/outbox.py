@@ -10,7 +10,7 @@ import enum
 from dataclasses import dataclass
 from pathlib import Path
 
-from broadcaster.db import Database, in_clause
+from broadcaster.db import Database, in_clause, open_reader
 from broadcaster.models import PostState
 
 MIGRATIONS = ("""
@@ -237,9 +237,9 @@ def read_log(var_db: Path, limit: int) -> tuple[list[LogRow], int]:
     """(the last ``limit`` log lines, how many posts wait) for readers in another process (the
     command, the web desk); nothing when the station has never posted."""
     path = outbox_path(var_db)
-    if not path.exists():
+    outbox = open_reader(Outbox, path)
+    if outbox is None:
         return [], 0
-    outbox = Outbox(path, readonly=True)
     try:
         return outbox.entries(limit), outbox.waiting()
     finally:
