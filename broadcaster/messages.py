@@ -1085,10 +1085,10 @@ CATALOG: dict[str, dict[str, str]] = {
                           "en": "server unreachable: {error}"},
     "route.emergency_title": {"vi": "KHẨN CẤP", "en": "EMERGENCY"},
     # --- relay & live (issue 15 points 2 and 3) -------------------------------------------
-    "v.relay_alone": {"vi": "buổi '{slot}': mục 'relay' phải là mục duy nhất của chương trình (tách phần còn lại ra buổi riêng trước hoặc sau nó)",
-                      "en": "slot '{slot}': a 'relay' item must be the only item of its program (put the other items in their own slot before or after it)"},
     "v.relay_url": {"vi": "địa chỉ tiếp sóng phải bắt đầu bằng http:// hoặc https:// (ví dụ http://may-chu:8000/vov1.mp3)",
                     "en": "the relay URL must start with http:// or https:// (e.g. http://server:8000/vov1.mp3)"},
+    "relay.no_fallback": {"vi": "tệp dự phòng {fallback} không có trong chương trình (thiếu hoặc hỏng): tiếp sóng không có chỗ phát",
+                          "en": "the fallback {fallback} is not in the program (missing or broken): the relay has no place to air"},
     "relay.not_started": {"vi": "{slot}: không khởi động được tiếp sóng ({reason}): phát tệp dự phòng",
                           "en": "{slot}: the relay could not start ({reason}): the fallback airs"},
     "relay.end_of_stream": {"vi": "luồng phát đã kết thúc", "en": "end of stream"},

@@ -404,7 +404,8 @@ class StationService:
         self.relay_airer = RelayAirer(
             self.playout, self.streamer, self.clock, s.audio.sample_rate, program=s.program,
             tuning=tuning_from(s.relay), ahead_s=s.relay.connect_ahead_seconds,
-            work_dir=self.station.var("tmp"), on_block=self._on_block, pick=self._streamer_for)
+            work_dir=self.station.var("tmp"), on_block=self._on_block, pick=self._streamer_for,
+            card_in=lambda narrow: self.hub is None or self.hub.reaches_card(narrow))
         self.playout.relay = self.relay_airer.air
         self.live = LiveDesk(self.playout, self.streamer, self.clock, s.audio.sample_rate,
                              ceiling_dbtp=s.program.true_peak_dbtp,
@@ -424,7 +425,11 @@ class StationService:
         """A streamed block as it goes out (relay, live): to the Icecast outputs of its zones
         (the live session's, or the relay slot's), and to ``on_block`` if one is set."""
         if self.hub is not None:
-            self.hub.push(block, title, self._stream_zones(title))
+            narrow = self.relay_airer.narrow if self.relay_airer is not None else ()
+            live = self.live.session if self.live is not None else None
+            if live is not None and live.thread.is_alive():
+                narrow = ()  # the live input goes to its own zones whole
+            self.hub.push(block, title, self._stream_zones(title), narrow)
         if self.on_block is not None:
             self.on_block(block, title)
 

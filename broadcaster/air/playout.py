@@ -287,7 +287,7 @@ class Playout:
             return AirReport(planned.key, PREEMPTED, t("air.reason.station_stopping"))
         if self.clock.now() - planned.start > self.grace:
             return self._missed(planned, t("air.reason.not_ready"))
-        if planned.slot.relay is not None and self.relay is not None:
+        if planned.slot.relays and self.relay is not None:
             try:
                 return self.relay(planned, prepared)  # the prepared program is its fallback
             except RelayNotStarted as exc:  # never silence: the fallback airs as a program

@@ -59,6 +59,14 @@ class PreparedProgram:
     dropped: tuple[str, ...] = ()  # bulletin ids left for the next slot (duration policy)
     selected: tuple[tuple[str, int], ...] = ()  # what the selection picked (before the policy)
     slot: Slot | None = field(default=None, compare=False)  # the Slot it was built from
+    # (offset_ms, duration_ms) of each relay item's fallback in ``wav``, in program order: the
+    # relay airs there instead (None: that fallback is missing from the program)
+    relays: tuple[tuple[int, int] | None, ...] = ()
+
+
+def relay_label(index: int) -> str:
+    """The rundown label of the ``index``-th relay item's fallback (the first: as before)."""
+    return "relay-fallback" if index == 0 else f"relay-fallback-{index + 1}"
 
 
 def verify_wav(path: Path | None) -> bool:
@@ -184,6 +192,7 @@ class Preparer:
                ) -> tuple[list[pm.Item], dict[str, int]]:
         items: list[pm.Item] = []
         versions: dict[str, int] = {}
+        relays = 0
         for item in planned.slot.program:
             try:
                 if isinstance(item, JingleItem):
@@ -208,8 +217,10 @@ class Preparer:
                     items.append(pm.Silence(ms=item.silence_ms))
                 elif isinstance(item, BulletinsItem):
                     items += self._selected(planned, item, versions, warnings)
-                elif isinstance(item, RelayItem):  # the program is the relay's fallback
-                    items.append(pm.Jingle(path=item.relay.fallback, label="relay-fallback"))
+                elif isinstance(item, RelayItem):  # its place holds its fallback
+                    items.append(pm.Jingle(path=item.relay.fallback, zones=item.zones,
+                                           label=relay_label(relays)))
+                    relays += 1
             except BroadcasterError as exc:
                 warnings.append(str(exc))
                 log.warning("%s: item skipped: %s", planned.key, exc)
@@ -226,9 +237,10 @@ class Preparer:
         between = self.station.settings.program.jingles.between
         for i, record in enumerate(chosen):
             if i and between:
-                out.append(pm.Jingle(path=between, label="between", belongs_to=record.id))
+                out.append(pm.Jingle(path=between, label="between", belongs_to=record.id,
+                                     zones=item.zones))
             out.append(pm.BulletinItem(bulletin_id=record.id, label=record.title,
-                                       priority=Priority(record.priority)))
+                                       priority=Priority(record.priority), zones=item.zones))
             versions[record.id] = record.version
         if not chosen:
             log.info("%s: no bulletin matches %s", planned.key, item.bulletins)
@@ -264,9 +276,13 @@ class Preparer:
                 label += f"@v{versions[entry.source]}"
             labels.append(label + (f" ({', '.join(entry.flags)})" if entry.flags else ""))
         aired = tuple((bid, v) for bid, v in versions.items() if bid not in rendered.dropped)
+        places = {e.label: (e.offset_ms, e.duration_ms) for e in rendered.rundown
+                  if e.kind == "jingle" and e.duration_ms > 0 and not e.flags}
+        relays = tuple(places.get(relay_label(j)) for j in range(len(planned.slot.relays)))
         return PreparedProgram(planned.key, rendered.wav_path, rendered.digest, tuple(labels),
                                int(rendered.duration_ms), tuple(warnings + list(rendered.warnings)),
-                               aired, tuple(rendered.dropped), selected=tuple(versions.items()))
+                               aired, tuple(rendered.dropped), selected=tuple(versions.items()),
+                               relays=relays)
 
     def warm_up(self) -> None:
         """Load and run the emergency path once (its first call pays for scipy's import and

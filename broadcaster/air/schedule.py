@@ -22,7 +22,6 @@ from pydantic import (
     Tag,
     ValidationError,
     field_validator,
-    model_validator,
 )
 
 from broadcaster import yamlpos
@@ -81,8 +80,13 @@ class Selection(_Strict):
     max_minutes: float | None = Field(None, gt=0)
 
 
+ZONES_HELP = ("Zones (station.yaml zones:, or output names) this item reaches, within the "
+              "slot's; the other outputs are silent meanwhile; empty: the slot's")
+
+
 class BulletinsItem(_Strict):
     bulletins: Selection
+    zones: tuple[str, ...] = Field((), description=ZONES_HELP)
 
 
 class RelaySpec(_Strict):
@@ -100,6 +104,7 @@ class RelaySpec(_Strict):
 
 class RelayItem(_Strict):
     relay: RelaySpec
+    zones: tuple[str, ...] = Field((), description=ZONES_HELP)
 
 
 ITEM_KEYS = ("jingle", "audio", "music", "say", "bulletin", "silence_ms", "bulletins", "relay")
@@ -171,17 +176,19 @@ class Slot(_Strict):
             out.append(key)
         return tuple(out)
 
-    @model_validator(mode="after")
-    def _relay_alone(self) -> Slot:
-        if len(self.program) > 1 and any(isinstance(i, RelayItem) for i in self.program):
-            raise ValueError(t("v.relay_alone", slot=self.id))
-        return self
+    @property
+    def relays(self) -> tuple[RelayItem, ...]:
+        """The program's relay items, in order (a relay slot has one item: its relay)."""
+        return tuple(i for i in self.program if isinstance(i, RelayItem))
 
     @property
-    def relay(self) -> RelaySpec | None:
-        """The relay of a relay slot (its one item), else None."""
-        first = self.program[0]
-        return first.relay if isinstance(first, RelayItem) else None
+    def relay_minutes(self) -> float:
+        return sum(i.relay.minutes for i in self.relays)
+
+    def item_zones(self) -> tuple[str, ...]:
+        """Every zone its items name (validation checks them like the slot's)."""
+        return tuple(z for i in self.program if isinstance(i, (BulletinsItem, RelayItem))
+                     for z in i.zones)
 
     @property
     def time(self) -> dt.time:

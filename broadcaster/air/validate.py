@@ -82,9 +82,11 @@ def _file_checks(raw_slots: list[Any], loc: yamlpos.Located, station: Station) -
 
 
 def _length(slot: Slot, station: Station) -> dt.timedelta:
-    if slot.relay is not None:
-        return dt.timedelta(minutes=slot.relay.minutes)
-    return dt.timedelta(minutes=slot.max_minutes or station.settings.policy.max_session_minutes)
+    relays = dt.timedelta(minutes=slot.relay_minutes)
+    if len(slot.relays) == len(slot.program):  # only relays: their minutes are its length
+        return relays
+    return relays + dt.timedelta(
+        minutes=slot.max_minutes or station.settings.policy.max_session_minutes)
 
 
 def _valid_slots(raw_slots: list[Any]) -> list[tuple[int, Slot]]:
@@ -102,9 +104,16 @@ def _zone_checks(slot: Slot, i: int, loc: yamlpos.Located, station: Station) -> 
     """A slot's zones name zones or outputs of station.yaml (issue 15.1)."""
     s = station.settings
     known = {"all", s.outputs.soundcard, *s.zones, *(o.name for o in s.outputs.icecast)}
-    return [_where(loc, ("slots", i, "zones"),
-                   t("route.unknown_zone", slot=slot.id, zone=z, known=", ".join(sorted(known))))
-            for z in slot.zones if z not in known]
+    out = [_where(loc, ("slots", i, "zones"),
+                  t("route.unknown_zone", slot=slot.id, zone=z, known=", ".join(sorted(known))))
+           for z in slot.zones if z not in known]
+    for j, item in enumerate(slot.program):
+        for z in getattr(item, "zones", ()):
+            if z not in known:
+                out.append(_where(loc, ("slots", i, "program", j, "zones"),
+                                  t("route.unknown_zone", slot=slot.id, zone=z,
+                                    known=", ".join(sorted(known)))))
+    return out
 
 
 def _slot_checks(slots: list[tuple[int, Slot]], loc: yamlpos.Located, station: Station,

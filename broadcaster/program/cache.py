@@ -27,6 +27,8 @@ def cache_key(program: Program, settings: ProgramSettings, sr: int, srcs: Sequen
     """The digest a render of ``program`` is stored under."""
     def desc(x: Item | Bed) -> dict:
         d = dataclasses.asdict(x)
+        if not d.get("zones"):
+            d.pop("zones", None)  # no zones: the key of every program rendered before them
         d["type"] = type(x).__name__
         return d
 

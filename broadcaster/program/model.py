@@ -32,6 +32,9 @@ class Item:
     overlap_ms: int = 0
     gap_ms: int | None = None
     belongs_to: str | None = None
+    # The zones this item reaches (issue 15: a bulletins selection or a relay for some zones
+    # of the slot); the rundown carries them beside the audio, and the routing reads them there.
+    zones: tuple[str, ...] = ()
 
     kind = "item"
 
@@ -155,15 +158,17 @@ class RundownEntry:
     flags: tuple[str, ...] = ()  # missing | corrupt | truncated | trimmed | silent
     source: str = ""  # file path or bulletin id
     detail: str = ""  # why it is flagged
+    zones: tuple[str, ...] = ()  # the item's zones (empty: the slot's)
 
     def to_json(self) -> dict:
         d = asdict(self)
         d["flags"] = list(self.flags)
+        d["zones"] = list(self.zones)
         return d
 
     @classmethod
     def from_json(cls, d: dict) -> RundownEntry:
-        return cls(**{**d, "flags": tuple(d.get("flags", ()))})
+        return cls(**{**d, "flags": tuple(d.get("flags", ())), "zones": tuple(d.get("zones", ()))})
 
 
 @dataclass(frozen=True, eq=False)

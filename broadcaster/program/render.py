@@ -222,7 +222,7 @@ def _rundown(tl: Timeline, st: Stage, m: _Mastered, corr: float,
         lu, tp = _measure(st, m, corr, a, a + src.n) if src.n > 0 and not src.flags else (None, None)
         out.append(RundownEntry(it.kind, it.name, round(a * 1000 / sr),
                                 round(src.n * 1000 / sr) if not src.flags else 0,
-                                lu, tp, flags, src.source, detail))
+                                lu, tp, flags, src.source, detail, it.zones))
         if {"missing", "corrupt", "truncated"} & set(flags):
             warnings.append(t("program.item_skipped", item=it.name, reason=detail))
     return out

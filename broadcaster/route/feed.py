@@ -33,6 +33,7 @@ class Airing:
     wav: Path
     start_epoch: float
     title: str
+    muted: tuple[tuple[int, int], ...] = ()  # frames of the WAV for other zones: silence here
 
 
 class Feed:
@@ -139,6 +140,10 @@ class Feed:
         if len(data):
             out[lead:lead + len(data)] = data.mean(axis=1)
         self._pos += len(data)
+        for a, b in airing.muted:  # a stretch for other zones (out[0] is frame ``first``)
+            lo, hi = max(a - first, 0), min(b - first, n)
+            if hi > lo:
+                out[lo:hi] = 0.0
         return out
 
     def _open(self, airing: Airing) -> sf.SoundFile | None:

@@ -8,10 +8,12 @@ blocks (relays, the microphone) to the zones' streams. Nothing here waits on the
 
 from __future__ import annotations
 
+import dataclasses
 import datetime as dt
 import itertools
 import logging
 import threading
+import time
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from pathlib import Path
@@ -21,14 +23,36 @@ import numpy as np
 
 from broadcaster.messages import t
 from broadcaster.route.feed import Airing, Feed
+from broadcaster.route.spans import Span, muted
 from broadcaster.route.zones import Zones
 
 log = logging.getLogger(__name__)
 
 STALL_S = 15.0  # a stream thread that made no turn this long is replaced (every call is bounded)
+PUSH_FRESH_S = 1.0  # live blocks pushed this recently say where the sound goes
 
 # (at, kind, subject, detail): the as-run log's ``mark``
 Mark = Callable[[dt.datetime, str, str, str], None]
+
+
+@dataclass
+class _Plan:
+    """One program airing: what each stream reads, which outputs (the card too) it reaches,
+    and the stretches the card leaves silent."""
+
+    airings: dict[str, Airing]
+    reached: frozenset[str]
+    rate: int
+    card_muted: tuple[tuple[int, int], ...]
+    start_epoch: float
+
+    def carries(self, output: str, at_epoch: float) -> bool:
+        if output not in self.reached:
+            return False
+        airing = self.airings.get(output)
+        ranges = airing.muted if airing is not None else self.card_muted
+        frame = (at_epoch - self.start_epoch) * self.rate
+        return not any(a <= frame < b for a, b in ranges)
 
 
 @dataclass(frozen=True)
@@ -104,14 +128,16 @@ class OutputHub:
     """The stream outputs and the zones; the sound card is named ``card`` in the zones."""
 
     def __init__(self, outputs: Sequence[StreamOutput], zones: Zones, card: str,
-                 remake: Callable[[str], StreamOutput] | None = None) -> None:
+                 remake: Callable[[str], StreamOutput] | None = None, rate: int = 48000) -> None:
         self.outputs = {o.name: o for o in outputs}
+        self.rate = rate  # of the programs (their spans count its frames)
         self.zones = zones
         self.card = card
         self._remake = remake  # a fresh output for a name whose thread hung
         self._tokens = itertools.count(1)
         self._lock = threading.Lock()
-        self._airings: dict[int, tuple[Airing, frozenset[str]]] = {}
+        self._airings: dict[int, _Plan] = {}
+        self._pushed: tuple[float, frozenset[str]] | None = None  # the last live block's reach
 
     def start(self) -> None:
         for out in self.outputs.values():
@@ -132,42 +158,78 @@ class OutputHub:
         members = self.zones.members(zones)
         return [o for name, o in self.outputs.items() if name in members]
 
+    def members(self, zones: Sequence[str] | None, narrow: Sequence[str] = ()) -> frozenset[str]:
+        """The outputs (the card among them) of ``zones``, narrowed to ``narrow``'s if given."""
+        found = self.zones.members(zones)
+        return found & self.zones.members(narrow) if narrow else found
+
+    def card_muted(self, spans: Sequence[Span]) -> tuple[tuple[int, int], ...]:
+        """The frames of a program the sound card leaves silent (stretches for other zones)."""
+        return muted(spans, self.card, self.zones.members)
+
     # --- one airing ---------------------------------------------------------------------------
     def begin(self, wav: Path, start_at: dt.datetime, title: str,
-              zones: Sequence[str] | None) -> int:
-        """The zones' streams air ``wav`` from ``start_at``; returns the airing's token."""
-        airing = Airing(next(self._tokens), wav, start_at.timestamp(), title)
+              zones: Sequence[str] | None, spans: Sequence[Span] = ()) -> int:
+        """The zones' streams air ``wav`` from ``start_at`` (each silent in the ``spans`` that
+        leave it out); returns the airing's token."""
+        token = next(self._tokens)
         names = frozenset(o.name for o in self._streams(zones))
+        plan = _Plan({name: Airing(token, wav, start_at.timestamp(), title,
+                                   muted(spans, name, self.zones.members))
+                      for name in names}, frozenset(self.members(zones)), self.rate,
+                     self.card_muted(spans), start_at.timestamp())
         with self._lock:
-            self._airings[airing.token] = (airing, names)
-        for name in names:
+            self._airings[token] = plan
+        for name, airing in plan.airings.items():
             self.outputs[name].feed.air(airing)
-        return airing.token
+        return token
 
     def started(self, token: int, at: dt.datetime) -> None:
         """The sound card's real first sample: the streams follow it."""
         with self._lock:
-            found = self._airings.get(token)
-            if found is None:
+            plan = self._airings.get(token)
+            if plan is None:
                 return
-            airing = Airing(token, found[0].wav, at.timestamp(), found[0].title)
-            self._airings[token] = (airing, found[1])
-        for name in found[1]:
+            plan.airings = {name: dataclasses.replace(a, start_epoch=at.timestamp())
+                            for name, a in plan.airings.items()}
+            plan.start_epoch = at.timestamp()
+        for name, airing in plan.airings.items():
             self.outputs[name].feed.air(airing)
 
     def end(self, token: int) -> None:
         """The airing is over (completed, stopped or failed): its streams go back to silence."""
         with self._lock:
-            found = self._airings.pop(token, None)
-        for name in found[1] if found else ():
+            plan = self._airings.pop(token, None)
+        for name in plan.airings if plan else ():
             self.outputs[name].feed.end(token)
 
     # --- live ---------------------------------------------------------------------------------
-    def push(self, block: np.ndarray, title: str, zones: Sequence[str] | None) -> None:
-        """Stream a live block (float32 mono at the station rate) to the zones' streams; never
-        blocks: each stream queues at most a couple of seconds and drops the oldest."""
-        for out in self._streams(zones):
-            out.feed.push(block, title)
+    def push(self, block: np.ndarray, title: str, zones: Sequence[str] | None,
+             narrow: Sequence[str] = ()) -> None:
+        """Stream a live block (float32 mono at the station rate) to the zones' streams (within
+        ``narrow``'s, for a zoned stretch); never blocks: each stream queues at most a couple of
+        seconds and drops the oldest."""
+        reached = self.members(zones, narrow)
+        now = time.monotonic()
+        with self._lock:
+            self._pushed = (now, reached)
+        for name, out in self.outputs.items():
+            if name in reached:
+                out.feed.push(block, title)
+
+    # --- what each output should carry (the watchdog judges each ear by its own) ---------------
+    def carrying(self, output: str, at_epoch: float) -> bool | None:
+        """Whether ``output`` should carry sound at ``at_epoch``: a program airing reaches it
+        and this is not a stretch for other zones, or streamed blocks reach it (relay, live).
+        None: nothing the hub routes is on air (the playout's word stands)."""
+        with self._lock:
+            plans = list(self._airings.values())
+            pushed = self._pushed
+        if pushed is not None and time.monotonic() - pushed[0] < PUSH_FRESH_S:
+            return output in pushed[1]
+        if not plans:
+            return None
+        return any(plan.carries(output, at_epoch) for plan in plans)
 
     # --- health -------------------------------------------------------------------------------
     def check(self) -> list[str]:

@@ -18,6 +18,7 @@ from broadcaster.clock import Clock
 from broadcaster.messages import t
 from broadcaster.models import Ending, Outcome
 from broadcaster.route.outputs import OutputHub
+from broadcaster.route.spans import Span, masked_copy, spans_of
 
 log = logging.getLogger(__name__)
 
@@ -85,8 +86,12 @@ class RoutedPlayer:
     def play(self, wav: Path, start_at: dt.datetime, name: str = "",
              cancel: Cancel | None = None, on_started: OnStarted | None = None) -> PlayResult:
         route = self._route(name)
-        player: Player = self.inner if self.hub.reaches_card(route.zones) else self.timed
-        token = self.hub.begin(wav, start_at, route.title, route.zones)
+        spans = spans_of(wav)
+        card = self.hub.reaches_card(route.zones)
+        player: Player = self.inner if card else self.timed
+        token = self.hub.begin(wav, start_at, route.title, route.zones, spans)
+        if card and spans:
+            wav = self._card_copy(wav, spans)
 
         def started(at: dt.datetime) -> None:
             self.hub.started(token, at)
@@ -98,6 +103,14 @@ class RoutedPlayer:
         finally:
             self.hub.end(token)
             self.last_error = self.inner.last_error
+
+    def _card_copy(self, wav: Path, spans: tuple[Span, ...]) -> Path:
+        """The program as the card airs it: silent in the stretches for other zones."""
+        try:
+            return masked_copy(wav, self.hub.card_muted(spans))
+        except Exception:  # noqa: BLE001 - a routing failure never keeps a program off air
+            log.exception("%s: making the sound card's copy failed: it airs whole", wav)
+            return wav
 
     def _route(self, name: str) -> Route:
         try:

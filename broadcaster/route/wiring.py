@@ -55,7 +55,7 @@ def build_hub(station: Station, clock: Clock, mark: Mark) -> OutputHub:
                              on_down=down, on_back=back)
 
     return OutputHub([make(o) for o in targets.values()], zones, s.outputs.soundcard,
-                     remake=lambda name: make(targets[name]))
+                     remake=lambda name: make(targets[name]), rate=s.audio.sample_rate)
 
 
 def route_of(station: Station, clock: Clock, planned: Callable[[], list[PlannedSlot]]

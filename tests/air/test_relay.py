@@ -212,22 +212,26 @@ def test_the_stream_is_brought_to_the_station_loudness_under_the_ceiling() -> No
     assert dsp.true_peak(late) <= dsp.db_to_lin(-1.0) * 1.01
 
 
-def test_a_relay_item_is_alone_in_its_slot_and_its_fallback_must_exist(
+def test_a_relay_item_sits_among_others_and_its_fallback_and_zones_must_exist(
         station: Station, tmp_path: Path) -> None:
-    with pytest.raises(ValidationError, match="relay"):
-        Slot.model_validate({"id": "x", "at": "06:00", "program": [
-            {"relay": {"url": "http://a/b.mp3", "minutes": 30, "fallback": "f.wav"}},
-            {"jingle": "open"}]})
+    slot = Slot.model_validate({"id": "x", "at": "06:00", "program": [
+        {"jingle": "open"},
+        {"relay": {"url": "http://a/b.mp3", "minutes": 30, "fallback": "f.wav"}},
+        {"jingle": "close"}]})
+    assert [r.relay.minutes for r in slot.relays] == [30]
     with pytest.raises(ValidationError, match="http"):
         Slot.model_validate({"id": "x", "at": "06:00", "program": [
             {"relay": {"url": "rtsp://a/b", "minutes": 30, "fallback": "f.wav"}}]})
     path = station.schedules_dir / "week.yaml"
     path.write_text("slots:\n  - id: vov\n    at: '06:00'\n    program:\n"
                     "      - relay: {url: 'http://127.0.0.1:8000/vov1.mp3', minutes: 30,"
-                    " fallback: audio/khong-co.mp3}\n", encoding="utf-8")
+                    " fallback: audio/khong-co.mp3}\n"
+                    "      - bulletins: {tags: [khu-1]}\n        zones: [khu-9]\n",
+                    encoding="utf-8")
     problems = validate_file(path, station)
     text = "\n".join(str(p) for p in problems)
     assert "khong-co.mp3" in text and "week.yaml:5" in text, text
+    assert "khu-9" in text and "week.yaml:7" in text, text  # an item's unknown zone, by line
 
 
 def test_without_a_sound_card_the_relay_is_paced_by_the_clock_into_its_archive(
@@ -274,3 +278,60 @@ def test_an_upstream_that_sends_only_silence_gives_way_to_the_fallback() -> None
         events.append(source.events.get())
     assert [(e.kind, e.detail) for e in events] == [("drop", t("relay.silence"))]  # said in the station language
     assert source.decoders == 1  # the stream stayed connected: no reconnection storm
+
+
+def _tone_file(root: Path, name: str, hz: float, seconds: float) -> str:
+    t = np.arange(int(RATE * seconds)) / RATE
+    sf.write(str(root / "audio" / name), (0.2 * np.sin(2 * np.pi * hz * t)).astype(np.float32),
+             RATE)
+    return f"audio/{name}"
+
+
+def _dominant(x: np.ndarray) -> float:
+    spec = np.abs(np.fft.rfft(x * np.hanning(len(x))))
+    return float(np.fft.rfftfreq(len(x), 1 / RATE)[int(np.argmax(spec))])
+
+
+def test_a_relay_inside_a_program_airs_between_its_items_and_connects_ahead(
+        station_dir: Path, no_sound: None) -> None:
+    """Issue 15.2: ``relay:`` is a program item like the others. The program's own items air
+    around it, the relay takes its place for its minutes (connected ahead, so the upstream is
+    heard from its first second, not the fallback), and the as-run row lists it in order."""
+    server = UpstreamServer(band_noise(40, seed=5)).start()
+    fallback = _fallback(station_dir)
+    before = _tone_file(station_dir, "truoc.wav", 1000, 3.0)
+    after = _tone_file(station_dir, "sau.wav", 300, 3.0)
+    station = load_station(station_dir)
+    service = StationService(station, notify=lambda _m: None)
+    try:
+        service.start()
+        when = (service.clock.now() + dt.timedelta(seconds=6)).replace(microsecond=0)
+        service.add_one_off(Slot.model_validate({
+            "id": "vov", "name": "Thời sự và tiếp sóng", "at": f"{when:%H:%M:%S}",
+            "program": [{"audio": before, "fade_in_ms": 0, "fade_out_ms": 0},
+                        {"relay": {"url": server.url, "minutes": 5 / 60, "fallback": fallback}},
+                        {"audio": after, "fade_in_ms": 0, "fade_out_ms": 0}]}), when)
+        rows = _final_rows(station, when)
+    finally:
+        service.stop()
+        server.stop()
+    (row,) = [r for r in rows if r.slot_key.endswith("/vov")]
+    assert row.outcome == "aired", row.reason
+    assert abs(row.offset_ms) < 250
+    kinds = [item.split(":")[0] for item in row.items]
+    assert kinds == ["jingle", "relay", "jingle"], row.items
+    assert row.items[1] == f"relay:{server.url}"
+    audio, rate = sf.read(row.archive, dtype="float32")
+    gap = station.settings.program.gap_ms / 1000
+    # 3 s before, the relay's 5 s, 3 s after (and the gaps between the program's items)
+    assert abs(len(audio) / rate - (3 + gap + 5 + gap + 3)) < 0.3, len(audio) / rate
+    assert abs(_dominant(audio[int(0.5 * RATE): int(2.5 * RATE)]) - 1000) < 20
+    relay_at = 3 + gap
+    kinds_relay = _classify(audio[int(relay_at * RATE): int((relay_at + 5) * RATE)], RATE // 4)
+    assert kinds_relay.count("stream") >= len(kinds_relay) - 2, kinds_relay  # from its start
+    assert "fallback" not in kinds_relay
+    lag, score = delay_of(audio[int((relay_at + 2) * RATE): int((relay_at + 3) * RATE)],
+                          when.timestamp() + relay_at + 2, server)
+    assert score > 0.6 and lag < 3.0, (lag, score)
+    tail = audio[int((relay_at + 5 + gap + 0.5) * RATE): int((relay_at + 5 + gap + 2.5) * RATE)]
+    assert abs(_dominant(tail) - 300) < 20

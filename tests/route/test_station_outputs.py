@@ -21,6 +21,7 @@ from broadcaster.clock import SystemClock
 from broadcaster.config import load_station
 from broadcaster.errors import AirError, ConfigError
 from broadcaster.models import Outcome
+from broadcaster.route.spans import spans_of
 from broadcaster.station import StationService
 
 
@@ -116,7 +117,7 @@ def test_relay_and_live_blocks_reach_the_outputs_of_their_zones(
         assert isinstance(service.streamer, ClockStreamer)
         assert service.streamer.description == "fake"
         assert service.hub is not None
-        service.hub.push = lambda block, title, zones: pushed.append(  # type: ignore[method-assign]
+        service.hub.push = lambda block, title, zones, narrow=(): pushed.append(  # type: ignore[method-assign]
             (title, None if zones is None else tuple(zones)))
         # a relay or live segment whose zones leave the card out is paced by the clock (the
         # wired speakers stay silent); with the card in its zones it streams to the card
@@ -144,3 +145,68 @@ def test_relay_and_live_blocks_reach_the_outputs_of_their_zones(
         service.stop()
     assert pushed == [("Tiếp sóng VOV", ("ip-khu-2",)), ("Tiếp sóng tỉnh", None),
                       ("Trực tiếp", ("ip-khu-1",))]
+
+
+def _rms(x: np.ndarray) -> float:
+    return float(np.sqrt(np.mean(x * x))) if len(x) else 0.0
+
+
+def test_a_bulletins_selection_for_one_zone_is_silent_on_the_other_outputs(
+        station_dir: Path, icecast: IcecastServer) -> None:
+    """Issue 15.1: a ``bulletins`` selection inside a program targets its own zones. The
+    chimes of the program reach every output; the selected bulletin is heard on zone
+    ip-khu-1's mount only, while ip-khu-2's mount and the sound card are silent for it."""
+    _configure(station_dir, icecast)
+    (station_dir / "inbox" / "khu1.txt").write_text(
+        "---\ntitle: Tin khu 1\ntags: [khu-1]\n---\n"
+        "Khu phố một cắt nước từ tám giờ đến mười một giờ sáng mai để sửa đường ống.\n",
+        encoding="utf-8")
+    station = load_station(station_dir)
+    clock = SystemClock(station.tz)
+    card = FakePlayer(clock)
+    service = StationService(station, clock, player=card, file_logging=False, signals=False,
+                             notify=lambda _m: None)
+    service.start()
+    try:
+        _wait(lambda: all(o["connected"] for o in call(station.var_dir, "status")["outputs"]), 10)
+        _wait(lambda: [r for r in service.store.all()
+                       if service.pipeline.ready(r.bulletin()) is not None], 60)
+        ears = {name: Listener(icecast.url(f"{name}.mp3")).start() for name in ("k1", "k2")}
+        # settled playout.settle_seconds (8) before air: the bulletin is in by then
+        when = (clock.now() + dt.timedelta(seconds=10)).replace(microsecond=0)
+        slot = Slot.model_validate({
+            "id": "sang", "name": "Buổi sáng", "at": f"{when:%H:%M:%S}",
+            "program": [{"jingle": "open"},
+                        {"bulletins": {"tags": ["khu-1"]}, "zones": ["ip-khu-1"]},
+                        {"jingle": "close"}]})
+        service.add_one_off(slot, when)
+        _wait(lambda: [r for r in service.asrun.rows() if r.outcome == Outcome.AIRED], 60)
+        time.sleep(1.5)
+        (row,) = [r for r in service.asrun.rows() if r.outcome == Outcome.AIRED]
+    finally:
+        service.stop()
+    heard = {name: decode(ear.stop()) for name, ear in ears.items()}
+    assert any(i.startswith("bulletin:Tin khu 1") for i in row.items), row.items
+    program = Path(row.program)
+    spans = spans_of(program)
+    assert [s.zones for s in spans] == [("ip-khu-1",)]
+    span = spans[0]
+    full, rate = sf.read(str(program), dtype="float32")
+    chime = full[: rate * 2]
+    for name in ("k1", "k2"):  # the chimes reach every output
+        at, score = find(heard[name], chime)
+        assert score > 0.8, (name, score)
+        inside = heard[name][at + span.start + rate // 4: at + span.end - rate // 4]
+        loud = _rms(inside)
+        if name == "k1":
+            assert loud > 0.02, loud  # the bulletin, on its zone's mount
+        else:
+            assert loud < 0.003, loud  # silence on the other zone's
+        assert _rms(heard[name][at + span.end + rate: at + span.end + 2 * rate]) > 0.01  # close
+    (aired, _, _), = card.played  # the card (not in ip-khu-1) aired the program without it
+    assert aired != program and ".card-" in aired.name
+    on_card, _ = sf.read(str(aired), dtype="float32")
+    assert len(on_card) == len(full)
+    assert _rms(on_card[span.start:span.end]) == 0.0
+    assert _rms(on_card[: span.start]) > 0.01 and _rms(on_card[span.end:]) > 0.01
+    assert np.array_equal(on_card[: span.start - rate // 50], full[: span.start - rate // 50])
