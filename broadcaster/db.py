@@ -97,7 +97,13 @@ class Database:
             self._db.execute("PRAGMA busy_timeout=30000")
             if migrations:
                 self._check_version(len(migrations))
-            elif self._is_empty():  # an unversioned schema (the as-run log) not applied yet
+                return
+            try:
+                empty = self._is_empty()  # an unversioned schema (the as-run log) not applied
+            except BaseException:
+                self._db.close()
+                raise
+            if empty:
                 self._db.close()
                 raise NotCreatedYet(t("db.not_created", path=path), hint=t("db.not_created.hint"))
             return
@@ -109,13 +115,24 @@ class Database:
         self._db.execute("PRAGMA synchronous=FULL")
         try:
             with self._lock:
-                if schema:
-                    self._db.executescript(schema)
+                if schema:  # one transaction: a reader never sees half the tables
+                    self._apply(schema)
                 if migrations:
                     self._migrate(migrations)
         except BaseException:
             self._db.close()  # the caller gets no object to close
             raise
+
+    def _apply(self, schema: str) -> None:
+        """``schema`` in one deferred transaction (no write lock while every table exists)."""
+        self._db.execute("BEGIN")
+        try:
+            for sql in statements(schema):
+                self._db.execute(sql)
+        except BaseException:
+            self._db.execute("ROLLBACK")
+            raise
+        self._db.execute("COMMIT")
 
     def _is_empty(self) -> bool:
         """No table at all: a file ``sqlite3.connect`` has just created."""

@@ -60,6 +60,7 @@ if TYPE_CHECKING:
     from broadcaster.publish.publisher import Publisher
     from broadcaster.publish.social.worker import SocialWorker
     from broadcaster.route.outputs import OutputHub
+    from broadcaster.route.player import RoutedPlayer
     from broadcaster.speech.base import Engine
     from broadcaster.web.supervisor import WebSupervisor
 
@@ -160,6 +161,7 @@ class StationService:
         self._asrun: AsRunLog | None = None
         self._store: BulletinStore | None = None
         self._playout: Playout | None = None
+        self._routed: RoutedPlayer | None = None  # the player when the station routes (zones)
         self._scheduler: SlotScheduler | None = None
         self.preparer: Preparer | None = None
         self._resettler: Resettler | None = None
@@ -373,14 +375,14 @@ class StationService:
             from broadcaster.route.player import RoutedPlayer
             from broadcaster.route.wiring import route_of
 
-            player = RoutedPlayer(player, self.hub, route_of(
+            player = self._routed = RoutedPlayer(player, self.hub, route_of(
                 self.station, self.clock, lambda: list(self._scheduler.planned.values())
                 if self._scheduler is not None else []), self.clock)
         self._load_schedules()
         self.preparer = Preparer(self.station, self.pipeline, self._store)
         grace = dt.timedelta(minutes=s.playout.grace_minutes)
         self._playout = Playout(clock=self.clock, player=player, asrun=self.asrun,
-                                prepare=self.preparer.prepare,
+                                prepare=self._prepare_program,
                                 archive_dir=self.station.var("archive"), grace=grace,
                                 archive_format=s.program.archive_format,
                                 archive_days=s.program.archive_days,
@@ -391,6 +393,14 @@ class StationService:
         # archived up to there
         self._playout.settle_crashed(last_beat(self.station.var("run") / "heartbeat.json"))
         self._wire_streams(card)
+
+    def _prepare_program(self, planned: PlannedSlot) -> PreparedProgram:
+        """The slot's program, and (zones) the sound card's copy of it, made ahead of air."""
+        assert self.preparer is not None  # made before the playout
+        prepared = self.preparer.prepare(planned)
+        if self._routed is not None:
+            self._routed.ready(prepared.wav, tuple(planned.slot.zones))
+        return prepared
 
     def _wire_streams(self, player: Player) -> None:
         """Relay slots and the live input air through the streamer that goes with the player;
@@ -551,11 +561,19 @@ class StationService:
             mark=self.asrun.mark, state_file=self.station.var("run") / "watchdog.json",
             sound_card=isinstance(self._card, SoundCardPlayer),  # not the routing player
             output_device=self.station.settings.audio.output_device,
-            player_report=lambda: playout.player.last_error)
+            player_report=lambda: playout.player.last_error,
+            carrying=self._carrying, card=self.station.settings.outputs.soundcard,
+            streams={o.name: o.url for o in self.station.settings.outputs.icecast})
         self.watchdog.start()
         ears = ", ".join(e.name for e in self.watchdog.ears)
         self.notify(t("watch.starting", ears=ears or "-") + (
             f" ({self.watchdog.no_monitor})" if self.watchdog.no_monitor else ""))
+
+    def _carrying(self, output: str, now: dt.datetime) -> bool | None:
+        """Whether ``output`` should carry sound now, by the zones of what is on air (the
+        watchdog's question); None when the station routes nothing (one output: the card)."""
+        hub = self.hub
+        return None if hub is None else hub.carrying(output, now.timestamp())
 
     def _stop_watchdog(self) -> None:
         if self.watchdog is not None:
@@ -952,7 +970,7 @@ class StationService:
         if ready is None:
             return None
         return {"key": ready.key, "wav": str(ready.wav), "digest": ready.digest,
-                "duration_ms": ready.duration_ms, "items": list(ready.items),
+                "duration_ms": ready.on_air_ms, "items": list(ready.items),
                 "warnings": list(ready.warnings)}
 
     def _store_action(self, cmd: str, request: dict[str, object]) -> dict[str, object]:

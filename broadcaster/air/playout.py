@@ -88,6 +88,10 @@ class StreamAiring:
     connect: Callable[[], None] | None = None
     ahead_s: float = 5.0
     note: Callable[[PlayResult], str] | None = None
+    # a program with relays in it: its file and hash in the as-run row, its warnings in the
+    # reason, its bulletins counted as aired (``on_aired``) like any program's
+    planned: PlannedSlot | None = None
+    prepared: PreparedProgram | None = None
 
 
 class Playout:
@@ -163,7 +167,7 @@ class Playout:
             for warning in ready.warnings:
                 log.warning("%s: %s", planned.key, warning)
             self.notify(t("air.prepared", slot=planned.slot.label,
-                          duration=_mmss(ready.duration_ms), items=len(ready.items)))
+                          duration=_mmss(ready.on_air_ms), items=len(ready.items)))
             return ready
 
     def ready(self, key: str) -> PreparedProgram | None:
@@ -346,9 +350,12 @@ class Playout:
         the output (``air`` for a relay slot, ``exclusive`` for live)."""
         cancel, job = spec.cancel, spec.job
         now = self.clock.now()
+        prepared = spec.prepared
         row = self.asrun.begin(slot_key=spec.key, slot_id=spec.slot_id, slot_name=spec.label,
                                scheduled=spec.scheduled, now=now, items=spec.items,
-                               sink=streamer.description)
+                               sink=streamer.description,
+                               program_hash=prepared.digest if prepared else "",
+                               program=str(prepared.wav) if prepared else "")
         self._set_on_air(slot=OnAir(spec.label, max(job.start_at, now), cancel))
         if self._pending_emergencies() or self.closing:
             cancel.request(ending=Ending.EMERGENCY if not self.closing else Ending.STOPPED)
@@ -374,6 +381,8 @@ class Playout:
             outcome, reason, ending = Outcome.FAILED, cancel.reason, Ending.DEVICE_LOST
         if spec.note is not None:
             reason = "; ".join(filter(None, [reason, spec.note(result)]))
+        if prepared is not None and prepared.warnings:
+            reason = "; ".join(filter(None, [reason, *prepared.warnings]))
         archive = result.archive
         if not archive and job.record is not None and result.started is not None:
             archive = self.archive(job.record, result.started, spec.slot_id,
@@ -383,6 +392,8 @@ class Playout:
         self.asrun.finish(row, outcome=outcome, started=result.started, ended=result.ended,
                           scheduled=spec.scheduled, reason=reason, archive=archive,
                           ending=ending)
+        if spec.planned is not None and prepared is not None:
+            self._after(spec.planned, prepared, result, outcome, reason, archive)
         return AirReport(spec.key, outcome, reason, result.started, archive)
 
     def _run_player(self, wav: Path, start_at: dt.datetime, name: str, cancel: Cancel,

@@ -62,6 +62,12 @@ class PreparedProgram:
     # (offset_ms, duration_ms) of each relay item's fallback in ``wav``, in program order: the
     # relay airs there instead (None: that fallback is missing from the program)
     relays: tuple[tuple[int, int] | None, ...] = ()
+    air_ms: int | None = None  # how long it airs, when that differs (relays for their minutes)
+
+    @property
+    def on_air_ms(self) -> int:
+        """How long the program takes on air (each relay for its minutes, not its fallback's)."""
+        return self.duration_ms if self.air_ms is None else self.air_ms
 
 
 def relay_label(index: int) -> str:
@@ -276,13 +282,18 @@ class Preparer:
                 label += f"@v{versions[entry.source]}"
             labels.append(label + (f" ({', '.join(entry.flags)})" if entry.flags else ""))
         aired = tuple((bid, v) for bid, v in versions.items() if bid not in rendered.dropped)
+        # a fallback that is quiet or short (flagged "silent") still holds the relay's place
         places = {e.label: (e.offset_ms, e.duration_ms) for e in rendered.rundown
-                  if e.kind == "jingle" and e.duration_ms > 0 and not e.flags}
+                  if e.kind == "jingle" and e.duration_ms > 0
+                  and not {"missing", "corrupt", "truncated"} & set(e.flags)}
         relays = tuple(places.get(relay_label(j)) for j in range(len(planned.slot.relays)))
+        air_ms = int(rendered.duration_ms) + sum(
+            int(item.relay.minutes * 60_000) - place[1]
+            for item, place in zip(planned.slot.relays, relays, strict=True) if place is not None)
         return PreparedProgram(planned.key, rendered.wav_path, rendered.digest, tuple(labels),
                                int(rendered.duration_ms), tuple(warnings + list(rendered.warnings)),
                                aired, tuple(rendered.dropped), selected=tuple(versions.items()),
-                               relays=relays)
+                               relays=relays, air_ms=air_ms if relays else None)
 
     def warm_up(self) -> None:
         """Load and run the emergency path once (its first call pays for scipy's import and

@@ -58,7 +58,7 @@ class RelayTuning:
 
 @dataclass(frozen=True)
 class RelayEvent:
-    kind: str  # "drop" (the fallback plays) | "return" (the stream is back)
+    kind: str  # "drop" (the fallback plays) | "return" (the stream is back) | "end" (stopped)
     at_s: float  # seconds into the relay's output
     detail: str = ""
 
@@ -187,6 +187,13 @@ class RelaySource:
     def start(self) -> None:
         """Connect now (a few seconds ahead of the slot); returns at once."""
         self._spawn()
+
+    def finish(self) -> None:
+        """Its stretch of the program is over: disconnect, and end a fallback spell still
+        open (its as-run row closes here, not when the whole program ends)."""
+        if not self._stop.is_set():
+            self.events.put(RelayEvent("end", self.out_frames / self.rate))
+        self.stop()
 
     def stop(self) -> None:
         self._stop.set()
@@ -376,6 +383,7 @@ class RelayProgram:
         self.on_block = on_block
         self.card_in = card_in
         self.file = sf.SoundFile(str(wav))
+        self.closed = False
         self.pos = 0  # output frames so far
         self.index = 0
         self.narrow: tuple[str, ...] = ()  # the zones of the stretch on air now
@@ -402,6 +410,8 @@ class RelayProgram:
                 part.relay.start()
 
     def read(self, frames: int) -> np.ndarray:
+        if self.closed:  # a streamer thread that outlived the airing by a block
+            return np.zeros(frames, np.float32)
         self._connect_due()
         pieces: list[np.ndarray] = []
         got = 0
@@ -432,13 +442,14 @@ class RelayProgram:
             self.pos += n
             if self.pos - part.begins >= part.frames:
                 if part.relay is not None:
-                    part.relay.stop()
+                    part.relay.finish()
                 self.index += 1
         return np.concatenate(pieces) if len(pieces) > 1 else pieces[0]
 
     def close(self) -> None:
+        self.closed = True
         for relay in self.relays:
-            relay.stop()
+            relay.finish()
         self.file.close()
 
 
@@ -527,17 +538,23 @@ class RelayAirer:
         relays = slot.relays
         assert relays  # the playout only calls this for slots with relays
         try:
-            frames = int(prepared.duration_ms * self.rate // 1000)
+            import soundfile as sf  # noqa: PLC0415
+
+            frames = sf.info(str(prepared.wav)).frames
             spans = [(sp.start, sp.end, sp.zones) for sp in spans_of(prepared.wav)]
             parts = program_parts(prepared, relays, self.rate, spans, frames,
                                   lambda item, fb: self._relay(planned, item, fb))
             source = RelayProgram(prepared.wav, parts, self.rate, ahead_s=self.ahead_s,
                                   title=slot.label, on_block=self._block, card_in=self.card_in)
-            self.work_dir.mkdir(parents=True, exist_ok=True)
         except RelayNotStarted:
             raise
         except Exception as exc:  # noqa: BLE001 - whatever it is, the playout airs the fallback
             raise RelayNotStarted(str(exc) or type(exc).__name__) from exc
+        try:
+            self.work_dir.mkdir(parents=True, exist_ok=True)
+        except OSError as exc:
+            source.close()
+            raise RelayNotStarted(str(exc)) from exc
         self.last = source.relays[-1]
         job = StreamJob(source, planned.start, source.frames / self.rate,
                         self.work_dir / f"relay-{slot.id}-{id(source)}.wav", slot.id)
@@ -554,7 +571,7 @@ class RelayAirer:
             return self.playout.air_stream(streamer, StreamAiring(
                 planned.key, slot.id, slot.label, planned.start, job, Cancel(),
                 items=relay_items(prepared, relays), connect=source.connect,
-                ahead_s=self.ahead_s))
+                ahead_s=self.ahead_s, planned=planned, prepared=prepared))
         finally:
             self.zones = None
             self.on_air = None
@@ -615,6 +632,8 @@ class _Marks:
                                    items=(f"relay:{url}",))
             asrun.mark_started(self.row, now, now)
             self.playout.notify(t("relay.drop", url=url, detail=event.detail))
+        elif event.kind == "end" and self.row is not None:  # the relay's stretch is over
+            self._finish(now, "")
         elif event.kind == "return" and self.row is not None:
             self._finish(now, t("relay.back", url=url, seconds=self._seconds(now)))
             self.playout.notify(t("relay.back", url=url, seconds=self._seconds(now)))

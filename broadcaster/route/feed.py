@@ -136,12 +136,13 @@ class Feed:
         if abs(want - self._pos) > RESYNC_S * self.rate:  # a jump (start, realigned, stall)
             f.seek(min(want, f.frames))
             self._pos = want
+        at = self._pos - lead  # the WAV frame out[0] holds (what was read, not the ideal)
         data = f.read(n - lead, dtype="float32", always_2d=True)
         if len(data):
             out[lead:lead + len(data)] = data.mean(axis=1)
         self._pos += len(data)
-        for a, b in airing.muted:  # a stretch for other zones (out[0] is frame ``first``)
-            lo, hi = max(a - first, 0), min(b - first, n)
+        for a, b in airing.muted:  # a stretch for other zones
+            lo, hi = max(a - at, lead), min(b - at, n)
             if hi > lo:
                 out[lo:hi] = 0.0
         return out

@@ -86,23 +86,43 @@ class RoutedPlayer:
     def play(self, wav: Path, start_at: dt.datetime, name: str = "",
              cancel: Cancel | None = None, on_started: OnStarted | None = None) -> PlayResult:
         route = self._route(name)
-        spans = spans_of(wav)
-        card = self.hub.reaches_card(route.zones)
+        card = True
+        token: int | None = None
+        aired = wav
+        try:
+            card = self.hub.reaches_card(route.zones)
+            spans = spans_of(wav)
+            if card and spans:
+                aired = self._card_copy(wav, spans)
+            token = self.hub.begin(wav, start_at, route.title, route.zones, spans,
+                                   card_whole=aired == wav)
+        except Exception:  # noqa: BLE001 - a routing bug never keeps a program off the card
+            log.exception("routing %s failed: it airs whole on the sound card", name)
+            card, aired = True, wav
         player: Player = self.inner if card else self.timed
-        token = self.hub.begin(wav, start_at, route.title, route.zones, spans)
-        if card and spans:
-            wav = self._card_copy(wav, spans)
 
         def started(at: dt.datetime) -> None:
-            self.hub.started(token, at)
+            if token is not None:
+                self.hub.started(token, at)
             if on_started is not None:
                 on_started(at)
 
         try:
-            return player.play(wav, start_at, name=name, cancel=cancel, on_started=started)
+            return player.play(aired, start_at, name=name, cancel=cancel, on_started=started)
         finally:
-            self.hub.end(token)
+            if token is not None:
+                self.hub.end(token)
             self.last_error = self.inner.last_error
+
+    def ready(self, wav: Path, zones: tuple[str, ...]) -> None:
+        """Make the sound card's copy of a program with stretches for other zones when it is
+        prepared (an hour of program takes seconds to copy: never at air time)."""
+        try:
+            spans = spans_of(wav)
+            if spans and self.hub.reaches_card(zones):
+                self._card_copy(wav, spans)
+        except Exception:  # noqa: BLE001 - made again (or aired whole) at air time
+            log.exception("%s: preparing the sound card's copy failed", wav)
 
     def _card_copy(self, wav: Path, spans: tuple[Span, ...]) -> Path:
         """The program as the card airs it: silent in the stretches for other zones."""

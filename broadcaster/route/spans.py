@@ -50,17 +50,34 @@ def spans_of(wav: Path) -> tuple[Span, ...]:
         log.error("%s: unreadable rundown (%s): the program airs on all its slot's zones",
                   rundown, exc)
         return ()
+    try:
+        return _spans(entries, rate)
+    except (ValueError, KeyError, TypeError, AttributeError) as exc:
+        log.error("%s: unreadable zones (%s): the program airs on all its slot's zones",
+                  rundown, exc)
+        return ()
+
+
+def _spans(entries: list[dict], rate: int) -> tuple[Span, ...]:
+    """Zoned entries as stretches; two with the same zones close together are one (the gap
+    between two bulletins of one selection), unless an item for everyone lies between."""
     out: list[Span] = []
+    shared = False  # an item for every zone since the last stretch
     for e in entries:
+        if e.get("kind") == "bed":
+            continue
         zones = tuple(e.get("zones") or ())
-        if not zones or e.get("kind") == "bed":
+        if not zones:
+            shared = shared or int(e.get("duration_ms") or 0) > 0
             continue
         a = int(e["offset_ms"]) * rate // 1000
         b = (int(e["offset_ms"]) + int(e["duration_ms"])) * rate // 1000
-        if out and out[-1].zones == zones and a - out[-1].end <= MERGE_S * rate:
+        if (out and not shared and out[-1].zones == zones
+                and a - out[-1].end <= MERGE_S * rate):
             out[-1] = Span(out[-1].start, max(b, out[-1].end), zones)
         elif b > a:
             out.append(Span(a, b, zones))
+            shared = False
     return tuple(out)
 
 

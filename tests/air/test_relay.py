@@ -6,6 +6,7 @@ the as-run log. Plus the relay source alone (no sound card) and the slot's valid
 from __future__ import annotations
 
 import datetime as dt
+import json
 import threading
 import time
 from pathlib import Path
@@ -18,7 +19,7 @@ from relayserver import RATE, UpstreamServer, band_noise, delay_of
 
 from broadcaster.air.asrun import AsRunLog
 from broadcaster.air.relay import Leveller, RelaySource, RelayTuning
-from broadcaster.air.schedule import Slot
+from broadcaster.air.schedule import PlannedSlot, Slot
 from broadcaster.air.validate import validate_file
 from broadcaster.clock import SystemClock
 from broadcaster.config import Station, load_station
@@ -287,6 +288,10 @@ def _tone_file(root: Path, name: str, hz: float, seconds: float) -> str:
     return f"audio/{name}"
 
 
+def gap_of(station: Station) -> float:
+    return station.settings.program.gap_ms / 1000
+
+
 def _dominant(x: np.ndarray) -> float:
     spec = np.abs(np.fft.rfft(x * np.hanning(len(x))))
     return float(np.fft.rfftfreq(len(x), 1 / RATE)[int(np.argmax(spec))])
@@ -297,21 +302,33 @@ def test_a_relay_inside_a_program_airs_between_its_items_and_connects_ahead(
     """Issue 15.2: ``relay:`` is a program item like the others. The program's own items air
     around it, the relay takes its place for its minutes (connected ahead, so the upstream is
     heard from its first second, not the fallback), and the as-run row lists it in order."""
-    server = UpstreamServer(band_noise(40, seed=5)).start()
+    server = UpstreamServer(band_noise(60, seed=5)).start()
     fallback = _fallback(station_dir)
     before = _tone_file(station_dir, "truoc.wav", 1000, 3.0)
     after = _tone_file(station_dir, "sau.wav", 300, 3.0)
+    (station_dir / "inbox" / "tin.txt").write_text(
+        "---\ntitle: Tin trước tiếp sóng\ntags: [thoi-su]\n---\nSáng mai phường ra quân "
+        "dọn vệ sinh.\n", encoding="utf-8")
     station = load_station(station_dir)
-    service = StationService(station, notify=lambda _m: None)
+    messages: list[str] = []
+    service = StationService(station, notify=messages.append)
     try:
         service.start()
-        when = (service.clock.now() + dt.timedelta(seconds=6)).replace(microsecond=0)
+        deadline = time.monotonic() + 60
+        while not [r for r in service.store.all()
+                   if service.pipeline.ready(r.bulletin()) is not None]:
+            assert time.monotonic() < deadline, "the bulletin was not taken in"
+            time.sleep(0.1)
+        # settled playout.settle_seconds (8) before air: the bulletin is in by then
+        when = (service.clock.now() + dt.timedelta(seconds=10)).replace(microsecond=0)
         service.add_one_off(Slot.model_validate({
             "id": "vov", "name": "Thời sự và tiếp sóng", "at": f"{when:%H:%M:%S}",
             "program": [{"audio": before, "fade_in_ms": 0, "fade_out_ms": 0},
+                        {"bulletins": {"tags": ["thoi-su"]}},
                         {"relay": {"url": server.url, "minutes": 5 / 60, "fallback": fallback}},
                         {"audio": after, "fade_in_ms": 0, "fade_out_ms": 0}]}), when)
         rows = _final_rows(station, when)
+        (record,) = service.store.all()
     finally:
         service.stop()
         server.stop()
@@ -319,14 +336,19 @@ def test_a_relay_inside_a_program_airs_between_its_items_and_connects_ahead(
     assert row.outcome == "aired", row.reason
     assert abs(row.offset_ms) < 250
     kinds = [item.split(":")[0] for item in row.items]
-    assert kinds == ["jingle", "relay", "jingle"], row.items
-    assert row.items[1] == f"relay:{server.url}"
+    assert kinds == ["jingle", "bulletin", "relay", "jingle"], row.items
+    assert row.items[2] == f"relay:{server.url}"
+    assert row.program and row.program_hash  # the program it aired, as for any program
+    assert record.times_aired == 1  # its bulletin counted as aired (repeat, publishing)
+    assert [m for m in messages if "Thời sự và tiếp sóng" in m and "ms" in m]  # air.done
+    rundown = json.loads(Path(row.program).with_suffix(".json").read_text())["rundown"]
+    (speech,) = [e for e in rundown if e["kind"] == "bulletin"]
+    relay_at = (speech["offset_ms"] + speech["duration_ms"]) / 1000 + gap_of(station)
     audio, rate = sf.read(row.archive, dtype="float32")
-    gap = station.settings.program.gap_ms / 1000
-    # 3 s before, the relay's 5 s, 3 s after (and the gaps between the program's items)
-    assert abs(len(audio) / rate - (3 + gap + 5 + gap + 3)) < 0.3, len(audio) / rate
+    gap = gap_of(station)
+    # the program up to the relay, the relay's 5 s, 3 s after (and the gap before it)
+    assert abs(len(audio) / rate - (relay_at + 5 + gap + 3)) < 0.3, len(audio) / rate
     assert abs(_dominant(audio[int(0.5 * RATE): int(2.5 * RATE)]) - 1000) < 20
-    relay_at = 3 + gap
     kinds_relay = _classify(audio[int(relay_at * RATE): int((relay_at + 5) * RATE)], RATE // 4)
     assert kinds_relay.count("stream") >= len(kinds_relay) - 2, kinds_relay  # from its start
     assert "fallback" not in kinds_relay
@@ -335,3 +357,69 @@ def test_a_relay_inside_a_program_airs_between_its_items_and_connects_ahead(
     assert score > 0.6 and lag < 3.0, (lag, score)
     tail = audio[int((relay_at + 5 + gap + 0.5) * RATE): int((relay_at + 5 + gap + 2.5) * RATE)]
     assert abs(_dominant(tail) - 300) < 20
+
+
+@pytest.mark.parametrize("seconds, level", [(0.3, 0.2), (3.0, 0.0)])
+def test_a_short_or_silent_fallback_still_holds_the_relays_place(
+        station: Station, seconds: float, level: float) -> None:
+    """A fallback the renderer flags (too short, or silence: a station may choose quiet) is
+    still the relay's place in the program; only a missing file leaves it none."""
+    from broadcaster.air.prepare import Preparer
+    from broadcaster.pipeline import Pipeline
+
+    n = int(RATE * seconds)
+    sf.write(str(station.root / "audio" / "cho.wav"),
+             (level * np.sin(2 * np.pi * TONE_HZ * np.arange(n) / RATE)).astype(np.float32), RATE)
+    slot = Slot.model_validate({"id": "vov", "at": "06:00", "program": [
+        {"jingle": "open"},
+        {"relay": {"url": "http://127.0.0.1:9/x.mp3", "minutes": 1, "fallback": "audio/cho.wav"}}]})
+    planned = slot_planned(slot, station)
+    prepared = Preparer(station, Pipeline(station, SystemClock(station.tz))).prepare(planned)
+    (place,) = prepared.relays
+    assert place is not None and abs(place[1] - seconds * 1000) < 50, place
+    assert prepared.on_air_ms == prepared.duration_ms - place[1] + 60_000
+
+
+def slot_planned(slot: Slot, station: Station) -> PlannedSlot:
+    start = dt.datetime(2026, 12, 1, 6, 0, tzinfo=station.tz)
+    return PlannedSlot(start.date(), slot, start)
+
+
+def test_a_fallback_spell_ends_with_its_relays_stretch_not_with_the_program(
+        tmp_path: Path, station: Station) -> None:
+    """A relay inside a program whose upstream is down plays its fallback; when its stretch
+    ends (the program goes on with its own items) the fallback row is closed there."""
+    import itertools
+    from types import SimpleNamespace
+
+    from broadcaster.air.relay import RelayProgram, _Marks, _Part
+
+    wav = tmp_path / "p.wav"
+    sf.write(str(wav), np.full(RATE * 4, 0.1, np.float32), RATE)
+    tone = (0.2 * np.sin(2 * np.pi * TONE_HZ * np.arange(RATE) / RATE)).astype(np.float32)
+    relay = _source("http://127.0.0.1:9/khong-co.mp3", tone, connect_s=0.5, read_s=0.5)
+    program = RelayProgram(wav, [_Part(RATE, at=0), _Part(RATE, relay=relay),
+                                 _Part(2 * RATE, at=RATE)], RATE, ahead_s=0.5, title="Tiếp sóng",
+                           on_block=None, card_in=lambda zones: True)
+    clock = SystemClock()
+    asrun = AsRunLog(tmp_path / "asrun.sqlite3")
+    playout = SimpleNamespace(asrun=asrun, clock=clock, notify=lambda _m: None)
+    slot = Slot.model_validate({"id": "vov", "at": "06:00", "program": [
+        {"relay": {"url": "http://127.0.0.1:9/khong-co.mp3", "minutes": 1, "fallback": "f.wav"}}]})
+    planned = slot_planned(slot, station)
+    marks = _Marks(playout, planned, relay, itertools.count(1))  # type: ignore[arg-type]
+    out = []
+    for i in range(20):  # the program, paced: its relay's stretch is 1-2 s
+        out.append(program.read(RATE // 5))
+        time.sleep(0.2)
+        if i == 9:
+            ended_at = clock.now()
+    time.sleep(0.5)
+    (spell,) = [r for r in asrun.rows() if "#fallback-" in r.slot_key]
+    assert spell.ended is not None  # closed when the relay's stretch ended ...
+    assert dt.datetime.fromisoformat(spell.ended) <= ended_at  # ... not at the program's end
+    program.close()
+    marks.close()
+    asrun.close()
+    audio = np.concatenate(out)
+    assert _classify(audio[RATE: 2 * RATE], RATE // 4).count("fallback") >= 3  # never silence

@@ -10,10 +10,12 @@ from collections.abc import Iterable
 from pathlib import Path
 from zoneinfo import ZoneInfo
 
+import numpy as np
 import pytest
 
 from broadcaster.air.asrun import AsRunLog
 from broadcaster.clock import FakeClock
+from broadcaster.config import Station
 from broadcaster.models import WatchCheck
 from broadcaster.ops.alerts import Alerter
 from broadcaster.ops.ears.judge import FLOOR_DBFS, EarJudge, Expected, Level, Thresholds
@@ -234,3 +236,89 @@ def test_a_mount_is_named_without_its_password() -> None:
 
     assert public_url("http://nghe:bi-mat@10.0.0.5:8000/khu-1.mp3") == "http://10.0.0.5:8000/khu-1.mp3"
     assert public_url("https://a.example/x.ogg") == "https://a.example/x.ogg"
+
+
+def _zoned_program(tmp_path: Path, rate: int = 8000) -> Path:
+    """A 30 s program whose stretch 10-20 s is for zone ip-khu-1 only (as the renderer
+    writes it: the zones in the rundown beside the WAV)."""
+    import soundfile as sf
+
+    wav = tmp_path / "program.wav"
+    sf.write(str(wav), np.full(30 * rate, 0.1, np.float32), rate)
+    wav.with_suffix(".json").write_text(json.dumps({"sample_rate": rate, "rundown": [
+        {"kind": "jingle", "label": "open", "offset_ms": 0, "duration_ms": 10000},
+        {"kind": "bulletin", "label": "Tin khu 1", "offset_ms": 10000, "duration_ms": 10000,
+         "zones": ["ip-khu-1"]},
+        {"kind": "jingle", "label": "close", "offset_ms": 20000, "duration_ms": 10000}]}))
+    return wav
+
+
+@pytest.mark.parametrize("zoned", [True, False])
+def test_each_mount_is_judged_by_its_own_zones(tmp_path: Path, zoned: bool) -> None:
+    """Issue 15.4 with zones: a mount outside the slot's zones, or inside a stretch for other
+    zones, is silent by design and raises nothing; the mount that should carry the program and
+    goes silent is dead air. (Without the routing's word, ``zoned`` False, the rightly silent
+    mount is taken for dead air: the check this pins.)"""
+    from broadcaster.route.outputs import FakeOutput, OutputHub
+    from broadcaster.route.spans import spans_of
+    from broadcaster.route.zones import Zones
+
+    rate = 8000
+    clock = FakeClock(START)
+    hub = OutputHub([FakeOutput("k1", rate), FakeOutput("k2", rate), FakeOutput("k3", rate)],
+                    Zones({"ip-khu-1": ["k1"], "ip-khu-2": ["k2"]}, ["wired", "k1", "k2", "k3"]),
+                    "wired", rate=rate)
+    ears = [FakeEar(name, "mount") for name in ("k1", "k2", "k3")]
+    alerter = Alerter(None, clock, min_interval_s=0)
+    on_air = OnAirNow("Buổi sáng", clock.now())
+    dog = Watchdog(clock, ears, {e.name: Thresholds() for e in ears},
+                   expected=lambda: on_air, alerter=alerter, station="Đài",
+                   carrying=(lambda out, now: hub.carrying(out, now.timestamp())) if zoned
+                   else None, outputs={e.name: e.name for e in ears})
+    for ear in ears:
+        ear.start(dog._on_level(ear), dog._on_alive(ear))
+    wav = _zoned_program(tmp_path, rate)
+    # the slot airs on ip-khu-1 and ip-khu-2 (k3 is left out); 10-20 s is for ip-khu-1 only
+    token = hub.begin(wav, clock.now(), "Buổi sáng", ("ip-khu-1", "ip-khu-2"), spans_of(wav))
+    heard = {"k1": lambda s: SPEECH,  # carries it all
+             "k2": lambda s: SPEECH if s < 10 or s >= 20 else QUIET,  # silent for zone 1's part
+             "k3": lambda s: QUIET}  # not in the slot's zones
+    for i in range(round(30 / BLOCK)):
+        clock.advance(BLOCK)
+        for ear in ears:
+            db = heard[ear.name](i * BLOCK)
+            ear.push(Level(clock.monotonic(), db, db + 10, BLOCK))
+        dog.tick()
+    alerts = [m for _, kind, m in alerter.recent if kind == "watchdog"]
+    if zoned:
+        assert alerts == [], alerts
+    else:
+        assert [a for a in alerts if " k2:" in a] and [a for a in alerts if " k3:" in a], alerts
+    hub.end(token)
+    # the mount that should carry the program and falls silent is dead air, zones or not
+    on_air = OnAirNow("Buổi chiều", clock.now())
+    token = hub.begin(wav, clock.now(), "Buổi chiều", ("ip-khu-1",), spans_of(wav))
+    for _ in range(round(12 / BLOCK)):
+        clock.advance(BLOCK)
+        for ear in ears:
+            ear.push(Level(clock.monotonic(), QUIET, QUIET, BLOCK))  # the player went silent
+        dog.tick()
+    hub.end(token)
+    assert ("k1", WatchCheck.DEAD_AIR) in {(s.ear, s.check) for s in dog.failing()}
+
+
+def test_a_mount_ear_knows_the_station_output_it_listens_to(station: Station) -> None:
+    """A watched mount that one of the station's outputs feeds is judged by that output's
+    zones (matched by host, port and mount, credentials aside); another (a relay server's)
+    by the whole playout; the monitor hears the sound card."""
+    from broadcaster.ops.ears.watchdog import make_watchdog
+
+    clock = FakeClock(START)
+    settings = station.settings.watchdog.model_copy(update={"monitor": "off"})
+    dog = make_watchdog(settings, clock, alerter=Alerter(None, clock, min_interval_s=0), station="Đài",
+                        mark=None, state_file=None, expected=lambda: OnAirNow(None, None),
+                        sound_card=False, card="wired",
+                        mounts=["http://127.0.0.1:8000/k1.mp3", "http://relay.example/x.mp3"],
+                        streams={"k1": "http://source:hackme@127.0.0.1:8000/k1.mp3/",
+                                 "k2": "http://127.0.0.1:8000/k2.mp3"})
+    assert dog.outputs == {"http://127.0.0.1:8000/k1.mp3": "k1"}

@@ -9,6 +9,7 @@ from __future__ import annotations
 import datetime as dt
 import logging
 import threading
+import urllib.parse
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from pathlib import Path
@@ -21,6 +22,7 @@ from broadcaster.models import WatchCheck
 from broadcaster.ops.alerts import Alerter
 from broadcaster.ops.ears.judge import FLOOR_DBFS, STALE_S, EarJudge, Expected, Level, Thresholds
 from broadcaster.ops.ears.listen import Ear
+from broadcaster.ops.ears.mount import MountEar
 
 log = logging.getLogger(__name__)
 
@@ -50,6 +52,8 @@ class CheckState:
 
 
 Mark = Callable[[dt.datetime, str, str, str], None]  # (at, kind, subject, detail)
+# (output, now) -> should that output carry sound now (None: the playout's word stands)
+Carrying = Callable[[str, dt.datetime], "bool | None"]
 
 
 class Watchdog:
@@ -60,8 +64,16 @@ class Watchdog:
                  expected: Callable[[], OnAirNow], alerter: Alerter, station: str,
                  mark: Mark | None = None, state_file: Path | None = None,
                  no_monitor: str = "", player_report: Callable[[], str] | None = None,
-                 every_s: float = 0.25, stale_s: dict[str, float] | None = None) -> None:
+                 every_s: float = 0.25, stale_s: dict[str, float] | None = None,
+                 carrying: Carrying | None = None, outputs: dict[str, str] | None = None
+                 ) -> None:
         self.clock = clock
+        # Zones: each ear is judged by what its own output should carry (a mount outside the
+        # slot's zones, or in a stretch for other zones, is rightly silent); ``outputs`` maps
+        # an ear's name to the output it listens to (ears of no output: the whole playout).
+        self.carrying = carrying
+        self.outputs = dict(outputs or {})
+        self._carry_since: dict[str, float] = {}
         self.ears = list(ears)
         stale = stale_s or {}
         self.judges = {ear.name: EarJudge(limits[ear.name], stale.get(ear.name, STALE_S))
@@ -134,15 +146,43 @@ class Watchdog:
             return Expected(None, None)
         return Expected(on_air.label, mono - (now - on_air.since).total_seconds())
 
+    def _expected_of(self, ear: str, base: Expected, mono: float, now: dt.datetime) -> Expected:
+        """What ``ear``'s own output should carry: the playout's airing, unless the routing
+        says it does not reach that output now; timed from when the output began to carry it
+        (the end of a stretch for other zones gives the ear its grace again)."""
+        output = self.outputs.get(ear)
+        if output is None or self.carrying is None or base.on_air is None:
+            self._carry_since.pop(ear, None)
+            return base
+        try:
+            carries = self.carrying(output, now)
+        except Exception:  # noqa: BLE001 - a routing question never stops the watch
+            log.exception("watchdog: asking what %s carries failed", output)
+            carries = None
+        if carries is None:
+            self._carry_since.pop(ear, None)
+            return base
+        if not carries:
+            self._carry_since[ear] = -1.0  # marks "was silent by design"
+            return Expected(None, None)
+        since = self._carry_since.get(ear)
+        if since is None:  # carrying from the airing's start
+            since = base.since if base.since is not None else mono
+        elif since < 0:  # carrying again after a stretch for other zones
+            since = mono
+        self._carry_since[ear] = since
+        return Expected(base.on_air, max(base.since or since, since))
+
     def tick(self) -> list[CheckState]:
         """Judge every ear now; act on each check that changed; return the changes."""
         mono, now = self.clock.monotonic(), self.clock.now()
         self.heartbeat = mono
-        expected = self._expected_now(mono, now)
+        base = self._expected_now(mono, now)
+        expected = {name: self._expected_of(name, base, mono, now) for name in self.judges}
         changes: list[tuple[CheckState, CheckState | None]] = []
         with self._lock:
             for name, judge in self.judges.items():
-                for finding in judge.judge(mono, expected):
+                for finding in judge.judge(mono, expected[name]):
                     old = self._states.get((name, finding.check))
                     changed = old is None or old.ok != finding.ok
                     since = now if changed or old is None else old.since
@@ -224,9 +264,12 @@ def make_watchdog(settings: WatchdogSettings, clock: Clock, *, expected: Callabl
                   alerter: Alerter, station: str, mark: Mark | None, state_file: Path | None,
                   sound_card: bool, output_device: str | int | None = None,
                   player_report: Callable[[], str] | None = None,
-                  mounts: Sequence[str] = ()) -> Watchdog:
+                  mounts: Sequence[str] = (), carrying: Carrying | None = None,
+                  card: str = "", streams: dict[str, str] | None = None) -> Watchdog:
     """The station's watchdog: the output's monitor (when the station airs on a sound card
-    and the sound server has one) and every mount of ``watchdog.mounts`` plus ``mounts``."""
+    and the sound server has one) and every mount of ``watchdog.mounts`` plus ``mounts``.
+    ``carrying`` with ``card`` (the sound card's output name) and ``streams`` (output name ->
+    its mount URL) judges each ear by its own output's zones."""
     from broadcaster.ops.ears.listen import MonitorEar, monitor_source
     from broadcaster.ops.ears.mount import MountEar
 
@@ -248,8 +291,37 @@ def make_watchdog(settings: WatchdogSettings, clock: Clock, *, expected: Callabl
                          rate=settings.rate, block_ms=settings.block_ms)
         ears.append(mount)
         limits[mount.name] = Thresholds.of(settings, settings.mount_lag_seconds)
+    outputs = {ear.name: output for ear in ears
+               if (output := output_of(ear, card, streams or {})) is not None}
+    for name in (e.name for e in ears if e.kind == "mount"):  # a host spelled two ways differs
+        log.info("watchdog: %s is judged %s", name,
+                 f"by the zones of output {outputs[name]}" if name in outputs
+                 else "against the whole playout (no output of this station feeds it)")
     return Watchdog(clock, ears, limits, expected=expected, alerter=alerter, station=station,
                     mark=mark, state_file=state_file, no_monitor=no_monitor,
                     player_report=player_report,
                     stale_s={m.name: settings.mount_timeout_seconds for m in ears
-                             if m.kind == "mount"})
+                             if m.kind == "mount"}, carrying=carrying, outputs=outputs)
+
+
+LOOPBACK = {"localhost", "127.0.0.1", "::1", "ip6-localhost"}
+
+
+def _mount_key(url: str) -> tuple[str, int, str]:
+    """(host, port, mount) of a URL; the names of this machine are one (no DNS asked)."""
+    u = urllib.parse.urlsplit(url.strip())
+    host = (u.hostname or "").lower()
+    return ("localhost" if host in LOOPBACK else host,
+            u.port or (443 if u.scheme == "https" else 80), u.path.rstrip("/"))
+
+
+def output_of(ear: Ear, card: str, streams: dict[str, str]) -> str | None:
+    """The station output an ear listens to: the monitor hears the sound card; a mount ear
+    hears the output streaming to that mount (same host, port and mount; credentials aside);
+    None: a mount the station does not feed itself (a relay server), judged by the playout."""
+    if ear.kind == "monitor":
+        return card or None
+    if isinstance(ear, MountEar):
+        key = _mount_key(ear.url)
+        return next((name for name, url in streams.items() if _mount_key(url) == key), None)
+    return None
