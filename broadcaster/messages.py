@@ -881,6 +881,15 @@ CATALOG: dict[str, dict[str, str]] = {
         "vi": "chạy đài (broadcaster run) một lần, hoặc chạy 'broadcaster web' khi đài chưa chạy: cả hai đều nâng cấp tệp này",
         "en": "run the station (broadcaster run) once, or 'broadcaster web' while the station is not running: either upgrades this file",
     },
+    # --- operator words for what the ears, the live input and social posting report ----------
+    "ear.no_audio": {"vi": "kết nối được nhưng không có âm thanh", "en": "connected, but no audio"},
+    "ear.not_http": {"vi": "không phải luồng HTTP: {url}", "en": "not an HTTP stream: {url}"},
+    "ear.undecodable": {"vi": "không giải mã được luồng: {error}", "en": "cannot decode the stream: {error}"},
+    "ear.stream_ended": {"vi": "luồng đã dừng: {error}", "en": "the stream ended: {error}"},
+    "ear.parec_ended": {"vi": "bộ nghe đầu ra (parec) đã dừng: {error}", "en": "the output listener (parec) ended: {error}"},
+    "live.input_closed": {"vi": "đầu vào đã đóng", "en": "the input closed"},
+    "live.default_input": {"vi": "đầu vào mặc định", "en": "the default input"},
+    "social.no_id": {"vi": "máy chủ trả lời nhưng không có mã bài đăng: {reply}", "en": "the reply has no post id: {reply}"},
     "db.not_created": {
         "vi": "{path}: đài đang tạo tệp này, chưa có dữ liệu",
         "en": "{path}: the station is creating this file; it holds nothing yet",

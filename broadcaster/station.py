@@ -854,7 +854,7 @@ class StationService:
                 raise AirError(t("live.unknown_zone", zones=", ".join(unknown),
                                  known=", ".join(sorted(known))))
         session = self.live.start(by, input, zones)
-        return {"message": t("live.started", input=session.input or "default", by=by),
+        return {"message": t("live.started", input=session.input or t("live.default_input"), by=by),
                 "since": session.since.isoformat(timespec="seconds")}
 
     def live_stop(self) -> dict[str, object]:

@@ -71,7 +71,7 @@ class LiveInput:
             self.buffer.push(np.frombuffer(raw[: len(raw) // 4 * 4], "<f4").copy())
         err = self.proc.stderr.read().decode(errors="replace") if self.proc.stderr else ""
         lines = [ln for ln in err.splitlines() if '"error"' in ln] or err.splitlines()[-1:]
-        self.error = lines[-1] if lines else "the input closed"
+        self.error = lines[-1] if lines else t("live.input_closed")
 
     @property
     def failed(self) -> bool:
@@ -158,7 +158,7 @@ class LiveDesk:
                                       name="live", daemon=True)
             self.session = LiveSession(by, device, zones, self.clock.now(), cancel, thread)
             thread.start()
-            self.playout.notify(t("live.started", input=device or "default", by=by))
+            self.playout.notify(t("live.started", input=device or t("live.default_input"), by=by))
             return self.session
 
     def stop(self, timeout: float = 10.0) -> AirReport | None:
@@ -206,7 +206,7 @@ class LiveDesk:
         def note(result: PlayResult) -> str:
             seconds = (result.ended - result.started).total_seconds() if (
                 result.started and result.ended) else 0.0
-            extra = t("live.input_failed", input=device or "default",
+            extra = t("live.input_failed", input=device or t("live.default_input"),
                       reason=source.error) if source.failed else ""
             return "; ".join(filter(None, [t("live.ended", seconds=f"{seconds:.0f}", by=by),
                                            extra]))

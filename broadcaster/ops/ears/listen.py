@@ -164,7 +164,7 @@ class MonitorEar(_Restarting):
                     if self._stop.is_set():
                         return  # stopped: the child was ended on purpose
                     err = proc.stderr.read(500) if proc.stderr and proc.poll() is not None else b""
-                    raise OSError(f"parec ended: {err.decode(errors='replace').strip() or 'EOF'}")
+                    raise OSError(t("ear.parec_ended", error=err.decode(errors="replace").strip() or "EOF"))
                 block = np.frombuffer(data, dtype="<f4")
                 on_level(level_of(block, self.clock.monotonic(), self.rate))
                 self.last_error = ""

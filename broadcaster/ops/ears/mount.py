@@ -20,6 +20,7 @@ from typing import TYPE_CHECKING
 
 from broadcaster.clock import Clock
 from broadcaster.errors import public_url
+from broadcaster.messages import t
 from broadcaster.ops.ears.listen import OnAlive, OnLevel, _Restarting, level_of
 
 if TYPE_CHECKING:
@@ -40,7 +41,7 @@ def probe_mount(url: str, timeout: float = 5.0) -> tuple[bool, str]:
     except (OSError, urllib.error.URLError, ValueError) as exc:
         return False, _why(exc)
     if not first:
-        return False, "connected, but no audio"
+        return False, t("ear.no_audio")
     return True, kind
 
 
@@ -59,7 +60,7 @@ def _open(url: str, timeout: float) -> HTTPResponse:
         raise OSError(f"{public_url(url)}: {exc!r}") from None
     if not isinstance(resp, HTTPResponse):
         resp.close()
-        raise ValueError(f"not an HTTP stream: {public_url(url)}")
+        raise ValueError(t("ear.not_http", url=public_url(url)))
     return resp
 
 
@@ -177,8 +178,8 @@ class MountEar(_Restarting):
                     if self._stop.is_set():
                         return
         except av.FFmpegError as exc:
-            raise OSError(f"cannot decode the stream: {raw.error or exc}") from exc
-        raise OSError(f"the stream ended: {raw.error or 'EOF'}")
+            raise OSError(t("ear.undecodable", error=raw.error or exc)) from exc
+        raise OSError(t("ear.stream_ended", error=raw.error or "EOF"))
 
     def stop(self) -> None:
         self._stop.set()

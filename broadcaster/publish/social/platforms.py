@@ -20,6 +20,7 @@ import requests
 from broadcaster.config import FacebookSettings, SocialSettings, ZaloSettings
 from broadcaster.durable import write_json
 from broadcaster.errors import BroadcasterError
+from broadcaster.messages import t
 
 log = logging.getLogger(__name__)
 
@@ -167,7 +168,7 @@ class FacebookPage:
     def _id(body: dict[str, object]) -> str:
         ident = body.get("post_id") or body.get("id")
         if not ident:
-            raise PostError(f"Graph API reply without an id: {_short(json.dumps(body))}", retry=True)
+            raise PostError(t("social.no_id", reply=_short(json.dumps(body))), retry=True)
         return str(ident)
 
     def _ok(self, status: int, body: dict[str, object]) -> dict[str, object]:
