@@ -186,3 +186,14 @@ def test_every_action_is_audited_with_who_and_where(served: Served) -> None:
     admin = login(served.url, "admin")
     page = admin.get(f"{served.url}/audit", timeout=10).text
     assert "bulletin.approve" in page and bid in page
+
+
+def test_a_role_that_may_not_listen_is_not_offered_the_button(served: Served) -> None:
+    """A viewer may read a bulletin but not have its speech made (it may spend a TTS quota):
+    the page offers no ▶ button it would only be refused; an editor's page has it."""
+    bid = _bulletin(served, 77)
+    pages = {role: login(served.url, role).get(f"{served.url}/bulletins/{bid}", timeout=10)
+             for role in ("viewer", "editor")}
+    assert pages["viewer"].status_code == 200 and pages["editor"].status_code == 200
+    assert 'class="listen"' not in pages["viewer"].text
+    assert 'class="listen"' in pages["editor"].text
