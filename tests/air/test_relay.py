@@ -17,7 +17,7 @@ import soundfile as sf
 from pydantic import ValidationError
 from relayserver import RATE, UpstreamServer, band_noise, delay_of
 
-from broadcaster.air.asrun import AsRunLog
+from broadcaster.air.asrun import AsRunLog, AsRunRow
 from broadcaster.air.relay import Leveller, RelaySource, RelayTuning
 from broadcaster.air.schedule import PlannedSlot, Slot
 from broadcaster.air.validate import validate_file
@@ -153,6 +153,14 @@ def _final_rows(station: Station, when: dt.datetime) -> list:
         time.sleep(0.2)
 
 
+def _aired_on_time(rows: list) -> AsRunRow:
+    """The relay slot's row, aired and on its second."""
+    (row,) = [r for r in rows if r.slot_key.endswith("/vov")]
+    assert row.outcome == "aired", row.reason
+    assert abs(row.offset_ms) < 250
+    return row
+
+
 def _source(url: str, fallback: np.ndarray, **tune: float) -> RelaySource:
     return RelaySource(url, fallback, RATE, leveller=Leveller(RATE, -16.0, -1.0),
                        clock=SystemClock(), tuning=RelayTuning(**tune))
@@ -249,9 +257,7 @@ def test_without_a_sound_card_the_relay_is_paced_by_the_clock_into_its_archive(
     finally:
         service.stop()
         server.stop()
-    (row,) = [r for r in rows if r.slot_key.endswith("/vov")]
-    assert row.outcome == "aired", row.reason
-    assert abs(row.offset_ms) < 250
+    row = _aired_on_time(rows)
     audio, rate = sf.read(row.archive, dtype="float32")
     assert rate == RATE and abs(len(audio) / rate - 6.0) < 0.1
     kinds = _classify(audio, RATE // 4)
@@ -332,9 +338,7 @@ def test_a_relay_inside_a_program_airs_between_its_items_and_connects_ahead(
     finally:
         service.stop()
         server.stop()
-    (row,) = [r for r in rows if r.slot_key.endswith("/vov")]
-    assert row.outcome == "aired", row.reason
-    assert abs(row.offset_ms) < 250
+    row = _aired_on_time(rows)
     kinds = [item.split(":")[0] for item in row.items]
     assert kinds == ["jingle", "bulletin", "relay", "jingle"], row.items
     assert row.items[2] == f"relay:{server.url}"
