@@ -52,7 +52,7 @@ if TYPE_CHECKING:
 
     from broadcaster.air.late import Resettler
     from broadcaster.air.live import LiveDesk
-    from broadcaster.air.relay import RelayAirer
+    from broadcaster.air.relay_air import RelayAirer
     from broadcaster.air.simulate import FakeJobScheduler
     from broadcaster.air.stream import Streamer
     from broadcaster.inbox.feeds.poll import FeedPoller
@@ -406,7 +406,8 @@ class StationService:
         """Relay slots and the live input air through the streamer that goes with the player;
         each block they make is also handed to ``self.on_block`` (the Icecast outputs)."""
         from broadcaster.air.live import LiveDesk  # noqa: PLC0415 - scipy
-        from broadcaster.air.relay import RelayAirer, tuning_from  # noqa: PLC0415 - scipy
+        from broadcaster.air.relay import tuning_from  # noqa: PLC0415 - scipy
+        from broadcaster.air.relay_air import RelayAirer  # noqa: PLC0415
         from broadcaster.air.stream import streamer_for  # noqa: PLC0415
 
         s = self.station.settings

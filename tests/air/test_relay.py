@@ -396,7 +396,7 @@ def test_a_fallback_spell_ends_with_its_relays_stretch_not_with_the_program(
     import itertools
     from types import SimpleNamespace
 
-    from broadcaster.air.relay import RelayProgram, _Marks, _Part
+    from broadcaster.air.relay_air import RelayProgram, _Marks, _Part
 
     wav = tmp_path / "p.wav"
     sf.write(str(wav), np.full(RATE * 4, 0.1, np.float32), RATE)
