@@ -28,6 +28,7 @@ from broadcaster.config import ProgramSettings
 from broadcaster.errors import public_url
 from broadcaster.messages import t
 from broadcaster.models import Ending, Outcome
+from broadcaster.route.spans import map_of, title_at
 
 log = logging.getLogger(__name__)
 
@@ -54,13 +55,15 @@ class RelayProgram:
 
     def __init__(self, wav: Path, parts: list[_Part], rate: int, *, ahead_s: float,
                  title: str, on_block: Callable[[np.ndarray, str, tuple[str, ...]], None] | None,
-                 card_in: Callable[[tuple[str, ...]], bool]) -> None:
+                 card_in: Callable[[tuple[str, ...]], bool],
+                 titles: tuple[tuple[int, str], ...] = ()) -> None:
         import soundfile as sf  # noqa: PLC0415
 
         self.rate = rate
         self.parts = parts
         self.ahead = int(ahead_s * rate)
         self.title = title
+        self.titles = titles  # (first frame in the WAV, title) of the program's items
         self.on_block = on_block
         self.card_in = card_in
         self.file = sf.SoundFile(str(wav))
@@ -114,7 +117,7 @@ class RelayProgram:
             self.narrow = part.narrow
             if self.on_block is not None:
                 try:
-                    self.on_block(y, self.title, part.narrow)
+                    self.on_block(y, self._title(part, inside), part.narrow)
                 except Exception:  # noqa: BLE001 - listeners never crash the sender
                     log.exception("relay block listener failed")
             pieces.append(y if not part.narrow or self.card_in(part.narrow)
@@ -126,6 +129,13 @@ class RelayProgram:
                     part.relay.finish()
                 self.index += 1
         return np.concatenate(pieces) if len(pieces) > 1 else pieces[0]
+
+    def _title(self, part: _Part, inside: int) -> str:
+        """The stream title now: the program item's at this frame of the WAV, or the slot's
+        during a relay."""
+        if part.relay is not None:
+            return self.title
+        return title_at(self.titles, part.at + inside, self.title)
 
     def close(self) -> None:
         self.closed = True
@@ -213,7 +223,6 @@ class RelayAirer:
             self.on_block(block, title)
 
     def air(self, planned: PlannedSlot, prepared: PreparedProgram) -> AirReport:
-        from broadcaster.route.spans import spans_of  # noqa: PLC0415
 
         slot = planned.slot
         relays = slot.relays
@@ -222,11 +231,13 @@ class RelayAirer:
             import soundfile as sf  # noqa: PLC0415
 
             frames = sf.info(str(prepared.wav)).frames
-            spans = [(sp.start, sp.end, sp.zones) for sp in spans_of(prepared.wav)]
+            found = map_of(prepared.wav)
+            spans = [(sp.start, sp.end, sp.zones) for sp in found.spans]
             parts = program_parts(prepared, relays, self.rate, spans, frames,
                                   lambda item, fb: self._relay(planned, item, fb))
             source = RelayProgram(prepared.wav, parts, self.rate, ahead_s=self.ahead_s,
-                                  title=slot.label, on_block=self._block, card_in=self.card_in)
+                                  title=slot.label, on_block=self._block, card_in=self.card_in,
+                                  titles=found.titles(slot.label))
         except RelayNotStarted:
             raise
         except Exception as exc:  # noqa: BLE001 - whatever it is, the playout airs the fallback

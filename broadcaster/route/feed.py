@@ -17,6 +17,8 @@ from pathlib import Path
 import numpy as np
 import soundfile as sf
 
+from broadcaster.route.spans import title_at
+
 log = logging.getLogger(__name__)
 
 LIVE_BUFFER_S = 2.0  # live blocks waiting for a stalled stream: the oldest are dropped
@@ -34,6 +36,11 @@ class Airing:
     start_epoch: float
     title: str
     muted: tuple[tuple[int, int], ...] = ()  # frames of the WAV for other zones: silence here
+    titles: tuple[tuple[int, str], ...] = ()  # (first frame, title) of each item: its title
+
+    def title_at(self, frame: int) -> str:
+        """The title of the item at ``frame`` (the airing's title before the first)."""
+        return title_at(self.titles, frame, self.title)
 
 
 class Feed:
@@ -101,7 +108,7 @@ class Feed:
         if airing is None:
             self._close()
             return np.zeros(n, dtype=np.float32), self.idle_title
-        return self._program(airing, n, end_epoch), airing.title
+        return self._program(airing, n, end_epoch)
 
     def _take_live(self, n: int) -> np.ndarray | None:
         """Up to ``n`` queued live frames once the pre-roll is in (a jitter buffer)."""
@@ -123,14 +130,15 @@ class Feed:
         self._live_frames -= got
         return np.concatenate(parts)
 
-    def _program(self, airing: Airing, n: int, end_epoch: float) -> np.ndarray:
+    def _program(self, airing: Airing, n: int, end_epoch: float) -> tuple[np.ndarray, str]:
         out = np.zeros(n, dtype=np.float32)
         first = round((end_epoch - airing.start_epoch) * self.rate) - n  # frame at out[0]
         if first + n <= 0:
-            return out  # not started yet
+            return out, airing.title  # not started yet
+        title = airing.title_at(first + n // 2)
         f = self._open(airing)
         if f is None:
-            return out
+            return out, title
         lead = max(0, -first)
         want = max(0, first)
         if abs(want - self._pos) > RESYNC_S * self.rate:  # a jump (start, realigned, stall)
@@ -145,7 +153,7 @@ class Feed:
             lo, hi = max(a - at, lead), min(b - at, n)
             if hi > lo:
                 out[lo:hi] = 0.0
-        return out
+        return out, title
 
     def _open(self, airing: Airing) -> sf.SoundFile | None:
         if self._file is not None and self._file_token == airing.token:

@@ -170,14 +170,14 @@ class OutputHub:
     # --- one airing ---------------------------------------------------------------------------
     def begin(self, wav: Path, start_at: dt.datetime, title: str,
               zones: Sequence[str] | None, spans: Sequence[Span] = (), *,
-              card_whole: bool = False) -> int:
+              card_whole: bool = False, titles: Sequence[tuple[int, str]] = ()) -> int:
         """The zones' streams air ``wav`` from ``start_at`` (each silent in the ``spans`` that
-        leave it out); ``card_whole``: the card airs it whole (its copy could not be made);
-        returns the airing's token."""
+        leave it out, titled by ``titles``: (first frame, title) of each item); ``card_whole``:
+        the card airs it whole (its copy could not be made); returns the airing's token."""
         token = next(self._tokens)
         names = frozenset(o.name for o in self._streams(zones))
         plan = _Plan({name: Airing(token, wav, start_at.timestamp(), title,
-                                   muted(spans, name, self.zones.members))
+                                   muted(spans, name, self.zones.members), tuple(titles))
                       for name in names}, frozenset(self.members(zones)), self.rate,
                      () if card_whole else self.card_muted(spans), start_at.timestamp())
         with self._lock:

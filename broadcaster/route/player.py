@@ -18,7 +18,7 @@ from broadcaster.clock import Clock
 from broadcaster.messages import t
 from broadcaster.models import Ending, Outcome
 from broadcaster.route.outputs import OutputHub
-from broadcaster.route.spans import Span, masked_copy, spans_of
+from broadcaster.route.spans import Span, map_of, masked_copy, spans_of
 
 log = logging.getLogger(__name__)
 
@@ -91,11 +91,11 @@ class RoutedPlayer:
         aired = wav
         try:
             card = self.hub.reaches_card(route.zones)
-            spans = spans_of(wav)
-            if card and spans:
-                aired = self._card_copy(wav, spans)
-            token = self.hub.begin(wav, start_at, route.title, route.zones, spans,
-                                   card_whole=aired == wav)
+            found = map_of(wav)
+            if card and found.spans:
+                aired = self._card_copy(wav, found.spans)
+            token = self.hub.begin(wav, start_at, route.title, route.zones, found.spans,
+                                   card_whole=aired == wav, titles=found.titles(route.title))
         except Exception:  # noqa: BLE001 - a routing bug never keeps a program off the card
             log.exception("routing %s failed: it airs whole on the sound card", name)
             card, aired = True, wav

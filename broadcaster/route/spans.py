@@ -37,25 +37,62 @@ class Span:
     zones: tuple[str, ...]
 
 
-def spans_of(wav: Path) -> tuple[Span, ...]:
-    """The zoned stretches of the program ``wav`` from its rundown (none without one)."""
+TITLED = {"bulletin": "", "say": "", "music": "", "recording": ""}  # items named on the stream
+
+
+@dataclass(frozen=True)
+class ProgramMap:
+    """What the rundown beside a program says about routing it: its zoned stretches, and where
+    each item starts with its title (a bulletin's title, a music file; "" for chimes, gaps)."""
+
+    spans: tuple[Span, ...] = ()
+    items: tuple[tuple[int, str], ...] = ()  # (first frame, item title), in program order
+
+    def titles(self, base: str) -> tuple[tuple[int, str], ...]:
+        """(first frame, stream title) for the whole program: ``base - item`` or ``base``."""
+        return tuple((at, f"{base} – {name}" if name else base) for at, name in self.items)
+
+
+def title_at(titles: Sequence[tuple[int, str]], frame: int, base: str) -> str:
+    """The title of the item at ``frame`` (``titles``: (first frame, title), in order)."""
+    found = base
+    for at, title in titles:
+        if at > frame:
+            break
+        found = title
+    return found
+
+
+def map_of(wav: Path) -> ProgramMap:
+    """The program map of ``wav`` from its rundown (empty without one; never raises: an
+    unreadable rundown airs the program on all its slot's zones under the slot's title)."""
     rundown = wav.with_suffix(".json")
     try:
         data = json.loads(rundown.read_text(encoding="utf-8"))
         rate = int(data["sample_rate"])
         entries = data["rundown"]
+        return ProgramMap(_spans(entries, rate), _items(entries, rate))
     except FileNotFoundError:
-        return ()  # an emergency, a recording: no rundown, no zones
-    except (OSError, ValueError, KeyError, TypeError) as exc:
+        return ProgramMap()  # an emergency, a recording: no rundown, no zones
+    except (OSError, ValueError, KeyError, TypeError, AttributeError) as exc:
         log.error("%s: unreadable rundown (%s): the program airs on all its slot's zones",
                   rundown, exc)
-        return ()
-    try:
-        return _spans(entries, rate)
-    except (ValueError, KeyError, TypeError, AttributeError) as exc:
-        log.error("%s: unreadable zones (%s): the program airs on all its slot's zones",
-                  rundown, exc)
-        return ()
+        return ProgramMap()
+
+
+def spans_of(wav: Path) -> tuple[Span, ...]:
+    """The zoned stretches of the program ``wav`` (none without a rundown)."""
+    return map_of(wav).spans
+
+
+def _items(entries: list[dict], rate: int) -> tuple[tuple[int, str], ...]:
+    out = []
+    for e in entries:
+        if e.get("kind") == "bed" or not int(e.get("duration_ms") or 0):
+            continue
+        name = str(e.get("label") or "") if e.get("kind") in TITLED else ""
+        out.append((int(e["offset_ms"]) * rate // 1000, name))
+    return tuple(out)
 
 
 def _spans(entries: list[dict], rate: int) -> tuple[Span, ...]:

@@ -4,8 +4,10 @@ in the sound card's copy."""
 
 from __future__ import annotations
 
+import datetime as dt
 import json
 from pathlib import Path
+from zoneinfo import ZoneInfo
 
 import numpy as np
 import soundfile as sf
@@ -71,3 +73,25 @@ def test_the_cards_copy_is_silent_in_its_ranges_with_short_fades_and_made_once(
     made = copy.stat().st_mtime_ns
     assert masked_copy(wav, [(4 * RATE, 6 * RATE)]) == copy and copy.stat().st_mtime_ns == made
     assert masked_copy(wav, []) == wav
+
+
+def test_each_item_names_itself_on_the_stream(tmp_path: Path) -> None:
+    """Issue 15.1: the stream title is the item's (a bulletin's title), the slot's name
+    around it (chimes, gaps); what the hub gives a stream follows the program as it airs."""
+    from broadcaster.route.outputs import FakeOutput, OutputHub
+    from broadcaster.route.spans import map_of
+    from broadcaster.route.zones import Zones
+
+    wav = _program(tmp_path, [_e("jingle", 0, 2), _e("bulletin", 2.5, 5) | {"label": "Lịch tiêm"},
+                              _e("jingle", 8, 2), _e("bed", 0, 20) | {"label": "nhac.mp3"}])
+    found = map_of(wav)
+    assert found.titles("Buổi sáng") == ((0, "Buổi sáng"), (int(2.5 * RATE), "Buổi sáng – Lịch tiêm"),
+                                         (8 * RATE, "Buổi sáng"))
+    out = FakeOutput("k1", RATE)
+    hub = OutputHub([out], Zones({}, ["wired", "k1"]), "wired", rate=RATE)
+    start = dt.datetime(2026, 12, 1, 6, 0, tzinfo=ZoneInfo("Asia/Ho_Chi_Minh"))
+    hub.begin(wav, start, "Buổi sáng", None, found.spans, titles=found.titles("Buổi sáng"))
+    titles = [out.feed.read(RATE // 10, start.timestamp() + (i + 1) / 10)[1] for i in range(100)]
+    assert titles[5] == "Buổi sáng" and titles[40] == "Buổi sáng – Lịch tiêm"
+    assert titles[90] == "Buổi sáng"
+    assert titles.index("Buổi sáng – Lịch tiêm") in (24, 25)  # from the bulletin's first frame
