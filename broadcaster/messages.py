@@ -1433,6 +1433,8 @@ CATALOG: dict[str, dict[str, str]] = {
     "web.program.kind.audio": {"vi": "Tệp âm thanh", "en": "Audio file"},
     "web.program.kind.silence_ms": {"vi": "Im lặng (ms)", "en": "Silence (ms)"},
     "web.program.kind.silence": {"vi": "Im lặng", "en": "Silence"},
+    "web.program.kind.relay": {"vi": "Tiếp sóng (địa chỉ, phút: sửa trong tệp lịch)",
+                               "en": "Relay (address, minutes: edit in the schedule file)"},
     "web.program.kind.recording": {"vi": "Bản ghi âm", "en": "Recording"},
     "web.program.scope": {"vi": "Áp dụng cho", "en": "Applies to"},
     "web.program.scope.week": {"vi": "Mọi tuần (sửa lịch tuần)", "en": "Every week (the week template)"},

@@ -20,6 +20,9 @@ from broadcaster.errors import ScheduleError
 from broadcaster.web.planner import Draft, _load, _yaml, day_name
 
 PROGRAM_KINDS = ("jingle", "say", "bulletins", "bulletin", "music", "audio", "silence_ms")
+# Items the form shows but does not edit (their keys live in the schedule file): kept as they
+# are when the program is saved, never dropped or flattened to a string.
+FIXED_KINDS = ("relay",)
 BLANK_ROWS = 2  # empty rows under a program to add items without a script
 
 
@@ -56,6 +59,8 @@ def rows_of(slot: Slot) -> list[ProgramRow]:
             limit = str(sel.get("max_count") or "")
         elif kind == "music":
             limit = f"{raw['max_seconds']:g}" if raw.get("max_seconds") else ""
+        elif kind == "relay":
+            value, limit = raw["relay"]["url"], f"{raw['relay']['minutes']:g}"
         rows.append(ProgramRow(kind, str(value), limit, i))
     return rows + [ProgramRow("")] * BLANK_ROWS
 
@@ -84,6 +89,8 @@ def _item_map(row: ProgramRow, old: object) -> CommentedMap:
     stays, else a new one."""
     keep = isinstance(old, CommentedMap) and row.kind in old
     m: CommentedMap = old if keep else CommentedMap()  # type: ignore[assignment]
+    if row.kind in FIXED_KINDS:
+        return m  # as the file has it (a new one cannot come from the form: refused there)
     value = row.value.strip()
     if row.kind == "bulletins":
         sel = m.get("bulletins") if keep and isinstance(m.get("bulletins"), CommentedMap) \

@@ -212,3 +212,45 @@ def test_listen_to_the_prepared_program_with_its_rundown(served: Served, tmp_pat
     finally:
         server.stop()
     assert f"{day.isoformat()}/sang" in asked
+
+
+RELAY_WEEK = """\
+slots:
+  - id: sang
+    name: "Buổi sáng"
+    at: "06:00"
+    program:
+      - jingle: open
+      - relay: {url: "http://127.0.0.1:8000/tinh.mp3", minutes: 15, fallback: audio/chime-close.flac}
+        zones: [wired]   # tiếp sóng chỉ trên loa dây
+      - bulletins: {tags: [khu-1]}
+        zones: [wired]
+"""
+
+
+def test_editing_a_program_keeps_a_relay_and_item_zones_the_form_does_not_edit(
+        served: Served) -> None:
+    """The form shows a relay (its address and minutes, read-only) and saves it as the file
+    has it: adding a closing chime from a phone must not drop the slot's relay."""
+    path = served.station.schedules_dir / "week.yaml"
+    path.write_text(RELAY_WEEK, encoding="utf-8")
+    s = login(served.url, "operator")
+    day = day_in(5)
+    page = s.get(f"{served.url}/schedule/{day.isoformat()}/slot/sang", timeout=10).text
+    assert '<option value="relay" selected>' in page
+    assert 'name="value_1" value="http://127.0.0.1:8000/tinh.mp3" readonly' in page
+    assert 'name="limit_1" value="15" inputmode="decimal" size="5" readonly' in page
+    r = _post(s, served, day, "sang", _rows(
+        ("jingle", "open", "", "0"), ("relay", "http://127.0.0.1:8000/tinh.mp3", "15", "1"),
+        ("bulletins", "khu-1", "", "2"), ("jingle", "close", "", "")) | {"scope": "week"})
+    assert r.status_code == 200 and 'id="program-saved"' in r.text, r.text[:3000]
+    text = path.read_text(encoding="utf-8")
+    assert "# tiếp sóng chỉ trên loa dây" in text
+    program = yaml.safe_load(text)["slots"][0]["program"]
+    assert program == [
+        {"jingle": "open"},
+        {"relay": {"url": "http://127.0.0.1:8000/tinh.mp3", "minutes": 15,
+                   "fallback": "audio/chime-close.flac"}, "zones": ["wired"]},
+        {"bulletins": {"tags": ["khu-1"]}, "zones": ["wired"]},
+        {"jingle": "close"}]
+    assert validate_file(path, served.station) == []

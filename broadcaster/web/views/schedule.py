@@ -16,6 +16,7 @@ from broadcaster.web.desk import DeskError
 from broadcaster.web.listen import Prepared, browser_file
 from broadcaster.web.planner import DayEdit, Draft, EditKind, NewSlot, day_name, timeline
 from broadcaster.web.programs import (
+    FIXED_KINDS,
     PROGRAM_KINDS,
     ProgramRow,
     Scope,
@@ -132,7 +133,7 @@ def _slot_page(request: web.Request, day: dt.date, code: int = 200, **extra: Any
     except DeskError as exc:
         listen_error = str(exc)
     return render(request, "slot.html", code=code, day=day.isoformat(), planned=planned,
-                  source=source.value, kinds=PROGRAM_KINDS, listen=listen,
+                  source=source.value, kinds=PROGRAM_KINDS, fixed=FIXED_KINDS, listen=listen,
                   listen_error=listen_error, mmss=_mmss, **context)
 
 
