@@ -164,3 +164,16 @@ def test_amend_gives_what_appending_gave_when_the_last_key_won(station_dir: Path
     amend(cfg, text)
     assert yamlpos.load_file(cfg).data == last_wins
     assert load_station(station_dir).settings.policy.quiet_hours == ()
+
+
+def test_an_abbreviation_written_twice_in_the_station_lexicon_is_refused(tmp_path: Path) -> None:
+    from broadcaster.errors import TextError
+    from broadcaster.text import load_lexicon
+
+    path = tmp_path / "tu-viet-tat.yaml"
+    path.write_text("abbreviations:\n  HTX: hợp tác xã\n  KDC: khu dân cư\n  HTX: hội thanh niên\n",
+                    encoding="utf-8")
+    with pytest.raises(TextError) as err:
+        load_lexicon(path)
+    assert f"{path}:4:3" in str(err.value) and "khóa 'HTX' xuất hiện hai lần (dòng 2 và dòng 4)" \
+        in str(err.value)
