@@ -35,6 +35,7 @@ TONE_LEVEL = 3000  # s16 sample magnitude: the alert tone peaks at -3 dBFS (~230
 
 sys.path.insert(0, str(REPO / "tests"))
 from soundserver import PulseServer, start_pulse, stop_pulse  # noqa: E402
+from stationfile import amend  # noqa: E402
 
 
 def _broadcaster() -> list[str]:
@@ -70,8 +71,7 @@ def _median(argv: Sequence[str], runs: int, env: dict[str, str] | None = None) -
 
 def _make_station(root: Path) -> Path:
     subprocess.run([*_broadcaster(), "init", str(root)], check=True, capture_output=True)
-    with (root / "station.yaml").open("a", encoding="utf-8") as fh:
-        fh.write("\n# bench: offline speech\nspeech:\n  engines: [espeak]\n")
+    amend(root / "station.yaml", "\n# bench: offline speech\nspeech:\n  engines: [espeak]\n")
     return root
 
 

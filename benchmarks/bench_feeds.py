@@ -16,6 +16,9 @@ import time
 from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
+sys.path.insert(1, str(Path(__file__).resolve().parents[1] / "tests"))  # as pytest does
+
+from stationfile import amend  # noqa: E402
 
 from broadcaster.cli import main  # noqa: E402
 from broadcaster.clock import FakeClock  # noqa: E402
@@ -40,8 +43,7 @@ def main_bench(n: int = 200) -> None:
     with tempfile.TemporaryDirectory() as tmp:
         root = Path(tmp) / "st"
         main(["init", str(root)])
-        with (root / "station.yaml").open("a", encoding="utf-8") as fh:
-            fh.write(f"\nfeeds:\n  sources:\n    - {{name: quan, url: '{url}', kind: station}}\n")
+        amend(root / "station.yaml", f"\nfeeds:\n  sources:\n    - {{name: quan, url: '{url}', kind: station}}\n")
         st = load_station(root)
         clock = FakeClock(dt.datetime(2026, 12, 1, 9, tzinfo=st.tz))
         store = BulletinStore(store_path(st))

@@ -34,6 +34,7 @@ REPO = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(REPO / "tests"))
 
 from soundserver import start_pulse, stop_pulse  # noqa: E402
+from stationfile import amend  # noqa: E402
 
 from broadcaster.air.player import SoundCardPlayer  # noqa: E402
 from broadcaster.clock import SystemClock  # noqa: E402
@@ -156,8 +157,7 @@ def emergency_latency(runs: int) -> None:
         root = base / "station"
         subprocess.run([sys.executable, "-m", "broadcaster", "init", str(root)], check=True,
                        capture_output=True)
-        with (root / "station.yaml").open("a", encoding="utf-8") as fh:
-            fh.write("\nspeech:\n  engines: [espeak]\npolicy:\n  quiet_hours: []\n")
+        amend(root / "station.yaml", "\nspeech:\n  engines: [espeak]\npolicy:\n  quiet_hours: []\n")
         t = np.arange(RATE * 120) / RATE
         sf.write(str(root / "audio" / "hum.wav"),
                  (0.3 * np.sin(2 * np.pi * 440 * t)).astype(np.float32), RATE)

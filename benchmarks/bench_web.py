@@ -43,6 +43,7 @@ if TYPE_CHECKING:
     from broadcaster.config import Station
 
 REPO = Path(__file__).resolve().parents[1]
+sys.path.insert(0, str(REPO / "tests"))
 PASSWORD = "bench-password-1"
 TAGS = ("y-te", "an-ninh", "hop-dan", "moi-truong", "giao-thong")
 LEAD_S = 45.0  # the station's start-up and its first program's preparation
@@ -64,6 +65,8 @@ def make_station(root: Path, bulletins: int, rows: int, awaiting: int) -> tuple[
     """A station folder with ``bulletins`` bulletins through the intake (all but ``awaiting``
     approved, as the CLI approves; every tenth edited into a version 2) and ``rows`` as-run
     rows, 100 a day back from today."""
+    from stationfile import amend
+
     from broadcaster.cli import main
     from broadcaster.clock import SystemClock
     from broadcaster.config import load_station
@@ -74,9 +77,8 @@ def make_station(root: Path, bulletins: int, rows: int, awaiting: int) -> tuple[
 
     station_dir = root / "station"
     assert main(["init", str(station_dir)]) == 0
-    with (station_dir / "station.yaml").open("a", encoding="utf-8") as fh:
-        fh.write("\napproval: required\nspeech:\n  engines: [espeak]\nweb:\n  enabled: false\n"
-                 "policy:\n  quiet_hours: []\n")
+    amend(station_dir / "station.yaml", "\napproval: required\nspeech:\n  engines: [espeak]\n"
+          "web:\n  enabled: false\npolicy:\n  quiet_hours: []\n")
     station = load_station(station_dir)
     clock = SystemClock(station.tz)
     t0 = time.monotonic()

@@ -580,9 +580,10 @@ def parse_settings(text: str, source: str) -> StationSettings:
     try:
         loc = yamlpos.load(text, source)
     except yamlpos.YamlSyntaxError as exc:
+        duplicate = isinstance(exc, yamlpos.DuplicateKeyError)
         raise ConfigError(
             f"{exc.source}:{exc.line}:{exc.column}: {exc.plain}",
-            hint=t("config.yaml_syntax.hint"),
+            hint=t("yaml.duplicate_key.hint" if duplicate else "config.yaml_syntax.hint"),
         ) from None
     data = loc.data if loc.data is not None else {}
     if not isinstance(data, dict):

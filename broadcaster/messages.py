@@ -1553,6 +1553,19 @@ CATALOG: dict[str, dict[str, str]] = {
     "web.page": {"vi": "Trang {page}/{pages}", "en": "Page {page} of {pages}"},
     "web.page.prev": {"vi": "← Trang trước", "en": "← Previous"},
     "web.page.next": {"vi": "Trang sau →", "en": "Next →"},
+    # --- YAML: a key written twice in one mapping is refused (yamlpos, dupkeys) ---------------
+    "yaml.duplicate_key": {
+        "vi": "khóa '{key}' xuất hiện hai lần (dòng {first} và dòng {line}): {fix}",
+        "en": "key '{key}' appears twice (lines {first} and {line}): {fix}",
+    },
+    "yaml.duplicate_key.blocks": {"vi": "gộp hai khối làm một hoặc xóa một khối",
+                                  "en": "merge the two blocks into one or delete one of them"},
+    "yaml.duplicate_key.lines": {"vi": "giữ một dòng đúng và xóa dòng kia",
+                                 "en": "keep the right line and delete the other"},
+    "yaml.duplicate_key.hint": {
+        "vi": "mỗi khóa chỉ ghi một lần trong cùng một mục: đài không tự chọn một trong hai giá trị",
+        "en": "write each key once per item: the station does not pick one of the two values for you",
+    },
 }
 
 

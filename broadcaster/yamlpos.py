@@ -55,6 +55,18 @@ class YamlSyntaxError(ValueError):
         self.plain = plain or t("yaml.other", detail=detail)
 
 
+class DuplicateKeyError(YamlSyntaxError):
+    """A key written twice in one mapping. PyYAML keeps the last value without a word, so an
+    appended second ``policy:`` block would silently drop the first: the station refuses it,
+    at the repeat's line, naming the line of the first one (``first``)."""
+
+    def __init__(self, source: str, key: object, first: Pos, again: Pos, *, block: bool) -> None:
+        fix = t("yaml.duplicate_key.blocks") if block else t("yaml.duplicate_key.lines")
+        plain = t("yaml.duplicate_key", key=key, first=first.line, line=again.line, fix=fix)
+        super().__init__(source, again.line, again.column, f"duplicate key {key!r}", plain)
+        self.key, self.first = key, first
+
+
 def _pos(mark: yaml.Mark) -> Pos:
     return Pos(mark.line + 1, mark.column + 1)
 
@@ -63,10 +75,16 @@ def _construct(node: yaml.Node, path: PathKey, loc: Located, loader: yaml.SafeLo
     loc.values[path] = _pos(node.start_mark)
     if isinstance(node, yaml.MappingNode):
         out: dict[Any, Any] = {}
+        seen: dict[Any, tuple[Pos, yaml.Node]] = {}
         for knode, vnode in node.value:
             key = loader.construct_object(knode, deep=True)
             if isinstance(key, (dict, list)):
                 key = str(key)
+            if key in seen:
+                first, before = seen[key]
+                block = any(isinstance(n, yaml.CollectionNode) for n in (before, vnode))
+                raise DuplicateKeyError(loc.source, key, first, _pos(knode.start_mark), block=block)
+            seen[key] = (_pos(knode.start_mark), vnode)
             loc.keys[path + (key,)] = _pos(knode.start_mark)
             out[key] = _construct(vnode, path + (key,), loc, loader)
         return out

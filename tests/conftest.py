@@ -10,6 +10,7 @@ from pathlib import Path
 import pytest
 from icecast import ICECAST, IcecastServer
 from soundserver import PulseServer, start_pulse, stop_pulse
+from stationfile import amend
 
 from broadcaster.cli import main
 from broadcaster.config import Station, load_station
@@ -33,10 +34,10 @@ def station_dir(tmp_path: Path, _station_template: Path) -> Path:
     root = tmp_path / "station"
     shutil.copytree(_station_template, root)
     # No internet here: the online engines would only add their (tested) fallback delay.
-    with (root / "station.yaml").open("a", encoding="utf-8") as fh:
-        fh.write("\n# tests: offline speech\nspeech:\n  engines: [espeak]\n")
-        # tests: no web desk process unless a test asks for one (tests/web)
-        fh.write("web:\n  enabled: false\n")
+    # The template's own speech: block is replaced (a key written twice is refused).
+    amend(root / "station.yaml", "\n# tests: offline speech\nspeech:\n  engines: [espeak]\n"
+          # tests: no web desk process unless a test asks for one (tests/web)
+          "web:\n  enabled: false\n")
     return root
 
 

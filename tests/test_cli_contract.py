@@ -7,6 +7,7 @@ import sys
 from pathlib import Path
 
 import pytest
+from stationfile import amend
 
 from broadcaster import __version__
 from broadcaster.cli import main
@@ -108,8 +109,7 @@ def test_control_commands_find_the_running_station_without_validating_it(
     ctx = click.Context(click.Command("status"), obj={"station_dir": str(station_dir)})
     assert control_cmds._var_dir(ctx) == load_station(station_dir).var_dir
     env = {k: v for k, v in os.environ.items() if k != "BROADCASTER_LANG"}
-    with (station_dir / "station.yaml").open("a", encoding="utf-8") as fh:
-        fh.write("\nlanguage: en\n")
+    amend(station_dir / "station.yaml", "\nlanguage: en\n")
     for args in (["status"], ["skip"], ["stop"], ["emergency", "--text", "Khẩn cấp."]):
         out = run("--station", str(station_dir), *args, env=env)
         assert out.returncode == 1 and "The station is not running" in out.stderr, (args, out)

@@ -10,6 +10,7 @@ from pathlib import Path
 from typing import Any
 
 import pytest
+from stationfile import amend
 
 import broadcaster.text
 from broadcaster.air import prepare as prepare_mod
@@ -44,8 +45,7 @@ def _with_lexicon(station_dir: Path, reading: str) -> Station:
     first = not lexicon.exists()
     lexicon.write_text(f"abbreviations:\n  KDC: {reading}\n", encoding="utf-8")
     if first:
-        with (station_dir / "station.yaml").open("a", encoding="utf-8") as fh:
-            fh.write("\ntext:\n  lexicon: tu-viet-tat.yaml\n")
+        amend(station_dir / "station.yaml", "\ntext:\n  lexicon: tu-viet-tat.yaml\n")
     return load_station(station_dir)
 
 

@@ -134,6 +134,9 @@ def parse(yaml_text: str, source: str = "<text>") -> BulletinMeta:
     try:
         # a blank first line stands for the opening '---', so positions are file lines
         loc = yamlpos.load("\n" + yaml_text, source)
+    except yamlpos.DuplicateKeyError as exc:  # not a syntax error: the reason says it all
+        raise TextError(exc.plain, where=f"{source}:{exc.line}",
+                        hint=t("yaml.duplicate_key.hint")) from None
     except yamlpos.YamlSyntaxError as exc:
         raise TextError(t("frontmatter.syntax", detail=exc.plain), where=f"{source}:{exc.line}",
                         hint=t("frontmatter.hint")) from None

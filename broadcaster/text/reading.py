@@ -22,7 +22,8 @@ from broadcaster import text as textstage
 from broadcaster.models import Script
 from broadcaster.text import Change, Lexicon, explain, load_lexicon, to_script
 
-SNAPSHOT_VERSION = 1
+# 2: settings read before a key written twice was refused could have vouched for such a file
+SNAPSHOT_VERSION = 2
 
 
 def _shipped_text_digest() -> str:

@@ -15,7 +15,7 @@ from ruamel.yaml.comments import CommentedMap, CommentedSeq
 from ruamel.yaml.scalarstring import DoubleQuotedScalarString
 
 from broadcaster import yamlpos
-from broadcaster.air.schedule import DAYS, DayFile, PlannedSlot, Slot, WeekFile, decode
+from broadcaster.air.schedule import DAYS, DayFile, PlannedSlot, Slot, WeekFile, decode, locate
 from broadcaster.air.schedules import Change, ScheduleBook
 from broadcaster.errors import ScheduleError
 
@@ -93,6 +93,9 @@ def _yaml() -> YAML:
 def _load(data: bytes | None, source: str) -> CommentedMap:
     if not data:
         return CommentedMap()
+    # the station's own reading first: a syntax error or a key written twice is refused with
+    # the operator's words and line (ScheduleError), never as the round-trip library's trace
+    locate(data, source)
     doc = _yaml().load(decode(data, source))
     if doc is None:
         return CommentedMap()

@@ -13,6 +13,7 @@ from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
+from stationfile import amend
 
 from broadcaster.air.asrun import AsRunLog
 from broadcaster.air.control import ControlError, call
@@ -26,8 +27,7 @@ from broadcaster.station import StationService, asrun_path
 def running(station_dir: Path, no_sound: None) -> Iterator[StationService]:
     # no quiet hours: the tests add slots an hour or two from whenever they run; slots a few
     # seconds ahead settle their bulletins 2 s before air (the shortest setting), not 8
-    with (station_dir / "station.yaml").open("a", encoding="utf-8") as fh:
-        fh.write("\npolicy:\n  quiet_hours: []\nplayout:\n  settle_seconds: 2\n")
+    amend(station_dir / "station.yaml", "\npolicy:\n  quiet_hours: []\nplayout:\n  settle_seconds: 2\n")
     service = StationService(load_station(station_dir), notify=lambda m: None)
     service.start()
     try:

@@ -11,6 +11,7 @@ from pathlib import Path
 
 import pytest
 from running_station import Running
+from stationfile import amend
 
 from broadcaster.air.schedules import ScheduleBook
 from broadcaster.cli import main
@@ -27,8 +28,7 @@ def test_init_creates_a_week_that_validates_and_airs_chimes_and_inbox_bulletins(
         tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
     root = tmp_path / "dai-moi"
     assert main(["init", str(root)]) == 0
-    with (root / "station.yaml").open("a", encoding="utf-8") as fh:
-        fh.write("\nspeech:\n  engines: [espeak]\n")  # no internet in tests
+    amend(root / "station.yaml", "\nspeech:\n  engines: [espeak]\n")  # no internet in tests
     assert main(["--station", str(root), "validate"]) == 0
     assert "valid" in capsys.readouterr().out
     station = load_station(root)

@@ -10,6 +10,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 import yaml
+from stationfile import amend
 
 from broadcaster.clock import FakeClock
 from broadcaster.config import FeedSource, Station, load_station
@@ -26,8 +27,7 @@ def subscribe(station_dir: Path, sources: list[dict[str, object]], *, approval: 
                 "feeds": {"timeout_seconds": timeout, "max_feed_kb": max_feed_kb,
                           "max_enclosure_mb": 5, "backoff_max_seconds": 600,
                           "sources": sources}}
-    with (station_dir / "station.yaml").open("a", encoding="utf-8") as fh:
-        fh.write("\n" + yaml.safe_dump(settings, allow_unicode=True, sort_keys=False))
+    amend(station_dir / "station.yaml", "\n" + yaml.safe_dump(settings, allow_unicode=True, sort_keys=False))
 
 
 def json_feed(items: list[dict[str, object]], station: str = "Đài phường A") -> str:

@@ -12,6 +12,7 @@ import numpy as np
 import pyloudnorm
 import pytest
 import soundfile as sf
+from stationfile import amend
 
 from broadcaster.air.prepare import Preparer
 from broadcaster.air.schedule import PlannedSlot, Slot
@@ -25,8 +26,7 @@ from tests.inbox.audiofiles import encode, speech_samples
 
 
 def _station(station_dir: Path, extra: str = "") -> Station:
-    with (station_dir / "station.yaml").open("a", encoding="utf-8") as fh:
-        fh.write("\napproval: required\npolicy:\n  quiet_hours: []\n" + extra)
+    amend(station_dir / "station.yaml", "\napproval: required\npolicy:\n  quiet_hours: []\n" + extra)
     return load_station(station_dir)
 
 

@@ -11,6 +11,7 @@ from pathlib import Path
 
 import pytest
 import yaml
+from stationfile import amend
 
 from broadcaster.air.asrun import AsRunLog
 from broadcaster.config import load_station
@@ -44,8 +45,7 @@ def running(station_dir: Path, no_sound: None) -> Iterator[tuple[StationService,
                     {"name": "tin-cay", "url": server.url("/tin-cay.xml"), "kind": "cap",
                      "trusted_emergency": True},
                     {"name": "khac", "url": server.url("/khac.xml"), "kind": "cap"}]}}
-    with (station_dir / "station.yaml").open("a", encoding="utf-8") as fh:
-        fh.write("\n" + yaml.safe_dump(settings, allow_unicode=True, sort_keys=False))
+    amend(station_dir / "station.yaml", "\n" + yaml.safe_dump(settings, allow_unicode=True, sort_keys=False))
     service = StationService(load_station(station_dir), notify=lambda m: None)
     service.start()
     try:

@@ -20,6 +20,7 @@ import feedparser
 import pytest
 import soundfile as sf
 import yaml
+from stationfile import amend
 
 from broadcaster.air.player import FakePlayer
 from broadcaster.air.simulate import FakeJobScheduler
@@ -52,9 +53,8 @@ def served(station_dir: Path) -> Iterator[tuple[Desk, FeedServer, str]]:
     public = station_dir / "var" / "public"
     public.mkdir(parents=True, exist_ok=True)
     server = FeedServer(folder=public)
-    with (station_dir / "station.yaml").open("a", encoding="utf-8") as fh:
-        fh.write(f"name: Đài truyền thanh phường A\npublish:\n  enabled: true\n"
-                 f"  base_url: {server.url('/site/')}\n")
+    amend(station_dir / "station.yaml", f"name: Đài truyền thanh phường A\npublish:\n"
+          f"  enabled: true\n  base_url: {server.url('/site/')}\n")
     desk = make_desk(station_dir)
     rec = desk.drop("tiem-chung.txt", LETTER)
     desk.air(rec)
@@ -79,8 +79,7 @@ def station_b(tmp_path: Path, _station_template: Path, served: tuple[Desk, FeedS
                           "backoff_max_seconds": 600,
                           "sources": [{"name": "phuong-a", "kind": "station", "every": 60,
                                        "url": server.url("/site/feed.json")}]}}
-    with (root / "station.yaml").open("a", encoding="utf-8") as fh:
-        fh.write("\n" + yaml.safe_dump(settings, allow_unicode=True, sort_keys=False))
+    amend(root / "station.yaml", "\n" + yaml.safe_dump(settings, allow_unicode=True, sort_keys=False))
     (root / "schedules" / "week.yaml").write_text(WEEK, encoding="utf-8")
     station = load_station(root)
     clock = FakeClock(dt.datetime.combine(DAY, dt.time(8, 50), station.tz))

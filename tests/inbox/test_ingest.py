@@ -52,6 +52,8 @@ def test_ingest_keeps_original_stores_script_and_puts_the_file_back(quiet_statio
     ("cu.doc", b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1" + b"\0" * 600, ".docx"),
     ("dau-sai.txt", "---\ntitle: [a\n---\nNội dung.\n".encode(), "dau-sai.txt:"),
     ("chi-dau.txt", "---\ntitle: Chỉ có phần đầu\n---\n".encode(), "không có"),
+    ("hai-lan.txt", "---\ntitle: A\nrepeat: 2\nrepeat: 3\n---\nNội dung.\n".encode(),
+     "hai-lan.txt:4: khóa 'repeat' xuất hiện hai lần (dòng 3 và dòng 4)"),
 ])
 def test_unusable_files_go_to_rejected_with_a_vietnamese_note(
         quiet_station: Station, name: str, data: bytes, words: str) -> None:

@@ -110,6 +110,7 @@ def test_read_txt_with_front_matter(tmp_path: Path) -> None:
     ("title: A\nrepeat: 0\n", 3, "repeat"),
     ("title: A\nfrom: tomorrow\n", 3, "from"),
     ("title: [unclosed\n", 2, "["),  # at the bracket left open, in plain words
+    ("title: A\ntags: [a]\ntitle: B\n", 4, "'title'"),  # twice: neither is picked (dupkeys)
 ])
 def test_front_matter_errors_name_the_line(tmp_path: Path, front: str, line: int, word: str) -> None:
     path = tmp_path / "b.txt"

@@ -12,6 +12,7 @@ from zoneinfo import ZoneInfo
 
 import numpy as np
 import pytest
+from stationfile import amend
 
 from broadcaster.air.asrun import AsRunLog
 from broadcaster.clock import FakeClock
@@ -213,8 +214,7 @@ def test_a_bad_mount_url_is_refused_with_the_field_named(station_dir: Path, url:
     from broadcaster.config import load_station
     from broadcaster.errors import ConfigError
 
-    with (station_dir / "station.yaml").open("a", encoding="utf-8") as fh:
-        fh.write(f"watchdog:\n  mounts: [\"{url}\"]\n")
+    amend(station_dir / "station.yaml", f"watchdog:\n  mounts: [\"{url}\"]\n")
     with pytest.raises(ConfigError) as err:
         load_station(station_dir)
     assert "watchdog.mounts" in str(err.value)

@@ -10,6 +10,7 @@ from pathlib import Path
 
 import pytest
 from icecast import IcecastServer, Source, mp3_tone
+from stationfile import amend
 
 from broadcaster.air.asrun import AsRunLog
 from broadcaster.clock import SystemClock
@@ -119,8 +120,7 @@ def test_a_mount_that_does_not_exist_is_down_and_doctor_says_so(
     try:
         time.sleep(1.0)
         good = icecast.url("khu-3.mp3")
-        with (station_dir / "station.yaml").open("a", encoding="utf-8") as fh:
-            fh.write(f"watchdog:\n  monitor: \"off\"\n  mounts: [\"{good}\", \"{missing}\"]\n")
+        amend(station_dir / "station.yaml", f"watchdog:\n  monitor: \"off\"\n  mounts: [\"{good}\", \"{missing}\"]\n")
         station = load_station(station_dir)
         checks = {c.name: c for c in check_watchdog(station, SystemClock(station.tz))}
     finally:

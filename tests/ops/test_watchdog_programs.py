@@ -14,6 +14,7 @@ import numpy as np
 import pytest
 import soundfile as sf
 import soxr
+from stationfile import amend
 
 from broadcaster.air.asrun import AsRunLog
 from broadcaster.air.prepare import Preparer
@@ -65,8 +66,7 @@ def _watch_station(tmp_path_factory: pytest.TempPathFactory, _station_template: 
 
     root = tmp_path_factory.mktemp("watch") / "station"
     shutil.copytree(_station_template, root)
-    with (root / "station.yaml").open("a", encoding="utf-8") as fh:
-        fh.write("\nspeech:\n  engines: [espeak]\nweb:\n  enabled: false\n")
+    amend(root / "station.yaml", "\nspeech:\n  engines: [espeak]\nweb:\n  enabled: false\n")
     return load_station(root)
 
 

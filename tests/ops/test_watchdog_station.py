@@ -6,6 +6,7 @@ from __future__ import annotations
 import json
 
 import pytest
+from stationfile import amend
 
 from broadcaster.air.player import FakePlayer
 from broadcaster.cli import main
@@ -42,8 +43,7 @@ def test_the_watchdog_is_a_part_and_status_reports_it(station: Station) -> None:
 def test_the_watchdog_can_be_switched_off(station_dir, capsys: pytest.CaptureFixture[str]) -> None:  # type: ignore[no-untyped-def]
     from broadcaster.config import load_station
 
-    with (station_dir / "station.yaml").open("a", encoding="utf-8") as fh:
-        fh.write("watchdog:\n  enabled: false\n")
+    amend(station_dir / "station.yaml", "watchdog:\n  enabled: false\n")
     station = load_station(station_dir)
     service = _service(station)
     service.start()

@@ -9,6 +9,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 import pytest
+from stationfile import amend
 
 from broadcaster.clock import FakeClock
 from broadcaster.config import Station, load_station
@@ -84,8 +85,7 @@ class Desk:
 
 
 def publish_settings(station_dir: Path, extra: str = "") -> None:
-    with (station_dir / "station.yaml").open("a", encoding="utf-8") as fh:
-        fh.write(f"publish:\n  enabled: true\n  base_url: {BASE}\n{extra}")
+    amend(station_dir / "station.yaml", f"publish:\n  enabled: true\n  base_url: {BASE}\n{extra}")
 
 
 def make_desk(station_dir: Path) -> Desk:

@@ -13,6 +13,7 @@ import numpy as np
 import pytest
 import soundfile as sf
 from icecast import IcecastServer, Listener, decode, find
+from stationfile import amend
 
 from broadcaster.air.control import call
 from broadcaster.air.player import FakePlayer
@@ -26,8 +27,7 @@ from broadcaster.station import StationService
 
 
 def _configure(station_dir: Path, server: IcecastServer) -> None:
-    with (station_dir / "station.yaml").open("a", encoding="utf-8") as fh:
-        fh.write(f"""
+    amend(station_dir / "station.yaml", f"""
 outputs:
   icecast:
     - {{name: k1, url: "{server.url('k1.mp3')}", password: hackme}}
@@ -85,8 +85,7 @@ def test_a_slot_for_one_zone_streams_to_its_mount_only(
 
 def test_a_zone_naming_a_missing_output_stops_the_start_with_the_key(
         station_dir: Path) -> None:
-    with (station_dir / "station.yaml").open("a", encoding="utf-8") as fh:
-        fh.write("zones:\n  ip-khu-1: [k9]\n")
+    amend(station_dir / "station.yaml", "zones:\n  ip-khu-1: [k9]\n")
     station = load_station(station_dir)
     clock = SystemClock(station.tz)
     service = StationService(station, clock, player=FakePlayer(clock), file_logging=False,

@@ -7,6 +7,8 @@ import sys
 import unicodedata
 from pathlib import Path
 
+from stationfile import amend
+
 CORPUS = Path(__file__).parents[1] / "corpus"
 
 
@@ -71,8 +73,7 @@ def test_the_settings_snapshot_follows_every_change_of_station_yaml(tmp_path: Pa
 
 def test_a_lexicon_named_in_the_snapshot_is_read_fresh(tmp_path: Path) -> None:
     root = _station(tmp_path / "st")
-    with (root / "station.yaml").open("a", encoding="utf-8") as fh:
-        fh.write("text:\n  lexicon: tu-dien.yaml\n")
+    amend(root / "station.yaml", "text:\n  lexicon: tu-dien.yaml\n")
     (root / "tu-dien.yaml").write_text("HTX: hợp tác xã\n", encoding="utf-8")
     body = "HTX họp.".encode()
     assert run("-", stdin=body, cwd=root).stdout.decode() == "Hợp tác xã họp.\n"

@@ -14,6 +14,7 @@ from pathlib import Path
 import pytest
 import requests
 from aiohttp import web
+from stationfile import amend
 
 from broadcaster.clock import SystemClock
 from broadcaster.config import Station, load_station
@@ -94,8 +95,7 @@ def _quick_hashes(monkeypatch: pytest.MonkeyPatch) -> None:
 
 @pytest.fixture
 def web_station_dir(station_dir: Path) -> Path:
-    with (station_dir / "station.yaml").open("a", encoding="utf-8") as fh:
-        fh.write("approval: required\n")
+    amend(station_dir / "station.yaml", "approval: required\n")
     return station_dir
 
 

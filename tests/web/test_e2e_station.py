@@ -22,6 +22,7 @@ import numpy as np
 import pytest
 import soundfile as sf
 from scipy import signal
+from stationfile import amend
 
 from broadcaster.air.asrun import AsRunLog, AsRunRow
 from broadcaster.clock import SystemClock
@@ -84,11 +85,10 @@ def _up(url: str) -> bool:
 @pytest.fixture
 def running(station_dir: Path, pulse, tmp_path: Path) -> Iterator[Running]:  # type: ignore[no-untyped-def]
     port = free_port()
-    with (station_dir / "station.yaml").open("a", encoding="utf-8") as fh:
-        fh.write(f'web:\n  enabled: true\n  listen: "127.0.0.1:{port}"\n')
-        # the operator adds a slot 30 s from now, whatever the hour the test runs at (the
-        # shipped quiet hours, 22:00-05:00 station time, would refuse it at night)
-        fh.write("policy:\n  quiet_hours: []\n")
+    amend(station_dir / "station.yaml", f'web:\n  enabled: true\n  listen: "127.0.0.1:{port}"\n'
+          # the operator adds a slot 30 s from now, whatever the hour the test runs at (the
+          # shipped quiet hours, 22:00-05:00 station time, would refuse it at night)
+          "policy:\n  quiet_hours: []\n")
     station = load_station(station_dir)
     users = UserStore(users_path(station.var("db")), SystemClock(station.tz))
     users.add("truc-ban", Role.OPERATOR, PASSWORD)

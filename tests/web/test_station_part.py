@@ -10,6 +10,7 @@ import urllib.request
 from pathlib import Path
 
 import pytest
+from stationfile import amend
 
 from broadcaster.air.player import FakePlayer
 from broadcaster.clock import SystemClock
@@ -40,8 +41,7 @@ def _until(cond, limit: float) -> None:  # type: ignore[no-untyped-def]
 def test_run_starts_the_desk_process_and_the_desk_acts_through_the_control_channel(
         station_dir: Path) -> None:
     port = free_port()
-    with (station_dir / "station.yaml").open("a", encoding="utf-8") as fh:
-        fh.write(f'approval: required\nweb:\n  enabled: true\n  listen: "127.0.0.1:{port}"\n')
+    amend(station_dir / "station.yaml", f'approval: required\nweb:\n  enabled: true\n  listen: "127.0.0.1:{port}"\n')
     station = load_station(station_dir)
     clock = SystemClock(station.tz)
     service = StationService(station, clock, player=FakePlayer(clock), file_logging=False,
@@ -89,8 +89,7 @@ def test_killing_the_desk_during_a_slot_leaves_the_airing_whole(station_dir: Pat
     from broadcaster.station import asrun_path
 
     port = free_port()
-    with (station_dir / "station.yaml").open("a", encoding="utf-8") as fh:
-        fh.write(f'web:\n  enabled: true\n  listen: "127.0.0.1:{port}"\n')
+    amend(station_dir / "station.yaml", f'web:\n  enabled: true\n  listen: "127.0.0.1:{port}"\n')
     station = load_station(station_dir)
     (station.root / "tin.txt").write_text("Thông báo của Ủy ban nhân dân phường. Sáng mai có "
                                           "tiêm chủng tại trạm y tế phường.", encoding="utf-8")

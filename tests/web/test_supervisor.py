@@ -10,6 +10,7 @@ import urllib.request
 from pathlib import Path
 
 import pytest
+from stationfile import amend
 
 from broadcaster.config import load_station
 from broadcaster.web.supervisor import WebSupervisor
@@ -37,8 +38,7 @@ def _wait(cond, limit: float) -> float:  # type: ignore[no-untyped-def]
 def test_desk_is_restarted_when_killed_or_hung_and_stopped_with_the_station(
         station_dir: Path) -> None:
     port = free_port()
-    with (station_dir / "station.yaml").open("a", encoding="utf-8") as fh:
-        fh.write(f'web:\n  enabled: true\n  listen: "127.0.0.1:{port}"\n')
+    amend(station_dir / "station.yaml", f'web:\n  enabled: true\n  listen: "127.0.0.1:{port}"\n')
     sup = WebSupervisor(load_station(station_dir))
     sup.start()
     try:
