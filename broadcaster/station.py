@@ -416,8 +416,8 @@ class StationService:
         self.relay_airer = RelayAirer(
             self.playout, self.streamer, self.clock, s.audio.sample_rate, program=s.program,
             tuning=tuning_from(s.relay), ahead_s=s.relay.connect_ahead_seconds,
-            work_dir=self.station.var("tmp"), on_block=self._on_block, pick=self._streamer_for,
-            card_in=lambda narrow: self.hub is None or self.hub.reaches_card(narrow))
+            work_dir=self.station.var("tmp"), on_block=self._on_relay_block,
+            pick=self._streamer_for, card_in=lambda narrow: self.hub is None or self.hub.reaches_card(narrow))
         self.playout.relay = self.relay_airer.air
         self.live = LiveDesk(self.playout, self.streamer, self.clock, s.audio.sample_rate,
                              ceiling_dbtp=s.program.true_peak_dbtp,
@@ -434,25 +434,19 @@ class StationService:
                 live.stop()
 
     def _on_block(self, block: np.ndarray, title: str) -> None:
-        """A streamed block as it goes out (relay, live): to the Icecast outputs of its zones
-        (the live session's, or the relay slot's), and to ``on_block`` if one is set."""
+        """A live input's block as it goes out: to the Icecast outputs of the session's zones."""
+        session = self.live.session if self.live is not None else None
+        zones = tuple(session.zones) if session is not None else ()
+        self._on_relay_block(block, title, zones, ())
+
+    def _on_relay_block(self, block: np.ndarray, title: str, zones: tuple[str, ...],
+                        narrow: tuple[str, ...]) -> None:
+        """A streamed block as it goes out: to the Icecast outputs of ``zones`` (empty: all)
+        within ``narrow`` (a stretch for some of them), and to ``on_block`` if one is set."""
         if self.hub is not None:
-            narrow = self.relay_airer.narrow if self.relay_airer is not None else ()
-            live = self.live.session if self.live is not None else None
-            if live is not None and live.thread.is_alive():
-                narrow = ()  # the live input goes to its own zones whole
-            self.hub.push(block, title, self._stream_zones(title), narrow)
+            self.hub.push(block, title, zones or None, narrow)
         if self.on_block is not None:
             self.on_block(block, title)
-
-    def _stream_zones(self, title: str) -> tuple[str, ...] | None:
-        """Where a live block goes: the live session's zones, else the relay's on air; None:
-        every output."""
-        session = self.live.session if self.live is not None else None
-        if session is not None and session.thread.is_alive():
-            return tuple(session.zones) or None
-        relay = self.relay_airer.zones if self.relay_airer is not None else None
-        return relay or None
 
     def _streamer_for(self, zones: tuple[str, ...]) -> Streamer:
         """The streamer for a relay or live segment in ``zones``: the card's, unless the zones

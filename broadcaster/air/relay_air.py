@@ -20,7 +20,7 @@ import numpy as np
 from broadcaster.air.player import Cancel
 from broadcaster.air.playout import AirReport, Playout, RelayNotStarted, StreamAiring
 from broadcaster.air.prepare import PreparedProgram
-from broadcaster.air.relay import Leveller, OnBlock, RelayEvent, RelaySource, RelayTuning
+from broadcaster.air.relay import Leveller, RelayEvent, RelaySource, RelayTuning
 from broadcaster.air.schedule import PlannedSlot, RelayItem
 from broadcaster.air.stream import Streamer, StreamJob
 from broadcaster.clock import Clock
@@ -31,6 +31,9 @@ from broadcaster.models import Ending, Outcome
 from broadcaster.route.spans import map_of, title_at
 
 log = logging.getLogger(__name__)
+
+# (block, title, the slot's zones, the stretch's zones or ()): where a streamed block goes
+RoutedBlock = Callable[[np.ndarray, str, tuple[str, ...], tuple[str, ...]], None]
 
 
 @dataclass
@@ -70,7 +73,6 @@ class RelayProgram:
         self.closed = False
         self.pos = 0  # output frames so far
         self.index = 0
-        self.narrow: tuple[str, ...] = ()  # the zones of the stretch on air now
         begins = 0
         for part in parts:
             part.begins = begins
@@ -114,7 +116,6 @@ class RelayProgram:
                 if len(y) < n:
                     y = np.concatenate([y, np.zeros(n - len(y), np.float32)])
             y = np.asarray(y, np.float32)
-            self.narrow = part.narrow
             if self.on_block is not None:
                 try:
                     self.on_block(y, self._title(part, inside), part.narrow)
@@ -187,29 +188,21 @@ class RelayAirer:
 
     def __init__(self, playout: Playout, streamer: Streamer, clock: Clock, rate: int, *,
                  program: ProgramSettings, tuning: RelayTuning, ahead_s: float,
-                 work_dir: Path, on_block: OnBlock | None = None,
+                 work_dir: Path, on_block: RoutedBlock | None = None,
                  pick: Callable[[tuple[str, ...]], Streamer] | None = None,
                  card_in: Callable[[tuple[str, ...]], bool] | None = None) -> None:
         self.playout = playout
         self.streamer = streamer
         self.pick = pick  # the streamer for a slot's zones (one without the card: the clock's)
         self.card_in = card_in or (lambda zones: True)  # do these zones reach the sound card
-        self.zones: tuple[str, ...] | None = None  # the zones of the relay on air
         self.clock = clock
         self.rate = rate
         self.program = program
         self.tuning = tuning
         self.ahead_s = ahead_s
         self.work_dir = work_dir
-        self.on_block = on_block
-        self.on_air: RelayProgram | None = None
+        self.on_block = on_block  # each block with its slot's zones and its stretch's
         self.last: RelaySource | None = None  # the latest relay (tests, status)
-
-    @property
-    def narrow(self) -> tuple[str, ...]:
-        """The zones of the stretch on air now (a zoned relay or bulletins item), or ()."""
-        on_air = self.on_air
-        return on_air.narrow if on_air is not None else ()
 
     def _relay(self, planned: PlannedSlot, item: RelayItem, fallback: np.ndarray) -> RelaySource:
         return RelaySource(item.relay.url, fallback, self.rate, clock=self.clock,
@@ -218,13 +211,17 @@ class RelayAirer:
                                              self.program.true_peak_dbtp),
                            title=planned.slot.label)
 
-    def _block(self, block: np.ndarray, title: str, narrow: tuple[str, ...]) -> None:
-        if self.on_block is not None:
-            self.on_block(block, title)
+    def _routed(self, zones: tuple[str, ...]) -> Callable[[np.ndarray, str, tuple[str, ...]], None]:
+        """The program's blocks to ``on_block`` with the slot's zones."""
+        def block(y: np.ndarray, title: str, narrow: tuple[str, ...]) -> None:
+            if self.on_block is not None:
+                self.on_block(y, title, zones, narrow)
+        return block
 
     def air(self, planned: PlannedSlot, prepared: PreparedProgram) -> AirReport:
 
         slot = planned.slot
+        zones = tuple(slot.zones)
         relays = slot.relays
         assert relays  # the playout only calls this for slots with relays
         try:
@@ -236,7 +233,8 @@ class RelayAirer:
             parts = program_parts(prepared, relays, self.rate, spans, frames,
                                   lambda item, fb: self._relay(planned, item, fb))
             source = RelayProgram(prepared.wav, parts, self.rate, ahead_s=self.ahead_s,
-                                  title=slot.label, on_block=self._block, card_in=self.card_in,
+                                  title=slot.label, on_block=self._routed(zones),
+                                  card_in=self.card_in,
                                   titles=found.titles(slot.label))
         except RelayNotStarted:
             raise
@@ -250,10 +248,7 @@ class RelayAirer:
         self.last = source.relays[-1]
         job = StreamJob(source, planned.start, source.frames / self.rate,
                         self.work_dir / f"relay-{slot.id}-{id(source)}.wav", slot.id)
-        zones = tuple(slot.zones)
         streamer = self.pick(zones) if self.pick is not None else self.streamer
-        self.zones = zones
-        self.on_air = source
         count = itertools.count(1)
         marks = [_Marks(self.playout, planned, relay, count) for relay in source.relays]
         for item in relays:
@@ -265,8 +260,6 @@ class RelayAirer:
                 items=relay_items(prepared, relays), connect=source.connect,
                 ahead_s=self.ahead_s, planned=planned, prepared=prepared))
         finally:
-            self.zones = None
-            self.on_air = None
             source.close()
             for mark in marks:
                 mark.close()

@@ -125,11 +125,9 @@ def test_relay_and_live_blocks_reach_the_outputs_of_their_zones(
         assert service._streamer_for(("all",)) is service.streamer
         block = np.zeros(480, np.float32)
         assert service.relay_airer is not None and service.live is not None
-        service.relay_airer.zones = ("ip-khu-2",)  # a relay slot for one zone on air
-        service._on_block(block, "Tiếp sóng VOV")
-        service.relay_airer.zones = ()
-        service._on_block(block, "Tiếp sóng tỉnh")
-        service.relay_airer.zones = None
+        assert service.relay_airer.on_block == service._on_relay_block
+        service._on_relay_block(block, "Tiếp sóng VOV", ("ip-khu-2",), ())  # one zone's relay
+        service._on_relay_block(block, "Tiếp sóng tỉnh", (), ())
         alive = threading.Thread(target=time.sleep, args=(1,))
         alive.start()
         service.live.session = LiveSession("truc-ban", "mic", ("ip-khu-1",), clock.now(),
