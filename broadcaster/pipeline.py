@@ -38,6 +38,7 @@ from broadcaster.durable import write_json
 from broadcaster.errors import BroadcasterError, SpeechError
 from broadcaster.models import Bulletin, Clip, Script
 from broadcaster.text.reading import Reading, ReadingSettings
+from broadcaster.worker import Worker
 
 if TYPE_CHECKING:  # the speech stage pulls numpy in: commands that only read text skip it
     import numpy as np
@@ -123,9 +124,7 @@ class Pipeline:
         self.reading = Reading(reading_settings(station))
         self._jobs: dict[str, _Job] = {}
         self._lock = threading.Lock()
-        self._wake = threading.Event()
-        self._stop = threading.Event()
-        self._thread: threading.Thread | None = None
+        self._worker = Worker("speech-ahead")
         self._verified: dict[Path, tuple[int, int, str]] = {}
         self._audio_digests: dict[Path, tuple[int, int, str]] = {}
         self.heartbeat: float | None = None  # clock.monotonic() of the last loop turn
@@ -384,7 +383,7 @@ class Pipeline:
             return
         with self._lock:
             self._jobs[bulletin.id] = _Job(bulletin, key, due=self.clock.monotonic())
-        self._wake.set()
+        self._worker.wake()
 
     def pending(self) -> int:
         with self._lock:
@@ -439,23 +438,17 @@ class Pipeline:
 
     def start(self) -> None:
         """Run render-ahead in a background thread."""
-        if self._thread is not None and self._thread.is_alive():
+        if self._worker.running:
             return
         self.text_key()  # load the lexicon and the rules now: ``submit`` must never wait
-        self._stop.clear()
-        self._thread = threading.Thread(target=self._loop, name="speech-ahead", daemon=True)
-        self._thread.start()
+        self._worker.start(self._loop)
 
     def stop(self, timeout: float = 30.0) -> None:
         """Stop after the render in hand (never half a file); joins the thread."""
-        self._stop.set()
-        self._wake.set()
-        if self._thread is not None:
-            self._thread.join(timeout)
-            self._thread = None
+        self._worker.stop(timeout)
 
     def _loop(self) -> None:
-        while not self._stop.is_set():
+        while not self._worker.stopping:
             self.heartbeat = self.clock.monotonic()
             try:
                 self.run_pending()
@@ -464,9 +457,7 @@ class Pipeline:
             with self._lock:
                 dues = [j.due for j in self._jobs.values()]
             wait = 1.0 if not dues else max(0.0, min(min(dues) - self.clock.monotonic(), 1.0))
-            if wait > 0:
-                self._wake.wait(wait)
-            self._wake.clear()
+            self._worker.pause(wait)
 
 
 ScriptFn = Callable[[Bulletin], Script]

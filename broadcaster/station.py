@@ -47,6 +47,7 @@ from broadcaster.ops.lock import StationLock
 from broadcaster.ops.logs import remove_file_logging, setup_file_logging
 from broadcaster.ops.monitor import Monitor
 from broadcaster.pipeline import Pipeline
+from broadcaster.worker import Worker
 
 if TYPE_CHECKING:
     import numpy as np
@@ -104,7 +105,7 @@ class Part:
 
 
 class _Loop:
-    """A background loop with a stop event, run every ``every`` seconds, joined on stop."""
+    """A background loop run every ``every`` seconds (first after ``first``), joined on stop."""
 
     def __init__(self, name: str, every: float, body: Callable[[], None],
                  first: float | None = None) -> None:
@@ -112,29 +113,22 @@ class _Loop:
         self.every = every
         self.first = every if first is None else first
         self.body = body
-        self._stop = threading.Event()
-        self._thread: threading.Thread | None = None
-        self.heartbeat: float | None = None
+        self._worker = Worker(name)
 
     def start(self) -> None:
-        self._stop.clear()
-        self._thread = threading.Thread(target=self._run, name=self.name, daemon=True)
-        self._thread.start()
+        self._worker.start(self._run)
 
     def _run(self) -> None:
-        wait = self.first
-        while not self._stop.wait(wait):
-            wait = self.every
+        self._worker.pause(self.first)
+        while not self._worker.stopping:
             try:
                 self.body()
             except Exception:  # noqa: BLE001 - a long-running loop restarts itself
                 log.exception("%s failed; retrying", self.name)
+            self._worker.pause(self.every)
 
     def stop(self, timeout: float = 30.0) -> None:
-        self._stop.set()
-        if self._thread is not None:
-            self._thread.join(timeout)
-            self._thread = None
+        self._worker.stop(timeout)
 
 
 class StationService:

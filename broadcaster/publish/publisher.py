@@ -6,7 +6,6 @@ from __future__ import annotations
 
 import contextlib
 import logging
-import threading
 from collections.abc import Callable
 from dataclasses import dataclass, replace
 from pathlib import Path
@@ -21,6 +20,7 @@ from broadcaster.publish.archive import GONE, Manifest, PublicItem, Wanted, want
 from broadcaster.publish.mp3 import encode_mp3
 from broadcaster.publish.site import SiteInfo, write_site
 from broadcaster.publish.targets import Target, make_targets
+from broadcaster.worker import Worker
 
 log = logging.getLogger(__name__)
 
@@ -79,35 +79,26 @@ class Publisher:
         self.targets: list[Target] = make_targets(self.settings.targets, station.root)
         self._dirty: dict[str, _Retry] = {}
         self._retry = _Retry(self.settings.retry_seconds, self.settings.retry_max_seconds)
-        self._wake = threading.Event()
-        self._stop = threading.Event()
-        self._thread: threading.Thread | None = None
+        self._worker = Worker("publish")
         self._built = False
         self.heartbeat: float | None = None
 
     # --- the station part ------------------------------------------------------------------
     def start(self) -> None:
-        self._stop.clear()
-        self._thread = threading.Thread(target=self._run, name="publish", daemon=True)
-        self._thread.start()
+        self._worker.start(self._run)
         self.notify(t("publish.started", path=self.root, url=self.info.base_url + "index.html"))
 
     def stop(self, timeout: float = 30.0) -> None:
-        self._stop.set()
-        self._wake.set()
-        if self._thread is not None:
-            self._thread.join(timeout)
-            self._thread = None
+        self._worker.stop(timeout)
 
     def wake(self) -> None:
         """Something aired, or an emergency goes on air: look now (never blocks)."""
-        self._wake.set()
+        self._worker.wake()
 
     def _run(self) -> None:
-        while not self._stop.is_set():
+        while not self._worker.stopping:
             self.turn()
-            self._wake.wait(self._wait())
-            self._wake.clear()
+            self._worker.pause(self._wait())
 
     def _wait(self) -> float:
         now = self.clock.monotonic()

@@ -9,7 +9,6 @@ from __future__ import annotations
 
 import logging
 import sqlite3
-import threading
 import urllib.parse
 from collections.abc import Callable
 from dataclasses import dataclass, field, replace
@@ -26,6 +25,7 @@ from broadcaster.inbox.ingest import SpeechSink
 from broadcaster.inbox.journal import iso
 from broadcaster.inbox.store import BulletinStore
 from broadcaster.messages import t
+from broadcaster.worker import Worker
 
 log = logging.getLogger(__name__)
 
@@ -59,33 +59,27 @@ class FeedPoller:
         self.notify: Notify = notify or (lambda msg: log.info("%s", msg))
         self._due: dict[str, float] = {}
         self._noted: set[str] = set()
-        self._stop = threading.Event()
-        self._thread: threading.Thread | None = None
+        self._worker = Worker("feeds")
         self.heartbeat: float | None = None
 
     # --- the station part ------------------------------------------------------------------
     def start(self) -> None:
         if not self.settings.sources:
             return
-        self._stop.clear()
-        self._thread = threading.Thread(target=self._run, name="feeds", daemon=True)
-        self._thread.start()
+        self._worker.start(self._run)
         self.notify(t("feeds.started", n=len(self.settings.sources),
                       names=", ".join(s.name for s in self.settings.sources)))
 
     def stop(self, timeout: float = 30.0) -> None:
-        self._stop.set()
-        if self._thread is not None:
-            self._thread.join(timeout)
-            self._thread = None
+        self._worker.stop(timeout)
 
     def _run(self) -> None:
-        while not self._stop.is_set():
+        while not self._worker.stopping:
             try:
                 self.poll_due()
             except Exception:  # noqa: BLE001 - the loop never dies; each feed is retried
                 log.exception("polling the feeds failed")
-            self._stop.wait(self._wait())  # thread plumbing: due times come from the clock
+            self._worker.pause(self._wait())  # thread plumbing: due times come from the clock
 
     def _wait(self) -> float:
         now = self.clock.monotonic()
@@ -97,7 +91,7 @@ class FeedPoller:
         self.heartbeat = now = self.clock.monotonic()
         out = []
         for feed in self.settings.sources:
-            if self._stop.is_set():
+            if self._worker.stopping:
                 break
             if self._due.get(feed.name, 0.0) <= now:
                 out.append(self.poll(feed))

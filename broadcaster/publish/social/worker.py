@@ -7,7 +7,6 @@ from __future__ import annotations
 
 import datetime as dt
 import logging
-import threading
 from collections.abc import Callable
 from pathlib import Path
 
@@ -27,6 +26,7 @@ from broadcaster.publish.social.platforms import (
     TokenError,
     make_platforms,
 )
+from broadcaster.worker import Worker
 
 log = logging.getLogger(__name__)
 
@@ -58,41 +58,32 @@ class SocialWorker:
         self.public = station.var("public")
         self.outbox = Outbox(outbox_path(station.var("db")))
         self.stopped: dict[str, str] = {}  # platform -> the token error that stopped it
-        self._wake = threading.Event()
-        self._stop = threading.Event()
-        self._thread: threading.Thread | None = None
+        self._worker = Worker("social")
         self.heartbeat: float | None = None
 
     # --- the station part ------------------------------------------------------------------
     def start(self) -> None:
         """Posts a refused token stopped go again (the token may have been renewed)."""
         self.outbox.requeue_token()
-        self._stop.clear()
-        self._thread = threading.Thread(target=self._run, name="social", daemon=True)
-        self._thread.start()
+        self._worker.start(self._run)
         self.notify(t("social.started",
                       platforms=", ".join(platform_label(p.name) for p in self.platforms)))
 
     def stop(self, timeout: float = 30.0) -> None:
-        self._stop.set()
-        self._wake.set()
-        if self._thread is not None:
-            self._thread.join(timeout)
-            self._thread = None
+        self._worker.stop(timeout)
         self.outbox.close()
 
     def wake(self) -> None:
         """Something was published or withdrawn: look now (never blocks)."""
-        self._wake.set()
+        self._worker.wake()
 
     def _run(self) -> None:
-        while not self._stop.is_set():
+        while not self._worker.stopping:
             try:
                 self.turn()
             except Exception:  # noqa: BLE001 - a long-running loop restarts itself
                 log.exception("social posting failed; retrying")
-            self._wake.wait(self.wait_seconds())
-            self._wake.clear()
+            self._worker.pause(self.wait_seconds())
 
     def wait_seconds(self) -> float:
         """Until a platform's next request is both due and allowed, at most ``check_seconds``."""
@@ -109,7 +100,7 @@ class SocialWorker:
         self.heartbeat = self.clock.monotonic()
         self.sync()
         for platform in self.platforms:
-            while not self._stop.is_set() and self.send_one(platform):
+            while not self._worker.stopping and self.send_one(platform):
                 pass
 
     # --- what should be posted -------------------------------------------------------------
